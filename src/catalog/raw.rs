@@ -1,0 +1,135 @@
+//! The TOML shape of a provider file, as written by people. Checked and turned into
+//! [`super::Provider`] by [`super::build`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::domain::form::Value;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProvider {
+    pub slug: String,
+    pub name: String,
+    pub provider: String,
+    pub description: String,
+    pub contact_email: String,
+    pub validity_months: u32,
+    pub cgu_url: String,
+    #[serde(default)]
+    pub eligible_naf: Vec<String>,
+    /// Contact kinds the standard `contacts` block asks for.
+    #[serde(default)]
+    pub contacts: Option<Vec<String>>,
+    #[serde(default)]
+    pub scopes: Vec<RawScope>,
+    #[serde(default)]
+    pub scope_rules: RawScopeRules,
+    pub steps: Vec<RawStep>,
+    #[serde(default)]
+    pub templates: Vec<RawTemplate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScope {
+    pub id: String,
+    pub label: String,
+    pub group: String,
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default)]
+    pub included: bool,
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScopeRules {
+    #[serde(default)]
+    pub min: Option<usize>,
+    #[serde(default)]
+    pub groups: Vec<RawGroupMin>,
+    #[serde(default)]
+    pub incompatible: Vec<[String; 2]>,
+    #[serde(default)]
+    pub exclusive: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroupMin {
+    pub group: String,
+    pub min: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub blocks: Vec<String>,
+    #[serde(default)]
+    pub fields: Vec<RawField>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawField {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub label: String,
+    #[serde(default)]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub min_length: Option<usize>,
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub pattern_message: Option<String>,
+    #[serde(default)]
+    pub options: Vec<RawChoice>,
+    #[serde(default)]
+    pub required_if_scope: Option<String>,
+    #[serde(default)]
+    pub required_if: Option<RawCondition>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawChoice {
+    Plain(String),
+    Full { value: String, label: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    pub field: String,
+    pub greater_than: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTemplate {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub values: BTreeMap<String, Value>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}

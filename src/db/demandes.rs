@@ -1,0 +1,106 @@
+//! Demandes. Every change of state is guarded in the UPDATE itself.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::models::{Demande, NewDemande};
+use super::schema::demandes;
+
+pub fn insert(conn: &mut DbConnection, new: &NewDemande) -> QueryResult<Demande> {
+    diesel::insert_into(demandes::table)
+        .values(new)
+        .returning(demandes::all_columns)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Demande>> {
+    demandes::table
+        .find(id)
+        .select(Demande::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// New answers, only if nobody changed the demande since it was read (`lock_version`)
+/// and it is still editable. Returns the rows changed: 0 means someone else was first.
+pub fn save_answers(
+    conn: &mut DbConnection,
+    demande: &Demande,
+    answers: &str,
+    scopes: &str,
+    intitule: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        demandes::table
+            .filter(demandes::id.eq(demande.id))
+            .filter(demandes::lock_version.eq(demande.lock_version))
+            .filter(demandes::state.eq(&demande.state)),
+    )
+    .set((
+        demandes::answers.eq(answers),
+        demandes::scopes.eq(scopes),
+        demandes::intitule.eq(intitule),
+        demandes::lock_version.eq(demande.lock_version + 1),
+        demandes::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+/// Moves the demande to `to` if it is still in the state and version it was read in.
+/// Returns the rows changed: 0 means someone else acted first.
+pub fn set_state(
+    conn: &mut DbConnection,
+    demande: &Demande,
+    to: &str,
+    submitted: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let guarded = demandes::table
+        .filter(demandes::id.eq(demande.id))
+        .filter(demandes::state.eq(&demande.state))
+        .filter(demandes::lock_version.eq(demande.lock_version));
+    let common = (
+        demandes::state.eq(to),
+        demandes::lock_version.eq(demande.lock_version + 1),
+        demandes::updated_at.eq(now),
+    );
+    if submitted {
+        diesel::update(guarded)
+            .set((common, demandes::last_submitted_at.eq(Some(now))))
+            .execute(conn)
+    } else {
+        diesel::update(guarded).set(common).execute(conn)
+    }
+}
+
+/// The demandes of some organisations, most recently changed first.
+pub fn for_organisations(
+    conn: &mut DbConnection,
+    organisation_ids: &[i64],
+    limit: i64,
+) -> QueryResult<Vec<Demande>> {
+    demandes::table
+        .filter(demandes::organisation_id.eq_any(organisation_ids))
+        .order((demandes::updated_at.desc(), demandes::id.desc()))
+        .limit(limit)
+        .select(Demande::as_select())
+        .load(conn)
+}
+
+/// Demandes of some providers in some states, newest submission first.
+pub fn for_instruction(
+    conn: &mut DbConnection,
+    providers: &[String],
+    states: &[&str],
+    limit: i64,
+) -> QueryResult<Vec<Demande>> {
+    demandes::table
+        .filter(demandes::provider.eq_any(providers))
+        .filter(demandes::state.eq_any(states))
+        .order((demandes::last_submitted_at.desc(), demandes::id.desc()))
+        .limit(limit)
+        .select(Demande::as_select())
+        .load(conn)
+}

@@ -1,0 +1,30 @@
+//! The append-only timeline of each demande.
+
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::models::{EventRow, NewEvent};
+use super::schema::{events, users};
+
+pub fn insert(conn: &mut DbConnection, new: &NewEvent) -> QueryResult<()> {
+    diesel::insert_into(events::table)
+        .values(new)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Events of a demande, oldest first, with the actor's name and email when there is one.
+pub fn for_demande(
+    conn: &mut DbConnection,
+    demande_id: i64,
+) -> QueryResult<Vec<(EventRow, Option<(String, String, String)>)>> {
+    events::table
+        .left_join(users::table)
+        .filter(events::demande_id.eq(demande_id))
+        .order(events::id)
+        .select((
+            EventRow::as_select(),
+            (users::given_name, users::family_name, users::email).nullable(),
+        ))
+        .load(conn)
+}

@@ -1,0 +1,171 @@
+//! Storage: one code path for SQLite and PostgreSQL through diesel's multi-connection.
+
+pub mod demandes;
+pub mod events;
+pub mod habilitations;
+pub mod models;
+pub mod organisations;
+pub mod schema;
+pub mod users;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// A connection to either backend; queries written once work on both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    /// `postgres://...` is PostgreSQL; anything else is a SQLite file path.
+    pub fn of(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Opens connections of the configured backend (and sets SQLite's pragmas on each).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    backend: Backend,
+    url: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url)
+                .map(DbConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut conn =
+                    SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                diesel::sql_query("PRAGMA busy_timeout = 10000")
+                    .execute(&mut conn)
+                    .and_then(|_| diesel::sql_query("PRAGMA foreign_keys = ON").execute(&mut conn))
+                    .and_then(|_| {
+                        diesel::sql_query("PRAGMA synchronous = NORMAL").execute(&mut conn)
+                    })
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+
+/// The database: a pool of connections and what backend they speak.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may hold a password: never printed.
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl Db {
+    /// Opens a pool on `url` (a `postgres://` URL or a SQLite file path, created if missing).
+    pub fn connect(url: &str, max_size: u32) -> anyhow::Result<Db> {
+        let backend = Backend::of(url);
+        let url = url.strip_prefix("sqlite://").unwrap_or(url).to_string();
+        if backend == Backend::Sqlite {
+            // WAL once, before the pool opens several connections: readers never wait for the writer.
+            let mut conn = SqliteConnection::establish(&url)
+                .with_context(|| format!("impossible d'ouvrir la base SQLite « {url} »"))?;
+            diesel::sql_query("PRAGMA journal_mode = WAL")
+                .execute(&mut conn)
+                .context("passage de SQLite en mode WAL")?;
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager { backend, url })
+            .context("impossible de se connecter à la base de données")?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the pending migrations of the backend.
+    pub fn migrate(&self) -> anyhow::Result<()> {
+        let mut conn = self.pool.get().context("connexion pour les migrations")?;
+        let result = match &mut *conn {
+            DbConnection::Postgresql(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|_| ()),
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        };
+        result.map_err(|e| anyhow::anyhow!("échec des migrations : {e}"))
+    }
+
+    /// Runs blocking database work on the blocking thread pool.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let joined = tokio::task::spawn_blocking(move || {
+            let mut conn = pool
+                .get()
+                .context("aucune connexion à la base de données disponible")?;
+            work(&mut conn)
+        })
+        .await;
+        match joined {
+            Ok(result) => result,
+            Err(e) => Err(E::from(anyhow::anyhow!(
+                "tâche de base de données interrompue : {e}"
+            ))),
+        }
+    }
+
+    /// A connection for start-up and command-line work.
+    pub fn get(&self) -> anyhow::Result<r2d2::PooledConnection<Manager>> {
+        self.pool
+            .get()
+            .context("aucune connexion à la base de données disponible")
+    }
+}

@@ -1,0 +1,146 @@
+//! Rows as read from and written to the database.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub is_admin: bool,
+    pub created_at: NaiveDateTime,
+}
+
+impl User {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub given_name: &'a str,
+    pub family_name: &'a str,
+    pub is_admin: bool,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = organisations)]
+pub struct Organisation {
+    pub id: i64,
+    pub siret: String,
+    pub name: String,
+    pub naf: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = organisations)]
+pub struct NewOrganisation<'a> {
+    pub siret: &'a str,
+    pub name: &'a str,
+    pub naf: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = demandes)]
+pub struct Demande {
+    pub id: i64,
+    pub provider: String,
+    pub template: Option<String>,
+    pub organisation_id: i64,
+    pub applicant_id: i64,
+    pub state: String,
+    pub answers: String,
+    pub scopes: String,
+    pub intitule: String,
+    pub organisation_name: String,
+    pub siret: String,
+    pub applicant_email: String,
+    pub lock_version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub last_submitted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = demandes)]
+pub struct NewDemande<'a> {
+    pub provider: &'a str,
+    pub template: Option<&'a str>,
+    pub organisation_id: i64,
+    pub applicant_id: i64,
+    pub state: &'a str,
+    pub answers: &'a str,
+    pub scopes: &'a str,
+    pub intitule: &'a str,
+    pub organisation_name: &'a str,
+    pub siret: &'a str,
+    pub applicant_email: &'a str,
+    pub lock_version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: i64,
+    pub demande_id: i64,
+    pub actor_id: Option<i64>,
+    pub name: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub reason: Option<String>,
+    pub diff: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = events)]
+pub struct NewEvent<'a> {
+    pub demande_id: i64,
+    pub actor_id: Option<i64>,
+    pub name: &'a str,
+    pub from_state: Option<&'a str>,
+    pub to_state: &'a str,
+    pub reason: Option<&'a str>,
+    pub diff: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = habilitations)]
+pub struct Habilitation {
+    pub id: i64,
+    pub demande_id: i64,
+    pub provider: String,
+    pub organisation_id: i64,
+    pub scopes: String,
+    pub answers: String,
+    pub state: String,
+    pub granted_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = habilitations)]
+pub struct NewHabilitation<'a> {
+    pub demande_id: i64,
+    pub provider: &'a str,
+    pub organisation_id: i64,
+    pub scopes: &'a str,
+    pub answers: &'a str,
+    pub state: &'a str,
+    pub granted_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}

@@ -1,0 +1,108 @@
+//! Table definitions, written by hand for both backends (the migrations are their source).
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        given_name -> Text,
+        family_name -> Text,
+        is_admin -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        siret -> Text,
+        name -> Text,
+        naf -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        organisation_id -> BigInt,
+        verified -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    roles (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        provider -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    demandes (id) {
+        id -> BigInt,
+        provider -> Text,
+        template -> Nullable<Text>,
+        organisation_id -> BigInt,
+        applicant_id -> BigInt,
+        state -> Text,
+        answers -> Text,
+        scopes -> Text,
+        intitule -> Text,
+        organisation_name -> Text,
+        siret -> Text,
+        applicant_email -> Text,
+        lock_version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_submitted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        demande_id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        name -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        reason -> Nullable<Text>,
+        diff -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    habilitations (id) {
+        id -> BigInt,
+        demande_id -> BigInt,
+        provider -> Text,
+        organisation_id -> BigInt,
+        scopes -> Text,
+        answers -> Text,
+        state -> Text,
+        granted_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(memberships -> organisations (organisation_id));
+diesel::joinable!(roles -> users (user_id));
+diesel::joinable!(events -> demandes (demande_id));
+diesel::joinable!(events -> users (actor_id));
+diesel::joinable!(habilitations -> demandes (demande_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    organisations,
+    memberships,
+    roles,
+    demandes,
+    events,
+    habilitations
+);

@@ -1,0 +1,116 @@
+//! People, their organisations and their roles.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::models::{NewUser, Organisation, User};
+use super::schema::{memberships, organisations, roles, users};
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewUser) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(users::all_columns)
+        .get_result(conn)
+}
+
+/// Every user, by email (the dev login page lists them).
+pub fn all(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<User>> {
+    users::table
+        .order(users::email)
+        .limit(limit)
+        .select(User::as_select())
+        .load(conn)
+}
+
+/// (provider, role name) pairs held by a user.
+pub fn roles_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(String, String)>> {
+    roles::table
+        .filter(roles::user_id.eq(user_id))
+        .order((roles::provider, roles::role))
+        .select((roles::provider, roles::role))
+        .load(conn)
+}
+
+pub fn grant_role(
+    conn: &mut DbConnection,
+    user_id: i64,
+    provider: &str,
+    role: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let held = roles::table
+        .filter(
+            roles::user_id
+                .eq(user_id)
+                .and(roles::provider.eq(provider))
+                .and(roles::role.eq(role)),
+        )
+        .count()
+        .get_result::<i64>(conn)?;
+    if held == 0 {
+        diesel::insert_into(roles::table)
+            .values((
+                roles::user_id.eq(user_id),
+                roles::provider.eq(provider),
+                roles::role.eq(role),
+                roles::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Organisations the user belongs to, by name.
+pub fn organisations_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Organisation>> {
+    memberships::table
+        .inner_join(organisations::table)
+        .filter(memberships::user_id.eq(user_id))
+        .order(organisations::name)
+        .select(Organisation::as_select())
+        .load(conn)
+}
+
+pub fn add_membership(
+    conn: &mut DbConnection,
+    user_id: i64,
+    organisation_id: i64,
+    verified: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let held = memberships::table
+        .filter(
+            memberships::user_id
+                .eq(user_id)
+                .and(memberships::organisation_id.eq(organisation_id)),
+        )
+        .count()
+        .get_result::<i64>(conn)?;
+    if held == 0 {
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::user_id.eq(user_id),
+                memberships::organisation_id.eq(organisation_id),
+                memberships::verified.eq(verified),
+                memberships::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,431 @@
+//! The life of a demande: states, events and the pure transition function.
+
+use std::fmt;
+
+/// Where a demande stands. Stored as its `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    Draft,
+    Submitted,
+    ChangesRequested,
+    Validated,
+    Refused,
+    Archived,
+    Revoked,
+}
+
+impl State {
+    pub const ALL: [State; 7] = [
+        State::Draft,
+        State::Submitted,
+        State::ChangesRequested,
+        State::Validated,
+        State::Refused,
+        State::Archived,
+        State::Revoked,
+    ];
+
+    /// The stable name stored in the database and used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::Submitted => "submitted",
+            State::ChangesRequested => "changes_requested",
+            State::Validated => "validated",
+            State::Refused => "refused",
+            State::Archived => "archived",
+            State::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<State> {
+        State::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// The French label people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Draft => "Brouillon",
+            State::Submitted => "En cours d'instruction",
+            State::ChangesRequested => "Modifications demandées",
+            State::Validated => "Validée",
+            State::Refused => "Refusée",
+            State::Archived => "Archivée",
+            State::Revoked => "Révoquée",
+        }
+    }
+
+    /// Whether the applicant may still change the answers.
+    pub fn is_editable(self) -> bool {
+        matches!(self, State::Draft | State::ChangesRequested)
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Something that happens to a demande. Verbs; their names are stored on event rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Event {
+    Create,
+    Update,
+    Submit,
+    RequestChanges,
+    Approve,
+    Refuse,
+    Archive,
+}
+
+impl Event {
+    pub const ALL: [Event; 7] = [
+        Event::Create,
+        Event::Update,
+        Event::Submit,
+        Event::RequestChanges,
+        Event::Approve,
+        Event::Refuse,
+        Event::Archive,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Event::Create => "create",
+            Event::Update => "update",
+            Event::Submit => "submit",
+            Event::RequestChanges => "request_changes",
+            Event::Approve => "approve",
+            Event::Refuse => "refuse",
+            Event::Archive => "archive",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Event> {
+        Event::ALL.into_iter().find(|e| e.as_str() == name)
+    }
+
+    /// How the timeline describes the event.
+    pub fn label(self) -> &'static str {
+        match self {
+            Event::Create => "Demande créée",
+            Event::Update => "Demande modifiée",
+            Event::Submit => "Demande soumise",
+            Event::RequestChanges => "Modifications demandées",
+            Event::Approve => "Demande validée",
+            Event::Refuse => "Demande refusée",
+            Event::Archive => "Demande archivée",
+        }
+    }
+
+    /// Events that cannot happen without a written reason.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, Event::RequestChanges | Event::Refuse)
+    }
+}
+
+/// In which capacity someone acts on a demande (decided by the policy, per provider).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActorKind {
+    Applicant,
+    Instructor,
+    Reporter,
+    Subscriber,
+    Admin,
+}
+
+impl ActorKind {
+    pub const ALL: [ActorKind; 5] = [
+        ActorKind::Applicant,
+        ActorKind::Instructor,
+        ActorKind::Reporter,
+        ActorKind::Subscriber,
+        ActorKind::Admin,
+    ];
+}
+
+/// What the transition needs to know beyond the state: who acts, and the facts the service checked.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub actor: ActorKind,
+    /// The answers pass every rule of the provider's form.
+    pub form_complete: bool,
+    /// The applicant ticked the terms of use.
+    pub cgu_accepted: bool,
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(actor: ActorKind) -> Self {
+        Ctx {
+            actor,
+            form_complete: false,
+            cgu_accepted: false,
+            reason: None,
+        }
+    }
+}
+
+/// Side effects a transition asks for, carried out by the service in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Create the habilitation that an approval grants.
+    GrantHabilitation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub to: State,
+    pub effects: Vec<Effect>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    /// This kind of actor never does this event.
+    #[error("Vous n'avez pas le droit d'effectuer cette action.")]
+    Forbidden,
+    /// The event does not apply to the current state (often: someone acted first).
+    #[error("Cette action n'est plus possible : la demande est « {} ».", .0.label())]
+    WrongState(State),
+    #[error("Un motif est obligatoire.")]
+    ReasonRequired,
+    #[error("Le formulaire est incomplet ou contient des erreurs.")]
+    FormIncomplete,
+    #[error("Vous devez accepter les conditions générales d'utilisation.")]
+    CguNotAccepted,
+}
+
+/// Who may trigger an event at all, whatever the state.
+fn allowed_actor(event: Event, actor: ActorKind) -> bool {
+    use ActorKind::*;
+    match event {
+        Event::Create | Event::Update | Event::Submit => actor == Applicant,
+        Event::RequestChanges | Event::Approve | Event::Refuse => actor == Instructor,
+        Event::Archive => matches!(actor, Applicant | Instructor),
+    }
+}
+
+/// The heart of habilis: from a state (none before creation), an event and its context, the
+/// next state and the effects to carry out. Pure; the service persists what it returns.
+pub fn transition(
+    from: Option<State>,
+    event: Event,
+    ctx: &Ctx,
+) -> Result<Outcome, TransitionError> {
+    use State::*;
+    if !allowed_actor(event, ctx.actor) {
+        return Err(TransitionError::Forbidden);
+    }
+    let from = match (from, event) {
+        (None, Event::Create) => {
+            return Ok(Outcome {
+                to: Draft,
+                effects: vec![],
+            });
+        }
+        (Some(state), Event::Create) => return Err(TransitionError::WrongState(state)),
+        // Only creation can start from nothing: anything else needs an existing demande.
+        (None, _) => return Err(TransitionError::WrongState(Draft)),
+        (Some(state), _) => state,
+    };
+    let to = match (from, event) {
+        (Draft | ChangesRequested, Event::Update) => from,
+        (Draft | ChangesRequested, Event::Submit) => {
+            if !ctx.form_complete {
+                return Err(TransitionError::FormIncomplete);
+            }
+            if !ctx.cgu_accepted {
+                return Err(TransitionError::CguNotAccepted);
+            }
+            Submitted
+        }
+        (Submitted, Event::RequestChanges) => ChangesRequested,
+        (Submitted, Event::Approve) => Validated,
+        (Submitted, Event::Refuse) => Refused,
+        (Draft | ChangesRequested | Refused, Event::Archive) => Archived,
+        _ => return Err(TransitionError::WrongState(from)),
+    };
+    if event.needs_reason() && ctx.reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(TransitionError::ReasonRequired);
+    }
+    let effects = match event {
+        Event::Approve => vec![Effect::GrantHabilitation],
+        _ => vec![],
+    };
+    Ok(Outcome { to, effects })
+}
+
+/// Public identifier shown to people: D123.
+pub fn public_id(id: i64) -> String {
+    format!("D{id}")
+}
+
+/// Reads `D123`, `d123` or `123`.
+pub fn parse_public_id(raw: &str) -> Option<i64> {
+    let raw = raw.trim();
+    let digits = raw
+        .strip_prefix('D')
+        .or_else(|| raw.strip_prefix('d'))
+        .unwrap_or(raw);
+    digits.parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ActorKind::*;
+    use super::State::*;
+    use super::*;
+
+    /// The whole table, written out by hand so that the test does not restate the code:
+    /// (from, event, actor) -> expected state for every allowed triple; everything else fails.
+    fn expected(from: Option<State>, event: Event, actor: ActorKind) -> Option<State> {
+        let rows: &[(Option<State>, Event, ActorKind, State)] = &[
+            (None, Event::Create, Applicant, Draft),
+            (Some(Draft), Event::Update, Applicant, Draft),
+            (
+                Some(ChangesRequested),
+                Event::Update,
+                Applicant,
+                ChangesRequested,
+            ),
+            (Some(Draft), Event::Submit, Applicant, Submitted),
+            (Some(ChangesRequested), Event::Submit, Applicant, Submitted),
+            (
+                Some(Submitted),
+                Event::RequestChanges,
+                Instructor,
+                ChangesRequested,
+            ),
+            (Some(Submitted), Event::Approve, Instructor, Validated),
+            (Some(Submitted), Event::Refuse, Instructor, Refused),
+            (Some(Draft), Event::Archive, Applicant, Archived),
+            (Some(ChangesRequested), Event::Archive, Applicant, Archived),
+            (Some(Refused), Event::Archive, Applicant, Archived),
+            (Some(Draft), Event::Archive, Instructor, Archived),
+            (Some(ChangesRequested), Event::Archive, Instructor, Archived),
+            (Some(Refused), Event::Archive, Instructor, Archived),
+        ];
+        rows.iter()
+            .find(|(f, e, a, _)| *f == from && *e == event && *a == actor)
+            .map(|row| row.3)
+    }
+
+    fn full_ctx(actor: ActorKind) -> Ctx<'static> {
+        Ctx {
+            actor,
+            form_complete: true,
+            cgu_accepted: true,
+            reason: Some("Le cadre juridique ne couvre pas cet usage."),
+        }
+    }
+
+    #[test]
+    fn every_state_event_and_actor_kind() {
+        let mut checked = 0;
+        let starts = std::iter::once(None).chain(State::ALL.into_iter().map(Some));
+        for from in starts {
+            for event in Event::ALL {
+                for actor in ActorKind::ALL {
+                    let got = transition(from, event, &full_ctx(actor));
+                    match expected(from, event, actor) {
+                        Some(to) => assert_eq!(
+                            got.as_ref().map(|o| o.to),
+                            Ok(to),
+                            "{from:?} + {event:?} by {actor:?}"
+                        ),
+                        None => assert!(
+                            got.is_err(),
+                            "{from:?} + {event:?} by {actor:?} should fail"
+                        ),
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 8 * 7 * 5);
+    }
+
+    #[test]
+    fn a_forbidden_actor_is_told_so_before_the_state() {
+        assert_eq!(
+            transition(Some(Validated), Event::Approve, &full_ctx(Reporter)),
+            Err(TransitionError::Forbidden)
+        );
+        assert_eq!(
+            transition(Some(Validated), Event::Approve, &full_ctx(Instructor)),
+            Err(TransitionError::WrongState(Validated))
+        );
+    }
+
+    #[test]
+    fn approving_grants_a_habilitation_and_nothing_else_does() {
+        let outcome = transition(Some(Submitted), Event::Approve, &full_ctx(Instructor)).unwrap();
+        assert_eq!(outcome.effects, vec![Effect::GrantHabilitation]);
+        let outcome = transition(Some(Submitted), Event::Refuse, &full_ctx(Instructor)).unwrap();
+        assert!(outcome.effects.is_empty());
+    }
+
+    #[test]
+    fn refusing_and_requesting_changes_need_a_reason() {
+        for event in [Event::Refuse, Event::RequestChanges] {
+            for reason in [None, Some(""), Some("   ")] {
+                let ctx = Ctx {
+                    reason,
+                    ..full_ctx(Instructor)
+                };
+                assert_eq!(
+                    transition(Some(Submitted), event, &ctx),
+                    Err(TransitionError::ReasonRequired)
+                );
+            }
+        }
+        let ctx = Ctx {
+            reason: None,
+            ..full_ctx(Instructor)
+        };
+        assert!(transition(Some(Submitted), Event::Approve, &ctx).is_ok());
+    }
+
+    #[test]
+    fn submitting_needs_a_complete_form_and_the_terms_accepted() {
+        let ctx = Ctx {
+            form_complete: false,
+            ..full_ctx(Applicant)
+        };
+        assert_eq!(
+            transition(Some(Draft), Event::Submit, &ctx),
+            Err(TransitionError::FormIncomplete)
+        );
+        let ctx = Ctx {
+            cgu_accepted: false,
+            ..full_ctx(Applicant)
+        };
+        assert_eq!(
+            transition(Some(Draft), Event::Submit, &ctx),
+            Err(TransitionError::CguNotAccepted)
+        );
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in State::ALL {
+            assert_eq!(State::parse(s.as_str()), Some(s));
+        }
+        for e in Event::ALL {
+            assert_eq!(Event::parse(e.as_str()), Some(e));
+        }
+        assert_eq!(State::parse("approved"), None);
+    }
+
+    #[test]
+    fn public_ids_read_with_or_without_prefix() {
+        assert_eq!(public_id(123), "D123");
+        assert_eq!(parse_public_id("D123"), Some(123));
+        assert_eq!(parse_public_id(" d7 "), Some(7));
+        assert_eq!(parse_public_id("123"), Some(123));
+        assert_eq!(parse_public_id("D-1"), None);
+        assert_eq!(parse_public_id("abc"), None);
+        assert_eq!(parse_public_id("0"), None);
+    }
+}

@@ -1,0 +1,55 @@
+//! Email addresses people type.
+
+use std::fmt;
+use validator::ValidateEmail;
+
+/// A syntactically valid email address, trimmed and lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr.")]
+pub struct EmailError;
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, EmailError> {
+        let value = raw.trim().to_lowercase();
+        if value.len() <= 254 && value.validate_email() {
+            Ok(Self(value))
+        } else {
+            Err(EmailError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_normalised() {
+        assert_eq!(
+            Email::parse(" Marie.Dupont@Mairie-Lyon.fr ")
+                .unwrap()
+                .as_str(),
+            "marie.dupont@mairie-lyon.fr"
+        );
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for bad in ["", "marie", "marie@", "@lyon.fr", "marie dupont@lyon.fr"] {
+            assert_eq!(Email::parse(bad), Err(EmailError), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Pure domain: no I/O, no database, exhaustively tested.
+
+pub mod demande;
+pub mod email;
+pub mod form;
+pub mod policy;
+pub mod siret;

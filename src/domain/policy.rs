@@ -1,0 +1,273 @@
+//! Who may do what. Pure functions over an [`Actor`] and the facts of a demande.
+
+use super::demande::ActorKind;
+
+/// A role held for one provider. Manager implies instructor, which implies reporter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Subscriber,
+    Reporter,
+    Instructor,
+    Manager,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Subscriber,
+        Role::Reporter,
+        Role::Instructor,
+        Role::Manager,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Subscriber => "subscriber",
+            Role::Reporter => "reporter",
+            Role::Instructor => "instructor",
+            Role::Manager => "manager",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Subscriber => "Abonné",
+            Role::Reporter => "Rapporteur",
+            Role::Instructor => "Instructeur",
+            Role::Manager => "Gestionnaire",
+        }
+    }
+
+    /// Whether holding `self` gives the powers of `other` (the implication chain).
+    fn includes(self, other: Role) -> bool {
+        match other {
+            Role::Subscriber => self == Role::Subscriber,
+            _ => self >= other,
+        }
+    }
+}
+
+/// The signed-in person, as the policy sees them.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: i64,
+    pub is_admin: bool,
+    /// Organisations the person belongs to.
+    pub organisations: Vec<i64>,
+    /// (provider slug, role).
+    pub roles: Vec<(String, Role)>,
+}
+
+impl Actor {
+    /// Holds `role` (or a role that implies it) for `provider`.
+    pub fn has_role(&self, provider: &str, role: Role) -> bool {
+        self.roles
+            .iter()
+            .any(|(p, r)| p == provider && r.includes(role))
+    }
+
+    /// Providers for which the person sees the instruction workspace.
+    pub fn reported_providers(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .roles
+            .iter()
+            .filter(|(_, r)| r.includes(Role::Reporter))
+            .map(|(p, _)| p.clone())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    pub fn sees_instruction(&self) -> bool {
+        self.is_admin || !self.reported_providers().is_empty()
+    }
+
+    pub fn belongs_to(&self, organisation_id: i64) -> bool {
+        self.organisations.contains(&organisation_id)
+    }
+}
+
+/// The facts of a demande that decide access.
+#[derive(Debug, Clone, Copy)]
+pub struct DemandeFacts<'a> {
+    pub provider: &'a str,
+    pub organisation_id: i64,
+    pub applicant_id: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read the demande from the applicant's side.
+    ViewAsApplicant,
+    /// Change, submit or archive it as the applicant.
+    EditAsApplicant,
+    /// Read it in the instruction workspace.
+    ViewInInstruction,
+    /// Approve, refuse, request changes, archive as instructor.
+    Instruct,
+}
+
+/// May `actor` do `action` on the demande?
+pub fn can(actor: &Actor, action: Action, demande: &DemandeFacts) -> bool {
+    match action {
+        Action::ViewAsApplicant => actor.belongs_to(demande.organisation_id),
+        Action::EditAsApplicant => {
+            actor.user_id == demande.applicant_id && actor.belongs_to(demande.organisation_id)
+        }
+        Action::ViewInInstruction => {
+            actor.is_admin || actor.has_role(demande.provider, Role::Reporter)
+        }
+        Action::Instruct => actor.has_role(demande.provider, Role::Instructor),
+    }
+}
+
+/// May `actor` start a demande for this organisation?
+pub fn can_create_for(actor: &Actor, organisation_id: i64) -> bool {
+    actor.belongs_to(organisation_id)
+}
+
+/// The capacity in which an action is carried out, for the state machine.
+pub fn actor_kind(actor: &Actor, action: Action, demande: &DemandeFacts) -> Option<ActorKind> {
+    if !can(actor, action, demande) {
+        return None;
+    }
+    Some(match action {
+        Action::ViewAsApplicant | Action::EditAsApplicant => ActorKind::Applicant,
+        Action::Instruct => ActorKind::Instructor,
+        Action::ViewInInstruction if actor.has_role(demande.provider, Role::Reporter) => {
+            ActorKind::Reporter
+        }
+        Action::ViewInInstruction => ActorKind::Admin,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORG: i64 = 10;
+    const OTHER_ORG: i64 = 20;
+    const OWNER: i64 = 1;
+
+    fn demande() -> DemandeFacts<'static> {
+        DemandeFacts {
+            provider: "api-particulier",
+            organisation_id: ORG,
+            applicant_id: OWNER,
+        }
+    }
+
+    fn person(user_id: i64, orgs: &[i64], roles: &[(&str, Role)], is_admin: bool) -> Actor {
+        Actor {
+            user_id,
+            is_admin,
+            organisations: orgs.to_vec(),
+            roles: roles.iter().map(|(p, r)| (p.to_string(), *r)).collect(),
+        }
+    }
+
+    /// Every actor kind of the access matrix against every action, written out as a table.
+    #[test]
+    fn access_table() {
+        use Action::*;
+        let cases: Vec<(&str, Actor, [bool; 4])> = vec![
+            (
+                "owner",
+                person(OWNER, &[ORG], &[], false),
+                [true, true, false, false],
+            ),
+            (
+                "same organisation",
+                person(2, &[ORG], &[], false),
+                [true, false, false, false],
+            ),
+            (
+                "other organisation",
+                person(3, &[OTHER_ORG], &[], false),
+                [false, false, false, false],
+            ),
+            (
+                "former member",
+                person(OWNER, &[OTHER_ORG], &[], false),
+                [false, false, false, false],
+            ),
+            (
+                "subscriber only",
+                person(4, &[], &[("api-particulier", Role::Subscriber)], false),
+                [false, false, false, false],
+            ),
+            (
+                "reporter",
+                person(5, &[], &[("api-particulier", Role::Reporter)], false),
+                [false, false, true, false],
+            ),
+            (
+                "reporter elsewhere",
+                person(6, &[], &[("api-entreprise", Role::Reporter)], false),
+                [false, false, false, false],
+            ),
+            (
+                "instructor",
+                person(7, &[], &[("api-particulier", Role::Instructor)], false),
+                [false, false, true, true],
+            ),
+            (
+                "instructor elsewhere",
+                person(8, &[], &[("api-entreprise", Role::Instructor)], false),
+                [false, false, false, false],
+            ),
+            (
+                "manager",
+                person(9, &[], &[("api-particulier", Role::Manager)], false),
+                [false, false, true, true],
+            ),
+            (
+                "admin",
+                person(11, &[], &[], true),
+                [false, false, true, false],
+            ),
+        ];
+        for (who, actor, expected) in cases {
+            for (action, want) in [
+                ViewAsApplicant,
+                EditAsApplicant,
+                ViewInInstruction,
+                Instruct,
+            ]
+            .into_iter()
+            .zip(expected)
+            {
+                assert_eq!(can(&actor, action, &demande()), want, "{who} / {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn roles_imply_each_other_but_not_subscription() {
+        assert!(Role::Manager.includes(Role::Instructor));
+        assert!(Role::Manager.includes(Role::Reporter));
+        assert!(Role::Instructor.includes(Role::Reporter));
+        assert!(!Role::Reporter.includes(Role::Instructor));
+        assert!(!Role::Manager.includes(Role::Subscriber));
+        assert!(!Role::Subscriber.includes(Role::Reporter));
+    }
+
+    #[test]
+    fn the_capacity_follows_the_role() {
+        let reporter = person(5, &[], &[("api-particulier", Role::Reporter)], false);
+        assert_eq!(
+            actor_kind(&reporter, Action::ViewInInstruction, &demande()),
+            Some(ActorKind::Reporter)
+        );
+        assert_eq!(actor_kind(&reporter, Action::Instruct, &demande()), None);
+        let admin = person(11, &[], &[], true);
+        assert_eq!(
+            actor_kind(&admin, Action::ViewInInstruction, &demande()),
+            Some(ActorKind::Admin)
+        );
+    }
+}

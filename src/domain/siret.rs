@@ -1,0 +1,119 @@
+//! SIRET: the 14-digit identifier of a French establishment.
+
+use std::fmt;
+
+/// SIREN of La Poste, whose establishments do not follow the Luhn rule
+/// (their digits sum to a multiple of 5 instead).
+const LA_POSTE_SIREN: &str = "356000000";
+
+/// A SIRET that exists is valid: 14 digits passing the Luhn check (or La Poste's rule).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Siret(String);
+
+/// Why a string is not a SIRET, worded for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SiretError {
+    #[error("Le numéro SIRET doit compter 14 chiffres.")]
+    Length,
+    #[error("Le numéro SIRET ne doit contenir que des chiffres.")]
+    NotDigits,
+    #[error("Ce numéro SIRET n'existe pas : vérifiez les chiffres (clé de contrôle invalide).")]
+    Checksum,
+}
+
+impl Siret {
+    /// Parses a SIRET, ignoring the spaces people type between groups of digits.
+    pub fn parse(raw: &str) -> Result<Self, SiretError> {
+        let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        if !compact.chars().all(|c| c.is_ascii_digit()) {
+            return Err(SiretError::NotDigits);
+        }
+        if compact.len() != 14 {
+            return Err(SiretError::Length);
+        }
+        let digits: Vec<u32> = compact.bytes().map(|b| u32::from(b - b'0')).collect();
+        let valid = if compact.starts_with(LA_POSTE_SIREN) {
+            digits.iter().sum::<u32>() % 5 == 0
+        } else {
+            luhn(&digits)
+        };
+        if valid {
+            Ok(Self(compact))
+        } else {
+            Err(SiretError::Checksum)
+        }
+    }
+
+    /// The 14 digits, without spaces.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The first 9 digits: the company (unité légale).
+    pub fn siren(&self) -> &str {
+        &self.0[..9]
+    }
+}
+
+fn luhn(digits: &[u32]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+impl fmt::Display for Siret {
+    /// Shown as people read it: `216 901 231 00011`, grouped 3 3 3 5.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.0;
+        write!(f, "{} {} {} {}", &s[..3], &s[3..6], &s[6..9], &s[9..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_real_siret_parses_with_or_without_spaces() {
+        // Mairie de Lyon
+        assert!(Siret::parse("21690123100011").is_ok());
+        let s = Siret::parse("216 901 231 00011").unwrap();
+        assert_eq!(s.as_str(), "21690123100011");
+        assert_eq!(s.siren(), "216901231");
+        assert_eq!(s.to_string(), "216 901 231 00011");
+    }
+
+    #[test]
+    fn a_wrong_check_digit_is_refused() {
+        assert_eq!(Siret::parse("21690123100012"), Err(SiretError::Checksum));
+    }
+
+    #[test]
+    fn wrong_length_and_letters_are_refused() {
+        assert_eq!(Siret::parse("2169012310001"), Err(SiretError::Length));
+        assert_eq!(Siret::parse("216901231000111"), Err(SiretError::Length));
+        assert_eq!(Siret::parse("2169012310001A"), Err(SiretError::NotDigits));
+        assert_eq!(Siret::parse(""), Err(SiretError::Length));
+    }
+
+    #[test]
+    fn la_poste_follows_its_own_rule() {
+        // Fails Luhn, but its digits sum to 15: a valid La Poste establishment.
+        assert!(!luhn(&[3, 5, 6, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]));
+        assert!(Siret::parse("35600000010000").is_ok());
+        // Passes Luhn, but its digits sum to 18: not a La Poste establishment.
+        assert!(luhn(&[3, 5, 6, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 3]));
+        assert_eq!(Siret::parse("35600000010013"), Err(SiretError::Checksum));
+    }
+}

@@ -1,0 +1,49 @@
+//! The one error type of the application. The web layer turns it into a calm French page.
+
+use crate::domain::demande::TransitionError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not there, or not yours: the same answer, so nobody learns what exists.
+    #[error("introuvable")]
+    NotFound,
+    #[error("accès refusé")]
+    Forbidden,
+    /// Not signed in.
+    #[error("connexion requise")]
+    Unauthenticated,
+    /// Someone acted first; the message says what happened.
+    #[error("conflit : {0}")]
+    Conflict(String),
+    /// Malformed input, with a French message for the person.
+    #[error("requête invalide : {0}")]
+    BadRequest(String),
+    /// Well-formed input that cannot be accepted.
+    #[error("requête impossible : {0}")]
+    Unprocessable(String),
+    #[error("contenu trop volumineux")]
+    PayloadTooLarge,
+    /// The security token of a form is missing or stale.
+    #[error("jeton de sécurité invalide")]
+    Csrf,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::Internal(anyhow::Error::new(e).context("requête à la base de données"))
+    }
+}
+
+impl From<TransitionError> for AppError {
+    fn from(e: TransitionError) -> Self {
+        match e {
+            TransitionError::Forbidden => AppError::Forbidden,
+            TransitionError::WrongState(_) => AppError::Conflict(e.to_string()),
+            TransitionError::ReasonRequired
+            | TransitionError::FormIncomplete
+            | TransitionError::CguNotAccepted => AppError::Unprocessable(e.to_string()),
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! habilis: a habilitation portal. Organisations ask data providers for the right to use
+//! restricted data; providers' instructors decide; the rights granted are habilitations.
+
+pub mod catalog;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod services;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,102 @@
+//! The `habilis` command: serve the portal (default), migrate, seed, check providers.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use habilis::config::Settings;
+use habilis::startup::{Application, prepare};
+use habilis::{catalog, db, services, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "habilis",
+    version,
+    about = "Portail d'habilitation aux données protégées"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal (the default).
+    Serve,
+    /// Apply the database migrations and stop.
+    Migrate,
+    /// Fill the database.
+    Seed {
+        /// Demo accounts: applicants of a town hall, instructors, reporters, subscribers, an admin.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Work on provider files.
+    Providers {
+        #[command(subcommand)]
+        command: ProvidersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProvidersCommand {
+    /// Check every provider file of a directory (default: HABILIS_PROVIDERS_DIR or providers/).
+    Check { dir: Option<PathBuf> },
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("erreur : {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::load()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(settings.clone()).await?;
+            tracing::info!(
+                env = settings.env.as_str(),
+                "habilis listening on http://{}",
+                settings.bind
+            );
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            db::Db::connect(settings.database_url(), 1)?.migrate()?;
+            println!("migrations appliquées");
+        }
+        Command::Seed { demo } => {
+            if !demo {
+                anyhow::bail!("précisez ce qu'il faut créer : --demo");
+            }
+            let settings = Settings {
+                seed_demo: false,
+                ..settings
+            };
+            let (catalog, db) = prepare(&settings)?;
+            let mut conn = db.get()?;
+            services::seed::seed_demo(&mut conn, &catalog)?;
+            println!("comptes de démonstration créés");
+        }
+        Command::Providers {
+            command: ProvidersCommand::Check { dir },
+        } => {
+            let dir = dir.unwrap_or(settings.providers_dir);
+            let catalog = catalog::load_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "{} fournisseur(s) valide(s) dans {}",
+                catalog.all().len(),
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}

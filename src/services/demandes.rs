@@ -1,0 +1,348 @@
+//! The applicant's side: start, fill, submit, archive, list.
+
+use diesel::Connection;
+
+use crate::db::models::{Demande, EventRow, Habilitation, NewDemande, NewEvent};
+use crate::db::{demandes, events, habilitations};
+use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
+use crate::domain::form::{self, Answers, Applied, FormErrors, SCOPES_KEY, Strictness, Value};
+use crate::domain::policy::{self, Action};
+use crate::error::AppError;
+
+use super::accounts::CurrentUser;
+use super::transition::{Record, persist};
+use super::{App, answers_of, facts, now, state_of};
+
+/// A demande with what its pages show.
+#[derive(Debug, Clone)]
+pub struct DemandeFile {
+    pub demande: Demande,
+    pub state: State,
+    pub answers: Answers,
+    pub events: Vec<(EventRow, Option<(String, String, String)>)>,
+    pub habilitations: Vec<Habilitation>,
+}
+
+/// Loads a demande and its timeline; `None` when it does not exist.
+pub(super) async fn load_file(app: &App, id: i64) -> Result<Option<DemandeFile>, AppError> {
+    app.db
+        .run(move |conn| {
+            let Some(demande) = demandes::find(conn, id)? else {
+                return Ok(None);
+            };
+            let events = events::for_demande(conn, id)?;
+            let habilitations = habilitations::for_demande(conn, id)?;
+            let state = state_of(&demande)?;
+            let answers = answers_of(&demande);
+            Ok(Some(DemandeFile {
+                demande,
+                state,
+                answers,
+                events,
+                habilitations,
+            }))
+        })
+        .await
+}
+
+/// A demande the person may see as applicant; anything else is "not found".
+pub async fn find_for_applicant(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+) -> Result<DemandeFile, AppError> {
+    let file = load_file(app, id).await?.ok_or(AppError::NotFound)?;
+    if !policy::can(
+        &current.actor,
+        Action::ViewAsApplicant,
+        &facts(&file.demande),
+    ) {
+        return Err(AppError::NotFound);
+    }
+    Ok(file)
+}
+
+/// Whether the person may change this demande (seen already).
+pub fn can_edit(current: &CurrentUser, demande: &Demande) -> bool {
+    policy::can(&current.actor, Action::EditAsApplicant, &facts(demande))
+}
+
+/// Starts a draft for the current organisation, blank or from a template.
+#[tracing::instrument(skip_all, fields(provider = %provider_slug))]
+pub async fn start(
+    app: &App,
+    current: &CurrentUser,
+    provider_slug: &str,
+    template_id: Option<&str>,
+) -> Result<i64, AppError> {
+    let provider = app.provider(provider_slug)?;
+    let organisation = current
+        .current_organisation()
+        .ok_or_else(|| AppError::Forbidden)?;
+    if !policy::can_create_for(&current.actor, organisation.id) {
+        return Err(AppError::Forbidden);
+    }
+    let template = match template_id.filter(|t| !t.is_empty()) {
+        Some(id) => Some(provider.template(id).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Le modèle « {id} » n'existe pas pour {}.",
+                provider.name
+            ))
+        })?),
+        None => None,
+    };
+    transition(None, Event::Create, &Ctx::new(ActorKind::Applicant))?;
+    let mut answers = template.map(|t| t.values.clone()).unwrap_or_default();
+    let scopes = form::chosen_scopes(&provider.form, &answers);
+    if !scopes.is_empty() {
+        answers.insert(SCOPES_KEY.to_string(), Value::Many(scopes.clone()));
+    }
+    let answers_json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
+    let scopes_json = serde_json::to_string(&scopes).map_err(anyhow::Error::from)?;
+    let intitule = intitule_of(&answers);
+    let slug = provider.slug.clone();
+    let template_id = template.map(|t| t.id.clone());
+    let organisation = organisation.clone();
+    let user = current.user.clone();
+    app.db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let at = now();
+                let demande = demandes::insert(
+                    conn,
+                    &NewDemande {
+                        provider: &slug,
+                        template: template_id.as_deref(),
+                        organisation_id: organisation.id,
+                        applicant_id: user.id,
+                        state: State::Draft.as_str(),
+                        answers: &answers_json,
+                        scopes: &scopes_json,
+                        intitule: &intitule,
+                        organisation_name: &organisation.name,
+                        siret: &organisation.siret,
+                        applicant_email: &user.email,
+                        lock_version: 0,
+                        created_at: at,
+                        updated_at: at,
+                    },
+                )?;
+                events::insert(
+                    conn,
+                    &NewEvent {
+                        demande_id: demande.id,
+                        actor_id: Some(user.id),
+                        name: Event::Create.as_str(),
+                        from_state: None,
+                        to_state: State::Draft.as_str(),
+                        reason: None,
+                        diff: None,
+                        created_at: at,
+                    },
+                )?;
+                Ok::<_, AppError>(demande.id)
+            })
+        })
+        .await
+}
+
+fn intitule_of(answers: &Answers) -> String {
+    match answers.get("intitule") {
+        Some(Value::One(s)) => s.chars().take(200).collect(),
+        _ => String::new(),
+    }
+}
+
+/// The result of saving one step.
+#[derive(Debug)]
+pub struct Saved {
+    pub applied: Applied,
+    pub answers: Answers,
+    /// What is wrong with the values now saved (missing ones are not errors yet).
+    pub errors: FormErrors,
+}
+
+/// Saves what was typed on one step. Every value is kept, valid or not; values no field could
+/// hold are refused and reported. Concurrent saves (two tabs) are retried on the fresh row,
+/// so neither loses what it wrote.
+#[tracing::instrument(skip_all, fields(demande = id, step))]
+pub async fn save_step(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    step: usize,
+    input: Vec<(String, String)>,
+) -> Result<Saved, AppError> {
+    for _attempt in 0..5 {
+        let file = find_for_applicant(app, current, id).await?;
+        if !can_edit(current, &file.demande) {
+            return Err(AppError::Forbidden);
+        }
+        let provider = app.provider(&file.demande.provider)?;
+        if step >= provider.form.steps.len() {
+            return Err(AppError::NotFound);
+        }
+        transition(
+            Some(file.state),
+            Event::Update,
+            &Ctx::new(ActorKind::Applicant),
+        )?;
+        let mut answers = file.answers.clone();
+        let applied = form::apply_step(&provider.form, step, &mut answers, &input);
+        let errors = form::check(&provider.form, &answers, Strictness::Draft);
+        let changes = form::diff(&file.answers, &answers);
+        if changes.is_empty() {
+            return Ok(Saved {
+                applied,
+                answers,
+                errors,
+            });
+        }
+        let answers_json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
+        let scopes_json = serde_json::to_string(&form::chosen_scopes(&provider.form, &answers))
+            .map_err(anyhow::Error::from)?;
+        let diff_json = serde_json::to_string(&changes).map_err(anyhow::Error::from)?;
+        let intitule = intitule_of(&answers);
+        let demande = file.demande.clone();
+        let actor_id = current.user.id;
+        let saved = app
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let at = now();
+                    if demandes::save_answers(
+                        conn,
+                        &demande,
+                        &answers_json,
+                        &scopes_json,
+                        &intitule,
+                        at,
+                    )? != 1
+                    {
+                        return Ok(false);
+                    }
+                    events::insert(
+                        conn,
+                        &NewEvent {
+                            demande_id: demande.id,
+                            actor_id: Some(actor_id),
+                            name: Event::Update.as_str(),
+                            from_state: Some(&demande.state),
+                            to_state: &demande.state,
+                            reason: None,
+                            diff: Some(&diff_json),
+                            created_at: at,
+                        },
+                    )?;
+                    Ok::<_, AppError>(true)
+                })
+            })
+            .await?;
+        if saved {
+            return Ok(Saved {
+                applied,
+                answers,
+                errors,
+            });
+        }
+    }
+    Err(AppError::Conflict(
+        "La demande est modifiée ailleurs en ce moment : rechargez la page et recommencez."
+            .to_string(),
+    ))
+}
+
+/// Why a submission did not go through.
+#[derive(Debug)]
+pub enum Refusal {
+    Invalid(FormErrors),
+    CguNotAccepted,
+}
+
+/// Submits the demande if the form is complete and the terms accepted.
+#[tracing::instrument(skip_all, fields(demande = id))]
+pub async fn submit(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    cgu_accepted: bool,
+) -> Result<Result<(), Refusal>, AppError> {
+    let file = find_for_applicant(app, current, id).await?;
+    if !can_edit(current, &file.demande) {
+        return Err(AppError::Forbidden);
+    }
+    let provider = app.provider(&file.demande.provider)?.clone();
+    let errors = form::check(&provider.form, &file.answers, Strictness::Submit);
+    let ctx = Ctx {
+        actor: ActorKind::Applicant,
+        form_complete: errors.is_empty(),
+        cgu_accepted,
+        reason: None,
+    };
+    match transition(Some(file.state), Event::Submit, &ctx) {
+        Err(crate::domain::demande::TransitionError::FormIncomplete) => {
+            return Ok(Err(Refusal::Invalid(errors)));
+        }
+        Err(crate::domain::demande::TransitionError::CguNotAccepted) => {
+            return Ok(Err(Refusal::CguNotAccepted));
+        }
+        Err(e) => return Err(e.into()),
+        Ok(outcome) => {
+            let actor_id = current.user.id;
+            app.db
+                .run(move |conn| {
+                    let record = Record {
+                        actor_id,
+                        event: Event::Submit,
+                        reason: None,
+                        diff: None,
+                    };
+                    persist(conn, &provider, &file.demande, &outcome, &record, now())
+                })
+                .await?;
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Archives a demande the applicant no longer needs.
+#[tracing::instrument(skip_all, fields(demande = id))]
+pub async fn archive(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let file = find_for_applicant(app, current, id).await?;
+    if !can_edit(current, &file.demande) {
+        return Err(AppError::Forbidden);
+    }
+    let provider = app.provider(&file.demande.provider)?.clone();
+    let outcome = transition(
+        Some(file.state),
+        Event::Archive,
+        &Ctx::new(ActorKind::Applicant),
+    )?;
+    let actor_id = current.user.id;
+    app.db
+        .run(move |conn| {
+            let record = Record {
+                actor_id,
+                event: Event::Archive,
+                reason: None,
+                diff: None,
+            };
+            persist(conn, &provider, &file.demande, &outcome, &record, now())
+        })
+        .await
+}
+
+/// The demandes and habilitations of the person's organisations.
+pub async fn list_mine(
+    app: &App,
+    current: &CurrentUser,
+) -> Result<(Vec<Demande>, Vec<Habilitation>), AppError> {
+    let orgs = current.actor.organisations.clone();
+    app.db
+        .run(move |conn| {
+            let list = demandes::for_organisations(conn, &orgs, 500)?;
+            let habs = habilitations::for_organisations(conn, &orgs, 500)?;
+            Ok((list, habs))
+        })
+        .await
+}

@@ -1,0 +1,76 @@
+//! Use cases. Each runs in one database transaction and re-checks the policy itself,
+//! so a forged request cannot do what the page would not offer.
+
+pub mod accounts;
+pub mod demandes;
+pub mod instruction;
+pub mod seed;
+mod transition;
+
+use chrono::{NaiveDateTime, Utc};
+
+use crate::catalog::{Catalog, Provider};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::db::models::Demande;
+use crate::domain::demande::State;
+use crate::domain::form::Answers;
+use crate::domain::policy::DemandeFacts;
+use crate::error::AppError;
+
+/// Everything a request needs: the database, the providers, the settings.
+pub struct App {
+    pub db: Db,
+    pub catalog: Catalog,
+    pub settings: Settings,
+}
+
+impl App {
+    pub fn provider(&self, slug: &str) -> Result<&Provider, AppError> {
+        self.catalog.get(slug).ok_or(AppError::NotFound)
+    }
+}
+
+/// Now, in UTC, to the microsecond (what both backends store).
+pub fn now() -> NaiveDateTime {
+    let now = Utc::now().naive_utc();
+    now.with_nanosecond_micros()
+}
+
+trait MicrosOnly {
+    fn with_nanosecond_micros(self) -> Self;
+}
+
+impl MicrosOnly for NaiveDateTime {
+    fn with_nanosecond_micros(self) -> Self {
+        use chrono::Timelike;
+        let micros = self.nanosecond() / 1_000 * 1_000;
+        self.with_nanosecond(micros).unwrap_or(self)
+    }
+}
+
+/// The answers of a demande. They are written by habilis only; a row that cannot be read
+/// is logged and shown empty rather than breaking the page.
+pub fn answers_of(demande: &Demande) -> Answers {
+    serde_json::from_str(&demande.answers).unwrap_or_else(|e| {
+        tracing::error!(demande = demande.id, error = %e, "unreadable answers");
+        Answers::new()
+    })
+}
+
+pub fn scopes_of(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+pub fn state_of(demande: &Demande) -> Result<State, AppError> {
+    State::parse(&demande.state)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("état inconnu « {} »", demande.state)))
+}
+
+pub fn facts(demande: &Demande) -> DemandeFacts<'_> {
+    DemandeFacts {
+        provider: &demande.provider,
+        organisation_id: demande.organisation_id,
+        applicant_id: demande.applicant_id,
+    }
+}

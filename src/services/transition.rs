@@ -1,0 +1,73 @@
+//! Writing a transition: the guarded state change, the event row and the effects, in one
+//! transaction. Of two people acting at once, one wins; the other gets a conflict.
+
+use chrono::{Months, NaiveDateTime};
+use diesel::Connection;
+
+use crate::catalog::Provider;
+use crate::db::models::{Demande, NewEvent, NewHabilitation};
+use crate::db::{DbConnection, demandes, events, habilitations};
+use crate::domain::demande::{Effect, Event, Outcome};
+use crate::error::AppError;
+
+/// What is recorded with the event.
+pub struct Record<'a> {
+    pub actor_id: i64,
+    pub event: Event,
+    pub reason: Option<&'a str>,
+    pub diff: Option<&'a str>,
+}
+
+pub fn persist(
+    conn: &mut DbConnection,
+    provider: &Provider,
+    demande: &Demande,
+    outcome: &Outcome,
+    record: &Record,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let changed = demandes::set_state(conn, demande, outcome.to.as_str(), record.event == Event::Submit, now)?;
+        if changed != 1 {
+            return Err(AppError::Conflict(
+                "Cette demande vient d'être traitée par quelqu'un d'autre : votre action n'a pas été appliquée.".to_string(),
+            ));
+        }
+        events::insert(
+            conn,
+            &NewEvent {
+                demande_id: demande.id,
+                actor_id: Some(record.actor_id),
+                name: record.event.as_str(),
+                from_state: Some(&demande.state),
+                to_state: outcome.to.as_str(),
+                reason: record.reason,
+                diff: record.diff,
+                created_at: now,
+            },
+        )?;
+        for effect in &outcome.effects {
+            match effect {
+                Effect::GrantHabilitation => {
+                    let expires_at = now
+                        .checked_add_months(Months::new(provider.validity_months))
+                        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("date d'expiration hors limites")))?;
+                    habilitations::insert(
+                        conn,
+                        &NewHabilitation {
+                            demande_id: demande.id,
+                            provider: &demande.provider,
+                            organisation_id: demande.organisation_id,
+                            scopes: &demande.scopes,
+                            answers: &demande.answers,
+                            state: "active",
+                            granted_at: now,
+                            expires_at,
+                        },
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,98 @@
+//! Builds the server: used by `main` and by the tests (which bind port 0).
+
+use std::net::TcpListener;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{App as ActixApp, HttpServer, web};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use tracing_actix_web::TracingLogger;
+
+use crate::catalog::{self, Catalog};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::services::{App, seed};
+
+/// Strict by default: our own scripts and styles only, no framing.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Loads the providers, opens and migrates the database, seeds the demo when asked.
+pub fn prepare(settings: &Settings) -> anyhow::Result<(Catalog, Db)> {
+    let catalog = catalog::load_dir(&settings.providers_dir)
+        .map_err(|e| anyhow::anyhow!("fournisseurs invalides :\n{e}"))?;
+    let db = Db::connect(settings.database_url(), settings.db_pool_size)?;
+    db.migrate()?;
+    if settings.seed_demo {
+        let mut conn = db.get()?;
+        seed::seed_demo(&mut conn, &catalog).context("données de démonstration")?;
+    }
+    Ok((catalog, db))
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let (catalog, db) = prepare(&settings)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("impossible d'écouter sur {}", settings.bind))?;
+        let port = listener.local_addr().context("adresse d'écoute")?.port();
+        let server = run(
+            listener,
+            App {
+                db,
+                catalog,
+                settings,
+            },
+        )?;
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, app: App) -> anyhow::Result<Server> {
+    let key = Key::derive_from(app.settings.session_key.expose_secret().as_bytes());
+    let secure = !app.settings.is_dev();
+    let app = web::Data::new(app);
+    let server = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+            .cookie_name("habilis_session".to_string())
+            .cookie_content_security(CookieContentSecurity::Private)
+            .cookie_secure(secure)
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .build();
+        ActixApp::new()
+            .wrap(sessions)
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("Content-Security-Policy", CSP))
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add(("X-Frame-Options", "DENY")),
+            )
+            .wrap(TracingLogger::default())
+            .app_data(app.clone())
+            .configure(crate::web::routes)
+    })
+    .listen(listener)
+    .context("démarrage du serveur HTTP")?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,80 @@
+//! Every error becomes a calm French page with the right status; internal causes are logged.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::error::AppError;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub layout: super::views::Layout,
+    pub status: u16,
+    pub title: &'a str,
+    pub message: &'a str,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Unauthenticated => StatusCode::SEE_OTHER,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Unauthenticated = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/connexion"))
+                .finish();
+        }
+        let (title, message): (&str, String) = match self {
+            AppError::NotFound => ("Page introuvable", "Cette page n'existe pas, ou vous n'y avez pas accès.".to_string()),
+            AppError::Forbidden => ("Accès refusé", "Vous n'avez pas le droit d'effectuer cette action.".to_string()),
+            AppError::Csrf => (
+                "Formulaire expiré",
+                "Le jeton de sécurité du formulaire est absent ou expiré. Revenez en arrière, rechargez la page et recommencez."
+                    .to_string(),
+            ),
+            AppError::Conflict(m) => ("Demande déjà traitée", m.clone()),
+            AppError::BadRequest(m) => ("Requête invalide", m.clone()),
+            AppError::Unprocessable(m) => ("Action impossible", m.clone()),
+            AppError::PayloadTooLarge => (
+                "Envoi trop volumineux",
+                "Les données envoyées dépassent la taille autorisée. Raccourcissez vos réponses et recommencez.".to_string(),
+            ),
+            AppError::Unauthenticated => ("Connexion requise", "Connectez-vous pour continuer.".to_string()),
+            AppError::Internal(cause) => {
+                tracing::error!(error = ?cause, "internal error");
+                (
+                    "Erreur technique",
+                    "Une erreur technique nous empêche d'afficher cette page. Vos données enregistrées ne sont pas perdues ; réessayez dans quelques instants."
+                        .to_string(),
+                )
+            }
+        };
+        let status = self.status_code();
+        let page = ErrorPage {
+            layout: super::views::Layout::bare(),
+            status: status.as_u16(),
+            title,
+            message: &message,
+        };
+        match page.render() {
+            Ok(body) => HttpResponse::build(status)
+                .content_type(ContentType::html())
+                .body(body),
+            Err(_) => HttpResponse::build(status)
+                .content_type(ContentType::plaintext())
+                .body(message),
+        }
+    }
+}

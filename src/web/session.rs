@@ -1,0 +1,75 @@
+//! Who is signed in, from the encrypted session cookie.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_session::{Session, SessionExt};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use crate::error::AppError;
+use crate::services::App;
+use crate::services::accounts::{self, CurrentUser};
+
+const USER_KEY: &str = "user_id";
+
+/// The signed-in person, if any.
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+/// The signed-in person; anonymous visitors are sent to the login page.
+pub struct SignedIn(pub CurrentUser);
+
+async fn current(
+    session: Session,
+    app: Option<web::Data<App>>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let app =
+        app.ok_or_else(|| AppError::Internal(anyhow::anyhow!("état de l'application absent")))?;
+    let Some(user_id) = session.get::<i64>(USER_KEY).ok().flatten() else {
+        return Ok(None);
+    };
+    let user = accounts::load(&app, user_id).await?;
+    if user.is_none() {
+        session.purge();
+    }
+    Ok(user)
+}
+
+impl FromRequest for MaybeUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let app = req.app_data::<web::Data<App>>().cloned();
+        Box::pin(async move { current(session, app).await.map(MaybeUser) })
+    }
+}
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let session = req.get_session();
+        let app = req.app_data::<web::Data<App>>().cloned();
+        Box::pin(async move {
+            current(session, app)
+                .await?
+                .map(SignedIn)
+                .ok_or(AppError::Unauthenticated)
+        })
+    }
+}
+
+/// Starts a fresh session for the user (a new cookie: no session fixation).
+pub fn sign_in(session: &Session, user_id: i64) -> Result<(), AppError> {
+    session.renew();
+    session.clear();
+    session
+        .insert(USER_KEY, user_id)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session : {e}")))
+}
+
+pub fn sign_out(session: &Session) {
+    session.purge();
+}
