@@ -394,10 +394,10 @@ fn check_field(raw: &RawField, key: &str, errors: &mut Errors) -> Option<Field> 
             format!("un champ de type {} ne prend pas d'options", kind.as_str()),
         );
     }
-    if let (Some(min), Some(max)) = (raw.min_length, raw.max_length) {
-        if min > max {
-            errors.add(format!("{key}.min_length"), "min_length dépasse max_length");
-        }
+    if let (Some(min), Some(max)) = (raw.min_length, raw.max_length)
+        && min > max
+    {
+        errors.add(format!("{key}.min_length"), "min_length dépasse max_length");
     }
     let pattern = match &raw.pattern {
         Some(p) => match Regex::new(p) {
@@ -485,13 +485,13 @@ fn check_cross_references(form: &Form, raw: &RawProvider, errors: &mut Errors) {
     for (si, raw_step) in raw.steps.iter().enumerate() {
         for (fi, f) in raw_step.fields.iter().enumerate() {
             let key = format!("steps[{si}].fields[{fi}]");
-            if let Some(scope) = &f.required_if_scope {
-                if form.scope(scope).is_none() {
-                    errors.add(
-                        format!("{key}.required_if_scope"),
-                        format!("donnée inconnue « {scope} »"),
-                    );
-                }
+            if let Some(scope) = &f.required_if_scope
+                && form.scope(scope).is_none()
+            {
+                errors.add(
+                    format!("{key}.required_if_scope"),
+                    format!("donnée inconnue « {scope} »"),
+                );
             }
             if let Some(cond) = &f.required_if {
                 let numeric = form.field(&cond.field).is_some_and(|other| {

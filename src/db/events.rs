@@ -6,6 +6,9 @@ use super::DbConnection;
 use super::models::{EventRow, NewEvent};
 use super::schema::{events, users};
 
+/// An event with the actor's (given name, family name, email), when there is one.
+pub type TimelineRow = (EventRow, Option<(String, String, String)>);
+
 pub fn insert(conn: &mut DbConnection, new: &NewEvent) -> QueryResult<()> {
     diesel::insert_into(events::table)
         .values(new)
@@ -14,10 +17,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewEvent) -> QueryResult<()> {
 }
 
 /// Events of a demande, oldest first, with the actor's name and email when there is one.
-pub fn for_demande(
-    conn: &mut DbConnection,
-    demande_id: i64,
-) -> QueryResult<Vec<(EventRow, Option<(String, String, String)>)>> {
+pub fn for_demande(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Vec<TimelineRow>> {
     events::table
         .left_join(users::table)
         .filter(events::demande_id.eq(demande_id))

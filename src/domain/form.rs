@@ -290,16 +290,13 @@ impl Form {
                 if field.id == key && field.kind != FieldKind::Contact {
                     return Some((i, field, None));
                 }
-                if field.kind == FieldKind::Contact {
-                    if let Some(part) = key
+                if field.kind == FieldKind::Contact
+                    && let Some(part) = key
                         .strip_prefix(&field.id)
                         .and_then(|r| r.strip_prefix('_'))
-                    {
-                        if let Some(p) = CONTACT_PARTS.iter().position(|(name, _, _)| *name == part)
-                        {
-                            return Some((i, field, Some(p)));
-                        }
-                    }
+                    && let Some(p) = CONTACT_PARTS.iter().position(|(name, _, _)| *name == part)
+                {
+                    return Some((i, field, Some(p)));
                 }
             }
         }
@@ -372,17 +369,17 @@ pub fn check(form: &Form, answers: &Answers, strictness: Strictness) -> FormErro
                     });
                 }
             }
-            if field.kind == FieldKind::Scopes && strictness == Strictness::Submit {
-                if let Some(message) = scope_rules_error(form, &scopes) {
-                    if !errors.iter().any(|e| e.key == field.id) {
-                        errors.push(FieldError {
-                            key: field.id.clone(),
-                            label: field.label.clone(),
-                            message,
-                            step: step_index,
-                        });
-                    }
-                }
+            if field.kind == FieldKind::Scopes
+                && strictness == Strictness::Submit
+                && let Some(message) = scope_rules_error(form, &scopes)
+                && !errors.iter().any(|e| e.key == field.id)
+            {
+                errors.push(FieldError {
+                    key: field.id.clone(),
+                    label: field.label.clone(),
+                    message,
+                    step: step_index,
+                });
             }
         }
     }
@@ -410,10 +407,10 @@ fn is_required(field: &Field, answers: &Answers, scopes: &[String]) -> bool {
     if field.required {
         return true;
     }
-    if let Some(scope) = &field.required_if_scope {
-        if scopes.contains(scope) {
-            return true;
-        }
+    if let Some(scope) = &field.required_if_scope
+        && scopes.contains(scope)
+    {
+        return true;
     }
     if let Some(cond) = &field.required_if {
         let number = answers.get(&cond.field).and_then(|v| match v {
@@ -478,10 +475,10 @@ fn value_error(form: &Form, field: &Field, part: Option<usize>, value: &Value) -
                 if let Some(min) = field.min_length.filter(|min| length < *min) {
                     return Some(format!("{min} caractères au minimum ({length} saisis)."));
                 }
-                if let Some(pattern) = &field.pattern {
-                    if !pattern.regex.is_match(text) {
-                        return Some(pattern.message.clone());
-                    }
+                if let Some(pattern) = &field.pattern
+                    && !pattern.regex.is_match(text)
+                {
+                    return Some(pattern.message.clone());
                 }
             }
             None

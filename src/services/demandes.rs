@@ -1,9 +1,8 @@
 //! The applicant's side: start, fill, submit, archive, list.
 
-use diesel::Connection;
-
-use crate::db::models::{Demande, EventRow, Habilitation, NewDemande, NewEvent};
-use crate::db::{demandes, events, habilitations};
+use crate::db::events::TimelineRow;
+use crate::db::models::{Demande, Habilitation, NewDemande, NewEvent};
+use crate::db::{demandes, events, habilitations, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
 use crate::domain::form::{self, Answers, Applied, FormErrors, SCOPES_KEY, Strictness, Value};
 use crate::domain::policy::{self, Action};
@@ -19,7 +18,7 @@ pub struct DemandeFile {
     pub demande: Demande,
     pub state: State,
     pub answers: Answers,
-    pub events: Vec<(EventRow, Option<(String, String, String)>)>,
+    pub events: Vec<TimelineRow>,
     pub habilitations: Vec<Habilitation>,
 }
 
@@ -106,7 +105,7 @@ pub async fn start(
     let user = current.user.clone();
     app.db
         .run(move |conn| {
-            conn.transaction(|conn| {
+            write_transaction(conn, |conn| {
                 let at = now();
                 let demande = demandes::insert(
                     conn,
@@ -208,7 +207,7 @@ pub async fn save_step(
         let saved = app
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                write_transaction(conn, |conn| {
                     let at = now();
                     if demandes::save_answers(
                         conn,

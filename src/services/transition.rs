@@ -2,11 +2,10 @@
 //! transaction. Of two people acting at once, one wins; the other gets a conflict.
 
 use chrono::{Months, NaiveDateTime};
-use diesel::Connection;
 
 use crate::catalog::Provider;
 use crate::db::models::{Demande, NewEvent, NewHabilitation};
-use crate::db::{DbConnection, demandes, events, habilitations};
+use crate::db::{DbConnection, demandes, events, habilitations, write_transaction};
 use crate::domain::demande::{Effect, Event, Outcome};
 use crate::error::AppError;
 
@@ -26,8 +25,14 @@ pub fn persist(
     record: &Record,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    conn.transaction(|conn| {
-        let changed = demandes::set_state(conn, demande, outcome.to.as_str(), record.event == Event::Submit, now)?;
+    write_transaction(conn, |conn| {
+        let changed = demandes::set_state(
+            conn,
+            demande,
+            outcome.to.as_str(),
+            record.event == Event::Submit,
+            now,
+        )?;
         if changed != 1 {
             return Err(AppError::Conflict(
                 "Cette demande vient d'être traitée par quelqu'un d'autre : votre action n'a pas été appliquée.".to_string(),
@@ -51,7 +56,9 @@ pub fn persist(
                 Effect::GrantHabilitation => {
                     let expires_at = now
                         .checked_add_months(Months::new(provider.validity_months))
-                        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("date d'expiration hors limites")))?;
+                        .ok_or_else(|| {
+                            AppError::Internal(anyhow::anyhow!("date d'expiration hors limites"))
+                        })?;
                     habilitations::insert(
                         conn,
                         &NewHabilitation {

@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 
 use crate::catalog::Provider;
-use crate::db::models::{Demande, EventRow, Habilitation};
+use crate::db::events::TimelineRow;
+use crate::db::models::{Demande, Habilitation};
 use crate::domain::demande::{Event, State, public_id};
 use crate::domain::form::{
     Answers, CONTACT_PARTS, Field, FieldKind, FormErrors, Value, chosen_scopes,
@@ -380,7 +381,7 @@ pub struct EventView {
     pub fields_changed: usize,
 }
 
-pub fn timeline(events: &[(EventRow, Option<(String, String, String)>)]) -> Vec<EventView> {
+pub fn timeline(events: &[TimelineRow]) -> Vec<EventView> {
     events
         .iter()
         .map(|(e, actor)| {
@@ -414,7 +415,7 @@ pub fn timeline(events: &[(EventRow, Option<(String, String, String)>)]) -> Vec<
 }
 
 /// The latest reason given by an instructor (changes requested, refusal).
-pub fn latest_reason(events: &[(EventRow, Option<(String, String, String)>)]) -> Option<String> {
+pub fn latest_reason(events: &[TimelineRow]) -> Option<String> {
     events
         .iter()
         .rev()

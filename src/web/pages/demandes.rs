@@ -150,16 +150,26 @@ pub struct StepPage {
     pub saved: bool,
 }
 
+/// What the step page says about the last save.
+struct Feedback<'a> {
+    errors: &'a FormErrors,
+    notices: Vec<String>,
+    saved: bool,
+}
+
 fn step_page(
     app: &App,
     current: &CurrentUser,
     session: &Session,
     file: &DemandeFile,
     index: usize,
-    errors: &FormErrors,
-    notices: Vec<String>,
-    saved: bool,
+    feedback: Feedback,
 ) -> Result<StepPage, AppError> {
+    let Feedback {
+        errors,
+        notices,
+        saved,
+    } = feedback;
     let provider = app.provider(&file.demande.provider)?;
     let step = provider.form.steps.get(index).ok_or(AppError::NotFound)?;
     let fields = step
@@ -236,16 +246,12 @@ pub async fn edit_step(
         Strictness::Draft
     };
     let errors = form::check(&provider.form, &file.answers, strictness);
-    let page = step_page(
-        &app,
-        &current,
-        &session,
-        &file,
-        index,
-        &errors,
-        vec![],
-        query_flag(&req, "enregistre"),
-    )?;
+    let feedback = Feedback {
+        errors: &errors,
+        notices: vec![],
+        saved: query_flag(&req, "enregistre"),
+    };
+    let page = step_page(&app, &current, &session, &file, index, feedback)?;
     ok(&page)
 }
 
@@ -290,9 +296,12 @@ pub async fn save_step(
             }
         }
         notices.insert(0, "Vos autres réponses ont été enregistrées.".to_string());
-        let page = step_page(
-            &app, &current, &session, &file, index, &errors, notices, false,
-        )?;
+        let feedback = Feedback {
+            errors: &errors,
+            notices,
+            saved: false,
+        };
+        let page = step_page(&app, &current, &session, &file, index, feedback)?;
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let count = provider.form.steps.len();

@@ -1,0 +1,199 @@
+//! Bad input gets a clear French message and a 4xx, never a 500, and the draft keeps what was valid.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Browser, TestApp, spawn_app};
+
+const PROVIDER: &str = "api-entreprise";
+
+async fn draft(app: &TestApp) -> (Browser, i64) {
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = marie.start_demande(PROVIDER, "").await;
+    (marie, id)
+}
+
+#[tokio::test]
+async fn an_oversize_answer_is_refused_and_the_rest_is_saved() {
+    let app = spawn_app().await;
+    let (marie, id) = draft(&app).await;
+    let long = "a".repeat(10_001);
+    let page = marie
+        .fill(
+            id,
+            1,
+            &[
+                ("intitule".into(), "Marchés publics".into()),
+                ("description".into(), long),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(
+        "Ce texte est trop long : 10000 caractères au maximum. Il n'a pas été enregistré.",
+    );
+    page.assert_contains("Vos autres réponses ont été enregistrées.");
+    marie
+        .get(&format!("/demandes/{id}/etapes/1"))
+        .await
+        .assert_contains("value=\"Marchés publics\"");
+}
+
+#[tokio::test]
+async fn an_unknown_field_is_reported_and_ignored() {
+    let app = spawn_app().await;
+    let (marie, id) = draft(&app).await;
+    let page = marie
+        .fill(
+            id,
+            1,
+            &[
+                ("intitule".into(), "Aides publiques".into()),
+                ("champ_pirate".into(), "x".into()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains(
+        "Le champ « champ_pirate » n'existe pas dans cette étape : il a été ignoré.",
+    );
+    marie
+        .get(&format!("/demandes/{id}/etapes/1"))
+        .await
+        .assert_contains("value=\"Aides publiques\"");
+}
+
+#[tokio::test]
+async fn values_of_the_wrong_type_are_kept_and_flagged() {
+    let app = spawn_app().await;
+    let (marie, id) = draft(&app).await;
+    let step = app
+        .catalog
+        .get(PROVIDER)
+        .unwrap()
+        .form
+        .steps
+        .iter()
+        .position(|s| {
+            s.fields
+                .iter()
+                .any(|f| f.id == "duree_conservation_donnees_caractere_personnel")
+        })
+        .unwrap()
+        + 1;
+    let saved = marie
+        .fill(
+            id,
+            step,
+            &[(
+                "duree_conservation_donnees_caractere_personnel".into(),
+                "douze".into(),
+            )],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = marie.get(&format!("/demandes/{id}/etapes/{step}")).await;
+    page.assert_contains("value=\"douze\"");
+    page.assert_contains("Saisissez un nombre, par exemple 36.");
+    page.assert_contains("aria-invalid=\"true\"");
+}
+
+#[tokio::test]
+async fn unknown_providers_templates_and_ids_are_clear_4xx() {
+    let app = spawn_app().await;
+    let (marie, id) = draft(&app).await;
+    assert_eq!(
+        marie.get("/demandes/nouvelle/api-inconnue").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let csrf = marie.get("/demandes").await.csrf();
+    let page = marie
+        .post(
+            "/demandes",
+            &[("_csrf", &csrf), ("provider", "api-inconnue")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    page.assert_contains("Le fournisseur de données « api-inconnue » n'existe pas.");
+    let page = marie
+        .post(
+            "/demandes",
+            &[
+                ("_csrf", &csrf),
+                ("provider", PROVIDER),
+                ("template", "modele-inconnu"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    page.assert_contains("Le modèle « modele-inconnu » n'existe pas");
+    for path in [
+        "/demandes/abc".to_string(),
+        "/demandes/99999999999999999999999".to_string(),
+        "/demandes/0".to_string(),
+        format!("/demandes/{id}/etapes/0"),
+        format!("/demandes/{id}/etapes/99"),
+        format!("/demandes/{id}/etapes/-1"),
+        "/nulle-part".to_string(),
+    ] {
+        let page = marie.get(&path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        page.assert_contains("Page introuvable");
+    }
+    // D-prefixed ids work as people type them.
+    assert_eq!(
+        marie.get(&format!("/demandes/D{id}")).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn invalid_utf8_and_huge_bodies_are_refused_in_french() {
+    let app = spawn_app().await;
+    let (marie, id) = draft(&app).await;
+    let csrf = marie.get("/demandes").await.csrf();
+    let page = marie
+        .post_raw(
+            &format!("/demandes/{id}/etapes/1"),
+            format!("_csrf={csrf}&intitule=%FF%FE").into_bytes(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    page.assert_contains("encodage non UTF-8");
+    let huge = format!("_csrf={csrf}&intitule={}", "a".repeat(2 * 1024 * 1024)).into_bytes();
+    let page = marie
+        .post_raw(&format!("/demandes/{id}/etapes/1"), huge)
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    page.assert_contains("Envoi trop volumineux");
+    let page = marie
+        .post_raw(&format!("/demandes/{id}/etapes/1"), b"%%%=&=%zz".to_vec())
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::FORBIDDEN,
+        "no token: refused before anything else"
+    );
+}
+
+#[tokio::test]
+async fn a_submitted_demande_can_no_longer_be_edited() {
+    let app = spawn_app().await;
+    let (marie, id) = draft(&app).await;
+    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
+        assert_eq!(
+            marie.fill(id, step + 1, pairs).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let csrf = marie.get("/demandes").await.csrf();
+    let page = marie
+        .post(
+            &format!("/demandes/{id}/etapes/1"),
+            &[("_csrf", &csrf), ("intitule", "Trop tard")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    page.assert_contains("« En cours d'instruction »");
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::CONFLICT);
+}

@@ -1,0 +1,62 @@
+//! The command line and the repository's own rules.
+
+use std::process::Command;
+
+use crate::helpers::providers_dir;
+
+fn habilis() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_habilis"))
+}
+
+#[test]
+fn providers_check_accepts_the_shipped_providers() {
+    let out = habilis()
+        .args(["providers", "check"])
+        .arg(providers_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("3 fournisseur(s) valide(s)"));
+}
+
+#[test]
+fn providers_check_names_file_and_key_of_a_broken_file() {
+    let dir = std::env::temp_dir().join(format!("habilis-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = std::fs::read_to_string(providers_dir().join("api-particulier.toml")).unwrap();
+    let broken = good.replacen("type = \"", "type = \"txt", 1);
+    assert_ne!(good, broken, "the file has a field type to break");
+    std::fs::write(dir.join("api-particulier.toml"), broken).unwrap();
+    let out = habilis()
+        .args(["providers", "check"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("api-particulier.toml: steps["), "{stderr}");
+    assert!(stderr.contains("].type : type inconnu « txt"), "{stderr}");
+}
+
+#[test]
+fn migration_folders_have_identical_names() {
+    let names = |backend: &str| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let (pg, sqlite) = (names("postgres"), names("sqlite"));
+    assert!(!pg.is_empty());
+    assert_eq!(pg, sqlite);
+}

@@ -1,0 +1,358 @@
+//! The test harness: the real app on port 0 with its own database (a SQLite file, or a fresh
+//! PostgreSQL database when HABILIS_TEST_DATABASE_URL is set), and clients that act like people.
+
+use std::path::PathBuf;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use habilis::catalog::{self, Catalog};
+use habilis::config::{Environment, Settings, random_key};
+use habilis::domain::form::{CONTACT_PARTS, FieldKind, SCOPES_KEY};
+use habilis::startup::Application;
+use regex::Regex;
+use reqwest::StatusCode;
+use secrecy::SecretString;
+
+pub struct TestApp {
+    pub address: String,
+    pub database_url: String,
+    pub catalog: Catalog,
+    sqlite_file: Option<PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
+
+fn unique_suffix() -> String {
+    random_key()[..16].to_lowercase()
+}
+
+/// A fresh database: a new SQLite file, or a new PostgreSQL database next to the given one.
+fn fresh_database() -> (String, Option<PathBuf>) {
+    match std::env::var("HABILIS_TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let name = unique_name();
+            let mut conn = PgConnection::establish(&base).expect("PostgreSQL for tests");
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .expect("create test database");
+            let (server, _) = base
+                .rsplit_once('/')
+                .expect("database URL ends with /dbname");
+            (format!("{server}/{name}"), None)
+        }
+        _ => {
+            let file = std::env::temp_dir().join(format!("habilis_test_{}.db", unique_suffix()));
+            (file.display().to_string(), Some(file))
+        }
+    }
+}
+
+pub fn providers_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("providers")
+}
+
+pub fn settings(env: Environment, database_url: &str) -> Settings {
+    Settings {
+        env,
+        database_url: SecretString::from(database_url.to_string()),
+        bind: "127.0.0.1:0".to_string(),
+        providers_dir: providers_dir(),
+        session_key: SecretString::from(random_key()),
+        base_url: "http://127.0.0.1".to_string(),
+        db_pool_size: 4,
+        seed_demo: true,
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_in(Environment::Dev).await
+}
+
+pub async fn spawn_app_in(env: Environment) -> TestApp {
+    let (database_url, sqlite_file) = fresh_database();
+    let app = Application::build(settings(env, &database_url))
+        .await
+        .expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let catalog = catalog::load_dir(&providers_dir()).expect("providers load");
+    TestApp {
+        address,
+        database_url,
+        catalog,
+        sqlite_file,
+    }
+}
+
+/// Someone with a browser: keeps cookies, does not follow redirects.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub address: String,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    /// The page's CSRF token.
+    pub fn csrf(&self) -> String {
+        let re = Regex::new(r#"name="_csrf" value="([^"]+)""#).unwrap();
+        re.captures(&self.body)
+            .map(|c| c[1].to_string())
+            .expect("a form with a CSRF token")
+    }
+
+    /// The body with HTML entities decoded, as a person reads it.
+    pub fn text(&self) -> String {
+        self.body
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    pub fn assert_contains(&self, text: &str) {
+        assert!(
+            self.text().contains(text),
+            "expected « {text} » in the page ({}):\n{}",
+            self.status,
+            self.body
+        );
+    }
+}
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            address: self.address.clone(),
+        }
+    }
+
+    /// Signs in with the dev login as the demo account with this email.
+    pub async fn login_as(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        let page = browser.get("/connexion").await;
+        let re = Regex::new(
+            r#"name="user_id" value="(\d+)">\s*<h2>[^<]*</h2>\s*<p class="muted">([^<]+)</p>"#,
+        )
+        .unwrap();
+        let id = re
+            .captures_iter(&page.body)
+            .find(|c| &c[2] == email)
+            .map(|c| c[1].to_string())
+            .unwrap_or_else(|| panic!("no demo account {email}"));
+        let done = browser
+            .post(
+                "/connexion/demo",
+                &[("_csrf", &page.csrf()), ("user_id", &id)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        browser
+    }
+
+    /// Gives a role to a (new) person, straight in the database.
+    pub fn grant_role(&self, email: &str, provider: &str, role: &str) {
+        let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
+        let mut conn = db.get().unwrap();
+        let user = match habilis::db::users::find_by_email(&mut conn, email).unwrap() {
+            Some(u) => u,
+            None => habilis::db::users::insert(
+                &mut conn,
+                &habilis::db::models::NewUser {
+                    email,
+                    given_name: "Second",
+                    family_name: "Instructeur",
+                    is_admin: false,
+                    created_at: habilis::services::now(),
+                },
+            )
+            .unwrap(),
+        };
+        habilis::db::users::grant_role(
+            &mut conn,
+            user.id,
+            provider,
+            role,
+            habilis::services::now(),
+        )
+        .unwrap();
+    }
+
+    /// Valid answers for every field of a provider, step by step.
+    pub fn complete_answers(&self, provider: &str) -> Vec<Vec<(String, String)>> {
+        let provider = self.catalog.get(provider).unwrap();
+        let form = &provider.form;
+        provider
+            .form
+            .steps
+            .iter()
+            .map(|step| {
+                let mut pairs = Vec::new();
+                for field in &step.fields {
+                    let value = |kind: FieldKind| -> String {
+                        match kind {
+                            FieldKind::Text | FieldKind::Textarea => "Tarification sociale de la cantine".to_string(),
+                            FieldKind::Email => "marie.dupont@mairie-lyon.fr".to_string(),
+                            FieldKind::Phone => "04 72 10 30 30".to_string(),
+                            FieldKind::Url => "https://www.legifrance.gouv.fr/codes/article_lc/LEGIARTI000031366350".to_string(),
+                            FieldKind::Number => field.min.map_or(12.0, |m| m.max(12.0)).to_string(),
+                            FieldKind::Date => "2027-01-31".to_string(),
+                            FieldKind::Checkbox => "oui".to_string(),
+                            FieldKind::Siret => "21690123100011".to_string(),
+                            _ => field.options.first().map(|o| o.value.clone()).unwrap_or_default(),
+                        }
+                    };
+                    match field.kind {
+                        FieldKind::Contact => {
+                            for (part, _, kind) in CONTACT_PARTS {
+                                pairs.push((format!("{}_{part}", field.id), value(kind)));
+                            }
+                        }
+                        FieldKind::Scopes => {
+                            // The first scope of each group with a minimum, or the first scope.
+                            let mut chosen: Vec<String> = form
+                                .scope_rules
+                                .group_min
+                                .iter()
+                                .filter_map(|(g, _)| form.scopes.iter().find(|s| &s.group == g && !s.deprecated))
+                                .map(|s| s.id.clone())
+                                .collect();
+                            if chosen.is_empty() {
+                                chosen.push(form.scopes.iter().find(|s| !s.deprecated).unwrap().id.clone());
+                            }
+                            for id in chosen {
+                                pairs.push((SCOPES_KEY.to_string(), id));
+                            }
+                        }
+                        kind => pairs.push((field.id.clone(), value(kind))),
+                    }
+                }
+                pairs
+            })
+            .collect()
+    }
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET");
+        Page::read(response).await
+    }
+
+    pub async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .form(pairs)
+            .send()
+            .await
+            .expect("POST");
+        Page::read(response).await
+    }
+
+    /// Posts a raw body (for malformed input).
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        Page::read(response).await
+    }
+
+    /// Starts a demande and returns its id.
+    pub async fn start_demande(&self, provider: &str, template: &str) -> i64 {
+        let page = self.get(&format!("/demandes/nouvelle/{provider}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let done = self
+            .post(
+                "/demandes",
+                &[
+                    ("_csrf", &page.csrf()),
+                    ("provider", provider),
+                    ("template", template),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let location = done.location.unwrap();
+        let id = location
+            .trim_start_matches("/demandes/")
+            .trim_end_matches("/etapes/1");
+        id.parse()
+            .unwrap_or_else(|_| panic!("unexpected redirect {location}"))
+    }
+
+    /// Posts a step of the form with the page's token.
+    pub async fn fill(&self, id: i64, step: usize, pairs: &[(String, String)]) -> Page {
+        let path = format!("/demandes/{id}/etapes/{step}");
+        let csrf = self.get(&path).await.csrf();
+        let mut body: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_action", "enregistrer")];
+        body.extend(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        self.post(&path, &body).await
+    }
+
+    pub async fn submit(&self, id: i64, accept_cgu: bool) -> Page {
+        let csrf = self.get("/demandes").await.csrf();
+        let mut body = vec![("_csrf", csrf.as_str())];
+        if accept_cgu {
+            body.push(("cgu", "oui"));
+        }
+        self.post(&format!("/demandes/{id}/soumettre"), &body).await
+    }
+
+    /// An instructor's decision: "valider", "refuser", "demander-modifications", "archiver".
+    pub async fn decide(&self, id: i64, action: &str, reason: &str) -> Page {
+        let csrf = self.get("/instruction").await.csrf();
+        self.post(
+            &format!("/instruction/demandes/{id}/{action}"),
+            &[("_csrf", &csrf), ("reason", reason)],
+        )
+        .await
+    }
+}
+
+impl Page {
+    async fn read(response: reqwest::Response) -> Page {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = response.text().await.unwrap_or_default();
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+}

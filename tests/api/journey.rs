@@ -1,0 +1,244 @@
+//! The whole journey of a demande, as people live it.
+
+use chrono::{Months, Utc};
+use reqwest::StatusCode;
+
+use crate::helpers::spawn_app;
+
+const APPLICANT: &str = "marie.dupont@mairie-lyon.fr";
+const INSTRUCTOR: &str = "instruction@api-impot-particulier.example";
+const PROVIDER: &str = "api-impot-particulier";
+
+#[tokio::test]
+async fn a_demande_goes_from_draft_to_validated_with_every_step_in_its_timeline() {
+    let app = spawn_app().await;
+
+    // The home page lists the providers.
+    let home = app.browser().get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    for name in ["API Impôt particulier", "API Particulier", "API Entreprise"] {
+        home.assert_contains(name);
+    }
+
+    // The applicant starts from the "cantine" template: answers and scopes are prefilled.
+    let marie = app.login_as(APPLICANT).await;
+    let id = marie.start_demande(PROVIDER, "cantine").await;
+    let step1 = marie.get(&format!("/demandes/{id}/etapes/1")).await;
+    step1.assert_contains("value=\"Dites-le-nous une fois – Cantine scolaire\"");
+    let scopes_step = marie.get(&format!("/demandes/{id}/etapes/5")).await;
+    assert!(
+        scopes_step.body.contains(r#"value="dgfip_rfr" checked"#),
+        "{}",
+        scopes_step.body
+    );
+
+    // An invalid value is kept in the draft and flagged.
+    let saved = marie
+        .fill(
+            id,
+            1,
+            &[
+                ("intitule".into(), "Cantine scolaire".into()),
+                ("date_prevue_mise_en_production".into(), "31/02/2027".into()),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let step1 = marie.get(&format!("/demandes/{id}/etapes/1")).await;
+    step1.assert_contains("value=\"31/02/2027\"");
+    step1.assert_contains("Saisissez une date valide, au format AAAA-MM-JJ");
+
+    // Leaving and coming back: what was typed is still there.
+    let later = app.login_as(APPLICANT).await;
+    later
+        .get(&format!("/demandes/{id}/etapes/1"))
+        .await
+        .assert_contains("value=\"Cantine scolaire\"");
+
+    // Submitting an incomplete form is refused, field by field, with the summary focused.
+    let refused = marie.submit(id, true).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    refused.assert_contains(r#"class="error-summary" role="alert" tabindex="-1" autofocus"#);
+    refused.assert_contains("Date de mise en production prévue : Saisissez une date valide");
+    refused.assert_contains(
+        "Responsable de traitement – Adresse électronique : Ce champ est obligatoire.",
+    );
+    refused.assert_contains("Erreur : Ce champ est obligatoire.");
+
+    // Filling every step with valid answers (keeping the template's scopes), then submitting
+    // without the terms: refused.
+    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
+        if pairs.iter().any(|(key, _)| key == "scopes") {
+            continue;
+        }
+        let page = marie.fill(id, step + 1, pairs).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "step {}: {}",
+            step + 1,
+            page.body
+        );
+    }
+    let no_cgu = marie.submit(id, false).await;
+    assert_eq!(no_cgu.status, StatusCode::UNPROCESSABLE_ENTITY);
+    no_cgu
+        .assert_contains("Cochez cette case pour accepter les conditions générales d'utilisation.");
+
+    let submitted = marie.submit(id, true).await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    marie
+        .get(&format!("/demandes/{id}"))
+        .await
+        .assert_contains("En cours d'instruction");
+
+    // The instructor sees it, and asks for changes (a reason is required).
+    let instructor = app.login_as(INSTRUCTOR).await;
+    let dashboard = instructor.get("/instruction").await;
+    dashboard.assert_contains(&format!("D{id}"));
+    dashboard.assert_contains("Mairie de Lyon");
+    let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
+    page.assert_contains("Valider la demande");
+    page.assert_contains("Revenu fiscal de référence");
+    let no_reason = instructor.decide(id, "demander-modifications", "  ").await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    no_reason.assert_contains("Erreur : Un motif est obligatoire.");
+    let reason = "Précisez la délibération du conseil municipal.";
+    assert_eq!(
+        instructor
+            .decide(id, "demander-modifications", reason)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The applicant reads the reason, edits and resubmits.
+    let show = marie.get(&format!("/demandes/{id}")).await;
+    show.assert_contains("Modifications demandées");
+    show.assert_contains(reason);
+    marie
+        .get(&format!("/demandes/{id}/etapes/3"))
+        .await
+        .assert_contains(reason);
+    let edited = marie
+        .fill(
+            id,
+            3,
+            &[
+                (
+                    "cadre_juridique_nature".into(),
+                    "Délibération n° 2026-114 du 12 mars 2026".into(),
+                ),
+                (
+                    "cadre_juridique_url".into(),
+                    "https://www.lyon.fr/deliberation-2026-114".into(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+
+    // The instructor approves.
+    let approved = instructor.decide(id, "valider", "Conforme.").await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+
+    // The habilitation exists with its scopes and expiry (36 months for this provider).
+    let show = marie.get(&format!("/demandes/{id}")).await;
+    show.assert_contains("Validée");
+    show.assert_contains("– Active");
+    show.assert_contains("Dernière année de revenu (N-1)");
+    show.assert_contains("Revenu fiscal de référence");
+    let expiry = Utc::now()
+        .naive_utc()
+        .checked_add_months(Months::new(36))
+        .unwrap()
+        .format("%d/%m/%Y")
+        .to_string();
+    show.assert_contains(&format!("valable jusqu'au <strong>{expiry}</strong>"));
+
+    // The timeline holds every step, with actor and reason.
+    let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
+    let text = page.text();
+    let timeline = &text[text.find("Historique").unwrap()..];
+    let order = [
+        "Demande créée",
+        "Demande modifiée",
+        "Demande soumise",
+        "Modifications demandées",
+        "Demande modifiée",
+        "Demande soumise",
+        "Demande validée",
+    ];
+    let mut from = 0;
+    for label in order {
+        let at = timeline[from..]
+            .find(&format!("<strong>{label}</strong>"))
+            .unwrap_or_else(|| panic!("{label} after {from} in {timeline}"));
+        from += at + label.len();
+    }
+    assert!(timeline.contains("par Marie Dupont (marie.dupont@mairie-lyon.fr)"));
+    assert!(timeline.contains(&format!(
+        "par Instructeur API Impôt particulier ({INSTRUCTOR})"
+    )));
+    assert!(timeline.contains(&format!(
+        "<blockquote class=\"reason\">{reason}</blockquote>"
+    )));
+    assert!(timeline.contains("<blockquote class=\"reason\">Conforme.</blockquote>"));
+    assert!(
+        timeline.contains("En cours d'instruction → Validée"),
+        "{timeline}"
+    );
+
+    // "Mes demandes" lists it, validated, with the habilitation; a colleague sees it too.
+    let mine = marie.get("/demandes").await;
+    mine.assert_contains(&format!("D{id}"));
+    mine.assert_contains("state-validated");
+    mine.assert_contains("Habilitations");
+    let colleague = app.login_as("paul.martin@mairie-lyon.fr").await;
+    colleague
+        .get("/demandes")
+        .await
+        .assert_contains(&format!("D{id}"));
+}
+
+#[tokio::test]
+async fn a_refused_demande_shows_the_reason_and_can_be_archived() {
+    let app = spawn_app().await;
+    let marie = app.login_as(APPLICANT).await;
+    let id = marie.start_demande(PROVIDER, "").await;
+    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
+        assert_eq!(
+            marie.fill(id, step + 1, pairs).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let instructor = app.login_as(INSTRUCTOR).await;
+    let reason = "Le cadre juridique ne couvre pas la cantine.";
+    assert_eq!(
+        instructor.decide(id, "refuser", reason).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let show = marie.get(&format!("/demandes/{id}")).await;
+    show.assert_contains("Refusée");
+    show.assert_contains(reason);
+    // A refused demande is no longer editable.
+    assert_eq!(
+        marie.get(&format!("/demandes/{id}/etapes/1")).await.status,
+        StatusCode::CONFLICT
+    );
+
+    let csrf = show.csrf();
+    let archived = marie
+        .post(&format!("/demandes/{id}/archiver"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(archived.status, StatusCode::SEE_OTHER);
+    marie.get("/demandes").await.assert_contains("Archivée");
+}

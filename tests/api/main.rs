@@ -1,0 +1,11 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic: that is how they fail
+
+//! Integration tests: the real app over HTTP, on SQLite by default and on PostgreSQL when
+//! HABILIS_TEST_DATABASE_URL is set.
+
+mod bad_input;
+mod cli;
+mod concurrency;
+mod helpers;
+mod journey;
+mod security;
