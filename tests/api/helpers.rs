@@ -37,14 +37,15 @@ fn unique_suffix() -> String {
 fn fresh_database() -> (String, Option<PathBuf>) {
     match std::env::var("HABILIS_TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
-            let name = unique_name();
+            // Named after the run's database, so the run can drop exactly its own.
+            let (server, run_db) = base
+                .rsplit_once('/')
+                .expect("database URL ends with /dbname");
+            let name = format!("{run_db}_t{}", unique_suffix());
             let mut conn = PgConnection::establish(&base).expect("PostgreSQL for tests");
             diesel::sql_query(format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .expect("create test database");
-            let (server, _) = base
-                .rsplit_once('/')
-                .expect("database URL ends with /dbname");
             (format!("{server}/{name}"), None)
         }
         _ => {
