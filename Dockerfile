@@ -1,10 +1,10 @@
-# habilis — image de production (multi-étapes).
+# habilis production image, in two stages.
 #
 #   docker build -t habilis .
 #
-# Le binaire applique ses migrations au démarrage (`habilis serve`).
+# The binary applies its migrations when it starts (`habilis serve`).
 
-# ---------- Étape 1 : compilation ----------
+# ---------- Stage 1: build ----------
 FROM rust:1-bookworm AS builder
 
 RUN apt-get update \
@@ -23,7 +23,7 @@ COPY providers ./providers
 RUN cargo build --release --locked \
     && strip target/release/habilis
 
-# ---------- Étape 2 : exécution ----------
+# ---------- Stage 2: run ----------
 FROM debian:bookworm-slim AS runtime
 
 RUN apt-get update \
