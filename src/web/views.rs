@@ -186,6 +186,10 @@ pub fn field_view(
         groups: vec![],
         parts: vec![],
     };
+    // A date a browser could not hold is shown back as typed, so it is not lost on the next save.
+    if field.kind == FieldKind::Date && view.error.is_some() {
+        view.input_type = "text";
+    }
     match field.kind {
         FieldKind::Select | FieldKind::Radio | FieldKind::Checkboxes => {
             let chosen = many(answers, &key);
