@@ -37,6 +37,42 @@ enum Command {
         #[command(subcommand)]
         command: ProvidersCommand,
     },
+    /// Grant or remove a role (written to the audit log).
+    Roles {
+        #[command(subcommand)]
+        command: RolesCommand,
+    },
+    /// Work on the audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RolesCommand {
+    /// Give ROLE (subscriber, reporter, instructor, manager) for a provider to the person with EMAIL.
+    Grant {
+        email: String,
+        #[arg(long)]
+        provider: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Remove that role.
+    Revoke {
+        email: String,
+        #[arg(long)]
+        provider: String,
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the hash chain; exits non-zero at the first row that was altered.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -85,6 +121,51 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut conn = db.get()?;
             services::seed::seed_demo(&mut conn, &catalog)?;
             println!("comptes de démonstration créés");
+        }
+        Command::Roles { command } => {
+            let settings = Settings {
+                seed_demo: false,
+                ..settings
+            };
+            let (catalog, db) = prepare(&settings)?;
+            let app = services::App {
+                db,
+                catalog,
+                settings,
+            };
+            let who = services::roles::Who::Cli;
+            let done = match &command {
+                RolesCommand::Grant {
+                    email,
+                    provider,
+                    role,
+                } => services::roles::grant(&app, who, email, provider, role)
+                    .await
+                    .map(|()| "attribué"),
+                RolesCommand::Revoke {
+                    email,
+                    provider,
+                    role,
+                } => services::roles::revoke(&app, who, email, provider, role)
+                    .await
+                    .map(|()| "retiré"),
+            };
+            match done {
+                Ok(word) => println!("rôle {word}"),
+                Err(habilis::error::AppError::Unprocessable(message)) => anyhow::bail!(message),
+                Err(habilis::error::AppError::Internal(e)) => return Err(e),
+                Err(e) => anyhow::bail!("{e}"),
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let db = db::Db::connect(settings.database_url(), 1)?;
+            let mut conn = db.get()?;
+            match db::audit::verify(&mut conn)? {
+                None => println!("journal d'audit intègre"),
+                Some(id) => anyhow::bail!("journal d'audit altéré à partir de l'entrée {id}"),
+            }
         }
         Command::Providers {
             command: ProvidersCommand::Check { dir },

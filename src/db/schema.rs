@@ -97,6 +97,20 @@ diesel::joinable!(events -> demandes (demande_id));
 diesel::joinable!(events -> users (actor_id));
 diesel::joinable!(habilitations -> demandes (demande_id));
 
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor -> Text,
+        action -> Text,
+        resource -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        created_at -> Timestamp,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     organisations,
@@ -104,5 +118,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     roles,
     demandes,
     events,
-    habilitations
+    habilitations,
+    audit_log
 );

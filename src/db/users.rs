@@ -114,3 +114,46 @@ pub fn add_membership(
     }
     Ok(())
 }
+
+pub fn revoke_role(
+    conn: &mut DbConnection,
+    user_id: i64,
+    provider: &str,
+    role: &str,
+) -> QueryResult<usize> {
+    diesel::delete(
+        roles::table.filter(
+            roles::user_id
+                .eq(user_id)
+                .and(roles::provider.eq(provider))
+                .and(roles::role.eq(role)),
+        ),
+    )
+    .execute(conn)
+}
+
+/// Role holders of some providers: (provider, role, user), by provider, role, email.
+pub fn role_holders(
+    conn: &mut DbConnection,
+    providers: &[String],
+) -> QueryResult<Vec<(String, String, User)>> {
+    roles::table
+        .inner_join(users::table)
+        .filter(roles::provider.eq_any(providers))
+        .order((roles::provider, roles::role, users::email))
+        .select((roles::provider, roles::role, User::as_select()))
+        .load(conn)
+}
+
+/// Role names one user holds for one provider, sorted.
+pub fn roles_for_provider(
+    conn: &mut DbConnection,
+    user_id: i64,
+    provider: &str,
+) -> QueryResult<Vec<String>> {
+    roles::table
+        .filter(roles::user_id.eq(user_id).and(roles::provider.eq(provider)))
+        .order(roles::role)
+        .select(roles::role)
+        .load(conn)
+}

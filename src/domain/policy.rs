@@ -130,6 +130,11 @@ pub fn can_create_for(actor: &Actor, organisation_id: i64) -> bool {
     actor.belongs_to(organisation_id)
 }
 
+/// May `actor` grant and remove roles for `provider`? Admins everywhere, managers for theirs.
+pub fn can_manage_roles(actor: &Actor, provider: &str) -> bool {
+    actor.is_admin || actor.has_role(provider, Role::Manager)
+}
+
 /// The capacity in which an action is carried out, for the state machine.
 pub fn actor_kind(actor: &Actor, action: Action, demande: &DemandeFacts) -> Option<ActorKind> {
     if !can(actor, action, demande) {
@@ -254,6 +259,19 @@ mod tests {
         assert!(!Role::Reporter.includes(Role::Instructor));
         assert!(!Role::Manager.includes(Role::Subscriber));
         assert!(!Role::Subscriber.includes(Role::Reporter));
+    }
+
+    #[test]
+    fn only_admins_and_the_provider_s_managers_manage_roles() {
+        assert!(can_manage_roles(
+            &person(11, &[], &[], true),
+            "api-particulier"
+        ));
+        let manager = person(9, &[], &[("api-particulier", Role::Manager)], false);
+        assert!(can_manage_roles(&manager, "api-particulier"));
+        assert!(!can_manage_roles(&manager, "api-entreprise"));
+        let instructor = person(7, &[], &[("api-particulier", Role::Instructor)], false);
+        assert!(!can_manage_roles(&instructor, "api-particulier"));
     }
 
     #[test]

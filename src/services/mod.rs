@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod demandes;
 pub mod instruction;
+pub mod roles;
 pub mod seed;
 mod transition;
 

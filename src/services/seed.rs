@@ -106,7 +106,12 @@ pub fn seed_demo(conn: &mut DbConnection, catalog: &Catalog) -> anyhow::Result<(
         users::add_membership(conn, u.id, org.id, true, now())?;
     }
     for provider in catalog.all() {
-        for role in [Role::Instructor, Role::Reporter, Role::Subscriber] {
+        for role in [
+            Role::Instructor,
+            Role::Reporter,
+            Role::Subscriber,
+            Role::Manager,
+        ] {
             let email = role_email(&provider.slug, role);
             let u = user(conn, &email, role.label(), &provider.name, false)?;
             users::grant_role(conn, u.id, &provider.slug, role.as_str(), now())?;

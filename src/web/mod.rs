@@ -9,84 +9,45 @@ pub mod views;
 
 use actix_web::web;
 
-use pages::{assets, auth, demandes, home, instruction};
+use pages::{admin, assets, auth, demandes, home, instruction};
 
-/// Every route: (method, path). The access-matrix test walks this list.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/"),
-    ("GET", "/healthz"),
-    ("GET", "/static/habilis.css"),
-    ("GET", "/connexion"),
-    ("POST", "/connexion/demo"),
-    ("POST", "/deconnexion"),
-    ("GET", "/demandes"),
-    ("POST", "/demandes"),
-    ("GET", "/demandes/nouvelle/{provider}"),
-    ("GET", "/demandes/{id}"),
-    ("GET", "/demandes/{id}/etapes/{step}"),
-    ("POST", "/demandes/{id}/etapes/{step}"),
-    ("GET", "/demandes/{id}/resume"),
-    ("POST", "/demandes/{id}/soumettre"),
-    ("POST", "/demandes/{id}/archiver"),
-    ("GET", "/instruction"),
-    ("GET", "/instruction/demandes/{id}"),
-    ("POST", "/instruction/demandes/{id}/valider"),
-    ("POST", "/instruction/demandes/{id}/refuser"),
-    ("POST", "/instruction/demandes/{id}/demander-modifications"),
-    ("POST", "/instruction/demandes/{id}/archiver"),
-];
+/// Declares the routes once: the registration and the list the access-matrix test walks,
+/// so a route cannot exist without a row in that test.
+macro_rules! route_table {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Every route: (method in lower case, path).
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home::home))
-        .route("/healthz", web::get().to(assets::healthz))
-        .route("/static/habilis.css", web::get().to(assets::stylesheet))
-        .route("/connexion", web::get().to(auth::login_page))
-        .route("/connexion/demo", web::post().to(auth::dev_login))
-        .route("/deconnexion", web::post().to(auth::logout))
-        .route("/demandes", web::get().to(demandes::list_demandes))
-        .route("/demandes", web::post().to(demandes::create_demande))
-        .route(
-            "/demandes/nouvelle/{provider}",
-            web::get().to(demandes::new_demande),
-        )
-        .route("/demandes/{id}", web::get().to(demandes::show_demande))
-        .route(
-            "/demandes/{id}/etapes/{step}",
-            web::get().to(demandes::edit_step),
-        )
-        .route(
-            "/demandes/{id}/etapes/{step}",
-            web::post().to(demandes::save_step),
-        )
-        .route("/demandes/{id}/resume", web::get().to(demandes::summary))
-        .route(
-            "/demandes/{id}/soumettre",
-            web::post().to(demandes::submit_demande),
-        )
-        .route(
-            "/demandes/{id}/archiver",
-            web::post().to(demandes::archive_demande),
-        )
-        .route("/instruction", web::get().to(instruction::dashboard))
-        .route(
-            "/instruction/demandes/{id}",
-            web::get().to(instruction::show),
-        )
-        .route(
-            "/instruction/demandes/{id}/valider",
-            web::post().to(instruction::approve),
-        )
-        .route(
-            "/instruction/demandes/{id}/refuser",
-            web::post().to(instruction::refuse),
-        )
-        .route(
-            "/instruction/demandes/{id}/demander-modifications",
-            web::post().to(instruction::request_changes),
-        )
-        .route(
-            "/instruction/demandes/{id}/archiver",
-            web::post().to(instruction::archive),
-        )
-        .default_service(web::to(home::not_found));
+        pub fn routes(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+            cfg.default_service(web::to(home::not_found));
+        }
+    };
+}
+
+route_table! {
+    get "/" => home::home;
+    get "/healthz" => assets::healthz;
+    get "/static/habilis.css" => assets::stylesheet;
+    get "/connexion" => auth::login_page;
+    post "/connexion/demo" => auth::dev_login;
+    post "/deconnexion" => auth::logout;
+    get "/demandes" => demandes::list_demandes;
+    post "/demandes" => demandes::create_demande;
+    get "/demandes/nouvelle/{provider}" => demandes::new_demande;
+    get "/demandes/{id}" => demandes::show_demande;
+    get "/demandes/{id}/etapes/{step}" => demandes::edit_step;
+    post "/demandes/{id}/etapes/{step}" => demandes::save_step;
+    get "/demandes/{id}/resume" => demandes::summary;
+    post "/demandes/{id}/soumettre" => demandes::submit_demande;
+    post "/demandes/{id}/archiver" => demandes::archive_demande;
+    get "/instruction" => instruction::dashboard;
+    get "/instruction/demandes/{id}" => instruction::show;
+    post "/instruction/demandes/{id}/valider" => instruction::approve;
+    post "/instruction/demandes/{id}/refuser" => instruction::refuse;
+    post "/instruction/demandes/{id}/demander-modifications" => instruction::request_changes;
+    post "/instruction/demandes/{id}/archiver" => instruction::archive;
+    get "/admin/roles" => admin::roles;
+    post "/admin/roles" => admin::grant_role;
+    post "/admin/roles/retirer" => admin::revoke_role;
 }

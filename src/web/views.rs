@@ -27,6 +27,7 @@ pub struct UserBox {
     pub email: String,
     pub organisation: Option<String>,
     pub sees_instruction: bool,
+    pub manages_roles: bool,
 }
 
 impl Layout {
@@ -46,6 +47,11 @@ impl Layout {
             email: c.user.email.clone(),
             organisation: c.current_organisation().map(|o| o.name.clone()),
             sees_instruction: c.actor.sees_instruction(),
+            manages_roles: c.actor.is_admin
+                || c.actor
+                    .roles
+                    .iter()
+                    .any(|(_, r)| *r == crate::domain::policy::Role::Manager),
         });
         Layout {
             user,

@@ -100,7 +100,7 @@ async fn a_demande_goes_from_draft_to_validated_with_every_step_in_its_timeline(
     // The instructor sees it, and asks for changes (a reason is required).
     let instructor = app.login_as(INSTRUCTOR).await;
     let dashboard = instructor.get("/instruction").await;
-    dashboard.assert_contains(&format!("D{id}"));
+    dashboard.assert_contains(&format!(">D{id}<"));
     dashboard.assert_contains("Mairie de Lyon");
     let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
     page.assert_contains("Valider la demande");
@@ -197,14 +197,14 @@ async fn a_demande_goes_from_draft_to_validated_with_every_step_in_its_timeline(
 
     // "Mes demandes" lists it, validated, with the habilitation; a colleague sees it too.
     let mine = marie.get("/demandes").await;
-    mine.assert_contains(&format!("D{id}"));
+    mine.assert_contains(&format!(">D{id}<"));
     mine.assert_contains("state-validated");
     mine.assert_contains("Habilitations");
     let colleague = app.login_as("paul.martin@mairie-lyon.fr").await;
     colleague
         .get("/demandes")
         .await
-        .assert_contains(&format!("D{id}"));
+        .assert_contains(&format!(">D{id}<"));
 }
 
 #[tokio::test]

@@ -8,4 +8,5 @@ mod cli;
 mod concurrency;
 mod helpers;
 mod journey;
+mod roles;
 mod security;

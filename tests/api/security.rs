@@ -59,7 +59,7 @@ async fn an_applicant_of_another_organisation_gets_404_everywhere() {
             .get("/demandes")
             .await
             .body
-            .contains(&format!("D{id}"))
+            .contains(&format!(">D{id}<"))
     );
     // Nothing changed.
     assert!(
@@ -128,7 +128,7 @@ async fn instructors_of_another_provider_and_subscribers_see_nothing() {
             .get("/instruction")
             .await
             .body
-            .contains(&format!("D{id}"))
+            .contains(&format!(">D{id}<"))
     );
     assert_eq!(
         other.decide(id, "valider", "").await.status,

@@ -1,0 +1,222 @@
+//! Granting and removing roles, by admins (everywhere) and managers (their providers).
+//! Every change is written to the audit log with the roles before and after.
+
+use crate::db::audit::{self, Entry};
+use crate::db::models::NewUser;
+use crate::db::{DbConnection, users, write_transaction};
+use crate::domain::email::Email;
+use crate::domain::policy::{self, Role};
+use crate::error::AppError;
+
+use super::accounts::CurrentUser;
+use super::{App, now};
+
+/// Who changes a role: a signed-in person, or an operator on the command line.
+#[derive(Debug, Clone, Copy)]
+pub enum Who<'a> {
+    User(&'a CurrentUser),
+    Cli,
+}
+
+impl Who<'_> {
+    fn may_manage(&self, provider: &str) -> bool {
+        match self {
+            Who::User(current) => policy::can_manage_roles(&current.actor, provider),
+            Who::Cli => true,
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Who::User(current) => current.user.email.clone(),
+            Who::Cli => "ligne de commande".to_string(),
+        }
+    }
+}
+
+/// One person holding one role.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    pub provider: String,
+    pub role: Role,
+    pub email: String,
+    pub name: String,
+}
+
+/// Providers whose roles the person may manage (all of them for an admin).
+pub fn managed_providers(app: &App, current: &CurrentUser) -> Vec<String> {
+    app.catalog
+        .all()
+        .iter()
+        .filter(|p| policy::can_manage_roles(&current.actor, &p.slug))
+        .map(|p| p.slug.clone())
+        .collect()
+}
+
+/// Role holders of the providers the person manages.
+pub async fn holders(app: &App, current: &CurrentUser) -> Result<Vec<Holder>, AppError> {
+    let providers = managed_providers(app, current);
+    if providers.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    app.db
+        .run(move |conn| {
+            Ok(users::role_holders(conn, &providers)?
+                .into_iter()
+                .filter_map(|(provider, role, user)| {
+                    Role::parse(&role).map(|role| Holder {
+                        provider,
+                        role,
+                        name: user.full_name().trim().to_string(),
+                        email: user.email,
+                    })
+                })
+                .collect())
+        })
+        .await
+}
+
+/// Checked input of a grant or a removal.
+struct Request {
+    email: Email,
+    provider: String,
+    role: Role,
+}
+
+fn parse(
+    app: &App,
+    who: Who,
+    email: &str,
+    provider: &str,
+    role: &str,
+) -> Result<Request, AppError> {
+    let email = Email::parse(email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    if app.catalog.get(provider).is_none() {
+        return Err(AppError::Unprocessable(format!(
+            "Le fournisseur de données « {} » n'existe pas.",
+            provider.chars().take(80).collect::<String>()
+        )));
+    }
+    let role = Role::parse(role).ok_or_else(|| {
+        AppError::Unprocessable(format!(
+            "Rôle inconnu « {} » : attendu subscriber, reporter, instructor ou manager.",
+            role.chars().take(40).collect::<String>()
+        ))
+    })?;
+    if !who.may_manage(provider) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Request {
+        email,
+        provider: provider.to_string(),
+        role,
+    })
+}
+
+fn audit_change(
+    conn: &mut DbConnection,
+    who: &str,
+    action: &str,
+    req: &Request,
+    before: &[String],
+    after: &[String],
+) -> Result<(), AppError> {
+    let resource = format!("roles:{}:{}", req.provider, req.email);
+    let old = serde_json::to_string(before).map_err(anyhow::Error::from)?;
+    let new = serde_json::to_string(after).map_err(anyhow::Error::from)?;
+    audit::append(
+        conn,
+        &Entry {
+            actor: who,
+            action,
+            resource: &resource,
+            old_value: Some(&old),
+            new_value: Some(&new),
+            at: now(),
+        },
+    )?;
+    Ok(())
+}
+
+/// Gives a role (creating the person's account by email when it does not exist yet).
+#[tracing::instrument(skip_all, fields(provider, role))]
+pub async fn grant(
+    app: &App,
+    who: Who<'_>,
+    email: &str,
+    provider: &str,
+    role: &str,
+) -> Result<(), AppError> {
+    let req = parse(app, who, email, provider, role)?;
+    let actor = who.label();
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let user = match users::find_by_email(conn, req.email.as_str())? {
+                    Some(user) => user,
+                    None => users::insert(
+                        conn,
+                        &NewUser {
+                            email: req.email.as_str(),
+                            given_name: "",
+                            family_name: "",
+                            is_admin: false,
+                            created_at: now(),
+                        },
+                    )?,
+                };
+                let before = users::roles_for_provider(conn, user.id, &req.provider)?;
+                if before.iter().any(|r| r == req.role.as_str()) {
+                    return Err(AppError::Unprocessable(format!(
+                        "{} a déjà ce rôle.",
+                        req.email
+                    )));
+                }
+                users::grant_role(conn, user.id, &req.provider, req.role.as_str(), now())?;
+                let after = users::roles_for_provider(conn, user.id, &req.provider)?;
+                audit_change(conn, &actor, "role.grant", &req, &before, &after)
+            })
+        })
+        .await
+}
+
+/// Removes a role.
+#[tracing::instrument(skip_all, fields(provider, role))]
+pub async fn revoke(
+    app: &App,
+    who: Who<'_>,
+    email: &str,
+    provider: &str,
+    role: &str,
+) -> Result<(), AppError> {
+    let req = parse(app, who, email, provider, role)?;
+    let actor = who.label();
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let missing = || AppError::Unprocessable(format!("{} n'a pas ce rôle.", req.email));
+                let user = users::find_by_email(conn, req.email.as_str())?.ok_or_else(missing)?;
+                let before = users::roles_for_provider(conn, user.id, &req.provider)?;
+                if users::revoke_role(conn, user.id, &req.provider, req.role.as_str())? == 0 {
+                    return Err(missing());
+                }
+                let after = users::roles_for_provider(conn, user.id, &req.provider)?;
+                audit_change(conn, &actor, "role.revoke", &req, &before, &after)
+            })
+        })
+        .await
+}
+
+/// The latest audit entries, for admins.
+pub async fn audit_trail(
+    app: &App,
+    current: &CurrentUser,
+    limit: i64,
+) -> Result<Vec<audit::AuditRow>, AppError> {
+    if !current.actor.is_admin {
+        return Err(AppError::Forbidden);
+    }
+    app.db
+        .run(move |conn| Ok(audit::recent(conn, limit)?))
+        .await
+}
