@@ -9,6 +9,9 @@ pub enum AppError {
     NotFound,
     #[error("accès refusé")]
     Forbidden,
+    /// Refused, with the reason the person can act on.
+    #[error("accès refusé : {0}")]
+    ForbiddenBecause(String),
     /// Not signed in.
     #[error("connexion requise")]
     Unauthenticated,

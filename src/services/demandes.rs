@@ -75,9 +75,9 @@ pub async fn start(
     template_id: Option<&str>,
 ) -> Result<i64, AppError> {
     let provider = app.provider(provider_slug)?;
-    let organisation = current
-        .current_organisation()
-        .ok_or_else(|| AppError::Forbidden)?;
+    let organisation = current.current_organisation().ok_or_else(|| {
+        AppError::ForbiddenBecause("Votre compte n'est rattaché à aucune organisation.".to_string())
+    })?;
     if !policy::can_create_for(&current.actor, organisation.id) {
         return Err(AppError::Forbidden);
     }

@@ -20,7 +20,9 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::ForbiddenBecause(_) | AppError::Csrf => {
+                StatusCode::FORBIDDEN
+            }
             AppError::Unauthenticated => StatusCode::SEE_OTHER,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -39,6 +41,7 @@ impl ResponseError for AppError {
         let (title, message): (&str, String) = match self {
             AppError::NotFound => ("Page introuvable", "Cette page n'existe pas, ou vous n'y avez pas accès.".to_string()),
             AppError::Forbidden => ("Accès refusé", "Vous n'avez pas le droit d'effectuer cette action.".to_string()),
+            AppError::ForbiddenBecause(m) => ("Accès refusé", m.clone()),
             AppError::Csrf => (
                 "Formulaire expiré",
                 "Le jeton de sécurité du formulaire est absent ou expiré. Revenez en arrière, rechargez la page et recommencez."

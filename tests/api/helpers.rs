@@ -135,6 +135,18 @@ impl Page {
     }
 }
 
+/// The id of a demo account, read from the dev login page.
+pub fn demo_user_id(login_page: &Page, email: &str) -> String {
+    let re = Regex::new(
+        r#"name="user_id" value="(\d+)">\s*<h2>[^<]*</h2>\s*<p class="muted">([^<]+)</p>"#,
+    )
+    .unwrap();
+    re.captures_iter(&login_page.body)
+        .find(|c| &c[2] == email)
+        .map(|c| c[1].to_string())
+        .unwrap_or_else(|| panic!("no demo account {email}"))
+}
+
 impl TestApp {
     pub fn browser(&self) -> Browser {
         let client = reqwest::Client::builder()

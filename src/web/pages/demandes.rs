@@ -21,6 +21,9 @@ use crate::web::views::{
 
 use super::{demande_id, ok, render, see_other};
 
+const NO_ORGANISATION: &str =
+    "Votre compte n'est rattaché à aucune organisation : vous ne pouvez pas faire de demande.";
+
 fn layout(app: &App, current: &CurrentUser, session: &Session) -> Result<Layout, AppError> {
     Ok(Layout::new(
         Some(current),
@@ -98,11 +101,10 @@ pub async fn new_demande(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let provider = app.provider(&path)?;
-    let organisation = current.current_organisation().map(|o| o.name.clone()).ok_or_else(|| {
-        AppError::Unprocessable(
-            "Votre compte n'est rattaché à aucune organisation : vous ne pouvez pas faire de demande.".to_string(),
-        )
-    })?;
+    let organisation = current
+        .current_organisation()
+        .map(|o| o.name.clone())
+        .ok_or_else(|| AppError::ForbiddenBecause(NO_ORGANISATION.to_string()))?;
     ok(&NewPage {
         layout: layout(&app, &current, &session)?,
         provider,
@@ -219,7 +221,12 @@ fn step_index(raw: &str) -> Result<usize, AppError> {
 
 async fn editable_file(app: &App, current: &CurrentUser, id: i64) -> Result<DemandeFile, AppError> {
     let file = service::find_for_applicant(app, current, id).await?;
-    if !file.state.is_editable() || !service::can_edit(current, &file.demande) {
+    if !service::can_edit(current, &file.demande) {
+        return Err(AppError::ForbiddenBecause(
+            "Seule la personne qui a créé cette demande peut la modifier.".to_string(),
+        ));
+    }
+    if !file.state.is_editable() {
         return Err(AppError::Conflict(format!(
             "Cette demande ne peut plus être modifiée : elle est « {} ».",
             file.state.label()

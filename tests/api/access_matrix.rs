@@ -1,0 +1,358 @@
+//! Every route of the app x every kind of actor, with the status each must get.
+//! The rows are checked against the app's own route list: a new route without a row fails.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{Browser, TestApp, spawn_app};
+
+const PROVIDER: &str = "api-particulier";
+
+/// The actor kinds, in the order of each row's expectations.
+const ACTORS: [(&str, Option<&str>); 11] = [
+    ("anonymous", None),
+    ("owner", Some("marie.dupont@mairie-lyon.fr")),
+    ("same organisation", Some("paul.martin@mairie-lyon.fr")),
+    ("other organisation", Some("jeanne.roux@grenoble.fr")),
+    (
+        "subscriber only",
+        Some("abonnement@api-particulier.example"),
+    ),
+    ("reporter", Some("rapport@api-particulier.example")),
+    ("reporter elsewhere", Some("rapport@api-entreprise.example")),
+    ("instructor", Some("instruction@api-particulier.example")),
+    (
+        "instructor elsewhere",
+        Some("instruction@api-entreprise.example"),
+    ),
+    ("manager", Some("gestion@api-particulier.example")),
+    ("admin", Some("admin@habilis.example")),
+];
+
+/// What a cell expects.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Want {
+    Ok,
+    /// 303 somewhere else than the login page (the action was done).
+    Done,
+    /// 303 to the login page.
+    Login,
+    Forbidden,
+    NotFound,
+}
+use Want::*;
+
+impl Want {
+    fn matches(self, status: StatusCode, location: Option<&str>) -> bool {
+        match self {
+            Ok => status == StatusCode::OK,
+            Done => status == StatusCode::SEE_OTHER && location != Some("/connexion"),
+            Login => status == StatusCode::SEE_OTHER && location == Some("/connexion"),
+            Forbidden => status == StatusCode::FORBIDDEN,
+            NotFound => status == StatusCode::NOT_FOUND,
+        }
+    }
+}
+
+/// The state the demande of a row is in before the request.
+#[derive(Debug, Clone, Copy)]
+enum Fixture {
+    Nothing,
+    Draft,
+    CompleteDraft,
+    Submitted,
+    Refused,
+    /// A role to remove.
+    Role,
+}
+
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    fixture: Fixture,
+    want: [Want; 11],
+}
+
+const ALL_OK: [Want; 11] = [Ok; 11];
+const SIGNED_IN_OK: [Want; 11] = [Login, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok];
+/// Readable by the owner and their colleague only.
+const ORG_READ: [Want; 11] = [
+    Login, Ok, Ok, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+];
+/// Changed by the owner only; the colleague is told no, strangers see nothing.
+const OWNER_EDIT: [Want; 11] = [
+    Login, Done, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+    NotFound,
+];
+const OWNER_PAGE: [Want; 11] = [
+    Login, Ok, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+    NotFound,
+];
+/// Instruction pages of a provider: its reporters, instructors, managers, and admins.
+const INSTRUCTION_READ: [Want; 11] = [
+    Login, NotFound, NotFound, NotFound, NotFound, Ok, NotFound, Ok, NotFound, Ok, Ok,
+];
+/// Decisions: the provider's instructors and managers; its readers are told no.
+const DECIDE: [Want; 11] = [
+    Login, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound, Done, NotFound, Done,
+    Forbidden,
+];
+const MANAGE_ROLES: [Want; 11] = [
+    Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+    Done, Done,
+];
+
+fn rows() -> Vec<Row> {
+    use Fixture::*;
+    let row = |method, path, fixture, want| Row {
+        method,
+        path,
+        fixture,
+        want,
+    };
+    vec![
+        row("get", "/", Nothing, ALL_OK),
+        row("get", "/healthz", Nothing, ALL_OK),
+        row("get", "/static/habilis.css", Nothing, ALL_OK),
+        row("get", "/connexion", Nothing, ALL_OK),
+        row("post", "/connexion/demo", Nothing, [Done; 11]),
+        row("post", "/deconnexion", Nothing, [Done; 11]),
+        row("get", "/demandes", Nothing, SIGNED_IN_OK),
+        row(
+            "post",
+            "/demandes",
+            Nothing,
+            [
+                Login, Done, Done, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Forbidden, Forbidden,
+            ],
+        ),
+        row(
+            "get",
+            "/demandes/nouvelle/{provider}",
+            Nothing,
+            [
+                Login, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Forbidden, Forbidden,
+            ],
+        ),
+        row("get", "/demandes/{id}", Draft, ORG_READ),
+        row("get", "/demandes/{id}/etapes/{step}", Draft, OWNER_PAGE),
+        row("post", "/demandes/{id}/etapes/{step}", Draft, OWNER_EDIT),
+        row("get", "/demandes/{id}/resume", Draft, OWNER_PAGE),
+        row(
+            "post",
+            "/demandes/{id}/soumettre",
+            CompleteDraft,
+            OWNER_EDIT,
+        ),
+        row("post", "/demandes/{id}/archiver", Draft, OWNER_EDIT),
+        row(
+            "get",
+            "/instruction",
+            Nothing,
+            [
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok, Ok, Ok,
+            ],
+        ),
+        row(
+            "get",
+            "/instruction/demandes/{id}",
+            Submitted,
+            INSTRUCTION_READ,
+        ),
+        row(
+            "post",
+            "/instruction/demandes/{id}/valider",
+            Submitted,
+            DECIDE,
+        ),
+        row(
+            "post",
+            "/instruction/demandes/{id}/refuser",
+            Submitted,
+            DECIDE,
+        ),
+        row(
+            "post",
+            "/instruction/demandes/{id}/demander-modifications",
+            Submitted,
+            DECIDE,
+        ),
+        row(
+            "post",
+            "/instruction/demandes/{id}/archiver",
+            Refused,
+            DECIDE,
+        ),
+        row(
+            "get",
+            "/admin/roles",
+            Nothing,
+            [
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Forbidden, Ok, Ok,
+            ],
+        ),
+        row("post", "/admin/roles", Nothing, MANAGE_ROLES),
+        row("post", "/admin/roles/retirer", Role, MANAGE_ROLES),
+    ]
+}
+
+/// A demande of the owner, in the state the row needs; returns its id.
+async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String> {
+    let owner = || app.login_as("marie.dupont@mairie-lyon.fr");
+    let complete = |owner: Browser| async move {
+        let id = owner.start_demande(PROVIDER, "").await;
+        for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
+            assert_eq!(
+                owner.fill(id, step + 1, pairs).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
+        (owner, id)
+    };
+    match fixture {
+        Fixture::Nothing => None,
+        Fixture::Draft => Some(owner().await.start_demande(PROVIDER, "").await.to_string()),
+        Fixture::CompleteDraft => Some(complete(owner().await).await.1.to_string()),
+        Fixture::Submitted | Fixture::Refused => {
+            let (owner, id) = complete(owner().await).await;
+            assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
+            if let Fixture::Refused = fixture {
+                let instructor = app.login_as("instruction@api-particulier.example").await;
+                assert_eq!(
+                    instructor
+                        .decide(id, "refuser", "Hors périmètre")
+                        .await
+                        .status,
+                    StatusCode::SEE_OTHER
+                );
+            }
+            Some(id.to_string())
+        }
+        Fixture::Role => {
+            let email = format!("matrice.{cell}@exemple.fr");
+            app.grant_role(&email, PROVIDER, "reporter");
+            Some(email)
+        }
+    }
+}
+
+/// The form a POST of this route sends (the CSRF token is added by the caller).
+fn body(
+    path: &str,
+    fixture_value: Option<&str>,
+    cell: usize,
+    user_id: &str,
+) -> Vec<(String, String)> {
+    let pairs: Vec<(&str, String)> = match path {
+        "/connexion/demo" => vec![("user_id", user_id.to_string())],
+        "/demandes" => vec![("provider", PROVIDER.to_string())],
+        "/demandes/{id}/etapes/{step}" => vec![("intitule", "Matrice d'accès".to_string())],
+        "/demandes/{id}/soumettre" => vec![("cgu", "oui".to_string())],
+        "/admin/roles" => vec![
+            ("email", format!("nouveau.{cell}@exemple.fr")),
+            ("provider", PROVIDER.to_string()),
+            ("role", "reporter".to_string()),
+        ],
+        "/admin/roles/retirer" => vec![
+            ("email", fixture_value.unwrap_or_default().to_string()),
+            ("provider", PROVIDER.to_string()),
+            ("role", "reporter".to_string()),
+        ],
+        p if p.starts_with("/instruction/demandes/") => {
+            vec![("reason", "Motif de la matrice".to_string())]
+        }
+        _ => vec![],
+    };
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+#[tokio::test]
+async fn every_route_for_every_actor() {
+    let app = spawn_app().await;
+    let rows = rows();
+
+    // The table and the app's routes are the same list.
+    let routes: Vec<(&str, &str)> = habilis::web::ROUTES.to_vec();
+    for (method, path) in &routes {
+        assert!(
+            rows.iter().any(|r| r.method == *method && r.path == *path),
+            "no row for {method} {path}"
+        );
+    }
+    for r in &rows {
+        assert!(
+            routes.contains(&(r.method, r.path)),
+            "row for a route that does not exist: {} {}",
+            r.method,
+            r.path
+        );
+    }
+
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for row in &rows {
+        let shared = if row.method == "get" {
+            prepare(&app, row.fixture, checked).await
+        } else {
+            None
+        };
+        for (i, (actor, email)) in ACTORS.iter().enumerate() {
+            let cell = checked;
+            let value = if row.method == "get" {
+                shared.clone()
+            } else {
+                prepare(&app, row.fixture, cell).await
+            };
+            let path = row
+                .path
+                .replace("{id}", value.as_deref().unwrap_or("0"))
+                .replace("{step}", "1")
+                .replace("{provider}", PROVIDER);
+            let browser = match email {
+                Some(email) => app.login_as(email).await,
+                None => app.browser(),
+            };
+            let login_page = browser.get("/connexion").await;
+            let page = if row.method == "get" {
+                browser.get(&path).await
+            } else {
+                let user_id = crate::helpers::demo_user_id(
+                    &login_page,
+                    email.unwrap_or("marie.dupont@mairie-lyon.fr"),
+                );
+                let mut pairs = body(row.path, value.as_deref(), cell, &user_id);
+                pairs.push(("_csrf".to_string(), login_page.csrf()));
+                let pairs: Vec<(&str, &str)> = pairs
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                browser.post(&path, &pairs).await
+            };
+            if !row.want[i].matches(page.status, page.location.as_deref()) {
+                failures.push(format!(
+                    "{} {} as {actor}: expected {:?}, got {} {:?}",
+                    row.method.to_uppercase(),
+                    row.path,
+                    row.want[i],
+                    page.status,
+                    page.location
+                ));
+            }
+            checked += 1;
+        }
+    }
+    println!(
+        "access matrix: {checked} cells checked ({} routes x {} actor kinds)",
+        rows.len(),
+        ACTORS.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} cell(s) wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(checked, routes.len() * ACTORS.len());
+}
