@@ -19,6 +19,7 @@ COPY templates ./templates
 COPY migrations ./migrations
 COPY static ./static
 COPY providers ./providers
+COPY benches ./benches
 
 RUN cargo build --release --locked \
     && strip target/release/habilis

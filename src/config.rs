@@ -120,6 +120,16 @@ impl Settings {
         let bind = from_env
             .bind
             .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+        // The dev login signs anyone in as anyone: never offer it beyond this machine.
+        let loopback = bind.starts_with("127.")
+            || bind.starts_with("localhost:")
+            || bind.starts_with("[::1]:");
+        if env == Environment::Dev && !loopback {
+            bail!(
+                "HABILIS_ENV=dev (connexion de démonstration sans mot de passe) n'écoute que sur 127.0.0.1 : \
+                 « {bind} » demande HABILIS_ENV=prod"
+            );
+        }
         let session_key = match (from_env.session_key, env) {
             (Some(key), _) if key.len() >= 64 => key,
             (Some(_), _) => bail!("HABILIS_SESSION_KEY doit compter au moins 64 caractères"),
@@ -198,17 +208,37 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("base.toml"),
-            "bind = \"0.0.0.0:9000\"\ndb_pool_size = 3\n",
+            "bind = \"127.0.0.2:9000\"\ndb_pool_size = 3\n",
         )
         .unwrap();
         std::fs::write(dir.join("dev.toml"), "db_pool_size = 4\n").unwrap();
         let s = Settings::from_sources(&dir, &vars(&[("DATABASE_URL", "postgres://x/y")])).unwrap();
-        assert_eq!(s.bind, "0.0.0.0:9000");
+        assert_eq!(s.bind, "127.0.0.2:9000");
         assert_eq!(s.db_pool_size, 4);
         assert_eq!(s.database_url(), "postgres://x/y");
         let s = Settings::from_sources(&dir, &vars(&[("HABILIS_BIND", "127.0.0.1:1")])).unwrap();
         assert_eq!(s.bind, "127.0.0.1:1");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn dev_mode_stays_on_this_machine() {
+        let err = Settings::from_sources(
+            Path::new("/nonexistent"),
+            &vars(&[("HABILIS_BIND", "0.0.0.0:8080")]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("demande HABILIS_ENV=prod"),
+            "{err}"
+        );
+        assert!(
+            Settings::from_sources(
+                Path::new("/nonexistent"),
+                &vars(&[("HABILIS_BIND", "127.0.0.1:0")])
+            )
+            .is_ok()
+        );
     }
 
     #[test]

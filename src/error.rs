@@ -15,9 +15,12 @@ pub enum AppError {
     /// Not signed in.
     #[error("connexion requise")]
     Unauthenticated,
-    /// Someone acted first; the message says what happened.
+    /// The action does not fit the demande as it is now; the message says why.
     #[error("conflit : {0}")]
     Conflict(String),
+    /// An instructor's decision came second: another one was made first.
+    #[error("déjà traitée : {0}")]
+    AlreadyProcessed(String),
     /// Malformed input, with a French message for the person.
     #[error("requête invalide : {0}")]
     BadRequest(String),

@@ -94,8 +94,28 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = Settings::load()?;
     match cli.command.unwrap_or(Command::Serve) {
+        // Checking provider files needs no other setting (no database, no session key).
+        Command::Providers {
+            command: ProvidersCommand::Check { dir },
+        } => {
+            let dir = dir
+                .or_else(|| std::env::var_os("HABILIS_PROVIDERS_DIR").map(PathBuf::from))
+                .unwrap_or_else(|| PathBuf::from("providers"));
+            let catalog = catalog::load_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "{} fournisseur(s) valide(s) dans {}",
+                catalog.all().len(),
+                dir.display()
+            );
+            Ok(())
+        }
+        command => run_with_settings(command, Settings::load()?).await,
+    }
+}
+
+async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
         Command::Serve => {
             let app = Application::build(settings.clone()).await?;
             tracing::info!(
@@ -157,6 +177,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(e) => anyhow::bail!("{e}"),
             }
         }
+        Command::Providers { .. } => {}
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -166,17 +187,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => println!("journal d'audit intègre"),
                 Some(id) => anyhow::bail!("journal d'audit altéré à partir de l'entrée {id}"),
             }
-        }
-        Command::Providers {
-            command: ProvidersCommand::Check { dir },
-        } => {
-            let dir = dir.unwrap_or(settings.providers_dir);
-            let catalog = catalog::load_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!(
-                "{} fournisseur(s) valide(s) dans {}",
-                catalog.all().len(),
-                dir.display()
-            );
         }
     }
     Ok(())

@@ -400,7 +400,8 @@ fn check_field(raw: &RawField, key: &str, errors: &mut Errors) -> Option<Field> 
         errors.add(format!("{key}.min_length"), "min_length dépasse max_length");
     }
     let pattern = match &raw.pattern {
-        Some(p) => match Regex::new(p) {
+        // Anchored: the whole answer must match, not a part of it.
+        Some(p) => match Regex::new(&format!("^(?:{p})$")) {
             Ok(regex) => Some(Pattern {
                 regex,
                 message: raw

@@ -286,3 +286,24 @@ fn a_directory_with_two_files_for_one_slug_is_refused() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_pattern_must_match_the_whole_answer() {
+    use crate::domain::form::{Answers, Strictness, Value, check};
+    let text = VALID.replace(
+        "type = \"select\"\n  label = \"Usagers concernés\"\n  options = [\"familles\", { value = \"etudiants\", label = \"Étudiants\" }]",
+        "type = \"text\"\n  label = \"Code postal\"\n  pattern = \"[0-9]{5}\"\n  pattern_message = \"Cinq chiffres.\"",
+    );
+    let p = parse(&text).unwrap();
+    let mut answers = Answers::new();
+    answers.insert("usagers".into(), Value::One("ab69001xy".into()));
+    assert_eq!(
+        check(&p.form, &answers, Strictness::Draft).get("usagers"),
+        Some("Cinq chiffres.")
+    );
+    answers.insert("usagers".into(), Value::One("69001".into()));
+    assert_eq!(
+        check(&p.form, &answers, Strictness::Draft).get("usagers"),
+        None
+    );
+}

@@ -89,6 +89,11 @@ impl ManageConnection for Manager {
 
 pub type Pool = r2d2::Pool<Manager>;
 
+/// Whether the database answers.
+pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
+}
+
 /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
 /// a deferred transaction that reads then writes fails at once with SQLITE_BUSY when another
 /// writer committed meanwhile, instead of waiting its turn.

@@ -77,11 +77,12 @@ pub fn grant_role(
     Ok(())
 }
 
-/// Organisations the user belongs to, by name.
+/// Organisations the user belongs to (verified memberships only), by name.
 pub fn organisations_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Organisation>> {
     memberships::table
         .inner_join(organisations::table)
         .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::verified.eq(true))
         .order(organisations::name)
         .select(Organisation::as_select())
         .load(conn)

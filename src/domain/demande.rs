@@ -256,6 +256,18 @@ pub fn transition(
     Ok(Outcome { to, effects })
 }
 
+/// Whether the event can happen from this state for this actor kind, given what it needs
+/// (a reason, a complete form): what pages use to show or hide an action.
+pub fn is_offered(from: State, event: Event, actor: ActorKind) -> bool {
+    let ctx = Ctx {
+        actor,
+        form_complete: true,
+        cgu_accepted: true,
+        reason: Some("motif"),
+    };
+    transition(Some(from), event, &ctx).is_ok()
+}
+
 /// Public identifier shown to people: D123.
 pub fn public_id(id: i64) -> String {
     format!("D{id}")

@@ -97,6 +97,8 @@ pub struct DemandeFacts<'a> {
     pub provider: &'a str,
     pub organisation_id: i64,
     pub applicant_id: i64,
+    /// Submitted at least once: a draft that never was is the applicant's business only.
+    pub ever_submitted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,9 +121,12 @@ pub fn can(actor: &Actor, action: Action, demande: &DemandeFacts) -> bool {
             actor.user_id == demande.applicant_id && actor.belongs_to(demande.organisation_id)
         }
         Action::ViewInInstruction => {
-            actor.is_admin || actor.has_role(demande.provider, Role::Reporter)
+            demande.ever_submitted
+                && (actor.is_admin || actor.has_role(demande.provider, Role::Reporter))
         }
-        Action::Instruct => actor.has_role(demande.provider, Role::Instructor),
+        Action::Instruct => {
+            demande.ever_submitted && actor.has_role(demande.provider, Role::Instructor)
+        }
     }
 }
 
@@ -163,6 +168,7 @@ mod tests {
             provider: "api-particulier",
             organisation_id: ORG,
             applicant_id: OWNER,
+            ever_submitted: true,
         }
     }
 
@@ -249,6 +255,24 @@ mod tests {
                 assert_eq!(can(&actor, action, &demande()), want, "{who} / {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_draft_never_submitted_is_hidden_from_instruction() {
+        let draft = DemandeFacts {
+            ever_submitted: false,
+            ..demande()
+        };
+        let instructor = person(7, &[], &[("api-particulier", Role::Instructor)], false);
+        assert!(!can(&instructor, Action::ViewInInstruction, &draft));
+        assert!(!can(&instructor, Action::Instruct, &draft));
+        assert!(!can(
+            &person(11, &[], &[], true),
+            Action::ViewInInstruction,
+            &draft
+        ));
+        let owner = person(OWNER, &[ORG], &[], false);
+        assert!(can(&owner, Action::EditAsApplicant, &draft));
     }
 
     #[test]

@@ -171,6 +171,7 @@ pub async fn save_step(
     id: i64,
     step: usize,
     input: Vec<(String, String)>,
+    undecodable: Vec<String>,
 ) -> Result<Saved, AppError> {
     for _attempt in 0..5 {
         let file = find_for_applicant(app, current, id).await?;
@@ -187,7 +188,18 @@ pub async fn save_step(
             &Ctx::new(ActorKind::Applicant),
         )?;
         let mut answers = file.answers.clone();
-        let applied = form::apply_step(&provider.form, step, &mut answers, &input);
+        let mut applied = form::apply_step(&provider.form, step, &mut answers, &input);
+        // A value that could not be read keeps its previous version.
+        for key in &undecodable {
+            match file.answers.get(key) {
+                Some(previous) => answers.insert(key.clone(), previous.clone()),
+                None => answers.remove(key),
+            };
+            applied.rejected.push((
+                key.clone(),
+                "Ce texte contient des caractères invalides (encodage non UTF-8) : il n'a pas été enregistré.".to_string(),
+            ));
+        }
         let errors = form::check(&provider.form, &answers, Strictness::Draft);
         let changes = form::diff(&file.answers, &answers);
         if changes.is_empty() {

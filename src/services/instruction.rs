@@ -81,7 +81,9 @@ pub async fn decide(
         reason: reason.as_deref(),
         ..Ctx::new(actor)
     };
-    let outcome = transition(Some(file.state), event, &ctx)?;
+    let outcome = transition(Some(file.state), event, &ctx)
+        .map_err(AppError::from)
+        .map_err(processed)?;
     let provider = app.provider(&file.demande.provider)?.clone();
     let actor_id = current.user.id;
     app.db
@@ -95,4 +97,13 @@ pub async fn decide(
             persist(conn, &provider, &file.demande, &outcome, &record, now())
         })
         .await
+        .map_err(processed)
+}
+
+/// For an instructor, a decision that does not fit the state means someone decided first.
+fn processed(e: AppError) -> AppError {
+    match e {
+        AppError::Conflict(message) => AppError::AlreadyProcessed(message),
+        other => other,
+    }
 }

@@ -32,6 +32,11 @@ impl App {
     }
 }
 
+/// Whether the database answers (the health check).
+pub async fn database_answers(app: &App) -> Result<(), AppError> {
+    app.db.run(|conn| Ok(crate::db::ping(conn)?)).await
+}
+
 /// Now, in UTC, to the microsecond (what both backends store).
 pub fn now() -> NaiveDateTime {
     let now = Utc::now().naive_utc();
@@ -73,5 +78,6 @@ pub fn facts(demande: &Demande) -> DemandeFacts<'_> {
         provider: &demande.provider,
         organisation_id: demande.organisation_id,
         applicant_id: demande.applicant_id,
+        ever_submitted: demande.last_submitted_at.is_some(),
     }
 }

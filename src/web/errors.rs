@@ -24,7 +24,7 @@ impl ResponseError for AppError {
                 StatusCode::FORBIDDEN
             }
             AppError::Unauthenticated => StatusCode::SEE_OTHER,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::AlreadyProcessed(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -47,7 +47,8 @@ impl ResponseError for AppError {
                 "Le jeton de sécurité du formulaire est absent ou expiré. Revenez en arrière, rechargez la page et recommencez."
                     .to_string(),
             ),
-            AppError::Conflict(m) => ("Demande déjà traitée", m.clone()),
+            AppError::Conflict(m) => ("Action impossible", m.clone()),
+            AppError::AlreadyProcessed(m) => ("Demande déjà traitée", m.clone()),
             AppError::BadRequest(m) => ("Requête invalide", m.clone()),
             AppError::Unprocessable(m) => ("Action impossible", m.clone()),
             AppError::PayloadTooLarge => (

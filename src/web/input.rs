@@ -15,20 +15,23 @@ pub struct FormInput(pub Vec<(String, String)>);
 
 impl FormInput {
     /// Reads the body, refusing it whole when too large or not UTF-8, then checks the CSRF token.
-    pub async fn read(mut payload: web::Payload, session: &Session) -> Result<FormInput, AppError> {
-        let mut body = web::BytesMut::new();
-        while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|_| {
-                AppError::BadRequest("L'envoi du formulaire a été interrompu.".to_string())
-            })?;
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(AppError::PayloadTooLarge);
-            }
-            body.extend_from_slice(&chunk);
-        }
+    pub async fn read(payload: web::Payload, session: &Session) -> Result<FormInput, AppError> {
+        let body = read_body(payload).await?;
         let pairs = parse(&body)?;
         super::csrf::verify(session, &pairs)?;
         Ok(FormInput(pairs))
+    }
+
+    /// Like [`FormInput::read`], but a field whose text is not UTF-8 is set aside and named,
+    /// so the valid fields of a draft can still be saved.
+    pub async fn read_keeping_valid(
+        payload: web::Payload,
+        session: &Session,
+    ) -> Result<(FormInput, Vec<String>), AppError> {
+        let body = read_body(payload).await?;
+        let decoded = decode(&body);
+        super::csrf::verify(session, &decoded.pairs)?;
+        Ok((FormInput(decoded.pairs), decoded.undecodable))
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -39,29 +42,67 @@ impl FormInput {
     }
 }
 
-/// Decodes `application/x-www-form-urlencoded`, refusing invalid UTF-8 instead of mangling it.
-pub fn parse(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
-    let invalid = || {
-        AppError::BadRequest(
-            "Le formulaire contient des caractères invalides (encodage non UTF-8).".to_string(),
-        )
+/// The body, refused whole beyond [`MAX_BODY_BYTES`].
+async fn read_body(mut payload: web::Payload) -> Result<web::BytesMut, AppError> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| {
+            AppError::BadRequest("L'envoi du formulaire a été interrompu.".to_string())
+        })?;
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Pairs decoded from a form body, and the names of fields whose text was not UTF-8.
+pub struct Decoded {
+    pub pairs: Vec<(String, String)>,
+    pub undecodable: Vec<String>,
+}
+
+/// Decodes `application/x-www-form-urlencoded`, setting aside (never mangling) invalid UTF-8.
+pub fn decode(body: &[u8]) -> Decoded {
+    let mut decoded = Decoded {
+        pairs: Vec::new(),
+        undecodable: Vec::new(),
     };
-    let mut out = Vec::new();
     for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         let mut parts = pair.splitn(2, |b| *b == b'=');
-        let key = parts.next().unwrap_or_default();
-        let value = parts.next().unwrap_or_default();
-        let decode = |raw: &[u8]| -> Result<String, AppError> {
-            let spaced: Vec<u8> = raw
-                .iter()
-                .map(|b| if *b == b'+' { b' ' } else { *b })
-                .collect();
-            let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
-            String::from_utf8(bytes).map_err(|_| invalid())
-        };
-        out.push((decode(key)?, decode(value)?));
+        let raw_key = unplus(parts.next().unwrap_or_default());
+        let raw_value = unplus(parts.next().unwrap_or_default());
+        let key: Vec<u8> = percent_encoding::percent_decode(&raw_key).collect();
+        let value: Vec<u8> = percent_encoding::percent_decode(&raw_value).collect();
+        match (String::from_utf8(key), String::from_utf8(value)) {
+            (Ok(k), Ok(v)) => decoded.pairs.push((k, v)),
+            (key, _) => {
+                let name =
+                    key.unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                decoded.undecodable.push(name);
+            }
+        }
     }
-    Ok(out)
+    decoded
+}
+
+fn unplus(raw: &[u8]) -> Vec<u8> {
+    raw.iter()
+        .map(|b| if *b == b'+' { b' ' } else { *b })
+        .collect()
+}
+
+/// Decodes strictly: any invalid UTF-8 refuses the whole form.
+pub fn parse(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+    let decoded = decode(body);
+    if decoded.undecodable.is_empty() {
+        Ok(decoded.pairs)
+    } else {
+        Err(AppError::BadRequest(
+            "Le formulaire contient des caractères invalides (encodage non UTF-8).".to_string(),
+        ))
+    }
 }
 
 #[cfg(test)]

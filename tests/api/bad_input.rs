@@ -154,7 +154,18 @@ async fn invalid_utf8_and_huge_bodies_are_refused_in_french() {
     let page = marie
         .post_raw(
             &format!("/demandes/{id}/etapes/1"),
-            format!("_csrf={csrf}&intitule=%FF%FE").into_bytes(),
+            format!("_csrf={csrf}&intitule=%FF%FE&description=Lisible").into_bytes(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains("Ce texte contient des caractères invalides (encodage non UTF-8) : il n'a pas été enregistré.");
+    let step = marie.get(&format!("/demandes/{id}/etapes/1")).await;
+    step.assert_contains(">Lisible</textarea>");
+    // Elsewhere, a form that is not UTF-8 is refused whole.
+    let page = marie
+        .post_raw(
+            "/demandes",
+            format!("_csrf={csrf}&provider=%FF").into_bytes(),
         )
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);

@@ -237,3 +237,41 @@ async fn pages_carry_security_headers_and_an_encrypted_session_cookie() {
         .unwrap();
     assert!(!cookie.contains(token));
 }
+
+#[tokio::test]
+async fn a_draft_never_submitted_stays_out_of_instruction() {
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = marie.start_demande(PROVIDER, "").await;
+    for email in [
+        "instruction@api-particulier.example",
+        "admin@habilis.example",
+    ] {
+        let browser = app.login_as(email).await;
+        assert_eq!(
+            browser
+                .get(&format!("/instruction/demandes/{id}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{email}"
+        );
+        assert_eq!(
+            browser.decide(id, "archiver", "").await.status,
+            StatusCode::NOT_FOUND,
+            "{email}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_decision_refused_for_its_reason_gives_back_what_was_typed() {
+    let app = spawn_app().await;
+    let (_, id) = submitted_demande(&app).await;
+    let instructor = app.login_as("instruction@api-particulier.example").await;
+    let long = "x".repeat(5_001);
+    let page = instructor.decide(id, "refuser", &long).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains("Le motif ne doit pas dépasser 5 000 caractères.");
+    page.assert_contains(&format!(">{long}</textarea>"));
+}

@@ -16,16 +16,7 @@ pub async fn stylesheet() -> HttpResponse {
 
 /// 200 when the database answers, 503 otherwise.
 pub async fn healthz(app: web::Data<App>) -> HttpResponse {
-    let probe = app
-        .db
-        .run(|conn| {
-            use diesel::RunQueryDsl;
-            diesel::sql_query("SELECT 1")
-                .execute(conn)
-                .map_err(anyhow::Error::from)
-        })
-        .await;
-    match probe {
+    match crate::services::database_answers(&app).await {
         Ok(_) => HttpResponse::Ok()
             .content_type(ContentType::plaintext())
             .body("ok"),

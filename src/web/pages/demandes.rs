@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::catalog::Provider;
-use crate::domain::demande::{State, public_id};
+use crate::domain::demande::{ActorKind, Event, State, is_offered, public_id};
 use crate::domain::form::{self, FieldError, FormErrors, Strictness};
 use crate::error::AppError;
 use crate::services::demandes::{self as service, DemandeFile, Refusal};
@@ -271,9 +271,9 @@ pub async fn save_step(
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path.0)?;
     let index = step_index(&path.1)?;
-    let input = FormInput::read(payload, &session).await?;
+    let (input, undecodable) = FormInput::read_keeping_valid(payload, &session).await?;
     let action = input.get("_action").unwrap_or("enregistrer").to_string();
-    let saved = service::save_step(&app, &current, id, index, input.0).await?;
+    let saved = service::save_step(&app, &current, id, index, input.0, undecodable).await?;
     let mut notices: Vec<String> = saved
         .applied
         .unknown_keys
@@ -480,12 +480,8 @@ pub async fn show_demande(
         state: file.state.as_str(),
         state_label: file.state.label(),
         reason,
-        can_edit: owner && file.state.is_editable(),
-        can_archive: owner
-            && matches!(
-                file.state,
-                State::Draft | State::ChangesRequested | State::Refused
-            ),
+        can_edit: owner && is_offered(file.state, Event::Update, ActorKind::Applicant),
+        can_archive: owner && is_offered(file.state, Event::Archive, ActorKind::Applicant),
         steps: summaries(provider, &file.answers, &FormErrors::default()),
         timeline: timeline(&file.events),
         habilitations: file

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
-use crate::domain::demande::{Event, State, public_id};
+use crate::domain::demande::{ActorKind, Event, is_offered, public_id};
 use crate::domain::form::FormErrors;
 use crate::error::AppError;
 use crate::services::{App, accounts::CurrentUser, instruction as service};
@@ -79,6 +79,8 @@ pub struct InstructionPage {
     /// The decision form refused for a missing reason ("" when none), and why.
     pub error_action: &'static str,
     pub error_message: String,
+    /// What the instructor had typed, given back with the error.
+    pub typed_reason: String,
 }
 
 async fn page(
@@ -86,7 +88,7 @@ async fn page(
     current: &CurrentUser,
     session: &Session,
     id: i64,
-    action_error: Option<(&'static str, String)>,
+    action_error: Option<(&'static str, String, String)>,
 ) -> Result<InstructionPage, AppError> {
     let file = service::find(app, current, id).await?;
     let provider = app.provider(&file.demande.provider)?;
@@ -102,12 +104,8 @@ async fn page(
         applicant: file.demande.applicant_email.clone(),
         state: file.state.as_str(),
         state_label: file.state.label(),
-        can_decide: instructs && file.state == State::Submitted,
-        can_archive: instructs
-            && matches!(
-                file.state,
-                State::Draft | State::ChangesRequested | State::Refused
-            ),
+        can_decide: instructs && is_offered(file.state, Event::Approve, ActorKind::Instructor),
+        can_archive: instructs && is_offered(file.state, Event::Archive, ActorKind::Instructor),
         steps: summaries(provider, &file.answers, &FormErrors::default()),
         timeline: timeline(&file.events),
         habilitations: file
@@ -115,8 +113,12 @@ async fn page(
             .iter()
             .map(|h| habilitation_view(provider, h))
             .collect(),
-        error_action: action_error.as_ref().map_or("", |(a, _)| *a),
-        error_message: action_error.map(|(_, m)| m).unwrap_or_default(),
+        error_action: action_error.as_ref().map_or("", |(a, _, _)| *a),
+        typed_reason: action_error
+            .as_ref()
+            .map(|(_, _, r)| r.clone())
+            .unwrap_or_default(),
+        error_message: action_error.map(|(_, m, _)| m).unwrap_or_default(),
     })
 }
 
@@ -142,12 +144,16 @@ async fn decide(
     let id = demande_id(&path)?;
     let input = FormInput::read(payload, &session).await?;
     let reason = input.get("reason").map(str::to_string);
-    match service::decide(&app, &current, id, event, reason).await {
+    match service::decide(&app, &current, id, event, reason.clone()).await {
         Ok(()) => Ok(see_other(&format!("/instruction/demandes/{id}"))),
-        Err(AppError::Unprocessable(message)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &page(&app, &current, &session, id, Some((action, message))).await?,
-        ),
+        Err(AppError::Unprocessable(message)) => {
+            let typed = reason.unwrap_or_default();
+            let error = Some((action, message, typed));
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &page(&app, &current, &session, id, error).await?,
+            )
+        }
         Err(e) => Err(e),
     }
 }
