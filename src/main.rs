@@ -31,6 +31,9 @@ enum Command {
         /// Demo accounts: applicants of a town hall, instructors, reporters, subscribers, an admin.
         #[arg(long)]
         demo: bool,
+        /// N synthetic demandes over every provider and state (for the dashboard benchmark).
+        #[arg(long, value_name = "N")]
+        demandes: Option<usize>,
     },
     /// Work on provider files.
     Providers {
@@ -129,9 +132,9 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             db::Db::connect(settings.database_url(), 1)?.migrate()?;
             println!("migrations appliquées");
         }
-        Command::Seed { demo } => {
-            if !demo {
-                anyhow::bail!("précisez ce qu'il faut créer : --demo");
+        Command::Seed { demo, demandes } => {
+            if !demo && demandes.is_none() {
+                anyhow::bail!("précisez ce qu'il faut créer : --demo et/ou --demandes N");
             }
             let settings = Settings {
                 seed_demo: false,
@@ -139,8 +142,14 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             };
             let (catalog, db) = prepare(&settings)?;
             let mut conn = db.get()?;
-            services::seed::seed_demo(&mut conn, &catalog)?;
-            println!("comptes de démonstration créés");
+            if demo {
+                services::seed::seed_demo(&mut conn, &catalog)?;
+                println!("comptes de démonstration créés");
+            }
+            if let Some(n) = demandes {
+                let done = services::seed::seed_demandes(&mut conn, &catalog, n)?;
+                println!("{done} demandes créées");
+            }
         }
         Command::Roles { command } => {
             let settings = Settings {

@@ -89,18 +89,11 @@ pub fn for_organisations(
         .load(conn)
 }
 
-/// Demandes of some providers in some states, newest submission first.
-pub fn for_instruction(
-    conn: &mut DbConnection,
-    providers: &[String],
-    states: &[&str],
-    limit: i64,
-) -> QueryResult<Vec<Demande>> {
-    demandes::table
-        .filter(demandes::provider.eq_any(providers))
-        .filter(demandes::state.eq_any(states))
-        .order((demandes::last_submitted_at.desc(), demandes::id.desc()))
-        .limit(limit)
-        .select(Demande::as_select())
-        .load(conn)
+/// Inserts many demandes in one statement per batch. The multi-connection cannot express a
+/// multi-row INSERT, so the batch runs on the concrete connection.
+pub fn insert_many(conn: &mut DbConnection, rows: &[NewDemande]) -> QueryResult<usize> {
+    match conn {
+        DbConnection::Postgresql(c) => diesel::insert_into(demandes::table).values(rows).execute(c),
+        DbConnection::Sqlite(c) => diesel::insert_into(demandes::table).values(rows).execute(c),
+    }
 }

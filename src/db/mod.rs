@@ -1,6 +1,7 @@
 //! Storage: one code path for SQLite and PostgreSQL through diesel's multi-connection.
 
 pub mod audit;
+pub mod dashboard;
 pub mod demandes;
 pub mod events;
 pub mod habilitations;

@@ -89,6 +89,7 @@ pub struct NewDemande<'a> {
     pub lock_version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub last_submitted_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

@@ -3,5 +3,6 @@
 pub mod demande;
 pub mod email;
 pub mod form;
+pub mod listing;
 pub mod policy;
 pub mod siret;

@@ -124,6 +124,7 @@ pub async fn start(
                         lock_version: 0,
                         created_at: at,
                         updated_at: at,
+                        last_submitted_at: None,
                     },
                 )?;
                 events::insert(

@@ -1,8 +1,9 @@
 //! The instructor's side: the list of demandes to process and the decisions.
 
-use crate::db::demandes;
+use crate::db::dashboard::{self, Filter};
 use crate::db::models::Demande;
 use crate::domain::demande::{Ctx, Event, State, transition};
+use crate::domain::listing::{Cursor, DashboardQuery};
 use crate::domain::policy::{self, Action};
 use crate::error::AppError;
 
@@ -11,31 +12,154 @@ use super::demandes::{DemandeFile, load_file};
 use super::transition::{Record, persist};
 use super::{App, facts, now};
 
-/// States the instruction list shows by default: everything but drafts and archives.
-const LISTED: [State; 5] = [
-    State::Submitted,
-    State::ChangesRequested,
-    State::Validated,
-    State::Refused,
-    State::Revoked,
-];
+/// Rows per page of the dashboard.
+pub const PAGE_SIZE: i64 = 50;
+/// Counts per state stop at this number ("1000+"), so they stay cheap on large tables.
+pub const COUNT_CAP: i64 = 1000;
 
-/// Demandes of the providers the person instructs or reports on (all of them for an admin).
-pub async fn list(app: &App, current: &CurrentUser) -> Result<Vec<Demande>, AppError> {
-    if !current.actor.sees_instruction() {
-        return Err(AppError::Forbidden);
-    }
-    let providers: Vec<String> = if current.actor.is_admin {
+/// Providers whose demandes the person sees in the workspace (all of them for an admin).
+pub fn visible_providers(app: &App, current: &CurrentUser) -> Vec<String> {
+    if current.actor.is_admin {
         app.catalog.all().iter().map(|p| p.slug.clone()).collect()
     } else {
         current.actor.reported_providers()
+    }
+}
+
+/// One page of the dashboard.
+#[derive(Debug)]
+pub struct Dashboard {
+    pub rows: Vec<Demande>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<Cursor>,
+    /// (state, count) for every state, counted up to [`COUNT_CAP`] + 1.
+    pub counts: Vec<(State, i64)>,
+}
+
+fn filter_of(app: &App, current: &CurrentUser, query: &DashboardQuery) -> Filter {
+    let visible = visible_providers(app, current);
+    let providers = if query.providers.is_empty() {
+        visible
+    } else {
+        query
+            .providers
+            .iter()
+            .filter(|p| visible.contains(p))
+            .cloned()
+            .collect()
     };
+    Filter {
+        providers,
+        states: query.listed_states(),
+        search: query.search.clone(),
+        from: query.from,
+        to: query.to,
+    }
+}
+
+/// The dashboard: demandes of the providers the person instructs or reports on.
+pub async fn dashboard(
+    app: &App,
+    current: &CurrentUser,
+    query: &DashboardQuery,
+) -> Result<Dashboard, AppError> {
+    if !current.actor.sees_instruction() {
+        return Err(AppError::Forbidden);
+    }
+    let filter = filter_of(app, current, query);
+    let backend = app.db.backend();
+    let query = query.clone();
     app.db
         .run(move |conn| {
-            let states: Vec<&str> = LISTED.iter().map(|s| s.as_str()).collect();
-            Ok(demandes::for_instruction(conn, &providers, &states, 500)?)
+            let page = dashboard::page(
+                conn,
+                backend,
+                &filter,
+                query.sort,
+                query.descending,
+                query.after.as_ref(),
+                PAGE_SIZE + 1,
+            )?;
+            // A cursor that does not fit the sort (an edited URL) starts from the top.
+            let mut rows = match page {
+                Some(rows) => rows,
+                None => dashboard::page(
+                    conn,
+                    backend,
+                    &filter,
+                    query.sort,
+                    query.descending,
+                    None,
+                    PAGE_SIZE + 1,
+                )?
+                .unwrap_or_default(),
+            };
+            let next = if rows.len() as i64 > PAGE_SIZE {
+                rows.truncate(PAGE_SIZE as usize);
+                rows.last()
+                    .map(|last| dashboard::cursor_of(last, query.sort))
+            } else {
+                None
+            };
+            let counts = dashboard::counts(conn, backend, &filter, &State::ALL, COUNT_CAP + 1)?;
+            Ok(Dashboard { rows, next, counts })
         })
         .await
+}
+
+/// Every row of the filtered list, in order, in batches (for the CSV export).
+pub fn export_batches(
+    app: &App,
+    current: &CurrentUser,
+    query: &DashboardQuery,
+) -> Result<ExportCursor, AppError> {
+    if !current.actor.sees_instruction() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(ExportCursor {
+        filter: filter_of(app, current, query),
+        sort: query.sort,
+        descending: query.descending,
+        after: None,
+        done: false,
+    })
+}
+
+/// Walks the filtered list batch by batch.
+pub struct ExportCursor {
+    filter: Filter,
+    sort: crate::domain::listing::Sort,
+    descending: bool,
+    after: Option<Cursor>,
+    done: bool,
+}
+
+impl ExportCursor {
+    /// The next batch, empty at the end. Blocking: call from a blocking task.
+    pub fn next_batch(
+        &mut self,
+        conn: &mut crate::db::DbConnection,
+        backend: crate::db::Backend,
+    ) -> Result<Vec<Demande>, AppError> {
+        if self.done {
+            return Ok(vec![]);
+        }
+        let rows = dashboard::page(
+            conn,
+            backend,
+            &self.filter,
+            self.sort,
+            self.descending,
+            self.after.as_ref(),
+            1000,
+        )?
+        .unwrap_or_default();
+        self.after = rows
+            .last()
+            .map(|last| dashboard::cursor_of(last, self.sort));
+        self.done = rows.len() < 1000;
+        Ok(rows)
+    }
 }
 
 /// A demande as the instruction workspace shows it; "not found" for anyone without a role on its provider.

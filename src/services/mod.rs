@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod demandes;
+pub mod export;
 pub mod instruction;
 pub mod roles;
 pub mod seed;

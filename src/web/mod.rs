@@ -42,6 +42,7 @@ route_table! {
     post "/demandes/{id}/soumettre" => demandes::submit_demande;
     post "/demandes/{id}/archiver" => demandes::archive_demande;
     get "/instruction" => instruction::dashboard;
+    get "/instruction/export.csv" => instruction::export_csv;
     get "/instruction/demandes/{id}" => instruction::show;
     post "/instruction/demandes/{id}/valider" => instruction::approve;
     post "/instruction/demandes/{id}/refuser" => instruction::refuse;

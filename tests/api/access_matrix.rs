@@ -156,6 +156,14 @@ fn rows() -> Vec<Row> {
         ),
         row(
             "get",
+            "/instruction/export.csv",
+            Nothing,
+            [
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok, Ok, Ok,
+            ],
+        ),
+        row(
+            "get",
             "/instruction/demandes/{id}",
             Submitted,
             INSTRUCTION_READ,

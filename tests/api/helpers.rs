@@ -122,6 +122,7 @@ impl Page {
             .replace("&#34;", "\"")
             .replace("&lt;", "<")
             .replace("&gt;", ">")
+            .replace("&#38;", "&")
             .replace("&amp;", "&")
     }
 

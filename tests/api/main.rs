@@ -7,6 +7,7 @@ mod access_matrix;
 mod bad_input;
 mod cli;
 mod concurrency;
+mod dashboard;
 mod helpers;
 mod journey;
 mod roles;

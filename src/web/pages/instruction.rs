@@ -2,15 +2,16 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::domain::demande::{ActorKind, Event, is_offered, public_id};
+use crate::domain::demande::{ActorKind, Event, State, is_offered, public_id};
 use crate::domain::form::FormErrors;
+use crate::domain::listing::{DashboardQuery, Sort};
 use crate::error::AppError;
 use crate::services::{App, accounts::CurrentUser, instruction as service};
 use crate::web::csrf;
-use crate::web::input::FormInput;
+use crate::web::input::{self, FormInput};
 use crate::web::session::SignedIn;
 use crate::web::views::{
     DemandeRow, EventView, HabilitationView, Layout, StepSummary, habilitation_view, summaries,
@@ -28,34 +29,171 @@ fn layout(app: &App, current: &CurrentUser, session: &Session) -> Result<Layout,
     ))
 }
 
+pub struct TabView {
+    pub label: &'static str,
+    pub count: String,
+    pub href: String,
+    pub current: bool,
+}
+
+pub struct SortHeader {
+    pub label: &'static str,
+    pub href: String,
+    /// `aria-sort` value: ascending, descending or none.
+    pub aria: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "instruction/list.html")]
 pub struct DashboardPage {
     pub layout: Layout,
     pub rows: Vec<DemandeRow>,
+    pub problems: Vec<String>,
+    pub text: String,
+    /// (slug, name, chosen).
+    pub providers: Vec<(String, String, bool)>,
+    /// (state, label, chosen).
+    pub states: Vec<(&'static str, &'static str, bool)>,
+    pub from: String,
+    pub to: String,
+    pub tabs: Vec<TabView>,
+    pub headers: Vec<SortHeader>,
+    pub next: Option<String>,
+    pub first: Option<String>,
+    pub page: u32,
+    pub export: String,
+}
+
+/// `?a=b&c=d`, encoded.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    // Everything but RFC 3986's unreserved characters.
+    const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, QUERY)))
+        .collect();
+    format!("?{}", parts.join("&"))
+}
+
+fn count_label(n: i64) -> String {
+    if n > service::COUNT_CAP {
+        format!("{}+", service::COUNT_CAP)
+    } else {
+        n.to_string()
+    }
 }
 
 pub async fn dashboard(
     app: web::Data<App>,
     SignedIn(current): SignedIn,
     session: Session,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let list = service::list(&app, &current).await?;
-    let rows = list
+    let pairs = input::decode(req.query_string().as_bytes()).pairs;
+    let visible = service::visible_providers(&app, &current);
+    let (query, problems) = DashboardQuery::parse(&pairs, &visible);
+    let board = service::dashboard(&app, &current, &query).await?;
+    let name = |slug: &str| {
+        app.catalog
+            .get(slug)
+            .map_or(slug.to_string(), |p| p.name.clone())
+    };
+    let rows = board
+        .rows
         .iter()
-        .map(|d| {
-            DemandeRow::new(
-                d,
-                &app.catalog
-                    .get(&d.provider)
-                    .map_or(d.provider.clone(), |p| p.name.clone()),
-            )
-        })
+        .map(|d| DemandeRow::new(d, &name(&d.provider)))
         .collect();
-    ok(&DashboardPage {
+    let base = query.to_pairs();
+    let without_states: Vec<(&str, String)> =
+        base.iter().filter(|(k, _)| *k != "etat").cloned().collect();
+    let mut tabs = vec![TabView {
+        label: "En cours et traitées",
+        count: String::new(),
+        href: format!("/instruction{}", query_string(&without_states)),
+        current: query.states.is_empty(),
+    }];
+    for (state, n) in &board.counts {
+        let mut pairs = without_states.clone();
+        pairs.push(("etat", state.as_str().to_string()));
+        tabs.push(TabView {
+            label: state.label(),
+            count: count_label(*n),
+            href: format!("/instruction{}", query_string(&pairs)),
+            current: query.states == vec![*state],
+        });
+    }
+    let headers = [
+        (Sort::Id, "N°"),
+        (Sort::Intitule, "Projet"),
+        (Sort::Organisation, "Organisation"),
+        (Sort::Submitted, "Soumise le"),
+        (Sort::Updated, "Modifiée le"),
+    ]
+    .into_iter()
+    .map(|(sort, label)| {
+        let current_sort = query.sort == sort;
+        // Clicking the current column flips the order; another column starts descending.
+        let descending = if current_sort {
+            !query.descending
+        } else {
+            true
+        };
+        let mut pairs: Vec<(&str, String)> = base
+            .iter()
+            .filter(|(k, _)| *k != "tri" && *k != "ordre")
+            .cloned()
+            .collect();
+        pairs.push(("tri", sort.as_str().to_string()));
+        pairs.push(("ordre", if descending { "desc" } else { "asc" }.to_string()));
+        SortHeader {
+            label,
+            href: format!("/instruction{}", query_string(&pairs)),
+            aria: match (current_sort, query.descending) {
+                (false, _) => "none",
+                (true, true) => "descending",
+                (true, false) => "ascending",
+            },
+        }
+    })
+    .collect();
+    let next = board.next.as_ref().map(|cursor| {
+        let mut pairs = base.clone();
+        pairs.push(("apres", cursor.encode()));
+        pairs.push(("page", (query.page + 1).to_string()));
+        format!("/instruction{}", query_string(&pairs))
+    });
+    let first = (query.page > 1).then(|| format!("/instruction{}", query_string(&base)));
+    let page = DashboardPage {
         layout: layout(&app, &current, &session)?,
         rows,
-    })
+        problems,
+        text: query.text.clone(),
+        providers: visible
+            .iter()
+            .map(|slug| (slug.clone(), name(slug), query.providers.contains(slug)))
+            .collect(),
+        states: State::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label(), query.states.contains(s)))
+            .collect(),
+        from: query.from.map(|d| d.to_string()).unwrap_or_default(),
+        to: query.to.map(|d| d.to_string()).unwrap_or_default(),
+        tabs,
+        headers,
+        next,
+        first,
+        page: query.page,
+        export: format!("/instruction/export.csv{}", query_string(&base)),
+    };
+    ok(&page)
 }
 
 #[derive(Template)]
@@ -196,4 +334,29 @@ pub async fn archive(
     b: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     decide(app, c, s, p, b, Event::Archive, "archiver").await
+}
+
+/// The filtered list as CSV, streamed.
+pub async fn export_csv(
+    app: web::Data<App>,
+    SignedIn(current): SignedIn,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let pairs = input::decode(req.query_string().as_bytes()).pairs;
+    let visible = service::visible_providers(&app, &current);
+    let (query, _) = DashboardQuery::parse(&pairs, &visible);
+    let chunks = crate::services::export::start(app.into_inner(), &current, &query)?;
+    let stream = futures_util::stream::unfold(chunks, |mut chunks| async move {
+        chunks
+            .recv()
+            .await
+            .map(|item| (item.map(web::Bytes::from), chunks))
+    });
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"demandes.csv\"",
+        ))
+        .streaming(stream))
 }

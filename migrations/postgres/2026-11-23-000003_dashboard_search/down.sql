@@ -1,0 +1,10 @@
+DROP INDEX habilitations_provider;
+DROP INDEX demandes_applicant_email;
+DROP INDEX demandes_siret;
+DROP INDEX demandes_intitule_id;
+DROP INDEX demandes_organisation_name_id;
+DROP INDEX demandes_updated_id;
+DROP INDEX demandes_submitted_id;
+DROP INDEX demandes_search;
+ALTER TABLE demandes DROP COLUMN search;
+DROP TEXT SEARCH CONFIGURATION habilis_fr;

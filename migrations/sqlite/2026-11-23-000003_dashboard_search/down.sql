@@ -1,0 +1,11 @@
+DROP INDEX habilitations_provider;
+DROP INDEX demandes_applicant_email;
+DROP INDEX demandes_siret;
+DROP INDEX demandes_intitule_id;
+DROP INDEX demandes_organisation_name_id;
+DROP INDEX demandes_updated_id;
+DROP INDEX demandes_submitted_id;
+DROP TRIGGER demandes_fts_update;
+DROP TRIGGER demandes_fts_delete;
+DROP TRIGGER demandes_fts_insert;
+DROP TABLE demandes_fts;
