@@ -278,6 +278,7 @@ async fn pagination_walks_the_whole_list_without_gaps() {
         habilis::services::seed::seed_demandes(&mut db.get().unwrap(), &app.catalog, 400).unwrap();
     assert_eq!(seeded, 400);
     let admin = app.login_as("admin@habilis.example").await;
+    let next = regex::Regex::new(r#"href="([^"]+)" rel="next""#).unwrap();
     for sort in ["soumise", "modifiee", "organisation", "intitule", "numero"] {
         let mut seen: Vec<i64> = Vec::new();
         let mut path = format!("/instruction?tri={sort}&ordre=asc");
@@ -289,7 +290,6 @@ async fn pagination_walks_the_whole_list_without_gaps() {
             assert!(ids.len() <= 50);
             seen.extend(&ids);
             pages += 1;
-            let next = regex::Regex::new(r#"href="([^"]+)" rel="next""#).unwrap();
             match next.captures(&page.body) {
                 Some(c) => path = c[1].replace("&#38;", "&").replace("&amp;", "&"),
                 None => break,
