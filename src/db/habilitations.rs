@@ -34,3 +34,14 @@ pub fn for_organisations(
         .select(Habilitation::as_select())
         .load(conn)
 }
+
+/// Ends the active habilitations of a demande.
+pub fn revoke_active(conn: &mut DbConnection, demande_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        habilitations::table
+            .filter(habilitations::demande_id.eq(demande_id))
+            .filter(habilitations::state.eq("active")),
+    )
+    .set(habilitations::state.eq("revoked"))
+    .execute(conn)
+}

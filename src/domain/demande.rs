@@ -77,10 +77,12 @@ pub enum Event {
     Approve,
     Refuse,
     Archive,
+    Revoke,
+    Transfer,
 }
 
 impl Event {
-    pub const ALL: [Event; 7] = [
+    pub const ALL: [Event; 9] = [
         Event::Create,
         Event::Update,
         Event::Submit,
@@ -88,6 +90,8 @@ impl Event {
         Event::Approve,
         Event::Refuse,
         Event::Archive,
+        Event::Revoke,
+        Event::Transfer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +103,8 @@ impl Event {
             Event::Approve => "approve",
             Event::Refuse => "refuse",
             Event::Archive => "archive",
+            Event::Revoke => "revoke",
+            Event::Transfer => "transfer",
         }
     }
 
@@ -116,12 +122,14 @@ impl Event {
             Event::Approve => "Demande validée",
             Event::Refuse => "Demande refusée",
             Event::Archive => "Demande archivée",
+            Event::Revoke => "Habilitation révoquée",
+            Event::Transfer => "Demande transférée",
         }
     }
 
     /// Events that cannot happen without a written reason.
     pub fn needs_reason(self) -> bool {
-        matches!(self, Event::RequestChanges | Event::Refuse)
+        matches!(self, Event::RequestChanges | Event::Refuse | Event::Revoke)
     }
 }
 
@@ -172,6 +180,8 @@ impl<'a> Ctx<'a> {
 pub enum Effect {
     /// Create the habilitation that an approval grants.
     GrantHabilitation,
+    /// End the demande's active habilitations.
+    RevokeHabilitations,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,7 +212,8 @@ fn allowed_actor(event: Event, actor: ActorKind) -> bool {
     match event {
         Event::Create | Event::Update | Event::Submit => actor == Applicant,
         Event::RequestChanges | Event::Approve | Event::Refuse => actor == Instructor,
-        Event::Archive => matches!(actor, Applicant | Instructor),
+        Event::Archive | Event::Transfer => matches!(actor, Applicant | Instructor),
+        Event::Revoke => actor == Instructor,
     }
 }
 
@@ -244,6 +255,9 @@ pub fn transition(
         (Submitted, Event::Approve) => Validated,
         (Submitted, Event::Refuse) => Refused,
         (Draft | ChangesRequested | Refused, Event::Archive) => Archived,
+        (Validated, Event::Revoke) => Revoked,
+        (Archived, Event::Transfer) => return Err(TransitionError::WrongState(from)),
+        (_, Event::Transfer) => from,
         _ => return Err(TransitionError::WrongState(from)),
     };
     if event.needs_reason() && ctx.reason.is_none_or(|r| r.trim().is_empty()) {
@@ -251,6 +265,7 @@ pub fn transition(
     }
     let effects = match event {
         Event::Approve => vec![Effect::GrantHabilitation],
+        Event::Revoke => vec![Effect::RevokeHabilitations],
         _ => vec![],
     };
     Ok(Outcome { to, effects })
@@ -292,7 +307,7 @@ mod tests {
     /// The whole table, written out by hand so that the test does not restate the code:
     /// (from, event, actor) -> expected state for every allowed triple; everything else fails.
     fn expected(from: Option<State>, event: Event, actor: ActorKind) -> Option<State> {
-        let rows: &[(Option<State>, Event, ActorKind, State)] = &[
+        let by_hand: &[(Option<State>, Event, ActorKind, State)] = &[
             (None, Event::Create, Applicant, Draft),
             (Some(Draft), Event::Update, Applicant, Draft),
             (
@@ -317,7 +332,19 @@ mod tests {
             (Some(Draft), Event::Archive, Instructor, Archived),
             (Some(ChangesRequested), Event::Archive, Instructor, Archived),
             (Some(Refused), Event::Archive, Instructor, Archived),
+            (Some(Validated), Event::Revoke, Instructor, Revoked),
         ];
+        let transfers = State::ALL
+            .into_iter()
+            .filter(|s| *s != Archived)
+            .flat_map(|s| {
+                [
+                    (Some(s), Event::Transfer, Applicant, s),
+                    (Some(s), Event::Transfer, Instructor, s),
+                ]
+            });
+        let rows: Vec<(Option<State>, Event, ActorKind, State)> =
+            by_hand.iter().copied().chain(transfers).collect();
         rows.iter()
             .find(|(f, e, a, _)| *f == from && *e == event && *a == actor)
             .map(|row| row.3)
@@ -355,7 +382,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 8 * 7 * 5);
+        assert_eq!(checked, 8 * 9 * 5);
     }
 
     #[test]
@@ -368,6 +395,20 @@ mod tests {
             transition(Some(Validated), Event::Approve, &full_ctx(Instructor)),
             Err(TransitionError::WrongState(Validated))
         );
+    }
+
+    #[test]
+    fn revoking_needs_a_reason_and_ends_the_habilitations() {
+        let ctx = Ctx {
+            reason: None,
+            ..full_ctx(Instructor)
+        };
+        assert_eq!(
+            transition(Some(Validated), Event::Revoke, &ctx),
+            Err(TransitionError::ReasonRequired)
+        );
+        let outcome = transition(Some(Validated), Event::Revoke, &full_ctx(Instructor)).unwrap();
+        assert_eq!(outcome.effects, vec![Effect::RevokeHabilitations]);
     }
 
     #[test]

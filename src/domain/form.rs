@@ -687,6 +687,21 @@ pub fn diff(before: &Answers, after: &Answers) -> Vec<Change> {
         .collect()
 }
 
+/// Several successive diffs folded into one: each key's first "before" and last "after",
+/// keys that came back to where they were dropped.
+pub fn compose(diffs: &[Vec<Change>]) -> Vec<Change> {
+    let mut folded: Vec<Change> = Vec::new();
+    for change in diffs.iter().flatten() {
+        match folded.iter_mut().find(|c| c.key == change.key) {
+            Some(existing) => existing.after = change.after.clone(),
+            None => folded.push(change.clone()),
+        }
+    }
+    folded.retain(|c| c.before != c.after);
+    folded.sort_by(|a, b| a.key.cmp(&b.key));
+    folded
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -955,6 +970,26 @@ mod tests {
         assert_eq!(changes[0].key, "duree");
         assert_eq!(changes[0].after, None);
         assert_eq!(changes[1].after, Some(one("Cantine 2027")));
+    }
+
+    #[test]
+    fn successive_diffs_fold_into_what_changed_overall() {
+        let change = |key: &str, before: Option<&str>, after: Option<&str>| Change {
+            key: key.into(),
+            before: before.map(one),
+            after: after.map(one),
+        };
+        let folded = compose(&[
+            vec![
+                change("intitule", Some("A"), Some("B")),
+                change("duree", Some("12"), Some("48")),
+            ],
+            vec![
+                change("intitule", Some("B"), Some("C")),
+                change("duree", Some("48"), Some("12")),
+            ],
+        ]);
+        assert_eq!(folded, vec![change("intitule", Some("A"), Some("C"))]);
     }
 
     #[test]

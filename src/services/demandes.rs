@@ -308,6 +308,7 @@ pub async fn submit(
                         event: Event::Submit,
                         reason: None,
                         diff: None,
+                        grant: None,
                     };
                     persist(conn, &provider, &file.demande, &outcome, &record, now())
                 })
@@ -338,6 +339,7 @@ pub async fn archive(app: &App, current: &CurrentUser, id: i64) -> Result<(), Ap
                 event: Event::Archive,
                 reason: None,
                 diff: None,
+                grant: None,
             };
             persist(conn, &provider, &file.demande, &outcome, &record, now())
         })

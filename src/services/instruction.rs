@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 use super::accounts::CurrentUser;
 use super::demandes::{DemandeFile, load_file};
-use super::transition::{Record, persist};
+use super::transition::{Grant, Record, persist};
 use super::{App, facts, now};
 
 /// Rows per page of the dashboard.
@@ -179,21 +179,82 @@ pub fn can_instruct(current: &CurrentUser, demande: &Demande) -> bool {
     policy::can(&current.actor, Action::Instruct, &facts(demande))
 }
 
-/// Approves, refuses, requests changes or archives, with the reason when one is needed.
+/// What an instructor sends with a decision.
+#[derive(Debug, Clone, Default)]
+pub struct Decision {
+    /// The reason (refuse, request changes, revoke) or the note (approve).
+    pub reason: Option<String>,
+    /// Scopes granted, when the approval form listed them (a subset of those asked).
+    pub scopes: Option<Vec<String>>,
+    /// Validity in months, when shortened.
+    pub months: Option<String>,
+}
+
+fn grant_of(
+    provider: &crate::catalog::Provider,
+    asked_json: &str,
+    decision: &Decision,
+) -> Result<Grant, AppError> {
+    let asked = super::scopes_of(asked_json);
+    let scopes = match &decision.scopes {
+        None => asked.clone(),
+        Some(chosen) => {
+            if let Some(stranger) = chosen.iter().find(|s| !asked.contains(s)) {
+                return Err(AppError::Unprocessable(format!(
+                    "La donnée « {} » n'a pas été demandée : elle ne peut pas être accordée.",
+                    stranger.chars().take(60).collect::<String>()
+                )));
+            }
+            if chosen.is_empty() && !asked.is_empty() {
+                return Err(AppError::Unprocessable(
+                    "Accordez au moins une des données demandées, ou refusez la demande."
+                        .to_string(),
+                ));
+            }
+            asked
+                .iter()
+                .filter(|s| chosen.contains(s))
+                .cloned()
+                .collect()
+        }
+    };
+    let max = provider.validity_months;
+    let months = match decision
+        .months
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        None => max,
+        Some(raw) => match raw.parse::<u32>() {
+            Ok(m) if (1..=max).contains(&m) => m,
+            _ => {
+                return Err(AppError::Unprocessable(format!(
+                    "La durée de validité doit être un nombre de mois entre 1 et {max}."
+                )));
+            }
+        },
+    };
+    Ok(Grant { scopes, months })
+}
+
+/// Approves, refuses, requests changes, revokes or archives, with the reason when one is needed.
 #[tracing::instrument(skip_all, fields(demande = id, event = event.as_str()))]
 pub async fn decide(
     app: &App,
     current: &CurrentUser,
     id: i64,
     event: Event,
-    reason: Option<String>,
+    decision: Decision,
 ) -> Result<(), AppError> {
     let file = find(app, current, id).await?;
     let Some(actor) = policy::actor_kind(&current.actor, Action::Instruct, &facts(&file.demande))
     else {
         return Err(AppError::Forbidden);
     };
-    let reason = reason
+    let reason = decision
+        .reason
+        .as_ref()
         .map(|r| r.trim().to_string())
         .filter(|r| !r.is_empty());
     if reason.as_ref().is_some_and(|r| r.chars().count() > 5_000) {
@@ -209,6 +270,10 @@ pub async fn decide(
         .map_err(AppError::from)
         .map_err(processed)?;
     let provider = app.provider(&file.demande.provider)?.clone();
+    let grant = match event {
+        Event::Approve => Some(grant_of(&provider, &file.demande.scopes, &decision)?),
+        _ => None,
+    };
     let actor_id = current.user.id;
     app.db
         .run(move |conn| {
@@ -217,6 +282,7 @@ pub async fn decide(
                 event,
                 reason: reason.as_deref(),
                 diff: None,
+                grant,
             };
             persist(conn, &provider, &file.demande, &outcome, &record, now())
         })

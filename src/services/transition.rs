@@ -15,6 +15,15 @@ pub struct Record<'a> {
     pub event: Event,
     pub reason: Option<&'a str>,
     pub diff: Option<&'a str>,
+    /// What an approval grants; by default the scopes asked, for the provider's validity.
+    pub grant: Option<Grant>,
+}
+
+/// An instructor may grant fewer scopes than asked, for less time than the provider's validity.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub scopes: Vec<String>,
+    pub months: u32,
 }
 
 pub fn persist(
@@ -54,9 +63,16 @@ pub fn persist(
         for effect in &outcome.effects {
             match effect {
                 Effect::GrantHabilitation => {
-                    let expires_at = now
-                        .checked_add_months(Months::new(provider.validity_months))
-                        .ok_or_else(|| {
+                    let months = record
+                        .grant
+                        .as_ref()
+                        .map_or(provider.validity_months, |g| g.months);
+                    let scopes = match &record.grant {
+                        Some(g) => serde_json::to_string(&g.scopes).map_err(anyhow::Error::from)?,
+                        None => demande.scopes.clone(),
+                    };
+                    let expires_at =
+                        now.checked_add_months(Months::new(months)).ok_or_else(|| {
                             AppError::Internal(anyhow::anyhow!("date d'expiration hors limites"))
                         })?;
                     habilitations::insert(
@@ -65,13 +81,16 @@ pub fn persist(
                             demande_id: demande.id,
                             provider: &demande.provider,
                             organisation_id: demande.organisation_id,
-                            scopes: &demande.scopes,
+                            scopes: &scopes,
                             answers: &demande.answers,
                             state: "active",
                             granted_at: now,
                             expires_at,
                         },
                     )?;
+                }
+                Effect::RevokeHabilitations => {
+                    habilitations::revoke_active(conn, demande.id)?;
                 }
             }
         }

@@ -48,6 +48,7 @@ route_table! {
     post "/instruction/demandes/{id}/refuser" => instruction::refuse;
     post "/instruction/demandes/{id}/demander-modifications" => instruction::request_changes;
     post "/instruction/demandes/{id}/archiver" => instruction::archive;
+    post "/instruction/demandes/{id}/revoquer" => instruction::revoke;
     get "/admin/roles" => admin::roles;
     post "/admin/roles" => admin::grant_role;
     post "/admin/roles/retirer" => admin::revoke_role;

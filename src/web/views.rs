@@ -467,3 +467,53 @@ pub fn habilitation_view(provider: &Provider, h: &Habilitation) -> HabilitationV
         expires: format_date(&h.expires_at),
     }
 }
+
+/// One answer that changed since the previous submission.
+#[derive(Debug, Clone)]
+pub struct ChangeView {
+    pub label: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// What changed between the two latest submissions, when the demande came back.
+pub fn changes_since_last_submission(
+    provider: &Provider,
+    events: &[TimelineRow],
+) -> Vec<ChangeView> {
+    let submits: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, (e, _))| e.name == Event::Submit.as_str())
+        .map(|(i, _)| i)
+        .collect();
+    let [.., previous, last] = submits.as_slice() else {
+        return vec![];
+    };
+    let diffs: Vec<Vec<crate::domain::form::Change>> = events[*previous..*last]
+        .iter()
+        .filter(|(e, _)| e.name == Event::Update.as_str())
+        .filter_map(|(e, _)| e.diff.as_deref().and_then(|d| serde_json::from_str(d).ok()))
+        .collect();
+    let shown = |v: &Option<Value>| {
+        v.as_ref()
+            .map_or_else(|| "(vide)".to_string(), Value::display)
+    };
+    crate::domain::form::compose(&diffs)
+        .into_iter()
+        .map(|c| {
+            let label = match provider.form.field_for_key(&c.key) {
+                Some((_, field, Some(part))) => {
+                    format!("{} – {}", field.label, CONTACT_PARTS[part].1)
+                }
+                Some((_, field, None)) => field.label.clone(),
+                None => c.key.clone(),
+            };
+            ChangeView {
+                label,
+                before: shown(&c.before),
+                after: shown(&c.after),
+            }
+        })
+        .collect()
+}

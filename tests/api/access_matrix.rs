@@ -61,6 +61,7 @@ enum Fixture {
     CompleteDraft,
     Submitted,
     Refused,
+    Validated,
     /// A role to remove.
     Role,
 }
@@ -193,6 +194,12 @@ fn rows() -> Vec<Row> {
             DECIDE,
         ),
         row(
+            "post",
+            "/instruction/demandes/{id}/revoquer",
+            Validated,
+            DECIDE,
+        ),
+        row(
             "get",
             "/admin/roles",
             Nothing,
@@ -223,16 +230,18 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
         Fixture::Nothing => None,
         Fixture::Draft => Some(owner().await.start_demande(PROVIDER, "").await.to_string()),
         Fixture::CompleteDraft => Some(complete(owner().await).await.1.to_string()),
-        Fixture::Submitted | Fixture::Refused => {
+        Fixture::Submitted | Fixture::Refused | Fixture::Validated => {
             let (owner, id) = complete(owner().await).await;
             assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
-            if let Fixture::Refused = fixture {
+            let decision = match fixture {
+                Fixture::Refused => Some(("refuser", "Hors périmètre")),
+                Fixture::Validated => Some(("valider", "")),
+                _ => None,
+            };
+            if let Some((action, reason)) = decision {
                 let instructor = app.login_as("instruction@api-particulier.example").await;
                 assert_eq!(
-                    instructor
-                        .decide(id, "refuser", "Hors périmètre")
-                        .await
-                        .status,
+                    instructor.decide(id, action, reason).await.status,
                     StatusCode::SEE_OTHER
                 );
             }

@@ -242,3 +242,118 @@ async fn a_refused_demande_shows_the_reason_and_can_be_archived() {
     assert_eq!(archived.status, StatusCode::SEE_OTHER);
     marie.get("/demandes").await.assert_contains("Archivée");
 }
+
+#[tokio::test]
+async fn an_instructor_grants_less_for_less_time_sees_what_changed_and_can_revoke() {
+    let app = spawn_app().await;
+    let marie = app.login_as(APPLICANT).await;
+    let id = marie.start_demande(PROVIDER, "cantine").await;
+    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
+        if !pairs.iter().any(|(key, _)| key == "scopes") {
+            assert_eq!(
+                marie.fill(id, step + 1, pairs).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let instructor = app.login_as(INSTRUCTOR).await;
+    assert_eq!(
+        instructor
+            .decide(id, "demander-modifications", "Précisez le nom.")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let renamed = marie
+        .fill(
+            id,
+            1,
+            &[
+                ("intitule".into(), "Cantine scolaire 2027".into()),
+                ("description".into(), "Nouvelle description".into()),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+
+    // What changed since the first submission, field by field.
+    let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
+    page.assert_contains("Ce qui a changé depuis la soumission précédente");
+    page.assert_contains("<td>Nom du projet</td><td>Tarification sociale de la cantine</td><td>Cantine scolaire 2027</td>");
+
+    // Granting a scope that was not asked, or for too long, is refused with a reason.
+    let csrf = page.csrf();
+    let path = format!("/instruction/demandes/{id}/valider");
+    let base = [
+        ("_csrf", csrf.as_str()),
+        ("_scopes_listed", "1"),
+        ("reason", ""),
+    ];
+    let stranger = instructor
+        .post(
+            &path,
+            &[&base[..], &[("scopes", "dgfip_IndLep"), ("duree", "12")]].concat(),
+        )
+        .await;
+    assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
+    stranger.assert_contains("La donnée « dgfip_IndLep » n'a pas été demandée");
+    let too_long = instructor
+        .post(
+            &path,
+            &[&base[..], &[("scopes", "dgfip_rfr"), ("duree", "48")]].concat(),
+        )
+        .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    too_long.assert_contains("La durée de validité doit être un nombre de mois entre 1 et 36.");
+    let none = instructor
+        .post(&path, &[&base[..], &[("duree", "12")]].concat())
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Two of the three scopes asked, for 12 months.
+    let approved = instructor
+        .post(
+            &path,
+            &[
+                &base[..],
+                &[
+                    ("scopes", "dgfip_rfr"),
+                    ("scopes", "dgfip_annee_n_moins_1"),
+                    ("duree", "12"),
+                ],
+            ]
+            .concat(),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    let show = marie.get(&format!("/demandes/{id}")).await;
+    let text = show.text();
+    let start = text.find("Habilitation H").unwrap();
+    let habilitation = &text[start..start + text[start..].find("</section>").unwrap()];
+    assert!(habilitation.contains("Revenu fiscal de référence"), "{habilitation}");
+    assert!(!habilitation.contains("Nombre de parts"), "the scope not granted is not listed");
+    let expiry = Utc::now()
+        .naive_utc()
+        .checked_add_months(Months::new(12))
+        .unwrap()
+        .format("%d/%m/%Y")
+        .to_string();
+    show.assert_contains(&format!("valable jusqu'au <strong>{expiry}</strong>"));
+
+    // Revoking needs a reason, then ends the habilitation.
+    let no_reason = instructor.decide(id, "revoquer", "").await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    no_reason.assert_contains("Un motif est obligatoire.");
+    assert_eq!(
+        instructor
+            .decide(id, "revoquer", "Usage non conforme constaté.")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let show = marie.get(&format!("/demandes/{id}")).await;
+    show.assert_contains("Révoquée");
+    show.assert_contains("Usage non conforme constaté.");
+}

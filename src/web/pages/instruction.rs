@@ -14,8 +14,8 @@ use crate::web::csrf;
 use crate::web::input::{self, FormInput};
 use crate::web::session::SignedIn;
 use crate::web::views::{
-    DemandeRow, EventView, HabilitationView, Layout, StepSummary, habilitation_view, summaries,
-    timeline,
+    ChangeView, DemandeRow, EventView, HabilitationView, Layout, StepSummary,
+    changes_since_last_submission, habilitation_view, summaries, timeline,
 };
 
 use super::{demande_id, ok, render, see_other};
@@ -211,6 +211,11 @@ pub struct InstructionPage {
     pub state_label: &'static str,
     pub can_decide: bool,
     pub can_archive: bool,
+    pub can_revoke: bool,
+    /// (id, label) of the scopes asked, offered for the approval.
+    pub asked_scopes: Vec<(String, String)>,
+    pub validity_months: u32,
+    pub changes: Vec<ChangeView>,
     pub steps: Vec<StepSummary>,
     pub timeline: Vec<EventView>,
     pub habilitations: Vec<HabilitationView>,
@@ -244,6 +249,19 @@ async fn page(
         state_label: file.state.label(),
         can_decide: instructs && is_offered(file.state, Event::Approve, ActorKind::Instructor),
         can_archive: instructs && is_offered(file.state, Event::Archive, ActorKind::Instructor),
+        can_revoke: instructs && is_offered(file.state, Event::Revoke, ActorKind::Instructor),
+        asked_scopes: crate::services::scopes_of(&file.demande.scopes)
+            .into_iter()
+            .map(|id| {
+                let label = provider
+                    .form
+                    .scope(&id)
+                    .map_or(id.clone(), |s| s.label.clone());
+                (id, label)
+            })
+            .collect(),
+        validity_months: provider.validity_months,
+        changes: changes_since_last_submission(provider, &file.events),
         steps: summaries(provider, &file.answers, &FormErrors::default()),
         timeline: timeline(&file.events),
         habilitations: file
@@ -282,7 +300,21 @@ async fn decide(
     let id = demande_id(&path)?;
     let input = FormInput::read(payload, &session).await?;
     let reason = input.get("reason").map(str::to_string);
-    match service::decide(&app, &current, id, event, reason.clone()).await {
+    // The approval form lists the scopes; without the list, everything asked is granted.
+    let scopes = input.get("_scopes_listed").map(|_| {
+        input
+            .0
+            .iter()
+            .filter(|(k, _)| k == "scopes")
+            .map(|(_, v)| v.clone())
+            .collect()
+    });
+    let decision = service::Decision {
+        reason: reason.clone(),
+        scopes,
+        months: input.get("duree").map(str::to_string),
+    };
+    match service::decide(&app, &current, id, event, decision).await {
         Ok(()) => Ok(see_other(&format!("/instruction/demandes/{id}"))),
         Err(AppError::Unprocessable(message)) => {
             let typed = reason.unwrap_or_default();
@@ -359,4 +391,14 @@ pub async fn export_csv(
             "attachment; filename=\"demandes.csv\"",
         ))
         .streaming(stream))
+}
+
+pub async fn revoke(
+    app: web::Data<App>,
+    SignedIn(c): SignedIn,
+    s: Session,
+    p: web::Path<String>,
+    b: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    decide(app, c, s, p, b, Event::Revoke, "revoquer").await
 }
