@@ -181,22 +181,31 @@ pub fn page(
         .map(Some)
 }
 
-/// How many rows of each state match the filter (states aside), counting at most `cap` each.
+/// How many rows of each state match the filter (its states aside), reading at most `cap`
+/// rows in one pass; the flag says the cap was reached (the counts are then lower bounds).
 pub fn counts(
     conn: &mut DbConnection,
     backend: Backend,
     filter: &Filter,
-    states: &[State],
     cap: i64,
-) -> QueryResult<Vec<(State, i64)>> {
-    let mut out = Vec::new();
-    for state in states {
-        let ids: Vec<i64> = filtered(filter, backend, false)
-            .filter(demandes::state.eq(state.as_str()))
-            .select(demandes::id)
-            .limit(cap)
-            .load(conn)?;
-        out.push((*state, ids.len() as i64));
-    }
-    Ok(out)
+) -> QueryResult<(Vec<(State, i64)>, bool)> {
+    let states: Vec<String> = filtered(filter, backend, false)
+        .select(demandes::state)
+        .limit(cap + 1)
+        .load(conn)?;
+    let capped = states.len() as i64 > cap;
+    let counts = State::ALL
+        .iter()
+        .map(|state| {
+            (
+                *state,
+                states
+                    .iter()
+                    .take(cap as usize)
+                    .filter(|s| s.as_str() == state.as_str())
+                    .count() as i64,
+            )
+        })
+        .collect();
+    Ok((counts, capped))
 }

@@ -97,3 +97,25 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewDemande]) -> QueryResult<
         DbConnection::Sqlite(c) => diesel::insert_into(demandes::table).values(rows).execute(c),
     }
 }
+
+/// Gives the demande to another applicant, if nobody changed it since it was read.
+pub fn transfer(
+    conn: &mut DbConnection,
+    demande: &Demande,
+    applicant_id: i64,
+    applicant_email: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        demandes::table
+            .filter(demandes::id.eq(demande.id))
+            .filter(demandes::lock_version.eq(demande.lock_version)),
+    )
+    .set((
+        demandes::applicant_id.eq(applicant_id),
+        demandes::applicant_email.eq(applicant_email),
+        demandes::lock_version.eq(demande.lock_version + 1),
+        demandes::updated_at.eq(now),
+    ))
+    .execute(conn)
+}

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod demandes;
 pub mod events;
 pub mod habilitations;
+pub mod messages;
 pub mod models;
 pub mod organisations;
 pub mod schema;
@@ -89,6 +90,11 @@ impl ManageConnection for Manager {
 }
 
 pub type Pool = r2d2::Pool<Manager>;
+
+/// Refreshes the planner's statistics (after a bulk load).
+pub fn analyze(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::sql_query("ANALYZE").execute(conn).map(|_| ())
+}
 
 /// Whether the database answers.
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {

@@ -111,6 +111,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    messages (id) {
+        id -> BigInt,
+        demande_id -> BigInt,
+        author_id -> BigInt,
+        from_instructor -> Bool,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    message_reads (user_id, demande_id) {
+        user_id -> BigInt,
+        demande_id -> BigInt,
+        last_read_id -> BigInt,
+    }
+}
+
+diesel::joinable!(messages -> demandes (demande_id));
+diesel::joinable!(messages -> users (author_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     organisations,
@@ -119,5 +141,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     demandes,
     events,
     habilitations,
-    audit_log
+    audit_log,
+    messages,
+    message_reads
 );

@@ -14,8 +14,8 @@ use super::{App, facts, now};
 
 /// Rows per page of the dashboard.
 pub const PAGE_SIZE: i64 = 50;
-/// Counts per state stop at this number ("1000+"), so they stay cheap on large tables.
-pub const COUNT_CAP: i64 = 1000;
+/// Counts per state read at most this many rows ("au moins" beyond), so they stay cheap.
+pub const COUNT_CAP: i64 = 10_000;
 
 /// Providers whose demandes the person sees in the workspace (all of them for an admin).
 pub fn visible_providers(app: &App, current: &CurrentUser) -> Vec<String> {
@@ -32,8 +32,10 @@ pub struct Dashboard {
     pub rows: Vec<Demande>,
     /// Where the next page starts, when there is one.
     pub next: Option<Cursor>,
-    /// (state, count) for every state, counted up to [`COUNT_CAP`] + 1.
+    /// (state, count) for every state.
     pub counts: Vec<(State, i64)>,
+    /// More than [`COUNT_CAP`] rows matched: the counts are lower bounds.
+    pub counts_capped: bool,
 }
 
 fn filter_of(app: &App, current: &CurrentUser, query: &DashboardQuery) -> Filter {
@@ -101,8 +103,13 @@ pub async fn dashboard(
             } else {
                 None
             };
-            let counts = dashboard::counts(conn, backend, &filter, &State::ALL, COUNT_CAP + 1)?;
-            Ok(Dashboard { rows, next, counts })
+            let (counts, counts_capped) = dashboard::counts(conn, backend, &filter, COUNT_CAP)?;
+            Ok(Dashboard {
+                rows,
+                next,
+                counts,
+                counts_capped,
+            })
         })
         .await
 }

@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod demandes;
 pub mod export;
+pub mod handover;
 pub mod instruction;
+pub mod messages;
 pub mod roles;
 pub mod seed;
 mod transition;

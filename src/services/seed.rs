@@ -263,5 +263,7 @@ pub fn seed_demandes(
             .collect();
         inserted += demandes::insert_many(conn, &rows)?;
     }
+    // Fresh statistics, so the planner knows the table is large now.
+    crate::db::analyze(conn)?;
     Ok(inserted)
 }

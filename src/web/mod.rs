@@ -9,7 +9,7 @@ pub mod views;
 
 use actix_web::web;
 
-use pages::{admin, assets, auth, demandes, home, instruction};
+use pages::{admin, assets, auth, demandes, exchanges, home, instruction};
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
 /// so a route cannot exist without a row in that test.
@@ -41,6 +41,9 @@ route_table! {
     get "/demandes/{id}/resume" => demandes::summary;
     post "/demandes/{id}/soumettre" => demandes::submit_demande;
     post "/demandes/{id}/archiver" => demandes::archive_demande;
+    post "/demandes/{id}/messages" => exchanges::write_applicant_message;
+    post "/demandes/{id}/copier" => exchanges::copy_demande;
+    post "/demandes/{id}/transferer" => exchanges::transfer_demande;
     get "/instruction" => instruction::dashboard;
     get "/instruction/export.csv" => instruction::export_csv;
     get "/instruction/demandes/{id}" => instruction::show;
@@ -49,6 +52,7 @@ route_table! {
     post "/instruction/demandes/{id}/demander-modifications" => instruction::request_changes;
     post "/instruction/demandes/{id}/archiver" => instruction::archive;
     post "/instruction/demandes/{id}/revoquer" => instruction::revoke;
+    post "/instruction/demandes/{id}/messages" => exchanges::write_instructor_message;
     get "/admin/roles" => admin::roles;
     post "/admin/roles" => admin::grant_role;
     post "/admin/roles/retirer" => admin::revoke_role;

@@ -85,6 +85,8 @@ pub struct DemandeRow {
     pub state_label: &'static str,
     pub submitted: String,
     pub updated: String,
+    /// Messages from the other side not read yet.
+    pub unread: bool,
 }
 
 impl DemandeRow {
@@ -110,6 +112,7 @@ impl DemandeRow {
                 .map(format_datetime)
                 .unwrap_or_else(|| "—".to_string()),
             updated: format_datetime(&d.updated_at),
+            unread: false,
         }
     }
 }
@@ -514,6 +517,27 @@ pub fn changes_since_last_submission(
                 before: shown(&c.before),
                 after: shown(&c.after),
             }
+        })
+        .collect()
+}
+
+/// A message of the thread.
+#[derive(Debug, Clone)]
+pub struct MessageView {
+    pub author: String,
+    pub when: String,
+    pub body: String,
+    pub from_instructor: bool,
+}
+
+pub fn message_views(thread: &[crate::services::messages::Message]) -> Vec<MessageView> {
+    thread
+        .iter()
+        .map(|m| MessageView {
+            author: m.author.clone(),
+            when: format_datetime(&m.row.created_at),
+            body: m.row.body.clone(),
+            from_instructor: m.row.from_instructor,
         })
         .collect()
 }

@@ -79,6 +79,11 @@ const SIGNED_IN_OK: [Want; 11] = [Login, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]
 const ORG_READ: [Want; 11] = [
     Login, Ok, Ok, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
 ];
+/// Done by the owner or a colleague; strangers see nothing.
+const ORG_WRITE: [Want; 11] = [
+    Login, Done, Done, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+    NotFound,
+];
 /// Changed by the owner only; the colleague is told no, strangers see nothing.
 const OWNER_EDIT: [Want; 11] = [
     Login, Done, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
@@ -200,6 +205,15 @@ fn rows() -> Vec<Row> {
             DECIDE,
         ),
         row(
+            "post",
+            "/instruction/demandes/{id}/messages",
+            Submitted,
+            DECIDE,
+        ),
+        row("post", "/demandes/{id}/messages", Submitted, ORG_WRITE),
+        row("post", "/demandes/{id}/copier", Submitted, ORG_WRITE),
+        row("post", "/demandes/{id}/transferer", Draft, OWNER_EDIT),
+        row(
             "get",
             "/admin/roles",
             Nothing,
@@ -277,6 +291,10 @@ fn body(
             ("provider", PROVIDER.to_string()),
             ("role", "reporter".to_string()),
         ],
+        "/demandes/{id}/messages" | "/instruction/demandes/{id}/messages" => {
+            vec![("body", "Bonjour, une question sur la demande.".to_string())]
+        }
+        "/demandes/{id}/transferer" => vec![("email", "paul.martin@mairie-lyon.fr".to_string())],
         p if p.starts_with("/instruction/demandes/") => {
             vec![("reason", "Motif de la matrice".to_string())]
         }

@@ -332,8 +332,14 @@ async fn an_instructor_grants_less_for_less_time_sees_what_changed_and_can_revok
     let text = show.text();
     let start = text.find("Habilitation H").unwrap();
     let habilitation = &text[start..start + text[start..].find("</section>").unwrap()];
-    assert!(habilitation.contains("Revenu fiscal de référence"), "{habilitation}");
-    assert!(!habilitation.contains("Nombre de parts"), "the scope not granted is not listed");
+    assert!(
+        habilitation.contains("Revenu fiscal de référence"),
+        "{habilitation}"
+    );
+    assert!(
+        !habilitation.contains("Nombre de parts"),
+        "the scope not granted is not listed"
+    );
     let expiry = Utc::now()
         .naive_utc()
         .checked_add_months(Months::new(12))

@@ -8,6 +8,7 @@ mod bad_input;
 mod cli;
 mod concurrency;
 mod dashboard;
+mod exchanges;
 mod helpers;
 mod journey;
 mod roles;

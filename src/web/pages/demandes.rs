@@ -15,8 +15,8 @@ use crate::web::csrf;
 use crate::web::input::{self, FormInput};
 use crate::web::session::SignedIn;
 use crate::web::views::{
-    DemandeRow, EventView, FieldView, HabilitationView, Layout, StepLink, StepSummary, field_view,
-    habilitation_view, latest_reason, step_links, summaries, timeline,
+    DemandeRow, EventView, FieldView, HabilitationView, Layout, MessageView, StepLink, StepSummary,
+    field_view, habilitation_view, latest_reason, message_views, step_links, summaries, timeline,
 };
 
 use super::{demande_id, ok, render, see_other};
@@ -61,9 +61,13 @@ pub async fn list_demandes(
             .get(slug)
             .map_or(slug.to_string(), |p| p.name.clone())
     };
+    let unread = crate::services::messages::unread(&app, &current, false).await?;
     let rows = list
         .iter()
-        .map(|d| DemandeRow::new(d, &name(&d.provider)))
+        .map(|d| DemandeRow {
+            unread: unread.contains(&d.id),
+            ..DemandeRow::new(d, &name(&d.provider))
+        })
         .collect();
     let habilitations = habs
         .iter()
@@ -455,6 +459,20 @@ pub struct ShowPage {
     pub steps: Vec<StepSummary>,
     pub timeline: Vec<EventView>,
     pub habilitations: Vec<HabilitationView>,
+    pub messages: Vec<MessageView>,
+    /// Where the message form posts ("" when writing is not possible).
+    pub message_action: String,
+    pub message_error: Option<String>,
+    pub can_copy: bool,
+    pub can_transfer: bool,
+    pub transfer_error: Option<String>,
+}
+
+/// Errors of the forms on the demande page, shown back on it.
+#[derive(Default)]
+pub struct ShowFeedback {
+    pub message_error: Option<String>,
+    pub transfer_error: Option<String>,
 }
 
 pub async fn show_demande(
@@ -463,15 +481,28 @@ pub async fn show_demande(
     session: Session,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let file = service::find_for_applicant(&app, &current, demande_id(&path)?).await?;
+    let id = demande_id(&path)?;
+    ok(&show_page(&app, &current, &session, id, ShowFeedback::default()).await?)
+}
+
+pub async fn show_page(
+    app: &App,
+    current: &CurrentUser,
+    session: &Session,
+    id: i64,
+    feedback: ShowFeedback,
+) -> Result<ShowPage, AppError> {
+    let file = service::find_for_applicant(app, current, id).await?;
+    let thread = crate::services::messages::read_thread(app, current, id).await?;
     let provider = app.provider(&file.demande.provider)?;
-    let owner = service::can_edit(&current, &file.demande);
+    let open = file.state != State::Archived;
     let reason = match file.state {
         State::ChangesRequested | State::Refused => latest_reason(&file.events),
         _ => None,
     };
-    ok(&ShowPage {
-        layout: layout(&app, &current, &session)?,
+    let owner = service::can_edit(current, &file.demande);
+    Ok(ShowPage {
+        layout: layout(app, current, session)?,
         id: file.demande.id,
         public_id: public_id(file.demande.id),
         provider_name: provider.name.clone(),
@@ -489,6 +520,16 @@ pub async fn show_demande(
             .iter()
             .map(|h| habilitation_view(provider, h))
             .collect(),
+        messages: message_views(&thread),
+        message_action: if open {
+            format!("/demandes/{id}/messages")
+        } else {
+            String::new()
+        },
+        message_error: feedback.message_error,
+        can_copy: true,
+        can_transfer: owner && is_offered(file.state, Event::Transfer, ActorKind::Applicant),
+        transfer_error: feedback.transfer_error,
     })
 }
 

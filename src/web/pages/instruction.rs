@@ -14,8 +14,8 @@ use crate::web::csrf;
 use crate::web::input::{self, FormInput};
 use crate::web::session::SignedIn;
 use crate::web::views::{
-    ChangeView, DemandeRow, EventView, HabilitationView, Layout, StepSummary,
-    changes_since_last_submission, habilitation_view, summaries, timeline,
+    ChangeView, DemandeRow, EventView, HabilitationView, Layout, MessageView, StepSummary,
+    changes_since_last_submission, habilitation_view, message_views, summaries, timeline,
 };
 
 use super::{demande_id, ok, render, see_other};
@@ -49,6 +49,8 @@ pub struct DashboardPage {
     pub layout: Layout,
     pub rows: Vec<DemandeRow>,
     pub problems: Vec<String>,
+    /// How many demandes have messages from applicants not read yet.
+    pub unread: usize,
     pub text: String,
     /// (slug, name, chosen).
     pub providers: Vec<(String, String, bool)>,
@@ -83,9 +85,10 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
     format!("?{}", parts.join("&"))
 }
 
-fn count_label(n: i64) -> String {
-    if n > service::COUNT_CAP {
-        format!("{}+", service::COUNT_CAP)
+/// A count, or "n+" when counting stopped early.
+fn count_label(n: i64, capped: bool) -> String {
+    if capped {
+        format!("{n}+")
     } else {
         n.to_string()
     }
@@ -106,10 +109,14 @@ pub async fn dashboard(
             .get(slug)
             .map_or(slug.to_string(), |p| p.name.clone())
     };
+    let unread = crate::services::messages::unread(&app, &current, true).await?;
     let rows = board
         .rows
         .iter()
-        .map(|d| DemandeRow::new(d, &name(&d.provider)))
+        .map(|d| DemandeRow {
+            unread: unread.contains(&d.id),
+            ..DemandeRow::new(d, &name(&d.provider))
+        })
         .collect();
     let base = query.to_pairs();
     let without_states: Vec<(&str, String)> =
@@ -125,7 +132,7 @@ pub async fn dashboard(
         pairs.push(("etat", state.as_str().to_string()));
         tabs.push(TabView {
             label: state.label(),
-            count: count_label(*n),
+            count: count_label(*n, board.counts_capped),
             href: format!("/instruction{}", query_string(&pairs)),
             current: query.states == vec![*state],
         });
@@ -175,6 +182,7 @@ pub async fn dashboard(
         layout: layout(&app, &current, &session)?,
         rows,
         problems,
+        unread: unread.len(),
         text: query.text.clone(),
         providers: visible
             .iter()
@@ -216,6 +224,9 @@ pub struct InstructionPage {
     pub asked_scopes: Vec<(String, String)>,
     pub validity_months: u32,
     pub changes: Vec<ChangeView>,
+    pub messages: Vec<MessageView>,
+    pub message_action: String,
+    pub message_error: Option<String>,
     pub steps: Vec<StepSummary>,
     pub timeline: Vec<EventView>,
     pub habilitations: Vec<HabilitationView>,
@@ -226,7 +237,7 @@ pub struct InstructionPage {
     pub typed_reason: String,
 }
 
-async fn page(
+pub async fn page(
     app: &App,
     current: &CurrentUser,
     session: &Session,
@@ -236,6 +247,8 @@ async fn page(
     let file = service::find(app, current, id).await?;
     let provider = app.provider(&file.demande.provider)?;
     let instructs = service::can_instruct(current, &file.demande);
+    let thread = crate::services::messages::read_thread(app, current, id).await?;
+    let writable = instructs && file.state != crate::domain::demande::State::Archived;
     Ok(InstructionPage {
         layout: layout(app, current, session)?,
         id,
@@ -262,6 +275,16 @@ async fn page(
             .collect(),
         validity_months: provider.validity_months,
         changes: changes_since_last_submission(provider, &file.events),
+        messages: message_views(&thread),
+        message_action: if writable {
+            format!("/instruction/demandes/{id}/messages")
+        } else {
+            String::new()
+        },
+        message_error: action_error
+            .as_ref()
+            .filter(|(a, _, _)| *a == "message")
+            .map(|(_, m, _)| m.clone()),
         steps: summaries(provider, &file.answers, &FormErrors::default()),
         timeline: timeline(&file.events),
         habilitations: file

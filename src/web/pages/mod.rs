@@ -4,6 +4,7 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod demandes;
+pub mod exchanges;
 pub mod home;
 pub mod instruction;
 
