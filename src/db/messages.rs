@@ -38,11 +38,14 @@ pub fn insert(
         .get_result(conn)
 }
 
-/// The thread of a demande, oldest first, with each author's (given name, family name, email).
+/// A message with its author's (given name, family name, email).
+pub type ThreadRow = (MessageRow, (String, String, String));
+
+/// The thread of a demande, oldest first, with each author.
 pub fn thread(
     conn: &mut DbConnection,
     demande_id: i64,
-) -> QueryResult<Vec<(MessageRow, (String, String, String))>> {
+) -> QueryResult<Vec<ThreadRow>> {
     messages::table
         .inner_join(users::table)
         .filter(messages::demande_id.eq(demande_id))
