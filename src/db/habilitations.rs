@@ -45,3 +45,123 @@ pub fn revoke_active(conn: &mut DbConnection, demande_id: i64) -> QueryResult<us
     .set(habilitations::state.eq("revoked"))
     .execute(conn)
 }
+
+/// Which habilitations a list shows. Expired is computed from `expires_at`: no batch job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    /// Active, ending within 60 days.
+    Expiring,
+    Expired,
+    Revoked,
+    Obsolete,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Active,
+        Status::Expiring,
+        Status::Expired,
+        Status::Revoked,
+        Status::Obsolete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Expiring => "expirant",
+            Status::Expired => "expiree",
+            Status::Revoked => "revoquee",
+            Status::Obsolete => "remplacee",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Active => "Actives",
+            Status::Expiring => "Expirent dans 60 jours",
+            Status::Expired => "Expirées",
+            Status::Revoked => "Révoquées",
+            Status::Obsolete => "Remplacées",
+        }
+    }
+}
+
+/// A habilitation with its demande's intitulé, organisation name and SIRET.
+pub type ListedHabilitation = (Habilitation, (String, String, String));
+
+type Boxed<'a> = diesel::helper_types::IntoBoxed<
+    'a,
+    diesel::helper_types::InnerJoin<habilitations::table, super::schema::demandes::table>,
+    super::MultiBackend,
+>;
+
+fn by_status(providers: &[String], status: Status, now: chrono::NaiveDateTime) -> Boxed<'static> {
+    let soon = now + chrono::Duration::days(60);
+    let q = habilitations::table
+        .inner_join(super::schema::demandes::table)
+        .into_boxed()
+        .filter(habilitations::provider.eq_any(providers.to_vec()));
+    match status {
+        Status::Active => q
+            .filter(habilitations::state.eq("active"))
+            .filter(habilitations::expires_at.gt(now)),
+        Status::Expiring => q
+            .filter(habilitations::state.eq("active"))
+            .filter(habilitations::expires_at.gt(now))
+            .filter(habilitations::expires_at.le(soon)),
+        Status::Expired => q
+            .filter(habilitations::state.eq("active"))
+            .filter(habilitations::expires_at.le(now)),
+        Status::Revoked => q.filter(habilitations::state.eq("revoked")),
+        Status::Obsolete => q.filter(habilitations::state.eq("obsolete")),
+    }
+}
+
+/// A page of habilitations of some providers, newest first, after the given id.
+pub fn listed(
+    conn: &mut DbConnection,
+    providers: &[String],
+    status: Status,
+    now: chrono::NaiveDateTime,
+    before_id: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<ListedHabilitation>> {
+    use super::schema::demandes;
+    let mut q = by_status(providers, status, now);
+    if let Some(id) = before_id {
+        q = q.filter(habilitations::id.lt(id));
+    }
+    q.order(habilitations::id.desc())
+        .limit(limit)
+        .select((
+            Habilitation::as_select(),
+            (
+                demandes::intitule,
+                demandes::organisation_name,
+                demandes::siret,
+            ),
+        ))
+        .load(conn)
+}
+
+/// How many habilitations of some providers have each status.
+pub fn count_by_status(
+    conn: &mut DbConnection,
+    providers: &[String],
+    now: chrono::NaiveDateTime,
+) -> QueryResult<Vec<(Status, i64)>> {
+    Status::ALL
+        .into_iter()
+        .map(|status| {
+            by_status(providers, status, now)
+                .count()
+                .get_result::<i64>(conn)
+                .map(|n| (status, n))
+        })
+        .collect()
+}

@@ -42,10 +42,7 @@ pub fn insert(
 pub type ThreadRow = (MessageRow, (String, String, String));
 
 /// The thread of a demande, oldest first, with each author.
-pub fn thread(
-    conn: &mut DbConnection,
-    demande_id: i64,
-) -> QueryResult<Vec<ThreadRow>> {
+pub fn thread(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Vec<ThreadRow>> {
     messages::table
         .inner_join(users::table)
         .filter(messages::demande_id.eq(demande_id))

@@ -304,3 +304,46 @@ fn processed(e: AppError) -> AppError {
         other => other,
     }
 }
+
+/// A page of the habilitations tab.
+#[derive(Debug)]
+pub struct HabilitationList {
+    pub rows: Vec<crate::db::habilitations::ListedHabilitation>,
+    pub counts: Vec<(crate::db::habilitations::Status, i64)>,
+    /// The id the next page starts before, when there is one.
+    pub next: Option<i64>,
+}
+
+/// Habilitations of the providers the person instructs or reports on.
+pub async fn habilitations(
+    app: &App,
+    current: &CurrentUser,
+    status: crate::db::habilitations::Status,
+    before: Option<i64>,
+) -> Result<HabilitationList, AppError> {
+    if !current.actor.sees_instruction() {
+        return Err(AppError::Forbidden);
+    }
+    let providers = visible_providers(app, current);
+    app.db
+        .run(move |conn| {
+            let at = now();
+            let mut rows = crate::db::habilitations::listed(
+                conn,
+                &providers,
+                status,
+                at,
+                before,
+                PAGE_SIZE + 1,
+            )?;
+            let next = if rows.len() as i64 > PAGE_SIZE {
+                rows.truncate(PAGE_SIZE as usize);
+                rows.last().map(|(h, _)| h.id)
+            } else {
+                None
+            };
+            let counts = crate::db::habilitations::count_by_status(conn, &providers, at)?;
+            Ok(HabilitationList { rows, counts, next })
+        })
+        .await
+}

@@ -9,7 +9,7 @@ pub mod views;
 
 use actix_web::web;
 
-use pages::{admin, assets, auth, demandes, exchanges, home, instruction};
+use pages::{admin, assets, auth, demandes, exchanges, habilitations, home, instruction};
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
 /// so a route cannot exist without a row in that test.
@@ -46,6 +46,7 @@ route_table! {
     post "/demandes/{id}/transferer" => exchanges::transfer_demande;
     get "/instruction" => instruction::dashboard;
     get "/instruction/export.csv" => instruction::export_csv;
+    get "/instruction/habilitations" => habilitations::list_habilitations;
     get "/instruction/demandes/{id}" => instruction::show;
     post "/instruction/demandes/{id}/valider" => instruction::approve;
     post "/instruction/demandes/{id}/refuser" => instruction::refuse;

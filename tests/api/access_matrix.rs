@@ -170,6 +170,14 @@ fn rows() -> Vec<Row> {
         ),
         row(
             "get",
+            "/instruction/habilitations",
+            Nothing,
+            [
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok, Ok, Ok,
+            ],
+        ),
+        row(
+            "get",
             "/instruction/demandes/{id}",
             Submitted,
             INSTRUCTION_READ,

@@ -322,3 +322,39 @@ async fn pagination_walks_the_whole_list_without_gaps() {
         assert_eq!(total as i64, counts, "sorting by {sort}");
     }
 }
+
+#[tokio::test]
+async fn the_habilitations_tab_sorts_them_by_status() {
+    let w = world().await;
+    let reporter = w.app.login_as("rapport@api-particulier.example").await;
+    let page = reporter.get("/instruction/habilitations").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(r#"Actives <span class="count">(1)</span>"#);
+    page.assert_contains(&format!(">D{}</a>", w.lyon_ccas));
+    for status in ["expirant", "expiree", "revoquee", "remplacee"] {
+        let page = reporter
+            .get(&format!("/instruction/habilitations?statut={status}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        page.assert_contains("Aucune habilitation dans cette catégorie.");
+    }
+    // Revoked: it moves tabs at once.
+    let instructor = w.app.login_as("instruction@api-particulier.example").await;
+    assert_eq!(
+        instructor
+            .decide(w.lyon_ccas, "revoquer", "Fin du projet")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = reporter
+        .get("/instruction/habilitations?statut=revoquee")
+        .await;
+    page.assert_contains(&format!(">D{}</a>", w.lyon_ccas));
+    page.assert_contains(r#"Actives <span class="count">(0)</span>"#);
+    let page = reporter
+        .get("/instruction/habilitations?statut=perimee&avant=-4")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("Statut inconnu « perimee » : habilitations actives.");
+}

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod demandes;
 pub mod exchanges;
+pub mod habilitations;
 pub mod home;
 pub mod instruction;
 
