@@ -85,31 +85,20 @@ fn main() -> anyhow::Result<()> {
     }
     report("load and check the provider files", samples);
 
-    let mut samples = Vec::new();
-    for run in 0..RUNS {
-        let db = root.join(format!("bench-{run}.db"));
-        let settings = settings(&db, &providers);
-        let started = Instant::now();
-        prepare(&settings)?;
-        samples.push(started.elapsed());
-    }
-    report(
+    // The same databases twice: first created and migrated, then only opened.
+    for what in [
         "first start: catalog + new SQLite + migrations + demo seed",
-        samples,
-    );
-
-    let mut samples = Vec::new();
-    for run in 0..RUNS {
-        let db = root.join(format!("bench-{run}.db"));
-        let settings = settings(&db, &providers);
-        let started = Instant::now();
-        prepare(&settings)?;
-        samples.push(started.elapsed());
-    }
-    report(
         "restart: catalog + existing SQLite + (no) migrations + seed",
-        samples,
-    );
+    ] {
+        let mut samples = Vec::new();
+        for run in 0..RUNS {
+            let settings = settings(&root.join(format!("bench-{run}.db")), &providers);
+            let started = Instant::now();
+            prepare(&settings)?;
+            samples.push(started.elapsed());
+        }
+        report(what, samples);
+    }
 
     std::fs::remove_dir_all(&root)?;
     Ok(())
