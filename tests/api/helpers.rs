@@ -38,7 +38,8 @@ fn fresh_database() -> (String, Option<PathBuf>) {
     match std::env::var("HABILIS_TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
             // Named after the run's database, so the run can drop exactly its own.
-            let (server, run_db) = base
+            let (path, params) = base.split_once('?').unwrap_or((&base, ""));
+            let (server, run_db) = path
                 .rsplit_once('/')
                 .expect("database URL ends with /dbname");
             let name = format!("{run_db}_t{}", unique_suffix());
@@ -46,7 +47,12 @@ fn fresh_database() -> (String, Option<PathBuf>) {
             diesel::sql_query(format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .expect("create test database");
-            (format!("{server}/{name}"), None)
+            let params = if params.is_empty() {
+                String::new()
+            } else {
+                format!("?{params}")
+            };
+            (format!("{server}/{name}{params}"), None)
         }
         _ => {
             let file = std::env::temp_dir().join(format!("habilis_test_{}.db", unique_suffix()));
