@@ -7,9 +7,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use habilis::catalog;
-use habilis::config::{Environment, Settings, random_key};
+use habilis::config::{Settings, random_key};
 use habilis::startup::prepare;
-use secrecy::SecretString;
 
 const PROVIDERS: usize = 100;
 const RUNS: usize = 15;
@@ -57,17 +56,18 @@ fn many_providers(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-fn settings(db: &Path, providers: &Path) -> Settings {
-    Settings {
-        env: Environment::Dev,
-        database_url: SecretString::from(db.display().to_string()),
-        bind: "127.0.0.1:0".to_string(),
-        providers_dir: providers.to_path_buf(),
-        session_key: SecretString::from(random_key()),
-        base_url: "http://127.0.0.1".to_string(),
-        db_pool_size: 4,
-        seed_demo: true,
-    }
+fn settings(db: &Path, providers: &Path) -> anyhow::Result<Settings> {
+    let vars = [
+        ("DATABASE_URL", db.display().to_string()),
+        ("HABILIS_BIND", "127.0.0.1:0".to_string()),
+        ("HABILIS_PROVIDERS_DIR", providers.display().to_string()),
+        ("HABILIS_SESSION_KEY", random_key()),
+        ("HABILIS_DB_POOL_SIZE", "4".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    Settings::from_sources(Path::new("/nonexistent"), &vars)
 }
 
 fn main() -> anyhow::Result<()> {
@@ -92,7 +92,7 @@ fn main() -> anyhow::Result<()> {
     ] {
         let mut samples = Vec::new();
         for run in 0..RUNS {
-            let settings = settings(&root.join(format!("bench-{run}.db")), &providers);
+            let settings = settings(&root.join(format!("bench-{run}.db")), &providers)?;
             let started = Instant::now();
             prepare(&settings)?;
             samples.push(started.elapsed());

@@ -33,25 +33,59 @@ impl Environment {
     }
 }
 
+/// How to talk to the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP (a local relay or a test sink).
+    None,
+    /// STARTTLS on a plain connection (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// The SMTP server emails leave through. Without one, emails stay in the database (dev mailbox).
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub env: Environment,
     pub database_url: SecretString,
     pub bind: String,
     pub providers_dir: PathBuf,
-    /// Signs and encrypts the session cookie; at least 64 characters.
+    /// Signs and encrypts the session cookie, and signs unsubscribe links; at least 64 characters.
     pub session_key: SecretString,
     /// Public address of the portal, for links in emails.
     pub base_url: String,
     pub db_pool_size: u32,
     /// Fill an empty database with the demo accounts at start-up (dev only by default).
     pub seed_demo: bool,
+    pub smtp: Option<SmtpSettings>,
+    /// The sender of every email.
+    pub mail_from: String,
+    /// Attempts before an email becomes a dead letter.
+    pub outbox_max_attempts: i32,
+    /// How often the worker looks for due rows, in milliseconds.
+    pub outbox_poll_ms: u64,
+    /// First retry delay, doubled at each attempt (with jitter), in milliseconds.
+    pub outbox_backoff_ms: u64,
+    /// Run the outbox worker inside `serve`.
+    pub worker: bool,
 }
 
-/// The keys a settings file may hold (all optional).
+/// Every key a settings file may hold, each optional; environment variables use the same
+/// names in capitals behind `HABILIS_` (and `DATABASE_URL`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct FileSettings {
+struct Raw {
     database_url: Option<String>,
     bind: Option<String>,
     providers_dir: Option<PathBuf>,
@@ -59,28 +93,56 @@ struct FileSettings {
     base_url: Option<String>,
     db_pool_size: Option<u32>,
     seed_demo: Option<bool>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_tls: Option<SmtpTls>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+    mail_from: Option<String>,
+    outbox_max_attempts: Option<i32>,
+    outbox_poll_ms: Option<u64>,
+    outbox_backoff_ms: Option<u64>,
+    worker: Option<bool>,
 }
 
-impl FileSettings {
-    fn read(path: &Path) -> anyhow::Result<FileSettings> {
-        if !path.exists() {
-            return Ok(FileSettings::default());
-        }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("lecture de {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("{} invalide", path.display()))
-    }
+const KEYS: [&str; 17] = [
+    "database_url",
+    "bind",
+    "providers_dir",
+    "session_key",
+    "base_url",
+    "db_pool_size",
+    "seed_demo",
+    "smtp_host",
+    "smtp_port",
+    "smtp_tls",
+    "smtp_username",
+    "smtp_password",
+    "mail_from",
+    "outbox_max_attempts",
+    "outbox_poll_ms",
+    "outbox_backoff_ms",
+    "worker",
+];
 
-    fn over(self, base: FileSettings) -> FileSettings {
-        FileSettings {
-            database_url: self.database_url.or(base.database_url),
-            bind: self.bind.or(base.bind),
-            providers_dir: self.providers_dir.or(base.providers_dir),
-            session_key: self.session_key.or(base.session_key),
-            base_url: self.base_url.or(base.base_url),
-            db_pool_size: self.db_pool_size.or(base.db_pool_size),
-            seed_demo: self.seed_demo.or(base.seed_demo),
-        }
+fn read_table(path: &Path) -> anyhow::Result<toml::Table> {
+    if !path.exists() {
+        return Ok(toml::Table::new());
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("lecture de {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("{} invalide", path.display()))
+}
+
+/// An environment value as TOML would read it: numbers and booleans typed, the rest text.
+fn typed(raw: &str) -> toml::Value {
+    if let Ok(n) = raw.parse::<i64>() {
+        return toml::Value::Integer(n);
+    }
+    match raw {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => toml::Value::String(raw.to_string()),
     }
 }
 
@@ -98,28 +160,33 @@ impl Settings {
     ) -> anyhow::Result<Settings> {
         let var = |name: &str| vars.get(name).filter(|v| !v.is_empty()).cloned();
         let env = Environment::parse(&var("HABILIS_ENV").unwrap_or_else(|| "dev".to_string()))?;
-        let base = FileSettings::read(&config_dir.join("base.toml"))?;
-        let layered =
-            FileSettings::read(&config_dir.join(format!("{}.toml", env.as_str())))?.over(base);
-        let from_env = FileSettings {
-            database_url: var("DATABASE_URL"),
-            bind: var("HABILIS_BIND"),
-            providers_dir: var("HABILIS_PROVIDERS_DIR").map(PathBuf::from),
-            session_key: var("HABILIS_SESSION_KEY"),
-            base_url: var("HABILIS_BASE_URL"),
-            db_pool_size: var("HABILIS_DB_POOL_SIZE")
-                .map(|v| {
-                    v.parse()
-                        .context("HABILIS_DB_POOL_SIZE doit être un nombre")
-                })
-                .transpose()?,
-            seed_demo: var("HABILIS_SEED_DEMO").map(|v| v == "true" || v == "1"),
+        let mut table = read_table(&config_dir.join("base.toml"))?;
+        table.extend(read_table(
+            &config_dir.join(format!("{}.toml", env.as_str())),
+        )?);
+        for key in KEYS {
+            let name = if key == "database_url" {
+                "DATABASE_URL".to_string()
+            } else {
+                format!("HABILIS_{}", key.to_uppercase())
+            };
+            if let Some(value) = var(&name) {
+                // Secrets and addresses stay text, whatever they look like.
+                let value = match key {
+                    "session_key" | "smtp_password" | "smtp_username" | "database_url" | "bind"
+                    | "mail_from" | "smtp_host" => toml::Value::String(value),
+                    _ => typed(&value),
+                };
+                table.insert(key.to_string(), value);
+            }
         }
-        .over(layered);
+        let raw: Raw = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| {
+                anyhow::anyhow!("configuration invalide : {}", e.message())
+            })?;
 
-        let bind = from_env
-            .bind
-            .unwrap_or_else(|| "127.0.0.1:8080".to_string());
+        let bind = raw.bind.unwrap_or_else(|| "127.0.0.1:8080".to_string());
         // The dev login signs anyone in as anyone: never offer it beyond this machine.
         let loopback = bind.starts_with("127.")
             || bind.starts_with("localhost:")
@@ -130,7 +197,7 @@ impl Settings {
                  « {bind} » demande HABILIS_ENV=prod"
             );
         }
-        let session_key = match (from_env.session_key, env) {
+        let session_key = match (raw.session_key, env) {
             (Some(key), _) if key.len() >= 64 => key,
             (Some(_), _) => bail!("HABILIS_SESSION_KEY doit compter au moins 64 caractères"),
             // In dev a fresh key per start is fine: sessions simply end on restart.
@@ -141,23 +208,45 @@ impl Settings {
                 )
             }
         };
+        let smtp = raw.smtp_host.map(|host| {
+            let tls = raw.smtp_tls.unwrap_or(SmtpTls::Starttls);
+            SmtpSettings {
+                host,
+                port: raw.smtp_port.unwrap_or(match tls {
+                    SmtpTls::None => 25,
+                    SmtpTls::Starttls => 587,
+                    SmtpTls::Tls => 465,
+                }),
+                tls,
+                username: raw.smtp_username,
+                password: raw.smtp_password.map(SecretString::from),
+            }
+        });
         Ok(Settings {
             env,
             database_url: SecretString::from(
-                from_env
-                    .database_url
-                    .unwrap_or_else(|| "habilis.db".to_string()),
+                raw.database_url.unwrap_or_else(|| "habilis.db".to_string()),
             ),
-            base_url: from_env
+            base_url: raw
                 .base_url
-                .unwrap_or_else(|| format!("http://{bind}")),
+                .unwrap_or_else(|| format!("http://{bind}"))
+                .trim_end_matches('/')
+                .to_string(),
             bind,
-            providers_dir: from_env
+            providers_dir: raw
                 .providers_dir
                 .unwrap_or_else(|| PathBuf::from("providers")),
             session_key: SecretString::from(session_key),
-            db_pool_size: from_env.db_pool_size.unwrap_or(10).max(1),
-            seed_demo: from_env.seed_demo.unwrap_or(env == Environment::Dev),
+            db_pool_size: raw.db_pool_size.unwrap_or(10).max(1),
+            seed_demo: raw.seed_demo.unwrap_or(env == Environment::Dev),
+            smtp,
+            mail_from: raw
+                .mail_from
+                .unwrap_or_else(|| "habilis <ne-pas-repondre@habilis.localhost>".to_string()),
+            outbox_max_attempts: raw.outbox_max_attempts.unwrap_or(8).max(1),
+            outbox_poll_ms: raw.outbox_poll_ms.unwrap_or(1_000).max(10),
+            outbox_backoff_ms: raw.outbox_backoff_ms.unwrap_or(30_000).max(10),
+            worker: raw.worker.unwrap_or(true),
         })
     }
 

@@ -157,11 +157,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
                 ..settings
             };
             let (catalog, db) = prepare(&settings)?;
-            let app = services::App {
-                db,
-                catalog,
-                settings,
-            };
+            let app = services::App::new(db, catalog, settings);
             let who = services::roles::Who::Cli;
             let done = match &command {
                 RolesCommand::Grant {

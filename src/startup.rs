@@ -46,14 +46,17 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("impossible d'écouter sur {}", settings.bind))?;
         let port = listener.local_addr().context("adresse d'écoute")?.port();
-        let server = run(
-            listener,
-            App {
-                db,
-                catalog,
-                settings,
-            },
-        )?;
+        if settings.worker {
+            // The outbox worker lives as long as the server, in the same runtime.
+            let worker = crate::outbox::worker(&settings, db.clone())?;
+            if worker.mailer.is_dev_mailbox() {
+                tracing::info!(
+                    "no SMTP server configured: emails stay in the dev mailbox (/dev/emails)"
+                );
+            }
+            tokio::spawn(worker.run_forever());
+        }
+        let server = run(listener, App::new(db, catalog, settings))?;
         Ok(Application { port, server })
     }
 

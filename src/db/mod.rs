@@ -8,6 +8,7 @@ pub mod habilitations;
 pub mod messages;
 pub mod models;
 pub mod organisations;
+pub mod outbox;
 pub mod schema;
 pub mod users;
 

@@ -133,6 +133,36 @@ diesel::table! {
 diesel::joinable!(messages -> demandes (demande_id));
 diesel::joinable!(messages -> users (author_id));
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        kind -> Text,
+        topic -> Text,
+        demande_id -> Nullable<BigInt>,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        unsubscribe_url -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        failed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_prefs (user_id, provider, kind) {
+        user_id -> BigInt,
+        provider -> Text,
+        kind -> Text,
+        enabled -> Bool,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     organisations,
@@ -143,5 +173,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     habilitations,
     audit_log,
     messages,
-    message_reads
+    message_reads,
+    outbox,
+    notification_prefs
 );

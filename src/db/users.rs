@@ -158,3 +158,20 @@ pub fn roles_for_provider(
         .select(roles::role)
         .load(conn)
 }
+
+/// People holding any of these roles for a provider, once each.
+pub fn holders_of(
+    conn: &mut DbConnection,
+    provider: &str,
+    role_names: &[&str],
+) -> QueryResult<Vec<User>> {
+    let mut list: Vec<User> = roles::table
+        .inner_join(users::table)
+        .filter(roles::provider.eq(provider))
+        .filter(roles::role.eq_any(role_names.to_vec()))
+        .order(users::email)
+        .select(User::as_select())
+        .load(conn)?;
+    list.dedup_by_key(|u| u.id);
+    Ok(list)
+}

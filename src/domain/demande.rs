@@ -182,6 +182,20 @@ pub enum Effect {
     GrantHabilitation,
     /// End the demande's active habilitations.
     RevokeHabilitations,
+    /// Tell the people concerned (who exactly is the service's business).
+    Notify(Notice),
+}
+
+/// What an email tells. Recipients, per notice: the provider's subscribers and instructors for
+/// a submission; the applicant for a decision; the GDPR contacts too for an approval or a
+/// revocation. Nobody is told of their own action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    Submitted { resubmission: bool },
+    ChangesRequested,
+    Refused,
+    Approved,
+    Revoked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,8 +278,13 @@ pub fn transition(
         return Err(TransitionError::ReasonRequired);
     }
     let effects = match event {
-        Event::Approve => vec![Effect::GrantHabilitation],
-        Event::Revoke => vec![Effect::RevokeHabilitations],
+        Event::Submit => vec![Effect::Notify(Notice::Submitted {
+            resubmission: from == ChangesRequested,
+        })],
+        Event::RequestChanges => vec![Effect::Notify(Notice::ChangesRequested)],
+        Event::Refuse => vec![Effect::Notify(Notice::Refused)],
+        Event::Approve => vec![Effect::GrantHabilitation, Effect::Notify(Notice::Approved)],
+        Event::Revoke => vec![Effect::RevokeHabilitations, Effect::Notify(Notice::Revoked)],
         _ => vec![],
     };
     Ok(Outcome { to, effects })
@@ -408,15 +427,43 @@ mod tests {
             Err(TransitionError::ReasonRequired)
         );
         let outcome = transition(Some(Validated), Event::Revoke, &full_ctx(Instructor)).unwrap();
-        assert_eq!(outcome.effects, vec![Effect::RevokeHabilitations]);
+        assert_eq!(
+            outcome.effects,
+            vec![Effect::RevokeHabilitations, Effect::Notify(Notice::Revoked)]
+        );
     }
 
     #[test]
-    fn approving_grants_a_habilitation_and_nothing_else_does() {
-        let outcome = transition(Some(Submitted), Event::Approve, &full_ctx(Instructor)).unwrap();
-        assert_eq!(outcome.effects, vec![Effect::GrantHabilitation]);
-        let outcome = transition(Some(Submitted), Event::Refuse, &full_ctx(Instructor)).unwrap();
-        assert!(outcome.effects.is_empty());
+    fn each_transition_says_what_to_grant_and_whom_to_tell() {
+        let effects = |from, event, actor| {
+            transition(Some(from), event, &full_ctx(actor))
+                .unwrap()
+                .effects
+        };
+        assert_eq!(
+            effects(Submitted, Event::Approve, Instructor),
+            vec![Effect::GrantHabilitation, Effect::Notify(Notice::Approved)]
+        );
+        assert_eq!(
+            effects(Submitted, Event::Refuse, Instructor),
+            vec![Effect::Notify(Notice::Refused)]
+        );
+        assert_eq!(
+            effects(Submitted, Event::RequestChanges, Instructor),
+            vec![Effect::Notify(Notice::ChangesRequested)]
+        );
+        assert_eq!(
+            effects(Draft, Event::Submit, Applicant),
+            vec![Effect::Notify(Notice::Submitted {
+                resubmission: false
+            })]
+        );
+        assert_eq!(
+            effects(ChangesRequested, Event::Submit, Applicant),
+            vec![Effect::Notify(Notice::Submitted { resubmission: true })]
+        );
+        assert!(effects(Draft, Event::Update, Applicant).is_empty());
+        assert!(effects(Draft, Event::Archive, Applicant).is_empty());
     }
 
     #[test]

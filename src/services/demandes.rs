@@ -9,7 +9,7 @@ use crate::domain::policy::{self, Action};
 use crate::error::AppError;
 
 use super::accounts::CurrentUser;
-use super::transition::{Record, persist};
+use super::transition::{Decided, apply};
 use super::{App, answers_of, facts, now, state_of};
 
 /// A demande with what its pages show.
@@ -300,19 +300,15 @@ pub async fn submit(
         }
         Err(e) => return Err(e.into()),
         Ok(outcome) => {
-            let actor_id = current.user.id;
-            app.db
-                .run(move |conn| {
-                    let record = Record {
-                        actor_id,
-                        event: Event::Submit,
-                        reason: None,
-                        diff: None,
-                        grant: None,
-                    };
-                    persist(conn, &provider, &file.demande, &outcome, &record, now())
-                })
-                .await?;
+            let decided = Decided {
+                provider,
+                demande: file.demande,
+                outcome,
+                event: Event::Submit,
+                reason: None,
+                grant: None,
+            };
+            apply(app, current, decided).await?;
         }
     }
     Ok(Ok(()))
@@ -331,19 +327,15 @@ pub async fn archive(app: &App, current: &CurrentUser, id: i64) -> Result<(), Ap
         Event::Archive,
         &Ctx::new(ActorKind::Applicant),
     )?;
-    let actor_id = current.user.id;
-    app.db
-        .run(move |conn| {
-            let record = Record {
-                actor_id,
-                event: Event::Archive,
-                reason: None,
-                diff: None,
-                grant: None,
-            };
-            persist(conn, &provider, &file.demande, &outcome, &record, now())
-        })
-        .await
+    let decided = Decided {
+        provider,
+        demande: file.demande,
+        outcome,
+        event: Event::Archive,
+        reason: None,
+        grant: None,
+    };
+    apply(app, current, decided).await
 }
 
 /// The demandes and habilitations of the person's organisations.

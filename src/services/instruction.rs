@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 use super::accounts::CurrentUser;
 use super::demandes::{DemandeFile, load_file};
-use super::transition::{Grant, Record, persist};
+use super::transition::{Decided, Grant, apply};
 use super::{App, facts, now};
 
 /// Rows per page of the dashboard.
@@ -281,20 +281,15 @@ pub async fn decide(
         Event::Approve => Some(grant_of(&provider, &file.demande.scopes, &decision)?),
         _ => None,
     };
-    let actor_id = current.user.id;
-    app.db
-        .run(move |conn| {
-            let record = Record {
-                actor_id,
-                event,
-                reason: reason.as_deref(),
-                diff: None,
-                grant,
-            };
-            persist(conn, &provider, &file.demande, &outcome, &record, now())
-        })
-        .await
-        .map_err(processed)
+    let decided = Decided {
+        provider,
+        demande: file.demande,
+        outcome,
+        event,
+        reason,
+        grant,
+    };
+    apply(app, current, decided).await.map_err(processed)
 }
 
 /// For an instructor, a decision that does not fit the state means someone decided first.

@@ -6,7 +6,7 @@ use crate::domain::demande::State;
 use crate::error::AppError;
 
 use super::accounts::CurrentUser;
-use super::{App, demandes, instruction, now};
+use super::{App, demandes, instruction, notify, now};
 
 /// Longest message accepted.
 pub const MAX_MESSAGE_CHARS: usize = 5_000;
@@ -34,25 +34,40 @@ fn check_body(body: &str) -> Result<String, AppError> {
 async fn write(
     app: &App,
     current: &CurrentUser,
-    demande_id: i64,
-    state: State,
+    file: demandes::DemandeFile,
     from_instructor: bool,
     body: &str,
 ) -> Result<(), AppError> {
-    if state == State::Archived {
+    if file.state == State::Archived {
         return Err(AppError::Conflict(
             "Cette demande est archivée : on ne peut plus y écrire.".to_string(),
         ));
     }
     let body = check_body(body)?;
     let author = current.user.id;
+    let (email, name) = (current.user.email.clone(), current.user.full_name());
+    let provider = app.provider(&file.demande.provider)?.clone();
+    let links = app.links.clone();
+    let demande = file.demande;
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let id = messages::insert(conn, demande_id, author, from_instructor, &body, now())?;
+                let id = messages::insert(conn, demande.id, author, from_instructor, &body, now())?;
                 // One's own message is read.
-                messages::mark_read(conn, author, demande_id, id)?;
-                Ok(())
+                messages::mark_read(conn, author, demande.id, id)?;
+                let who = notify::Author {
+                    email: &email,
+                    name: &name,
+                };
+                notify::on_message(
+                    conn,
+                    &links,
+                    &provider,
+                    &demande,
+                    from_instructor,
+                    &who,
+                    &body,
+                )
             })
         })
         .await
@@ -67,7 +82,7 @@ pub async fn write_as_applicant(
     body: &str,
 ) -> Result<(), AppError> {
     let file = demandes::find_for_applicant(app, current, id).await?;
-    write(app, current, id, file.state, false, body).await
+    write(app, current, file, false, body).await
 }
 
 /// A message from an instructor of the provider (reporters only read).
@@ -82,7 +97,7 @@ pub async fn write_as_instructor(
     if !instruction::can_instruct(current, &file.demande) {
         return Err(AppError::Forbidden);
     }
-    write(app, current, id, file.state, true, body).await
+    write(app, current, file, true, body).await
 }
 
 /// The thread of a demande the caller already may see; reading it marks it read.

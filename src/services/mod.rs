@@ -7,6 +7,7 @@ pub mod export;
 pub mod handover;
 pub mod instruction;
 pub mod messages;
+pub mod notify;
 pub mod roles;
 pub mod seed;
 mod transition;
@@ -27,9 +28,21 @@ pub struct App {
     pub db: Db,
     pub catalog: Catalog,
     pub settings: Settings,
+    /// Links in emails and the key of unsubscribe tokens.
+    pub links: notify::Links,
 }
 
 impl App {
+    pub fn new(db: Db, catalog: Catalog, settings: Settings) -> App {
+        let links = notify::Links::from_settings(&settings);
+        App {
+            db,
+            catalog,
+            settings,
+            links,
+        }
+    }
+
     pub fn provider(&self, slug: &str) -> Result<&Provider, AppError> {
         self.catalog.get(slug).ok_or(AppError::NotFound)
     }

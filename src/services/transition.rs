@@ -9,9 +9,14 @@ use crate::db::{DbConnection, demandes, events, habilitations, write_transaction
 use crate::domain::demande::{Effect, Event, Outcome};
 use crate::error::AppError;
 
+use super::notify::{self, Author, Links};
+
 /// What is recorded with the event.
 pub struct Record<'a> {
     pub actor_id: i64,
+    /// Who acted, as emails name them (and to spare them an email about their own action).
+    pub actor_email: &'a str,
+    pub actor_name: &'a str,
     pub event: Event,
     pub reason: Option<&'a str>,
     pub diff: Option<&'a str>,
@@ -28,6 +33,7 @@ pub struct Grant {
 
 pub fn persist(
     conn: &mut DbConnection,
+    links: &Links,
     provider: &Provider,
     demande: &Demande,
     outcome: &Outcome,
@@ -60,6 +66,7 @@ pub fn persist(
                 created_at: now,
             },
         )?;
+        let mut until = None;
         for effect in &outcome.effects {
             match effect {
                 Effect::GrantHabilitation => {
@@ -75,6 +82,7 @@ pub fn persist(
                         now.checked_add_months(Months::new(months)).ok_or_else(|| {
                             AppError::Internal(anyhow::anyhow!("date d'expiration hors limites"))
                         })?;
+                    until = Some(expires_at);
                     habilitations::insert(
                         conn,
                         &NewHabilitation {
@@ -92,8 +100,70 @@ pub fn persist(
                 Effect::RevokeHabilitations => {
                     habilitations::revoke_active(conn, demande.id)?;
                 }
+                Effect::Notify(notice) => {
+                    let author = Author {
+                        email: record.actor_email,
+                        name: record.actor_name,
+                    };
+                    notify::on_transition(
+                        conn,
+                        links,
+                        provider,
+                        demande,
+                        *notice,
+                        &author,
+                        record.reason,
+                        until,
+                    )?;
+                }
             }
         }
         Ok(())
     })
+}
+
+/// What a use case decided, to be written by [`apply`].
+pub struct Decided {
+    pub provider: Provider,
+    pub demande: Demande,
+    pub outcome: Outcome,
+    pub event: Event,
+    pub reason: Option<String>,
+    pub grant: Option<Grant>,
+}
+
+/// Writes a decided transition on behalf of the signed-in person, in one transaction.
+pub async fn apply(
+    app: &super::App,
+    current: &super::accounts::CurrentUser,
+    decided: Decided,
+) -> Result<(), AppError> {
+    let links = app.links.clone();
+    let (actor_id, email, name) = (
+        current.user.id,
+        current.user.email.clone(),
+        current.user.full_name(),
+    );
+    app.db
+        .run(move |conn| {
+            let record = Record {
+                actor_id,
+                actor_email: &email,
+                actor_name: &name,
+                event: decided.event,
+                reason: decided.reason.as_deref(),
+                diff: None,
+                grant: decided.grant,
+            };
+            persist(
+                conn,
+                &links,
+                &decided.provider,
+                &decided.demande,
+                &decided.outcome,
+                &record,
+                crate::services::now(),
+            )
+        })
+        .await
 }

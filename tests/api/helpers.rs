@@ -10,7 +10,6 @@ use habilis::domain::form::{CONTACT_PARTS, FieldKind, SCOPES_KEY};
 use habilis::startup::Application;
 use regex::Regex;
 use reqwest::StatusCode;
-use secrecy::SecretString;
 
 pub struct TestApp {
     pub address: String,
@@ -66,16 +65,32 @@ pub fn providers_dir() -> PathBuf {
 }
 
 pub fn settings(env: Environment, database_url: &str) -> Settings {
-    Settings {
-        env,
-        database_url: SecretString::from(database_url.to_string()),
-        bind: "127.0.0.1:0".to_string(),
-        providers_dir: providers_dir(),
-        session_key: SecretString::from(random_key()),
-        base_url: "http://127.0.0.1".to_string(),
-        db_pool_size: 4,
-        seed_demo: true,
+    settings_with(env, database_url, &[])
+}
+
+/// Settings as an operator would give them, through the environment.
+pub fn settings_with(env: Environment, database_url: &str, extra: &[(&str, &str)]) -> Settings {
+    let providers = providers_dir().display().to_string();
+    let key = random_key();
+    let mut vars: std::collections::HashMap<String, String> = [
+        ("HABILIS_ENV", env.as_str()),
+        ("DATABASE_URL", database_url),
+        ("HABILIS_BIND", "127.0.0.1:0"),
+        ("HABILIS_PROVIDERS_DIR", &providers),
+        ("HABILIS_SESSION_KEY", &key),
+        ("HABILIS_BASE_URL", "http://127.0.0.1"),
+        ("HABILIS_DB_POOL_SIZE", "4"),
+        ("HABILIS_SEED_DEMO", "true"),
+        ("HABILIS_OUTBOX_POLL_MS", "20"),
+        ("HABILIS_OUTBOX_BACKOFF_MS", "50"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
     }
+    Settings::from_sources(std::path::Path::new("/nonexistent"), &vars).expect("test settings")
 }
 
 pub async fn spawn_app() -> TestApp {

@@ -1,0 +1,2 @@
+DROP TABLE notification_prefs;
+DROP TABLE outbox;

@@ -1,0 +1,218 @@
+//! The outbox: rows written with the event that causes them, claimed by workers with a lease
+//! (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several instances can run side by side).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamp};
+
+use super::DbConnection;
+use super::schema::{notification_prefs, outbox};
+
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub kind: String,
+    pub topic: String,
+    pub demande_id: Option<i64>,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub unsubscribe_url: Option<String>,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub failed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct NewEmail<'a> {
+    pub kind: &'a str,
+    pub topic: &'a str,
+    pub demande_id: Option<i64>,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    pub unsubscribe_url: Option<&'a str>,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewEmail) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Claims up to `limit` rows due now, leasing them until `lease_until` and counting the attempt.
+/// A row whose lease ran out (a worker died mid-send) is claimed again.
+pub fn claim(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    const DUE: &str = "delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
+                       AND (locked_until IS NULL OR locked_until < $1)";
+    match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(format!(
+            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *"
+        ))
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<BigInt, _>(limit)
+        .load(pg),
+        // One writer at a time on SQLite: the UPDATE itself is the lock.
+        DbConnection::Sqlite(lite) => diesel::sql_query(format!(
+            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $3) RETURNING *"
+        ))
+        .bind::<Timestamp, _>(now)
+        .bind::<Timestamp, _>(lease_until)
+        .bind::<BigInt, _>(limit)
+        .load(lite),
+    }
+}
+
+pub fn mark_delivered(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::delivered_at.eq(Some(at)),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Another try later, or none: `retry_at` None marks the row failed (a dead letter).
+pub fn mark_failed(
+    conn: &mut DbConnection,
+    id: i64,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    let error: String = error.chars().take(1000).collect();
+    match retry_at {
+        Some(next) => diesel::update(outbox::table.find(id))
+            .set((
+                outbox::next_attempt_at.eq(next),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(Some(error)),
+            ))
+            .execute(conn),
+        None => diesel::update(outbox::table.find(id))
+            .set((
+                outbox::failed_at.eq(Some(at)),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(Some(error)),
+            ))
+            .execute(conn),
+    }
+    .map(|_| ())
+}
+
+/// Puts a dead letter back in the queue, now.
+pub fn retry(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::failed_at.is_not_null()),
+    )
+    .set((
+        outbox::failed_at.eq(None::<NaiveDateTime>),
+        outbox::next_attempt_at.eq(at),
+        outbox::attempts.eq(0),
+    ))
+    .execute(conn)
+}
+
+/// Emails, newest first (the dev mailbox).
+pub fn recent_emails(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::kind.eq("email"))
+        .order(outbox::id.desc())
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// Dead letters, newest first.
+pub fn failed(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::failed_at.is_not_null())
+        .order(outbox::id.desc())
+        .limit(limit)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// Rows not delivered yet (pending or failed).
+pub fn undelivered_count(conn: &mut DbConnection) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::delivered_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Whether a person switched off a kind of notification for a provider.
+pub fn is_switched_off(
+    conn: &mut DbConnection,
+    user_id: i64,
+    provider: &str,
+    kind: &str,
+) -> QueryResult<bool> {
+    notification_prefs::table
+        .filter(notification_prefs::user_id.eq(user_id))
+        .filter(notification_prefs::provider.eq(provider))
+        .filter(notification_prefs::kind.eq(kind))
+        .filter(notification_prefs::enabled.eq(false))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}
+
+/// (provider, kind) pairs a person switched off.
+pub fn switched_off(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(String, String)>> {
+    notification_prefs::table
+        .filter(notification_prefs::user_id.eq(user_id))
+        .filter(notification_prefs::enabled.eq(false))
+        .select((notification_prefs::provider, notification_prefs::kind))
+        .load(conn)
+}
+
+/// Switches a kind on or off for a provider.
+pub fn set_pref(
+    conn: &mut DbConnection,
+    user_id: i64,
+    provider: &str,
+    kind: &str,
+    enabled: bool,
+) -> QueryResult<()> {
+    diesel::delete(
+        notification_prefs::table
+            .filter(notification_prefs::user_id.eq(user_id))
+            .filter(notification_prefs::provider.eq(provider))
+            .filter(notification_prefs::kind.eq(kind)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(notification_prefs::table)
+        .values((
+            notification_prefs::user_id.eq(user_id),
+            notification_prefs::provider.eq(provider),
+            notification_prefs::kind.eq(kind),
+            notification_prefs::enabled.eq(enabled),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

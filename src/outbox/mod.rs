@@ -1,0 +1,23 @@
+//! Outbox delivery: the worker and the transports it sends through.
+
+pub mod mailer;
+pub mod worker;
+
+use std::time::Duration;
+
+use crate::config::Settings;
+use crate::db::Db;
+
+pub use mailer::Mailer;
+pub use worker::Worker;
+
+/// The worker as the settings describe it.
+pub fn worker(settings: &Settings, db: Db) -> anyhow::Result<Worker> {
+    Ok(Worker {
+        db,
+        mailer: Mailer::from_settings(settings)?,
+        max_attempts: settings.outbox_max_attempts,
+        backoff: Duration::from_millis(settings.outbox_backoff_ms),
+        poll: Duration::from_millis(settings.outbox_poll_ms),
+    })
+}

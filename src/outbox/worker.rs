@@ -1,0 +1,107 @@
+//! The outbox worker: claims due rows, sends them, records the outcome. Retries with
+//! exponential backoff and jitter; gives up after the configured attempts (a dead letter
+//! admins can retry); a 5xx answer fails at once with the server's words.
+
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+
+use crate::db::{Db, outbox};
+
+use super::mailer::Mailer;
+
+pub struct Worker {
+    pub db: Db,
+    pub mailer: Mailer,
+    pub max_attempts: i32,
+    pub backoff: Duration,
+    pub poll: Duration,
+}
+
+/// How long a claimed row stays with its worker before another may take it.
+const LEASE_SECONDS: i64 = 120;
+const BATCH: i64 = 20;
+
+/// What one pass did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub delivered: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl Worker {
+    /// The delay before attempt `attempts + 1`: doubling from `backoff`, capped at a day,
+    /// plus up to 20 % of jitter so that a burst of failures does not retry in step.
+    pub fn delay(&self, attempts: i32) -> Duration {
+        use rand::Rng;
+        let base = self.backoff.as_millis() as u64;
+        let exp = base
+            .saturating_mul(1u64 << attempts.clamp(0, 20))
+            .min(86_400_000);
+        let jitter = rand::rng().random_range(0..=exp / 5);
+        Duration::from_millis(exp + jitter)
+    }
+
+    /// Claims and delivers what is due at `now`.
+    pub async fn run_once(&self, now: NaiveDateTime) -> anyhow::Result<Pass> {
+        let lease = now + chrono::Duration::seconds(LEASE_SECONDS);
+        let rows = self
+            .db
+            .run(move |conn| Ok::<_, anyhow::Error>(outbox::claim(conn, now, lease, BATCH)?))
+            .await?;
+        let mut pass = Pass::default();
+        for row in rows {
+            let outcome = self.mailer.send(&row).await;
+            let at = crate::services::now();
+            let id = row.id;
+            match outcome {
+                Ok(()) => {
+                    self.db
+                        .run(move |conn| {
+                            Ok::<_, anyhow::Error>(outbox::mark_delivered(conn, id, at)?)
+                        })
+                        .await?;
+                    tracing::info!(outbox = id, topic = %row.topic, "email delivered");
+                    pass.delivered += 1;
+                }
+                Err(e) => {
+                    let give_up = e.permanent || row.attempts >= self.max_attempts;
+                    let retry_at = (!give_up).then(|| {
+                        at + chrono::Duration::from_std(self.delay(row.attempts))
+                            .unwrap_or_default()
+                    });
+                    tracing::warn!(outbox = id, attempts = row.attempts, permanent = e.permanent, error = %e.message, "email not delivered");
+                    let message = e.message.clone();
+                    self.db
+                        .run(move |conn| {
+                            Ok::<_, anyhow::Error>(outbox::mark_failed(
+                                conn, id, &message, retry_at, at,
+                            )?)
+                        })
+                        .await?;
+                    if give_up {
+                        pass.failed += 1
+                    } else {
+                        pass.retried += 1
+                    }
+                }
+            }
+        }
+        Ok(pass)
+    }
+
+    /// Delivers forever, every `poll`.
+    pub async fn run_forever(self) {
+        loop {
+            match self.run_once(crate::services::now()).await {
+                Ok(pass) if pass.delivered + pass.retried + pass.failed >= BATCH as usize => {
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = ?e, "outbox pass failed"),
+            }
+            tokio::time::sleep(self.poll).await;
+        }
+    }
+}
