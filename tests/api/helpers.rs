@@ -98,8 +98,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_in(env: Environment) -> TestApp {
+    spawn_app_with(env, &[]).await
+}
+
+/// The app with more settings, e.g. an SMTP server.
+pub async fn spawn_app_with(env: Environment, extra: &[(&str, &str)]) -> TestApp {
     let (database_url, sqlite_file) = fresh_database();
-    let app = Application::build(settings(env, &database_url))
+    let app = Application::build(settings_with(env, &database_url, extra))
         .await
         .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -388,6 +393,37 @@ impl Page {
             status,
             location,
             body,
+        }
+    }
+}
+
+impl TestApp {
+    /// Every email of the outbox, oldest first.
+    pub fn outbox(&self) -> Vec<habilis::db::outbox::OutboxRow> {
+        let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
+        let mut rows = habilis::db::outbox::recent_emails(&mut db.get().unwrap(), 10_000).unwrap();
+        rows.reverse();
+        rows
+    }
+
+    /// Waits (at most 15 s) until the outbox satisfies `done`, and returns it.
+    pub async fn outbox_until(
+        &self,
+        what: &str,
+        done: impl Fn(&[habilis::db::outbox::OutboxRow]) -> bool,
+    ) -> Vec<habilis::db::outbox::OutboxRow> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            let rows = self.outbox();
+            if done(&rows) {
+                return rows;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "outbox never reached: {what}: {rows:#?}"
+            );
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 }

@@ -1,0 +1,316 @@
+//! Emails through the outbox and a real SMTP server on loopback: recipients, subjects, both
+//! parts, headers, nothing sent twice, and nothing lost when SMTP is down.
+
+use habilis::config::Environment;
+use reqwest::StatusCode;
+
+use crate::helpers::{Browser, TestApp, spawn_app_with};
+use crate::smtp_sink::SmtpSink;
+
+const PROVIDER: &str = "api-particulier";
+const TEAM: [&str; 3] = [
+    "abonnement@api-particulier.example",
+    "gestion@api-particulier.example",
+    "instruction@api-particulier.example",
+];
+
+async fn app_with_smtp(port: u16) -> TestApp {
+    let port = port.to_string();
+    spawn_app_with(
+        Environment::Dev,
+        &[
+            ("HABILIS_SMTP_HOST", "127.0.0.1"),
+            ("HABILIS_SMTP_PORT", &port),
+            ("HABILIS_SMTP_TLS", "none"),
+            (
+                "HABILIS_MAIL_FROM",
+                "habilis <ne-pas-repondre@habilis.example>",
+            ),
+        ],
+    )
+    .await
+}
+
+/// A complete draft whose DPO is dpo@mairie-lyon.fr.
+async fn complete_draft(app: &TestApp, marie: &Browser) -> i64 {
+    let id = marie.start_demande(PROVIDER, "").await;
+    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| {
+                if k == "delegue_protection_donnees_email" {
+                    (k.clone(), "dpo@mairie-lyon.fr".to_string())
+                } else {
+                    (k.clone(), v.clone())
+                }
+            })
+            .collect();
+        assert_eq!(
+            marie.fill(id, step + 1, &pairs).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    id
+}
+
+fn recipients(mails: &[crate::smtp_sink::Mail]) -> Vec<String> {
+    let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
+    to.sort();
+    to
+}
+
+#[tokio::test]
+async fn each_step_of_a_demande_emails_the_right_people_once() {
+    let sink = SmtpSink::start().await;
+    let app = app_with_smtp(sink.port).await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = complete_draft(&app, &marie).await;
+
+    // Submission: the provider's subscribers, instructors and managers; not the applicant.
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let mails = sink.wait_for(3).await;
+    assert_eq!(recipients(&mails), TEAM);
+    let mail = &mails[0];
+    assert_eq!(
+        mail.subject(),
+        format!("[habilis] Nouvelle demande D{id} – API Particulier")
+    );
+    assert!(
+        mail.text().contains(&format!(
+            "Une nouvelle demande D{id} « Tarification sociale de la cantine » de Mairie de Lyon"
+        )),
+        "{}",
+        mail.text()
+    );
+    assert!(
+        mail.text()
+            .contains(&format!("http://127.0.0.1/instruction/demandes/{id}"))
+    );
+    assert!(mail.html().contains(&format!("<strong>D{id}</strong>")));
+    assert!(
+        mail.header("From")
+            .unwrap()
+            .contains("ne-pas-repondre@habilis.example")
+    );
+    let message_id = mail.header("Message-ID").unwrap();
+    assert!(
+        message_id.starts_with("<outbox-") && message_id.ends_with("@habilis.example>"),
+        "{message_id}"
+    );
+    let unsubscribe = mail.header("List-Unsubscribe").unwrap();
+    assert!(
+        unsubscribe.starts_with("<http://127.0.0.1/desabonnement?u="),
+        "{unsubscribe}"
+    );
+    assert_eq!(
+        mail.header("List-Unsubscribe-Post").unwrap(),
+        "List-Unsubscribe=One-Click"
+    );
+
+    // Changes requested: the applicant, with the reason in both parts.
+    let instructor = app.login_as("instruction@api-particulier.example").await;
+    let reason = "Joignez la délibération du conseil municipal.";
+    assert_eq!(
+        instructor
+            .decide(id, "demander-modifications", reason)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let mails = sink.wait_for(4).await;
+    let mail = &mails[3];
+    assert_eq!(mail.to, vec!["marie.dupont@mairie-lyon.fr"]);
+    assert_eq!(
+        mail.subject(),
+        format!("[habilis] Modifications demandées sur votre demande D{id}")
+    );
+    assert!(mail.text().contains(reason));
+    assert!(mail.html().contains(reason));
+
+    // Resubmission says so.
+    assert_eq!(
+        marie
+            .fill(
+                id,
+                1,
+                &[
+                    ("intitule".into(), "Cantine 2027".into()),
+                    ("description".into(), "Une description.".into())
+                ]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let mails = sink.wait_for(7).await;
+    assert_eq!(recipients(&mails[4..]), TEAM);
+    assert_eq!(
+        mails[4].subject(),
+        format!("[habilis] Demande D{id} modifiée et soumise à nouveau – API Particulier")
+    );
+
+    // Approval: the applicant, and the DPO named in the demande (GDPR notice).
+    assert_eq!(
+        instructor.decide(id, "valider", "Bienvenue.").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mails = sink.wait_for(9).await;
+    assert_eq!(
+        recipients(&mails[7..]),
+        ["dpo@mairie-lyon.fr", "marie.dupont@mairie-lyon.fr"]
+    );
+    let to_marie = mails[7..]
+        .iter()
+        .find(|m| m.to == ["marie.dupont@mairie-lyon.fr"])
+        .unwrap();
+    assert_eq!(
+        to_marie.subject(),
+        format!("[habilis] Votre demande D{id} est validée")
+    );
+    assert!(
+        to_marie
+            .text()
+            .contains("Note de l’instructeur : Bienvenue.")
+    );
+    let to_dpo = mails[7..]
+        .iter()
+        .find(|m| m.to == ["dpo@mairie-lyon.fr"])
+        .unwrap();
+    assert!(
+        to_dpo
+            .text()
+            .contains("délégué(e) à la protection des données"),
+        "{}",
+        to_dpo.text()
+    );
+
+    // Revocation: the applicant with the reason, and the DPO.
+    assert_eq!(
+        instructor
+            .decide(id, "revoquer", "Usage détourné.")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let mails = sink.wait_for(11).await;
+    assert!(
+        mails[9..].iter().any(
+            |m| m.to == ["marie.dupont@mairie-lyon.fr"] && m.text().contains("Usage détourné.")
+        )
+    );
+
+    // Messages both ways, never to their author.
+    let csrf = marie.get(&format!("/demandes/{id}")).await.csrf();
+    marie
+        .post(
+            &format!("/demandes/{id}/messages"),
+            &[("_csrf", &csrf), ("body", "Merci, une question.")],
+        )
+        .await;
+    let mails = sink.wait_for(13).await;
+    assert_eq!(
+        recipients(&mails[11..]),
+        [
+            "gestion@api-particulier.example",
+            "instruction@api-particulier.example"
+        ]
+    );
+    assert!(mails[11].text().contains("Merci, une question."));
+    let csrf = instructor
+        .get(&format!("/instruction/demandes/{id}"))
+        .await
+        .csrf();
+    instructor
+        .post(
+            &format!("/instruction/demandes/{id}/messages"),
+            &[("_csrf", &csrf), ("body", "Réponse.")],
+        )
+        .await;
+    let mails = sink.wait_for(14).await;
+    assert_eq!(mails[13].to, vec!["marie.dupont@mairie-lyon.fr"]);
+
+    // Nothing twice: every outbox row delivered, one email each, with distinct Message-IDs.
+    let rows = app
+        .outbox_until("all delivered", |rows| {
+            rows.iter().all(|r| r.delivered_at.is_some())
+        })
+        .await;
+    assert_eq!(rows.len(), 14);
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 14);
+    let mut ids: Vec<String> = mails
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 14);
+}
+
+#[tokio::test]
+async fn a_submission_succeeds_while_smtp_is_down_and_its_emails_leave_when_it_is_back() {
+    // A port that refuses connections: the sink stopped.
+    let port = SmtpSink::start().await.stop();
+    let app = app_with_smtp(port).await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = complete_draft(&app, &marie).await;
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    marie
+        .get(&format!("/demandes/{id}"))
+        .await
+        .assert_contains("En cours d'instruction");
+
+    // The emails wait, with the error recorded.
+    let rows = app
+        .outbox_until("an attempt failed", |rows| {
+            rows.len() == 3
+                && rows
+                    .iter()
+                    .all(|r| r.attempts >= 1 && r.last_error.is_some())
+        })
+        .await;
+    assert!(
+        rows.iter()
+            .all(|r| r.delivered_at.is_none() && r.failed_at.is_none())
+    );
+
+    // SMTP comes back on the same port: they leave.
+    let sink = SmtpSink::start_on(port).await;
+    let mails = sink.wait_for(3).await;
+    assert_eq!(recipients(&mails), TEAM);
+    app.outbox_until("all delivered", |rows| {
+        rows.iter().all(|r| r.delivered_at.is_some())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_address_the_server_rejects_is_failed_with_its_answer_not_retried() {
+    let sink = SmtpSink::start().await;
+    let app = app_with_smtp(sink.port).await;
+    app.grant_role("refuse.moi@exemple.fr", PROVIDER, "subscriber");
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = complete_draft(&app, &marie).await;
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    sink.wait_for(3).await;
+    let rows = app
+        .outbox_until("the rejected one failed", |rows| {
+            rows.iter().any(|r| r.failed_at.is_some())
+        })
+        .await;
+    let rejected = rows
+        .iter()
+        .find(|r| r.recipient == "refuse.moi@exemple.fr")
+        .unwrap();
+    assert_eq!(rejected.attempts, 1, "a 5xx is not retried");
+    assert!(
+        rejected
+            .last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Adresse inconnue"),
+        "{rejected:?}"
+    );
+    assert_eq!(sink.mails().len(), 3);
+}
