@@ -64,10 +64,6 @@ pub fn providers_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("providers")
 }
 
-pub fn settings(env: Environment, database_url: &str) -> Settings {
-    settings_with(env, database_url, &[])
-}
-
 /// Settings as an operator would give them, through the environment.
 pub fn settings_with(env: Environment, database_url: &str, extra: &[(&str, &str)]) -> Settings {
     let providers = providers_dir().display().to_string();
