@@ -26,6 +26,8 @@ enum Command {
     Serve,
     /// Apply the database migrations and stop.
     Migrate,
+    /// Deliver the outbox and send reminders, without serving pages (to run apart or several times).
+    Worker,
     /// Fill the database.
     Seed {
         /// Demo accounts: applicants of a town hall, instructors, reporters, subscribers, an admin.
@@ -127,6 +129,17 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
                 settings.bind
             );
             app.run_until_stopped().await?;
+        }
+        Command::Worker => {
+            let settings = Settings {
+                seed_demo: false,
+                ..settings
+            };
+            let (catalog, db) = prepare(&settings)?;
+            let app = std::sync::Arc::new(services::App::new(db, catalog, settings));
+            habilis::startup::start_background(app)?;
+            tracing::info!("habilis worker running");
+            actix_web::rt::signal::ctrl_c().await?;
         }
         Command::Migrate => {
             db::Db::connect(settings.database_url(), 1)?.migrate()?;

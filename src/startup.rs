@@ -1,6 +1,7 @@
 //! Builds the server: used by `main` and by the tests (which bind port 0).
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_session::SessionMiddleware;
 use actix_session::config::CookieContentSecurity;
@@ -46,17 +47,12 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("impossible d'écouter sur {}", settings.bind))?;
         let port = listener.local_addr().context("adresse d'écoute")?.port();
-        if settings.worker {
+        let app = Arc::new(App::new(db, catalog, settings));
+        if app.settings.worker {
             // The outbox worker lives as long as the server, in the same runtime.
-            let worker = crate::outbox::worker(&settings, db.clone())?;
-            if worker.mailer.is_dev_mailbox() {
-                tracing::info!(
-                    "no SMTP server configured: emails stay in the dev mailbox (/dev/emails)"
-                );
-            }
-            tokio::spawn(worker.run_forever());
+            start_background(app.clone())?;
         }
-        let server = run(listener, App::new(db, catalog, settings))?;
+        let server = run(listener, app)?;
         Ok(Application { port, server })
     }
 
@@ -69,10 +65,30 @@ impl Application {
     }
 }
 
-fn run(listener: TcpListener, app: App) -> anyhow::Result<Server> {
+/// Starts the outbox worker and the hourly reminders on the current runtime.
+pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
+    let worker = crate::outbox::worker(&app.settings, app.db.clone())?;
+    if worker.mailer.is_dev_mailbox() {
+        tracing::info!("no SMTP server configured: emails stay in the dev mailbox (/dev/emails)");
+    }
+    tokio::spawn(worker.run_forever());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match crate::services::reminders::run(app.clone(), crate::services::now()).await {
+                Ok(sent) => tracing::info!(?sent, "reminders"),
+                Err(e) => tracing::error!(error = ?e, "reminders failed"),
+            }
+        }
+    });
+    Ok(())
+}
+
+fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
     let key = Key::derive_from(app.settings.session_key.expose_secret().as_bytes());
     let secure = !app.settings.is_dev();
-    let app = web::Data::new(app);
+    let app = web::Data::from(app);
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
             .cookie_name("habilis_session".to_string())

@@ -119,3 +119,19 @@ pub fn transfer(
     ))
     .execute(conn)
 }
+
+/// Demandes in a state, not changed since `before` (for reminders).
+pub fn idle(
+    conn: &mut DbConnection,
+    state: &str,
+    before: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<Demande>> {
+    demandes::table
+        .filter(demandes::state.eq(state))
+        .filter(demandes::updated_at.le(before))
+        .order(demandes::id)
+        .limit(limit)
+        .select(Demande::as_select())
+        .load(conn)
+}

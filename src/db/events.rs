@@ -28,3 +28,22 @@ pub fn for_demande(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Vec<
         ))
         .load(conn)
 }
+
+/// Whether the demande has an event of this name (and reason, when given) since a time.
+pub fn exists_since(
+    conn: &mut DbConnection,
+    demande_id: i64,
+    name: &str,
+    reason: Option<&str>,
+    since: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
+    let mut q = events::table
+        .filter(events::demande_id.eq(demande_id))
+        .filter(events::name.eq(name))
+        .filter(events::created_at.ge(since))
+        .into_boxed();
+    if let Some(reason) = reason {
+        q = q.filter(events::reason.eq(reason));
+    }
+    q.count().get_result::<i64>(conn).map(|n| n > 0)
+}

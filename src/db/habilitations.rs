@@ -165,3 +165,18 @@ pub fn count_by_status(
         })
         .collect()
 }
+
+/// Active habilitations ending after `now` and no later than `until` (for reminders).
+pub fn expiring(
+    conn: &mut DbConnection,
+    now: chrono::NaiveDateTime,
+    until: chrono::NaiveDateTime,
+) -> QueryResult<Vec<Habilitation>> {
+    habilitations::table
+        .filter(habilitations::state.eq("active"))
+        .filter(habilitations::expires_at.gt(now))
+        .filter(habilitations::expires_at.le(until))
+        .order(habilitations::id)
+        .select(Habilitation::as_select())
+        .load(conn)
+}

@@ -9,7 +9,7 @@ pub mod views;
 
 use actix_web::web;
 
-use pages::{admin, assets, auth, demandes, exchanges, habilitations, home, instruction};
+use pages::{admin, assets, auth, demandes, exchanges, habilitations, home, instruction, mail};
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
 /// so a route cannot exist without a row in that test.
@@ -57,4 +57,11 @@ route_table! {
     get "/admin/roles" => admin::roles;
     post "/admin/roles" => admin::grant_role;
     post "/admin/roles/retirer" => admin::revoke_role;
+    get "/admin/outbox" => mail::dead_letters;
+    post "/admin/outbox/{id}/relancer" => mail::retry_email;
+    get "/compte/notifications" => mail::notifications;
+    post "/compte/notifications" => mail::save_notifications;
+    get "/desabonnement" => mail::unsubscribe_form;
+    post "/desabonnement" => mail::unsubscribe;
+    get "/dev/emails" => mail::dev_emails;
 }

@@ -398,7 +398,11 @@ pub fn timeline(events: &[TimelineRow]) -> Vec<EventView> {
     events
         .iter()
         .map(|(e, actor)| {
-            let label = Event::parse(&e.name).map_or(e.name.clone(), |ev| ev.label().to_string());
+            let label = match Event::parse(&e.name) {
+                Some(ev) => ev.label().to_string(),
+                None if e.name.starts_with("reminder") => "Rappel envoyé par courriel".to_string(),
+                None => e.name.clone(),
+            };
             let change = match (
                 e.from_state.as_deref().and_then(State::parse),
                 State::parse(&e.to_state),

@@ -64,6 +64,10 @@ enum Fixture {
     Validated,
     /// A role to remove.
     Role,
+    /// An email that gave up (its outbox id).
+    DeadLetter,
+    /// A signed unsubscribe link (its query string).
+    Unsubscribe,
 }
 
 struct Row {
@@ -78,6 +82,14 @@ const SIGNED_IN_OK: [Want; 11] = [Login, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]
 /// Readable by the owner and their colleague only.
 const ORG_READ: [Want; 11] = [
     Login, Ok, Ok, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+];
+const ADMIN_ONLY_PAGE: [Want; 11] = [
+    Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+    Forbidden, Ok,
+];
+const ADMIN_ONLY_ACTION: [Want; 11] = [
+    Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+    Forbidden, Done,
 ];
 /// Done by the owner or a colleague; strangers see nothing.
 const ORG_WRITE: [Want; 11] = [
@@ -231,6 +243,25 @@ fn rows() -> Vec<Row> {
             ],
         ),
         row("post", "/admin/roles", Nothing, MANAGE_ROLES),
+        row("get", "/admin/outbox", Nothing, ADMIN_ONLY_PAGE),
+        row(
+            "post",
+            "/admin/outbox/{id}/relancer",
+            DeadLetter,
+            ADMIN_ONLY_ACTION,
+        ),
+        row("get", "/compte/notifications", Nothing, SIGNED_IN_OK),
+        row(
+            "post",
+            "/compte/notifications",
+            Nothing,
+            [
+                Login, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done,
+            ],
+        ),
+        row("get", "/desabonnement", Unsubscribe, ALL_OK),
+        row("post", "/desabonnement", Unsubscribe, ALL_OK),
+        row("get", "/dev/emails", Nothing, ALL_OK),
         row("post", "/admin/roles/retirer", Role, MANAGE_ROLES),
     ]
 }
@@ -268,6 +299,18 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
                 );
             }
             Some(id.to_string())
+        }
+        Fixture::DeadLetter => Some(app.dead_letter().to_string()),
+        Fixture::Unsubscribe => {
+            let (owner, id) = complete(owner().await).await;
+            assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
+            let rows = app.outbox();
+            let url = rows
+                .iter()
+                .rev()
+                .find_map(|r| r.unsubscribe_url.clone())
+                .expect("an unsubscribe link");
+            Some(url.split_once('?').unwrap().1.to_string())
         }
         Fixture::Role => {
             let email = format!("matrice.{cell}@exemple.fr");
@@ -348,11 +391,14 @@ async fn every_route_for_every_actor() {
             } else {
                 prepare(&app, row.fixture, cell).await
             };
-            let path = row
+            let mut path = row
                 .path
                 .replace("{id}", value.as_deref().unwrap_or("0"))
                 .replace("{step}", "1")
                 .replace("{provider}", PROVIDER);
+            if let (Fixture::Unsubscribe, Some(query)) = (row.fixture, &value) {
+                path = format!("{path}?{query}");
+            }
             let browser = match email {
                 Some(email) => app.login_as(email).await,
                 None => app.browser(),

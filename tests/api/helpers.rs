@@ -423,3 +423,33 @@ impl TestApp {
         }
     }
 }
+
+impl TestApp {
+    /// An email that gave up, as the worker leaves it; returns its outbox id.
+    pub fn dead_letter(&self) -> i64 {
+        let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
+        let mut conn = db.get().unwrap();
+        let now = habilis::services::now();
+        habilis::db::outbox::insert(
+            &mut conn,
+            &habilis::db::outbox::NewEmail {
+                kind: "email",
+                topic: "submitted",
+                demande_id: None,
+                recipient: "perdu@exemple.fr",
+                subject: "Un courriel perdu",
+                body_text: "texte",
+                body_html: "<p>texte</p>",
+                unsubscribe_url: None,
+                attempts: 8,
+                next_attempt_at: now + chrono::Duration::days(365),
+                created_at: now,
+            },
+        )
+        .unwrap();
+        let id = habilis::db::outbox::recent_emails(&mut conn, 1).unwrap()[0].id;
+        habilis::db::outbox::mark_failed(&mut conn, id, "550 5.1.1 Adresse inconnue", None, now)
+            .unwrap();
+        id
+    }
+}

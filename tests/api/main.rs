@@ -12,6 +12,7 @@ mod emails;
 mod exchanges;
 mod helpers;
 mod journey;
+mod notifications;
 mod roles;
 mod security;
 mod smtp_sink;

@@ -8,6 +8,7 @@ pub mod exchanges;
 pub mod habilitations;
 pub mod home;
 pub mod instruction;
+pub mod mail;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
