@@ -60,12 +60,19 @@ pub fn claim(
     lease_until: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
-    const DUE: &str = "delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
-                       AND (locked_until IS NULL OR locked_until < $1)";
+    // Parameters: 1 = now, 2 = end of the lease, 3 = batch size. Numbered as each backend
+    // reads them: SQLite would number `$2` first if it came first.
+    let due = |p: char| {
+        format!(
+            "delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= {p}1 \
+             AND (locked_until IS NULL OR locked_until < {p}1)"
+        )
+    };
     match conn {
         DbConnection::Postgresql(pg) => diesel::sql_query(format!(
             "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN \
-             (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *"
+             (SELECT id FROM outbox WHERE {} ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *",
+            due('$')
         ))
         .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(lease_until)
@@ -73,8 +80,9 @@ pub fn claim(
         .load(pg),
         // One writer at a time on SQLite: the UPDATE itself is the lock.
         DbConnection::Sqlite(lite) => diesel::sql_query(format!(
-            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 WHERE id IN \
-             (SELECT id FROM outbox WHERE {DUE} ORDER BY id LIMIT $3) RETURNING *"
+            "UPDATE outbox SET locked_until = ?2, attempts = attempts + 1 WHERE id IN \
+             (SELECT id FROM outbox WHERE {} ORDER BY id LIMIT ?3) RETURNING *",
+            due('?')
         ))
         .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(lease_until)

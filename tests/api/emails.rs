@@ -314,3 +314,34 @@ async fn an_address_the_server_rejects_is_failed_with_its_answer_not_retried() {
     );
     assert_eq!(sink.mails().len(), 3);
 }
+
+#[tokio::test]
+async fn a_row_claimed_by_a_worker_that_died_is_claimed_again_after_its_lease() {
+    let app =
+        crate::helpers::spawn_app_with(Environment::Dev, &[("HABILIS_WORKER", "false")]).await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = complete_draft(&app, &marie).await;
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
+    let mut conn = db.get().unwrap();
+    let now = habilis::services::now();
+    let lease = now + chrono::Duration::seconds(120);
+    let first = habilis::db::outbox::claim(&mut conn, now, lease, 10).unwrap();
+    assert_eq!(first.len(), 3);
+    // Another worker meanwhile finds nothing to take...
+    assert!(
+        habilis::db::outbox::claim(&mut conn, now + chrono::Duration::seconds(10), lease, 10)
+            .unwrap()
+            .is_empty()
+    );
+    // ...until the first one's lease ran out (it died mid-batch): the same rows, same ids, so
+    // a duplicate would carry the same Message-ID.
+    let later = now + chrono::Duration::seconds(121);
+    let again =
+        habilis::db::outbox::claim(&mut conn, later, later + chrono::Duration::seconds(120), 10)
+            .unwrap();
+    let ids =
+        |rows: &[habilis::db::outbox::OutboxRow]| rows.iter().map(|r| r.id).collect::<Vec<_>>();
+    assert_eq!(ids(&again), ids(&first));
+    assert!(again.iter().all(|r| r.attempts == 2));
+}
