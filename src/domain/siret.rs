@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-/// SIREN of La Poste, whose establishments do not follow the Luhn rule
-/// (their digits sum to a multiple of 5 instead).
+/// SIREN of La Poste, whose establishments may follow a digit-sum rule instead of Luhn
+/// (their digits sum to a multiple of 5).
 const LA_POSTE_SIREN: &str = "356000000";
 
 /// A SIRET that exists is valid: 14 digits passing the Luhn check (or La Poste's rule).
@@ -32,11 +32,11 @@ impl Siret {
             return Err(SiretError::Length);
         }
         let digits: Vec<u32> = compact.bytes().map(|b| u32::from(b - b'0')).collect();
-        let valid = if compact.starts_with(LA_POSTE_SIREN) {
-            digits.iter().sum::<u32>() % 5 == 0
-        } else {
-            luhn(&digits)
-        };
+        // La Poste's establishments outnumber what Luhn allows: theirs may pass a
+        // digit-sum rule instead (its head office passes Luhn itself).
+        let la_poste =
+            compact.starts_with(LA_POSTE_SIREN) && digits.iter().sum::<u32>().is_multiple_of(5);
+        let valid = luhn(&digits) || la_poste;
         if valid {
             Ok(Self(compact))
         } else {
@@ -109,11 +109,14 @@ mod tests {
 
     #[test]
     fn la_poste_follows_its_own_rule() {
-        // Fails Luhn, but its digits sum to 15: a valid La Poste establishment.
-        assert!(!luhn(&[3, 5, 6, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]));
-        assert!(Siret::parse("35600000010000").is_ok());
-        // Passes Luhn, but its digits sum to 18: not a La Poste establishment.
-        assert!(luhn(&[3, 5, 6, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 3]));
-        assert_eq!(Siret::parse("35600000010013"), Err(SiretError::Checksum));
+        // The head office passes Luhn (its digit sum, 26, is no multiple of 5).
+        assert!(Siret::parse("35600000000048").is_ok());
+        // Fails Luhn, but its digits sum to 40: a valid La Poste establishment.
+        assert!(!luhn(&[3, 5, 6, 0, 0, 0, 0, 0, 0, 4, 9, 8, 3, 7]));
+        assert!(Siret::parse("35600000049837").is_ok());
+        // Fails both.
+        assert_eq!(Siret::parse("35600000010001"), Err(SiretError::Checksum));
+        // The digit-sum rule is La Poste's only: elsewhere a sum of 25 is no excuse.
+        assert_eq!(Siret::parse("21690123100000"), Err(SiretError::Checksum));
     }
 }
