@@ -79,6 +79,9 @@ pub struct Settings {
     pub outbox_backoff_ms: u64,
     /// Run the outbox worker inside `serve`.
     pub worker: bool,
+    /// The company directory ("recherche d'entreprises" API); None: no lookups (dev default).
+    pub company_api_url: Option<String>,
+    pub company_api_timeout_ms: u64,
 }
 
 /// Every key a settings file may hold, each optional; environment variables use the same
@@ -103,9 +106,13 @@ struct Raw {
     outbox_poll_ms: Option<u64>,
     outbox_backoff_ms: Option<u64>,
     worker: Option<bool>,
+    company_api_url: Option<String>,
+    company_api_timeout_ms: Option<u64>,
 }
 
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 19] = [
+    "company_api_url",
+    "company_api_timeout_ms",
     "database_url",
     "bind",
     "providers_dir",
@@ -174,7 +181,7 @@ impl Settings {
                 // Secrets and addresses stay text, whatever they look like.
                 let value = match key {
                     "session_key" | "smtp_password" | "smtp_username" | "database_url" | "bind"
-                    | "mail_from" | "smtp_host" => toml::Value::String(value),
+                    | "mail_from" | "smtp_host" | "company_api_url" => toml::Value::String(value),
                     _ => typed(&value),
                 };
                 table.insert(key.to_string(), value);
@@ -247,6 +254,17 @@ impl Settings {
             outbox_poll_ms: raw.outbox_poll_ms.unwrap_or(1_000).max(10),
             outbox_backoff_ms: raw.outbox_backoff_ms.unwrap_or(30_000).max(10),
             worker: raw.worker.unwrap_or(true),
+            // Production asks the public directory by default; dev only when told to, so a demo
+            // or a test never reaches out to the Internet.
+            company_api_url: raw
+                .company_api_url
+                .or_else(|| {
+                    (env == Environment::Prod)
+                        .then(|| "https://recherche-entreprises.api.gouv.fr".to_string())
+                })
+                .filter(|u| !u.is_empty() && u != "off")
+                .map(|u| u.trim_end_matches('/').to_string()),
+            company_api_timeout_ms: raw.company_api_timeout_ms.unwrap_or(5_000).max(50),
         })
     }
 

@@ -80,6 +80,11 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
                 Ok(sent) => tracing::info!(?sent, "reminders"),
                 Err(e) => tracing::error!(error = ?e, "reminders failed"),
             }
+            // Organisations the company directory has not answered for yet.
+            match crate::services::companies::refresh_pending(&app).await {
+                Ok(done) => tracing::info!(?done, "company lookups"),
+                Err(e) => tracing::error!(error = ?e, "company lookups failed"),
+            }
         }
     });
     Ok(())

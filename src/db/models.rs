@@ -40,6 +40,11 @@ pub struct Organisation {
     pub name: String,
     pub naf: Option<String>,
     pub created_at: NaiveDateTime,
+    pub address: Option<String>,
+    /// None until the company directory answered.
+    pub active: Option<bool>,
+    pub looked_up_at: Option<NaiveDateTime>,
+    pub lookup_error: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -18,6 +18,10 @@ diesel::table! {
         name -> Text,
         naf -> Nullable<Text>,
         created_at -> Timestamp,
+        address -> Nullable<Text>,
+        active -> Nullable<Bool>,
+        looked_up_at -> Nullable<Timestamp>,
+        lookup_error -> Nullable<Text>,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::db::events::TimelineRow;
 use crate::db::models::{Demande, Habilitation, NewDemande, NewEvent};
-use crate::db::{demandes, events, habilitations, write_transaction};
+use crate::db::{demandes, events, habilitations, organisations, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
 use crate::domain::form::{self, Answers, Applied, FormErrors, SCOPES_KEY, Strictness, Value};
 use crate::domain::policy::{self, Action};
@@ -269,6 +269,8 @@ pub async fn save_step(
 pub enum Refusal {
     Invalid(FormErrors),
     CguNotAccepted,
+    /// The company directory says the establishment is closed.
+    ClosedEstablishment(String),
 }
 
 /// Submits the demande if the form is complete and the terms accepted.
@@ -284,6 +286,18 @@ pub async fn submit(
         return Err(AppError::Forbidden);
     }
     let provider = app.provider(&file.demande.provider)?.clone();
+    let organisation_id = file.demande.organisation_id;
+    let organisation = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(organisations::find(conn, organisation_id)?))
+        .await?;
+    if let Some(org) = organisation.filter(|o| o.active == Some(false)) {
+        return Ok(Err(Refusal::ClosedEstablishment(format!(
+            "L'établissement {} (SIRET {}) est fermé selon le répertoire des entreprises : il ne peut pas soumettre de demande. \
+             Connectez-vous au titre d'un établissement ouvert de votre organisation.",
+            org.name, org.siret
+        ))));
+    }
     let errors = form::check(&provider.form, &file.answers, Strictness::Submit);
     let ctx = Ctx {
         actor: ActorKind::Applicant,

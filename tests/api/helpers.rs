@@ -79,6 +79,8 @@ pub fn settings_with(env: Environment, database_url: &str, extra: &[(&str, &str)
         ("HABILIS_SEED_DEMO", "true"),
         ("HABILIS_OUTBOX_POLL_MS", "20"),
         ("HABILIS_OUTBOX_BACKOFF_MS", "50"),
+        // Never the real company directory from a test.
+        ("HABILIS_COMPANY_API_URL", "off"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -6,6 +6,7 @@
 mod access_matrix;
 mod bad_input;
 mod cli;
+mod companies;
 mod concurrency;
 mod dashboard;
 mod emails;

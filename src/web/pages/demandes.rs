@@ -96,6 +96,8 @@ pub struct NewPage<'a> {
     pub layout: Layout,
     pub provider: &'a Provider,
     pub organisation: String,
+    /// The organisation's NAF code is outside the provider's list (a warning, not a block).
+    pub naf_warning: Option<String>,
 }
 
 pub async fn new_demande(
@@ -105,14 +107,23 @@ pub async fn new_demande(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let provider = app.provider(&path)?;
-    let organisation = current
+    let org = current
         .current_organisation()
-        .map(|o| o.name.clone())
         .ok_or_else(|| AppError::ForbiddenBecause(NO_ORGANISATION.to_string()))?;
+    let naf_warning = match &org.naf {
+        Some(naf) if !provider.eligible_naf.is_empty() && !provider.eligible_naf.contains(naf) => {
+            Some(format!(
+                "Votre organisme (code NAF {naf}) ne semble pas éligible à {} : vérifiez que vous y avez droit avant de faire la demande.",
+                provider.name
+            ))
+        }
+        _ => None,
+    };
     ok(&NewPage {
         layout: layout(&app, &current, &session)?,
         provider,
-        organisation,
+        organisation: org.name.clone(),
+        naf_warning,
     })
 }
 
@@ -433,6 +444,15 @@ pub async fn submit_demande(
                             .to_string(),
                     ),
                 ),
+                Refusal::ClosedEstablishment(message) => {
+                    let error = FieldError {
+                        key: "organisation".into(),
+                        label: "Établissement".into(),
+                        message,
+                        step: 0,
+                    };
+                    (FormErrors(vec![error]), None)
+                }
             };
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
