@@ -82,6 +82,12 @@ pub struct Settings {
     /// The company directory ("recherche d'entreprises" API); None: no lookups (dev default).
     pub company_api_url: Option<String>,
     pub company_api_timeout_ms: u64,
+    /// A session unused this long ends (seconds).
+    pub session_idle_seconds: i64,
+    /// A session ends this long after sign-in, used or not (seconds).
+    pub session_max_seconds: i64,
+    /// Sign-in attempts allowed per IP address and minute.
+    pub login_rate_per_minute: u32,
 }
 
 /// Every key a settings file may hold, each optional; environment variables use the same
@@ -108,9 +114,15 @@ struct Raw {
     worker: Option<bool>,
     company_api_url: Option<String>,
     company_api_timeout_ms: Option<u64>,
+    session_idle_seconds: Option<i64>,
+    session_max_seconds: Option<i64>,
+    login_rate_per_minute: Option<u32>,
 }
 
-const KEYS: [&str; 19] = [
+const KEYS: [&str; 22] = [
+    "session_idle_seconds",
+    "session_max_seconds",
+    "login_rate_per_minute",
     "company_api_url",
     "company_api_timeout_ms",
     "database_url",
@@ -265,6 +277,9 @@ impl Settings {
                 .filter(|u| !u.is_empty() && u != "off")
                 .map(|u| u.trim_end_matches('/').to_string()),
             company_api_timeout_ms: raw.company_api_timeout_ms.unwrap_or(5_000).max(50),
+            session_idle_seconds: raw.session_idle_seconds.unwrap_or(2 * 3600).max(0),
+            session_max_seconds: raw.session_max_seconds.unwrap_or(12 * 3600).max(0),
+            login_rate_per_minute: raw.login_rate_per_minute.unwrap_or(30).max(1),
         })
     }
 

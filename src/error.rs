@@ -29,6 +29,9 @@ pub enum AppError {
     Unprocessable(String),
     #[error("contenu trop volumineux")]
     PayloadTooLarge,
+    /// Too many sign-in attempts from one address.
+    #[error("trop de tentatives")]
+    TooManyRequests,
     /// The security token of a form is missing or stale.
     #[error("jeton de sécurité invalide")]
     Csrf,

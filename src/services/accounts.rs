@@ -13,16 +13,24 @@ pub struct CurrentUser {
     pub user: User,
     pub actor: Actor,
     pub organisations: Vec<Organisation>,
+    /// The one chosen in the header, if it is still one of theirs.
+    pub chosen: Option<i64>,
 }
 
 impl CurrentUser {
-    /// The organisation demandes are made for (the first one until people can switch).
+    /// The organisation demandes are made for: the chosen one, else the first.
     pub fn current_organisation(&self) -> Option<&Organisation> {
-        self.organisations.first()
+        self.chosen
+            .and_then(|id| self.organisations.iter().find(|o| o.id == id))
+            .or_else(|| self.organisations.first())
     }
 }
 
-pub async fn load(app: &App, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
+pub async fn load(
+    app: &App,
+    user_id: i64,
+    chosen: Option<i64>,
+) -> Result<Option<CurrentUser>, AppError> {
     app.db
         .run(move |conn| {
             let Some(user) = users::find(conn, user_id)? else {
@@ -43,6 +51,7 @@ pub async fn load(app: &App, user_id: i64) -> Result<Option<CurrentUser>, AppErr
                 user,
                 actor,
                 organisations,
+                chosen,
             }))
         })
         .await
@@ -85,4 +94,55 @@ pub async fn dev_accounts(app: &App) -> Result<Vec<DevAccount>, AppError> {
             Ok(out)
         })
         .await
+}
+
+/// Sign-in attempts per IP address and minute: a fixed window, kept in memory (one instance's
+/// view; behind a load balancer each instance counts its own).
+#[derive(Debug)]
+pub struct LoginLimiter {
+    per_minute: u32,
+    seen: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (i64, u32)>>,
+}
+
+impl LoginLimiter {
+    pub fn new(per_minute: u32) -> LoginLimiter {
+        LoginLimiter {
+            per_minute,
+            seen: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+
+    /// Counts an attempt; false when this address has tried too often this minute.
+    pub fn allow(&self, ip: std::net::IpAddr, now_seconds: i64) -> bool {
+        let minute = now_seconds / 60;
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if seen.len() > 10_000 {
+            seen.retain(|_, (m, _)| *m == minute);
+        }
+        let entry = seen.entry(ip).or_insert((minute, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= self.per_minute
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attempts_are_counted_per_address_and_minute() {
+        let limiter = LoginLimiter::new(2);
+        let (a, b) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        assert!(limiter.allow(a, 60));
+        assert!(limiter.allow(a, 61));
+        assert!(!limiter.allow(a, 62));
+        assert!(limiter.allow(b, 62), "another address has its own count");
+        assert!(limiter.allow(a, 120), "a new minute starts over");
+    }
 }

@@ -33,16 +33,19 @@ pub struct App {
     pub settings: Settings,
     /// Links in emails and the key of unsubscribe tokens.
     pub links: notify::Links,
+    pub login_limiter: accounts::LoginLimiter,
 }
 
 impl App {
     pub fn new(db: Db, catalog: Catalog, settings: Settings) -> App {
         let links = notify::Links::from_settings(&settings);
+        let login_limiter = accounts::LoginLimiter::new(settings.login_rate_per_minute);
         App {
             db,
             catalog,
             settings,
             links,
+            login_limiter,
         }
     }
 

@@ -11,13 +11,14 @@ use crate::domain::policy::Role;
 use super::now;
 
 /// (SIRET, name, NAF) of the demo organisations.
-pub const DEMO_ORGANISATIONS: [(&str, &str, &str); 2] = [
+pub const DEMO_ORGANISATIONS: [(&str, &str, &str); 3] = [
     ("21690123100011", "Mairie de Lyon", "84.11Z"),
     ("21380055400007", "Mairie de Grenoble", "84.11Z"),
+    ("26690068600004", "CCAS de Lyon", "88.99B"),
 ];
 
-/// (email, given name, family name, organisation SIRET).
-pub const DEMO_APPLICANTS: [(&str, &str, &str, &str); 3] = [
+/// (email, given name, family name, organisation SIRET); one row per membership.
+pub const DEMO_APPLICANTS: [(&str, &str, &str, &str); 5] = [
     (
         "marie.dupont@mairie-lyon.fr",
         "Marie",
@@ -35,6 +36,19 @@ pub const DEMO_APPLICANTS: [(&str, &str, &str, &str); 3] = [
         "Jeanne",
         "Roux",
         "21380055400007",
+    ),
+    // Acts for two organisations, and switches in the header.
+    (
+        "luc.bernard@mairie-lyon.fr",
+        "Luc",
+        "Bernard",
+        "21690123100011",
+    ),
+    (
+        "luc.bernard@mairie-lyon.fr",
+        "Luc",
+        "Bernard",
+        "26690068600004",
     ),
 ];
 

@@ -28,6 +28,7 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -54,6 +55,10 @@ impl ResponseError for AppError {
             AppError::PayloadTooLarge => (
                 "Envoi trop volumineux",
                 "Les données envoyées dépassent la taille autorisée. Raccourcissez vos réponses et recommencez.".to_string(),
+            ),
+            AppError::TooManyRequests => (
+                "Trop de tentatives",
+                "Trop de tentatives de connexion depuis votre adresse : réessayez dans une minute.".to_string(),
             ),
             AppError::Unauthenticated => ("Connexion requise", "Connectez-vous pour continuer.".to_string()),
             AppError::Internal(cause) => {

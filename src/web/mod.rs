@@ -32,6 +32,7 @@ route_table! {
     get "/connexion" => auth::login_page;
     post "/connexion/demo" => auth::dev_login;
     post "/deconnexion" => auth::logout;
+    post "/compte/organisation" => auth::choose_organisation;
     get "/demandes" => demandes::list_demandes;
     post "/demandes" => demandes::create_demande;
     get "/demandes/nouvelle/{provider}" => demandes::new_demande;

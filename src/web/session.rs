@@ -11,6 +11,11 @@ use crate::services::App;
 use crate::services::accounts::{self, CurrentUser};
 
 const USER_KEY: &str = "user_id";
+/// When the person signed in, and when the session was last used (Unix seconds).
+const ISSUED_KEY: &str = "issued";
+const SEEN_KEY: &str = "seen";
+/// The organisation chosen in the header.
+const ORG_KEY: &str = "organisation";
 
 /// The signed-in person, if any.
 pub struct MaybeUser(pub Option<CurrentUser>);
@@ -27,7 +32,21 @@ async fn current(
     let Some(user_id) = session.get::<i64>(USER_KEY).ok().flatten() else {
         return Ok(None);
     };
-    let user = accounts::load(&app, user_id).await?;
+    // Idle timeout and absolute lifetime: an expired session is a signed-out one.
+    let now = chrono::Utc::now().timestamp();
+    let issued = session.get::<i64>(ISSUED_KEY).ok().flatten().unwrap_or(0);
+    let seen = session.get::<i64>(SEEN_KEY).ok().flatten().unwrap_or(0);
+    if now - issued >= app.settings.session_max_seconds
+        || now - seen >= app.settings.session_idle_seconds
+    {
+        session.purge();
+        return Ok(None);
+    }
+    if now - seen >= 60 {
+        let _ = session.insert(SEEN_KEY, now);
+    }
+    let chosen = session.get::<i64>(ORG_KEY).ok().flatten();
+    let user = accounts::load(&app, user_id, chosen).await?;
     if user.is_none() {
         session.purge();
     }
@@ -65,8 +84,18 @@ impl FromRequest for SignedIn {
 pub fn sign_in(session: &Session, user_id: i64) -> Result<(), AppError> {
     session.renew();
     session.clear();
+    let now = chrono::Utc::now().timestamp();
+    let err =
+        |e: actix_session::SessionInsertError| AppError::Internal(anyhow::anyhow!("session : {e}"));
+    session.insert(USER_KEY, user_id).map_err(err)?;
+    session.insert(ISSUED_KEY, now).map_err(err)?;
+    session.insert(SEEN_KEY, now).map_err(err)
+}
+
+/// Remembers the organisation the person acts for (checked against their memberships on use).
+pub fn choose_organisation(session: &Session, organisation_id: i64) -> Result<(), AppError> {
     session
-        .insert(USER_KEY, user_id)
+        .insert(ORG_KEY, organisation_id)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session : {e}")))
 }
 

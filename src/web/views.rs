@@ -28,6 +28,8 @@ pub struct UserBox {
     pub organisation: Option<String>,
     pub sees_instruction: bool,
     pub manages_roles: bool,
+    /// (id, name, current) when the person belongs to several organisations.
+    pub organisations: Vec<(i64, String, bool)>,
 }
 
 impl Layout {
@@ -46,6 +48,15 @@ impl Layout {
             name: c.user.full_name(),
             email: c.user.email.clone(),
             organisation: c.current_organisation().map(|o| o.name.clone()),
+            organisations: if c.organisations.len() > 1 {
+                let current = c.current_organisation().map(|o| o.id);
+                c.organisations
+                    .iter()
+                    .map(|o| (o.id, o.name.clone(), Some(o.id) == current))
+                    .collect()
+            } else {
+                vec![]
+            },
             sees_instruction: c.actor.sees_instruction(),
             manages_roles: c.actor.is_admin
                 || c.actor

@@ -68,6 +68,8 @@ enum Fixture {
     DeadLetter,
     /// A signed unsubscribe link (its query string).
     Unsubscribe,
+    /// The owner's organisation (its id).
+    OwnerOrganisation,
 }
 
 struct Row {
@@ -262,6 +264,15 @@ fn rows() -> Vec<Row> {
         row("get", "/desabonnement", Unsubscribe, ALL_OK),
         row("post", "/desabonnement", Unsubscribe, ALL_OK),
         row("get", "/dev/emails", Nothing, ALL_OK),
+        row(
+            "post",
+            "/compte/organisation",
+            OwnerOrganisation,
+            [
+                Login, Done, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+                Forbidden, Forbidden, Forbidden,
+            ],
+        ),
         row("post", "/admin/roles/retirer", Role, MANAGE_ROLES),
     ]
 }
@@ -301,6 +312,7 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             Some(id.to_string())
         }
         Fixture::DeadLetter => Some(app.dead_letter().to_string()),
+        Fixture::OwnerOrganisation => Some(app.organisation_id("21690123100011").to_string()),
         Fixture::Unsubscribe => {
             let (owner, id) = complete(owner().await).await;
             assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
@@ -346,6 +358,10 @@ fn body(
             vec![("body", "Bonjour, une question sur la demande.".to_string())]
         }
         "/demandes/{id}/transferer" => vec![("email", "paul.martin@mairie-lyon.fr".to_string())],
+        "/compte/organisation" => vec![(
+            "organisation_id",
+            fixture_value.unwrap_or_default().to_string(),
+        )],
         p if p.starts_with("/instruction/demandes/") => {
             vec![("reason", "Motif de la matrice".to_string())]
         }

@@ -99,7 +99,11 @@ async fn organisations_are_looked_up_and_a_closed_one_cannot_submit() {
     let done = habilis::services::companies::refresh_pending(&services)
         .await
         .unwrap();
-    assert_eq!((done.found, done.failed), (2, 3));
+    assert_eq!(
+        (done.found, done.failed),
+        (2, 4),
+        "CCAS de Lyon is unknown to this directory"
+    );
     let lyon = organisation(&app, "21690123100011");
     assert_eq!(lyon.name, "COMMUNE DE LYON");
     assert_eq!(lyon.naf.as_deref(), Some("47.11F"));
@@ -126,7 +130,7 @@ async fn organisations_are_looked_up_and_a_closed_one_cannot_submit() {
     let again = habilis::services::companies::refresh_pending(&services)
         .await
         .unwrap();
-    assert_eq!((again.found, again.failed), (0, 3));
+    assert_eq!((again.found, again.failed), (0, 4));
 
     // Outside the provider's NAF codes: a warning, not a block.
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;

@@ -81,6 +81,7 @@ pub fn settings_with(env: Environment, database_url: &str, extra: &[(&str, &str)
         ("HABILIS_OUTBOX_BACKOFF_MS", "50"),
         // Never the real company directory from a test.
         ("HABILIS_COMPANY_API_URL", "off"),
+        ("HABILIS_LOGIN_RATE_PER_MINUTE", "100000"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -453,5 +454,16 @@ impl TestApp {
         habilis::db::outbox::mark_failed(&mut conn, id, "550 5.1.1 Adresse inconnue", None, now)
             .unwrap();
         id
+    }
+}
+
+impl TestApp {
+    /// The id of an organisation, by SIRET.
+    pub fn organisation_id(&self, siret: &str) -> i64 {
+        let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
+        habilis::db::organisations::find_by_siret(&mut db.get().unwrap(), siret)
+            .unwrap()
+            .unwrap()
+            .id
     }
 }

@@ -16,4 +16,5 @@ mod journey;
 mod notifications;
 mod roles;
 mod security;
+mod sessions;
 mod smtp_sink;

@@ -1,0 +1,97 @@
+//! Sessions end when idle or old; sign-in attempts are rate-limited; people acting for several
+//! organisations choose one.
+
+use habilis::config::Environment;
+use reqwest::StatusCode;
+
+use crate::helpers::{demo_user_id, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let app = spawn_app_with(Environment::Dev, &[("HABILIS_SESSION_IDLE_SECONDS", "0")]).await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let page = marie.get("/demandes").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location.as_deref(), Some("/connexion"));
+}
+
+#[tokio::test]
+async fn a_session_ends_after_its_lifetime_even_when_used() {
+    let app = spawn_app_with(Environment::Dev, &[("HABILIS_SESSION_MAX_SECONDS", "0")]).await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    assert_eq!(
+        marie.get("/demandes").await.location.as_deref(),
+        Some("/connexion")
+    );
+    // With the defaults, the same request is served.
+    let app = spawn_app().await;
+    assert_eq!(
+        app.login_as("marie.dupont@mairie-lyon.fr")
+            .await
+            .get("/demandes")
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_address() {
+    let app = spawn_app_with(Environment::Dev, &[("HABILIS_LOGIN_RATE_PER_MINUTE", "3")]).await;
+    let browser = app.browser();
+    let page = browser.get("/connexion").await;
+    let id = demo_user_id(&page, "marie.dupont@mairie-lyon.fr");
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let csrf = browser.get("/connexion").await.csrf();
+        statuses.push(
+            browser
+                .post("/connexion/demo", &[("_csrf", &csrf), ("user_id", &id)])
+                .await,
+        );
+    }
+    assert!(
+        statuses[..3]
+            .iter()
+            .all(|p| p.status == StatusCode::SEE_OTHER)
+    );
+    assert_eq!(statuses[3].status, StatusCode::TOO_MANY_REQUESTS);
+    statuses[3].assert_contains("Trop de tentatives de connexion depuis votre adresse");
+}
+
+#[tokio::test]
+async fn a_person_of_two_organisations_chooses_the_one_they_act_for() {
+    let app = spawn_app().await;
+    let luc = app.login_as("luc.bernard@mairie-lyon.fr").await;
+    let page = luc.get("/demandes").await;
+    page.assert_contains("Organisation pour laquelle vous agissez");
+    page.assert_contains("CCAS de Lyon");
+    let lyon = app.organisation_id("21690123100011");
+    let done = luc
+        .post(
+            "/compte/organisation",
+            &[
+                ("_csrf", &page.csrf()),
+                ("organisation_id", &lyon.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let id = luc.start_demande("api-particulier", "").await;
+    luc.get(&format!("/demandes/{id}"))
+        .await
+        .assert_contains("API Particulier · Mairie de Lyon");
+    // Not one of theirs: refused.
+    let grenoble = app.organisation_id("21380055400007");
+    let refused = luc
+        .post(
+            "/compte/organisation",
+            &[
+                ("_csrf", &page.csrf()),
+                ("organisation_id", &grenoble.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    refused.assert_contains("Vous n'êtes pas membre de cette organisation.");
+}
