@@ -55,6 +55,17 @@ pub struct SmtpSettings {
     pub password: Option<SecretString>,
 }
 
+/// The OpenID provider people sign in with (ProConnect or any other).
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub redirect_url: String,
+    pub post_logout_url: String,
+    pub scopes: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub env: Environment,
@@ -88,6 +99,7 @@ pub struct Settings {
     pub session_max_seconds: i64,
     /// Sign-in attempts allowed per IP address and minute.
     pub login_rate_per_minute: u32,
+    pub oidc: Option<OidcSettings>,
 }
 
 /// Every key a settings file may hold, each optional; environment variables use the same
@@ -117,9 +129,21 @@ struct Raw {
     session_idle_seconds: Option<i64>,
     session_max_seconds: Option<i64>,
     login_rate_per_minute: Option<u32>,
+    oidc_issuer: Option<String>,
+    oidc_client_id: Option<String>,
+    oidc_client_secret: Option<String>,
+    oidc_redirect_url: Option<String>,
+    oidc_post_logout_url: Option<String>,
+    oidc_scopes: Option<String>,
 }
 
-const KEYS: [&str; 22] = [
+const KEYS: [&str; 28] = [
+    "oidc_issuer",
+    "oidc_client_id",
+    "oidc_client_secret",
+    "oidc_redirect_url",
+    "oidc_post_logout_url",
+    "oidc_scopes",
     "session_idle_seconds",
     "session_max_seconds",
     "login_rate_per_minute",
@@ -194,6 +218,7 @@ impl Settings {
                 let value = match key {
                     "session_key" | "smtp_password" | "smtp_username" | "database_url" | "bind"
                     | "mail_from" | "smtp_host" | "company_api_url" => toml::Value::String(value),
+                    k if k.starts_with("oidc_") => toml::Value::String(value),
                     _ => typed(&value),
                 };
                 table.insert(key.to_string(), value);
@@ -226,6 +251,35 @@ impl Settings {
                     "HABILIS_SESSION_KEY est obligatoire en production (64 caractères aléatoires au moins)"
                 )
             }
+        };
+        let base_url = raw
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_string();
+        let oidc = match (raw.oidc_issuer, raw.oidc_client_id, raw.oidc_client_secret) {
+            (Some(issuer), Some(client_id), Some(secret)) => Some(OidcSettings {
+                issuer,
+                client_id,
+                client_secret: SecretString::from(secret),
+                redirect_url: raw
+                    .oidc_redirect_url
+                    .unwrap_or_else(|| format!("{base_url}/connexion/retour")),
+                post_logout_url: raw
+                    .oidc_post_logout_url
+                    .unwrap_or_else(|| format!("{base_url}/")),
+                scopes: raw
+                    .oidc_scopes
+                    .unwrap_or_else(|| "openid email given_name usual_name siret".to_string())
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect(),
+            }),
+            (None, None, None) => None,
+            _ => bail!(
+                "HABILIS_OIDC_ISSUER, HABILIS_OIDC_CLIENT_ID et HABILIS_OIDC_CLIENT_SECRET vont ensemble : il en manque"
+            ),
         };
         let smtp = raw.smtp_host.map(|host| {
             let tls = raw.smtp_tls.unwrap_or(SmtpTls::Starttls);
@@ -280,6 +334,7 @@ impl Settings {
             session_idle_seconds: raw.session_idle_seconds.unwrap_or(2 * 3600).max(0),
             session_max_seconds: raw.session_max_seconds.unwrap_or(12 * 3600).max(0),
             login_rate_per_minute: raw.login_rate_per_minute.unwrap_or(30).max(1),
+            oidc,
         })
     }
 

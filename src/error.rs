@@ -29,6 +29,9 @@ pub enum AppError {
     Unprocessable(String),
     #[error("contenu trop volumineux")]
     PayloadTooLarge,
+    /// Sign-in with the identity provider failed; nobody is signed in.
+    #[error("connexion impossible : {0}")]
+    LoginFailed(String),
     /// Too many sign-in attempts from one address.
     #[error("trop de tentatives")]
     TooManyRequests,

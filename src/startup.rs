@@ -47,7 +47,11 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("impossible d'écouter sur {}", settings.bind))?;
         let port = listener.local_addr().context("adresse d'écoute")?.port();
-        let app = Arc::new(App::new(db, catalog, settings));
+        let oidc = crate::services::oidc::Oidc::from_settings(&settings).await?;
+        let app = Arc::new(App {
+            oidc,
+            ..App::new(db, catalog, settings)
+        });
         if app.settings.worker {
             // The outbox worker lives as long as the server, in the same runtime.
             start_background(app.clone())?;

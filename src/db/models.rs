@@ -14,6 +14,7 @@ pub struct User {
     pub family_name: String,
     pub is_admin: bool,
     pub created_at: NaiveDateTime,
+    pub oidc_sub: Option<String>,
 }
 
 impl User {

@@ -8,6 +8,7 @@ diesel::table! {
         family_name -> Text,
         is_admin -> Bool,
         created_at -> Timestamp,
+        oidc_sub -> Nullable<Text>,
     }
 }
 

@@ -175,3 +175,31 @@ pub fn holders_of(
     list.dedup_by_key(|u| u.id);
     Ok(list)
 }
+
+pub fn find_by_subject(conn: &mut DbConnection, subject: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::oidc_sub.eq(subject))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// What the identity provider says of a person, kept up to date at each sign-in.
+pub fn update_identity(
+    conn: &mut DbConnection,
+    id: i64,
+    subject: &str,
+    email: &str,
+    given: &str,
+    family: &str,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::oidc_sub.eq(Some(subject)),
+            users::email.eq(email),
+            users::given_name.eq(given),
+            users::family_name.eq(family),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

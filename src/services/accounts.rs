@@ -131,6 +131,70 @@ impl LoginLimiter {
     }
 }
 
+/// Signs in who the identity provider vouched for: the person is created on first sign-in and
+/// kept up to date afterwards; the SIRET creates or joins the organisation (verified, since the
+/// provider vouched for it). Returns the user id and the organisation id.
+pub async fn sign_in_identity(
+    app: &App,
+    identity: crate::services::oidc::Identity,
+) -> Result<(i64, i64), AppError> {
+    let siret = crate::domain::siret::Siret::parse(&identity.siret).map_err(|e| {
+        AppError::LoginFailed(format!(
+            "Le SIRET transmis pour votre organisation (« {} ») n'est pas valide : {e}",
+            identity.siret.chars().take(20).collect::<String>()
+        ))
+    })?;
+    let email = crate::domain::email::Email::parse(&identity.email).map_err(|_| {
+        AppError::LoginFailed("L'adresse électronique transmise n'est pas valide.".to_string())
+    })?;
+    app.db
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                let now = super::now();
+                let known = match users::find_by_subject(conn, &identity.subject)? {
+                    Some(u) => Some(u),
+                    None => users::find_by_email(conn, email.as_str())?,
+                };
+                let user = match known {
+                    Some(u) => u,
+                    None => users::insert(
+                        conn,
+                        &crate::db::models::NewUser {
+                            email: email.as_str(),
+                            given_name: &identity.given_name,
+                            family_name: &identity.family_name,
+                            is_admin: false,
+                            created_at: now,
+                        },
+                    )?,
+                };
+                users::update_identity(
+                    conn,
+                    user.id,
+                    &identity.subject,
+                    email.as_str(),
+                    &identity.given_name,
+                    &identity.family_name,
+                )?;
+                let org = match crate::db::organisations::find_by_siret(conn, siret.as_str())? {
+                    Some(o) => o,
+                    None => crate::db::organisations::insert(
+                        conn,
+                        &crate::db::models::NewOrganisation {
+                            siret: siret.as_str(),
+                            name: &siret.to_string(),
+                            naf: None,
+                            created_at: now,
+                        },
+                    )?,
+                };
+                users::add_membership(conn, user.id, org.id, true, now)?;
+                Ok::<_, AppError>((user.id, org.id))
+            })
+        })
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub mod instruction;
 pub mod mailbox;
 pub mod messages;
 pub mod notify;
+pub mod oidc;
 pub mod reminders;
 pub mod roles;
 pub mod seed;
@@ -34,6 +35,8 @@ pub struct App {
     /// Links in emails and the key of unsubscribe tokens.
     pub links: notify::Links,
     pub login_limiter: accounts::LoginLimiter,
+    /// The identity provider, when one is configured.
+    pub oidc: Option<oidc::Oidc>,
 }
 
 impl App {
@@ -46,6 +49,7 @@ impl App {
             settings,
             links,
             login_limiter,
+            oidc: None,
         }
     }
 

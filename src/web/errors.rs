@@ -29,6 +29,7 @@ impl ResponseError for AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::LoginFailed(_) => StatusCode::UNAUTHORIZED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -56,6 +57,7 @@ impl ResponseError for AppError {
                 "Envoi trop volumineux",
                 "Les données envoyées dépassent la taille autorisée. Raccourcissez vos réponses et recommencez.".to_string(),
             ),
+            AppError::LoginFailed(m) => ("La connexion a échoué", format!("{m} Vous n'êtes pas connecté : recommencez depuis la page de connexion.")),
             AppError::TooManyRequests => (
                 "Trop de tentatives",
                 "Trop de tentatives de connexion depuis votre adresse : réessayez dans une minute.".to_string(),

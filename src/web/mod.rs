@@ -31,6 +31,8 @@ route_table! {
     get "/static/habilis.css" => assets::stylesheet;
     get "/connexion" => auth::login_page;
     post "/connexion/demo" => auth::dev_login;
+    get "/connexion/proconnect" => auth::login_with_provider;
+    get "/connexion/retour" => auth::login_callback;
     post "/deconnexion" => auth::logout;
     post "/compte/organisation" => auth::choose_organisation;
     get "/demandes" => demandes::list_demandes;

@@ -264,6 +264,9 @@ fn rows() -> Vec<Row> {
         row("get", "/desabonnement", Unsubscribe, ALL_OK),
         row("post", "/desabonnement", Unsubscribe, ALL_OK),
         row("get", "/dev/emails", Nothing, ALL_OK),
+        // No identity provider is configured here: both answer 404 (tests/api/oidc.rs signs in).
+        row("get", "/connexion/proconnect", Nothing, [NotFound; 11]),
+        row("get", "/connexion/retour", Nothing, [NotFound; 11]),
         row(
             "post",
             "/compte/organisation",

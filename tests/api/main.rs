@@ -14,6 +14,7 @@ mod exchanges;
 mod helpers;
 mod journey;
 mod notifications;
+mod oidc;
 mod roles;
 mod security;
 mod sessions;

@@ -17,6 +17,8 @@ use crate::web::views::Layout;
 pub struct LoginPage {
     pub layout: Layout,
     pub accounts: Vec<DevAccount>,
+    /// An identity provider is configured.
+    pub proconnect: bool,
 }
 
 pub async fn login_page(
@@ -35,7 +37,11 @@ pub async fn login_page(
         app.settings.is_dev(),
         "connexion",
     );
-    super::ok(&LoginPage { layout, accounts })
+    super::ok(&LoginPage {
+        layout,
+        accounts,
+        proconnect: app.oidc.is_some(),
+    })
 }
 
 /// Signs in as a demo account (dev only; 404 elsewhere).
@@ -69,10 +75,87 @@ pub async fn dev_login(
     Ok(super::see_other(home))
 }
 
-pub async fn logout(session: Session, payload: web::Payload) -> Result<HttpResponse, AppError> {
+/// Ends the session, and the identity provider's one when it has an end-session endpoint.
+pub async fn logout(
+    app: web::Data<App>,
+    session: Session,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
     FormInput::read(payload, &session).await?;
+    let id_token = session.get::<String>(ID_TOKEN_KEY).ok().flatten();
     session::sign_out(&session);
-    Ok(super::see_other("/"))
+    let provider_logout = match (&app.oidc, id_token) {
+        (Some(oidc), Some(token)) => oidc.logout_url(&token),
+        _ => None,
+    };
+    Ok(super::see_other(provider_logout.as_deref().unwrap_or("/")))
+}
+
+const PENDING_KEY: &str = "oidc_pending";
+const ID_TOKEN_KEY: &str = "id_token";
+
+/// Sends the browser to the identity provider (authorization code flow with PKCE).
+pub async fn login_with_provider(
+    app: web::Data<App>,
+    session: Session,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let oidc = app.oidc.as_ref().ok_or(AppError::NotFound)?;
+    check_rate(&app, &req)?;
+    let (url, pending) = oidc.authorize();
+    session
+        .insert(PENDING_KEY, pending)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session : {e}")))?;
+    Ok(super::see_other(&url))
+}
+
+/// Where the identity provider sends the browser back.
+pub async fn login_callback(
+    app: web::Data<App>,
+    session: Session,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let oidc = app.oidc.as_ref().ok_or(AppError::NotFound)?;
+    check_rate(&app, &req)?;
+    let pairs = crate::web::input::decode(req.query_string().as_bytes()).pairs;
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    // One use only: a replayed callback finds nothing pending.
+    let pending = session
+        .remove_as::<crate::services::oidc::Pending>(PENDING_KEY)
+        .and_then(Result::ok);
+    if let Some(error) = get("error") {
+        let detail = get("error_description").unwrap_or(error);
+        return Err(AppError::LoginFailed(format!(
+            "Le fournisseur d'identité a refusé la connexion ({}).",
+            detail.chars().take(200).collect::<String>()
+        )));
+    }
+    let (Some(code), Some(state)) = (get("code"), get("state")) else {
+        return Err(AppError::LoginFailed(
+            "La réponse du fournisseur d'identité est incomplète.".to_string(),
+        ));
+    };
+    let pending = pending.ok_or_else(|| {
+        AppError::LoginFailed(
+            "Aucune connexion n'était en cours dans ce navigateur (lien déjà utilisé ou expiré)."
+                .to_string(),
+        )
+    })?;
+    let identity = oidc.complete(pending, code, state).await?;
+    let id_token = identity.id_token.clone();
+    let (user_id, organisation_id) = accounts::sign_in_identity(&app, identity).await?;
+    session::sign_in(&session, user_id)?;
+    session::choose_organisation(&session, organisation_id)?;
+    session
+        .insert(ID_TOKEN_KEY, id_token)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("session : {e}")))?;
+    tracing::info!(user = user_id, "signed in with the identity provider");
+    Ok(super::see_other("/demandes"))
 }
 
 /// Refuses sign-in attempts beyond the allowed rate for the caller's address.

@@ -1,0 +1,2 @@
+DROP INDEX users_oidc_sub;
+ALTER TABLE users DROP COLUMN oidc_sub;
