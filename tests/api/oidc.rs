@@ -40,6 +40,31 @@ fn fixture_dir() -> PathBuf {
 /// None (with a visible message) when Node or the provider package is missing, unless
 /// HABILIS_REQUIRE_NODE is set (CI sets it: there the tests never skip).
 fn start_provider(app_port: u16) -> Option<OpenIdProvider> {
+    let port = free_port();
+    let app = app_port.to_string();
+    let args = [
+        "provider.mjs".to_string(),
+        port.to_string(),
+        format!("http://127.0.0.1:{app}/connexion/retour"),
+        format!("http://127.0.0.1:{app}/"),
+    ];
+    start_node(port, &args)
+}
+
+/// A provider that breaks its ID tokens as `mode` says (tests/oidc/fake-provider.mjs).
+fn start_faulty_provider(mode: &str) -> Option<OpenIdProvider> {
+    let port = free_port();
+    start_node(
+        port,
+        &[
+            "fake-provider.mjs".to_string(),
+            port.to_string(),
+            mode.to_string(),
+        ],
+    )
+}
+
+fn start_node(port: u16, args: &[String]) -> Option<OpenIdProvider> {
     let installed = fixture_dir()
         .join("node_modules")
         .join("oidc-provider")
@@ -56,13 +81,9 @@ fn start_provider(app_port: u16) -> Option<OpenIdProvider> {
         eprintln!("SKIPPED: OpenID Connect tests need Node and `npm install` in tests/oidc");
         return None;
     }
-    let port = free_port();
     let mut child = Command::new("node")
         .current_dir(fixture_dir())
-        .arg("provider.mjs")
-        .arg(port.to_string())
-        .arg(format!("http://127.0.0.1:{app_port}/connexion/retour"))
-        .arg(format!("http://127.0.0.1:{app_port}/"))
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -82,9 +103,13 @@ fn start_provider(app_port: u16) -> Option<OpenIdProvider> {
 async fn app_with_provider() -> Option<(TestApp, OpenIdProvider)> {
     let app_port = free_port();
     let provider = start_provider(app_port)?;
+    Some((app_for(app_port, &provider).await, provider))
+}
+
+async fn app_for(app_port: u16, provider: &OpenIdProvider) -> TestApp {
     let bind = format!("127.0.0.1:{app_port}");
     let base = format!("http://127.0.0.1:{app_port}");
-    let app = spawn_app_with(
+    spawn_app_with(
         Environment::Dev,
         &[
             ("HABILIS_BIND", bind.as_str()),
@@ -94,8 +119,7 @@ async fn app_with_provider() -> Option<(TestApp, OpenIdProvider)> {
             ("HABILIS_OIDC_CLIENT_SECRET", "secret-de-test-habilis"),
         ],
     )
-    .await;
-    Some((app, provider))
+    .await
 }
 
 fn absolute(base: &str, location: &str) -> String {
@@ -288,4 +312,69 @@ async fn a_tampered_state_a_replayed_code_and_a_bad_siret_sign_nobody_in() {
         browser.get("/demandes").await.location.as_deref(),
         Some("/connexion")
     );
+}
+
+#[tokio::test]
+async fn id_tokens_with_a_wrong_nonce_key_expiry_or_audience_sign_nobody_in() {
+    for (mode, reason) in [
+        ("wrong_nonce", "Le jeton d'identité est invalide"),
+        ("other_key", "Le jeton d'identité est invalide"),
+        ("expired", "Le jeton d'identité est invalide"),
+        ("wrong_audience", "Le jeton d'identité est invalide"),
+    ] {
+        let Some(provider) = start_faulty_provider(mode) else {
+            return;
+        };
+        let app = app_for(free_port(), &provider).await;
+        let browser = app.browser();
+        let start = browser.get("/connexion/proconnect").await;
+        let auth = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let response = auth.get(start.location.unwrap()).send().await.unwrap();
+        let callback = response.headers()["location"].to_str().unwrap().to_string();
+        let refused = browser.get(&path_of(&callback, &app.address)).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{mode}");
+        refused.assert_contains(reason);
+        assert_eq!(
+            browser.get("/demandes").await.location.as_deref(),
+            Some("/connexion"),
+            "{mode}: no session"
+        );
+        let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
+        assert!(
+            habilis::db::users::find_by_email(&mut db.get().unwrap(), "fautif@exemple.fr")
+                .unwrap()
+                .is_none(),
+            "{mode}: no account"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_issuer_stops_start_up_with_a_clear_message() {
+    let closed = free_port();
+    let issuer = format!("http://127.0.0.1:{closed}");
+    let database = std::env::temp_dir().join(format!("habilis_test_issuer_{closed}.db"));
+    let settings = crate::helpers::settings_with(
+        Environment::Dev,
+        &database.display().to_string(),
+        &[
+            ("HABILIS_OIDC_ISSUER", issuer.as_str()),
+            ("HABILIS_OIDC_CLIENT_ID", "habilis"),
+            ("HABILIS_OIDC_CLIENT_SECRET", "s"),
+        ],
+    );
+    let error = habilis::startup::Application::build(settings)
+        .await
+        .err()
+        .expect("start-up refused");
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("fournisseur d'identité « {issuer} » injoignable")),
+        "{error}"
+    );
+    let _ = std::fs::remove_file(&database);
 }

@@ -20,11 +20,13 @@ const configuration = {
     post_logout_redirect_uris: [postLogoutUri],
     token_endpoint_auth_method: 'client_secret_basic',
     id_token_signed_response_alg: 'RS256',
+    // As ProConnect does: userinfo comes back as a signed JWT.
+    userinfo_signed_response_alg: 'RS256',
   }],
   pkce: { required: () => true, methods: ['S256'] },
   scopes: ['openid', 'email', 'given_name', 'usual_name', 'siret', 'uid'],
   claims: { email: ['email'], given_name: ['given_name'], usual_name: ['usual_name'], siret: ['siret'], uid: ['uid'] },
-  features: { devInteractions: { enabled: true } },
+  features: { devInteractions: { enabled: true }, jwtUserinfo: { enabled: true } },
   async findAccount(ctx, id) {
     const claims = ACCOUNTS[id] || { email: `${id}@exemple.fr`, given_name: id, usual_name: 'Test', siret: '21690123100011', uid: id };
     return { accountId: id, async claims() { return { sub: id, ...claims }; } };

@@ -149,6 +149,13 @@ pub async fn login_callback(
     let identity = oidc.complete(pending, code, state).await?;
     let id_token = identity.id_token.clone();
     let (user_id, organisation_id) = accounts::sign_in_identity(&app, identity).await?;
+    // A SIRET seen for the first time is looked up now, in the background: never blocking.
+    let background = app.clone().into_inner();
+    tokio::spawn(async move {
+        if let Err(e) = crate::services::companies::refresh_pending(&background).await {
+            tracing::warn!(error = ?e, "company lookup after sign-in failed");
+        }
+    });
     session::sign_in(&session, user_id)?;
     session::choose_organisation(&session, organisation_id)?;
     session
