@@ -54,6 +54,7 @@ pub fn set_state(
     conn: &mut DbConnection,
     demande: &Demande,
     to: &str,
+    reopening: bool,
     submitted: bool,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
@@ -63,6 +64,7 @@ pub fn set_state(
         .filter(demandes::lock_version.eq(demande.lock_version));
     let common = (
         demandes::state.eq(to),
+        demandes::reopening.eq(reopening),
         demandes::lock_version.eq(demande.lock_version + 1),
         demandes::updated_at.eq(now),
     );
@@ -73,6 +75,23 @@ pub fn set_state(
     } else {
         diesel::update(guarded).set(common).execute(conn)
     }
+}
+
+/// Puts back answers (those of the active habilitation, when an update is abandoned).
+pub fn restore_answers(
+    conn: &mut DbConnection,
+    id: i64,
+    answers: &str,
+    scopes: &str,
+    intitule: &str,
+) -> QueryResult<usize> {
+    diesel::update(demandes::table.find(id))
+        .set((
+            demandes::answers.eq(answers),
+            demandes::scopes.eq(scopes),
+            demandes::intitule.eq(intitule),
+        ))
+        .execute(conn)
 }
 
 /// The demandes of some organisations, most recently changed first.

@@ -180,3 +180,25 @@ pub fn expiring(
         .select(Habilitation::as_select())
         .load(conn)
 }
+
+/// Marks the demande's active habilitations as replaced by a new one.
+pub fn obsolete_active(conn: &mut DbConnection, demande_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        habilitations::table
+            .filter(habilitations::demande_id.eq(demande_id))
+            .filter(habilitations::state.eq("active")),
+    )
+    .set(habilitations::state.eq("obsolete"))
+    .execute(conn)
+}
+
+/// The demande's active habilitation, if any.
+pub fn active_for(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Option<Habilitation>> {
+    habilitations::table
+        .filter(habilitations::demande_id.eq(demande_id))
+        .filter(habilitations::state.eq("active"))
+        .order(habilitations::id.desc())
+        .select(Habilitation::as_select())
+        .first(conn)
+        .optional()
+}

@@ -76,6 +76,7 @@ pub struct Demande {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub last_submitted_at: Option<NaiveDateTime>,
+    pub reopening: bool,
 }
 
 #[derive(Debug, Insertable)]

@@ -64,6 +64,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_submitted_at -> Nullable<Timestamp>,
+        reopening -> Bool,
     }
 }
 

@@ -79,10 +79,13 @@ pub enum Event {
     Archive,
     Revoke,
     Transfer,
+    /// The applicant asks to update a validated demande: back to draft, habilitation kept.
+    Reopen,
+    CancelReopening,
 }
 
 impl Event {
-    pub const ALL: [Event; 9] = [
+    pub const ALL: [Event; 11] = [
         Event::Create,
         Event::Update,
         Event::Submit,
@@ -92,6 +95,8 @@ impl Event {
         Event::Archive,
         Event::Revoke,
         Event::Transfer,
+        Event::Reopen,
+        Event::CancelReopening,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -105,6 +110,8 @@ impl Event {
             Event::Archive => "archive",
             Event::Revoke => "revoke",
             Event::Transfer => "transfer",
+            Event::Reopen => "reopen",
+            Event::CancelReopening => "cancel_reopening",
         }
     }
 
@@ -124,6 +131,8 @@ impl Event {
             Event::Archive => "Demande archivée",
             Event::Revoke => "Habilitation révoquée",
             Event::Transfer => "Demande transférée",
+            Event::Reopen => "Mise à jour de la demande commencée",
+            Event::CancelReopening => "Mise à jour de la demande annulée",
         }
     }
 
@@ -162,6 +171,8 @@ pub struct Ctx<'a> {
     /// The applicant ticked the terms of use.
     pub cgu_accepted: bool,
     pub reason: Option<&'a str>,
+    /// The demande is a validated one being updated (its habilitation stays active meanwhile).
+    pub reopening: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -171,6 +182,7 @@ impl<'a> Ctx<'a> {
             form_complete: false,
             cgu_accepted: false,
             reason: None,
+            reopening: false,
         }
     }
 }
@@ -184,6 +196,10 @@ pub enum Effect {
     RevokeHabilitations,
     /// Tell the people concerned (who exactly is the service's business).
     Notify(Notice),
+    /// Mark the habilitations an approval replaces as obsolete.
+    ObsoleteHabilitations,
+    /// Put back the answers of the active habilitation (an update abandoned or refused).
+    RestoreValidatedAnswers,
 }
 
 /// What an email tells. Recipients, per notice: the provider's subscribers and instructors for
@@ -202,6 +218,8 @@ pub enum Notice {
 pub struct Outcome {
     pub to: State,
     pub effects: Vec<Effect>,
+    /// Whether the demande is being updated after the transition.
+    pub reopening: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -226,7 +244,10 @@ fn allowed_actor(event: Event, actor: ActorKind) -> bool {
     match event {
         Event::Create | Event::Update | Event::Submit => actor == Applicant,
         Event::RequestChanges | Event::Approve | Event::Refuse => actor == Instructor,
-        Event::Archive | Event::Transfer => matches!(actor, Applicant | Instructor),
+        Event::Archive | Event::Transfer | Event::CancelReopening => {
+            matches!(actor, Applicant | Instructor)
+        }
+        Event::Reopen => actor == Applicant,
         Event::Revoke => actor == Instructor,
     }
 }
@@ -247,6 +268,7 @@ pub fn transition(
             return Ok(Outcome {
                 to: Draft,
                 effects: vec![],
+                reopening: false,
             });
         }
         (Some(state), Event::Create) => return Err(TransitionError::WrongState(state)),
@@ -267,8 +289,12 @@ pub fn transition(
         }
         (Submitted, Event::RequestChanges) => ChangesRequested,
         (Submitted, Event::Approve) => Validated,
+        // Refusing an update keeps the validated demande and its habilitation.
+        (Submitted, Event::Refuse) if ctx.reopening => Validated,
         (Submitted, Event::Refuse) => Refused,
-        (Draft | ChangesRequested | Refused, Event::Archive) => Archived,
+        (Draft | ChangesRequested | Refused, Event::Archive) if !ctx.reopening => Archived,
+        (Validated, Event::Reopen) => Draft,
+        (Draft | ChangesRequested, Event::CancelReopening) if ctx.reopening => Validated,
         (Validated, Event::Revoke) => Revoked,
         (Archived, Event::Transfer) => return Err(TransitionError::WrongState(from)),
         (_, Event::Transfer) => from,
@@ -282,22 +308,44 @@ pub fn transition(
             resubmission: from == ChangesRequested,
         })],
         Event::RequestChanges => vec![Effect::Notify(Notice::ChangesRequested)],
+        Event::Refuse if ctx.reopening => vec![
+            Effect::RestoreValidatedAnswers,
+            Effect::Notify(Notice::Refused),
+        ],
         Event::Refuse => vec![Effect::Notify(Notice::Refused)],
+        Event::Approve if ctx.reopening => {
+            vec![
+                Effect::ObsoleteHabilitations,
+                Effect::GrantHabilitation,
+                Effect::Notify(Notice::Approved),
+            ]
+        }
         Event::Approve => vec![Effect::GrantHabilitation, Effect::Notify(Notice::Approved)],
         Event::Revoke => vec![Effect::RevokeHabilitations, Effect::Notify(Notice::Revoked)],
+        Event::CancelReopening => vec![Effect::RestoreValidatedAnswers],
         _ => vec![],
     };
-    Ok(Outcome { to, effects })
+    let reopening = match event {
+        Event::Reopen => true,
+        Event::CancelReopening | Event::Approve | Event::Refuse => false,
+        _ => ctx.reopening,
+    };
+    Ok(Outcome {
+        to,
+        effects,
+        reopening,
+    })
 }
 
 /// Whether the event can happen from this state for this actor kind, given what it needs
 /// (a reason, a complete form): what pages use to show or hide an action.
-pub fn is_offered(from: State, event: Event, actor: ActorKind) -> bool {
+pub fn is_offered(from: State, event: Event, actor: ActorKind, reopening: bool) -> bool {
     let ctx = Ctx {
         actor,
         form_complete: true,
         cgu_accepted: true,
         reason: Some("motif"),
+        reopening,
     };
     transition(Some(from), event, &ctx).is_ok()
 }
@@ -352,6 +400,7 @@ mod tests {
             (Some(ChangesRequested), Event::Archive, Instructor, Archived),
             (Some(Refused), Event::Archive, Instructor, Archived),
             (Some(Validated), Event::Revoke, Instructor, Revoked),
+            (Some(Validated), Event::Reopen, Applicant, Draft),
         ];
         let transfers = State::ALL
             .into_iter()
@@ -375,6 +424,7 @@ mod tests {
             form_complete: true,
             cgu_accepted: true,
             reason: Some("Le cadre juridique ne couvre pas cet usage."),
+            reopening: false,
         }
     }
 
@@ -401,7 +451,69 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 8 * 9 * 5);
+        assert_eq!(checked, 8 * 11 * 5);
+    }
+
+    /// While a validated demande is being updated, only these differ from the table above.
+    #[test]
+    fn every_state_event_and_actor_kind_while_reopening() {
+        let ctx = |actor| Ctx {
+            reopening: true,
+            ..full_ctx(actor)
+        };
+        let mut checked = 0;
+        for from in State::ALL {
+            for event in Event::ALL {
+                for actor in ActorKind::ALL {
+                    let got = transition(Some(from), event, &ctx(actor)).map(|o| o.to);
+                    let want = match (from, event, actor) {
+                        (
+                            Draft | ChangesRequested,
+                            Event::CancelReopening,
+                            Applicant | Instructor,
+                        ) => Some(Validated),
+                        (Submitted, Event::Refuse, Instructor) => Some(Validated),
+                        (Draft | ChangesRequested | Refused, Event::Archive, _) => None,
+                        _ => expected(Some(from), event, actor),
+                    };
+                    assert_eq!(
+                        got.ok(),
+                        want,
+                        "{from:?} + {event:?} by {actor:?} while reopening"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 7 * 11 * 5);
+        let approve = transition(Some(Submitted), Event::Approve, &ctx(Instructor)).unwrap();
+        assert_eq!(
+            approve.effects,
+            vec![
+                Effect::ObsoleteHabilitations,
+                Effect::GrantHabilitation,
+                Effect::Notify(Notice::Approved)
+            ]
+        );
+        assert!(!approve.reopening, "an approved update is over");
+        let refuse = transition(Some(Submitted), Event::Refuse, &ctx(Instructor)).unwrap();
+        assert_eq!(
+            refuse.effects,
+            vec![
+                Effect::RestoreValidatedAnswers,
+                Effect::Notify(Notice::Refused)
+            ]
+        );
+        assert!(
+            transition(Some(Validated), Event::Reopen, &full_ctx(Applicant))
+                .unwrap()
+                .reopening
+        );
+        assert_eq!(
+            transition(Some(Draft), Event::CancelReopening, &full_ctx(Applicant)),
+            Err(TransitionError::WrongState(Draft)),
+            "nothing to cancel"
+        );
     }
 
     #[test]

@@ -304,6 +304,7 @@ pub async fn submit(
         form_complete: errors.is_empty(),
         cgu_accepted,
         reason: None,
+        reopening: file.demande.reopening,
     };
     match transition(Some(file.state), Event::Submit, &ctx) {
         Err(crate::domain::demande::TransitionError::FormIncomplete) => {
@@ -329,23 +330,42 @@ pub async fn submit(
 }
 
 /// Archives a demande the applicant no longer needs.
-#[tracing::instrument(skip_all, fields(demande = id))]
 pub async fn archive(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppError> {
+    applicant_event(app, current, id, Event::Archive).await
+}
+
+/// Starts updating a validated demande: back to draft, its habilitation still active.
+pub async fn reopen(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppError> {
+    applicant_event(app, current, id, Event::Reopen).await
+}
+
+/// Abandons an update: the validated demande and its answers come back.
+pub async fn cancel_reopening(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppError> {
+    applicant_event(app, current, id, Event::CancelReopening).await
+}
+
+#[tracing::instrument(skip_all, fields(demande = id, event = event.as_str()))]
+async fn applicant_event(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    event: Event,
+) -> Result<(), AppError> {
     let file = find_for_applicant(app, current, id).await?;
     if !can_edit(current, &file.demande) {
         return Err(AppError::Forbidden);
     }
     let provider = app.provider(&file.demande.provider)?.clone();
-    let outcome = transition(
-        Some(file.state),
-        Event::Archive,
-        &Ctx::new(ActorKind::Applicant),
-    )?;
+    let ctx = Ctx {
+        reopening: file.demande.reopening,
+        ..Ctx::new(ActorKind::Applicant)
+    };
+    let outcome = transition(Some(file.state), event, &ctx)?;
     let decided = Decided {
         provider,
         demande: file.demande,
         outcome,
-        event: Event::Archive,
+        event,
         reason: None,
         grant: None,
     };

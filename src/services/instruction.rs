@@ -271,6 +271,7 @@ pub async fn decide(
     }
     let ctx = Ctx {
         reason: reason.as_deref(),
+        reopening: file.demande.reopening,
         ..Ctx::new(actor)
     };
     let outcome = transition(Some(file.state), event, &ctx)

@@ -45,6 +45,7 @@ pub fn persist(
             conn,
             demande,
             outcome.to.as_str(),
+            outcome.reopening,
             record.event == Event::Submit,
             now,
         )?;
@@ -99,6 +100,22 @@ pub fn persist(
                 }
                 Effect::RevokeHabilitations => {
                     habilitations::revoke_active(conn, demande.id)?;
+                }
+                Effect::ObsoleteHabilitations => {
+                    habilitations::obsolete_active(conn, demande.id)?;
+                }
+                Effect::RestoreValidatedAnswers => {
+                    if let Some(h) = habilitations::active_for(conn, demande.id)? {
+                        let answers: crate::domain::form::Answers =
+                            serde_json::from_str(&h.answers).unwrap_or_default();
+                        let intitule = match answers.get("intitule") {
+                            Some(crate::domain::form::Value::One(s)) => s.clone(),
+                            _ => String::new(),
+                        };
+                        demandes::restore_answers(
+                            conn, demande.id, &h.answers, &h.scopes, &intitule,
+                        )?;
+                    }
                 }
                 Effect::Notify(notice) => {
                     let author = Author {

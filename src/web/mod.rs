@@ -44,6 +44,8 @@ route_table! {
     get "/demandes/{id}/resume" => demandes::summary;
     post "/demandes/{id}/soumettre" => demandes::submit_demande;
     post "/demandes/{id}/archiver" => demandes::archive_demande;
+    post "/demandes/{id}/mettre-a-jour" => demandes::reopen_demande;
+    post "/demandes/{id}/annuler-mise-a-jour" => demandes::cancel_reopening;
     post "/demandes/{id}/messages" => exchanges::write_applicant_message;
     post "/demandes/{id}/copier" => exchanges::copy_demande;
     post "/demandes/{id}/transferer" => exchanges::transfer_demande;

@@ -70,6 +70,8 @@ enum Fixture {
     Unsubscribe,
     /// The owner's organisation (its id).
     OwnerOrganisation,
+    /// A validated demande being updated.
+    Reopened,
 }
 
 struct Row {
@@ -264,6 +266,18 @@ fn rows() -> Vec<Row> {
         row("get", "/desabonnement", Unsubscribe, ALL_OK),
         row("post", "/desabonnement", Unsubscribe, ALL_OK),
         row("get", "/dev/emails", Nothing, ALL_OK),
+        row(
+            "post",
+            "/demandes/{id}/mettre-a-jour",
+            Validated,
+            OWNER_EDIT,
+        ),
+        row(
+            "post",
+            "/demandes/{id}/annuler-mise-a-jour",
+            Reopened,
+            OWNER_EDIT,
+        ),
         // No identity provider is configured here: both answer 404 (tests/api/oidc.rs signs in).
         row("get", "/connexion/proconnect", Nothing, [NotFound; 11]),
         row("get", "/connexion/retour", Nothing, [NotFound; 11]),
@@ -297,12 +311,12 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
         Fixture::Nothing => None,
         Fixture::Draft => Some(owner().await.start_demande(PROVIDER, "").await.to_string()),
         Fixture::CompleteDraft => Some(complete(owner().await).await.1.to_string()),
-        Fixture::Submitted | Fixture::Refused | Fixture::Validated => {
+        Fixture::Submitted | Fixture::Refused | Fixture::Validated | Fixture::Reopened => {
             let (owner, id) = complete(owner().await).await;
             assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
             let decision = match fixture {
                 Fixture::Refused => Some(("refuser", "Hors périmètre")),
-                Fixture::Validated => Some(("valider", "")),
+                Fixture::Validated | Fixture::Reopened => Some(("valider", "")),
                 _ => None,
             };
             if let Some((action, reason)) = decision {
@@ -311,6 +325,16 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
                     instructor.decide(id, action, reason).await.status,
                     StatusCode::SEE_OTHER
                 );
+            }
+            if let Fixture::Reopened = fixture {
+                let csrf = owner.get(&format!("/demandes/{id}")).await.csrf();
+                let reopened = owner
+                    .post(
+                        &format!("/demandes/{id}/mettre-a-jour"),
+                        &[("_csrf", &csrf)],
+                    )
+                    .await;
+                assert_eq!(reopened.status, StatusCode::SEE_OTHER);
             }
             Some(id.to_string())
         }

@@ -363,3 +363,92 @@ async fn an_instructor_grants_less_for_less_time_sees_what_changed_and_can_revok
     show.assert_contains("Révoquée");
     show.assert_contains("Usage non conforme constaté.");
 }
+
+#[tokio::test]
+async fn a_validated_demande_is_updated_while_its_habilitation_stays_active() {
+    let app = spawn_app().await;
+    let marie = app.login_as(APPLICANT).await;
+    let id = marie.start_demande(PROVIDER, "cantine").await;
+    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
+        if !pairs.iter().any(|(key, _)| key == "scopes") {
+            assert_eq!(
+                marie.fill(id, step + 1, pairs).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let instructor = app.login_as(INSTRUCTOR).await;
+    assert_eq!(
+        instructor.decide(id, "valider", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let update = |what: &'static str| {
+        let marie = &marie;
+        async move {
+            let csrf = marie.get(&format!("/demandes/{id}")).await.csrf();
+            marie
+                .post(&format!("/demandes/{id}/{what}"), &[("_csrf", &csrf)])
+                .await
+        }
+    };
+
+    // Reopened: a draft again, marked as an update; the habilitation is still active.
+    assert_eq!(update("mettre-a-jour").await.status, StatusCode::SEE_OTHER);
+    let show = marie.get(&format!("/demandes/{id}")).await;
+    show.assert_contains("Brouillon");
+    show.assert_contains("Mise à jour en cours : l'habilitation reste active");
+    show.assert_contains("– Active");
+
+    // Cancelled: validated again, with the answers of the habilitation.
+    let renamed = marie
+        .fill(
+            id,
+            1,
+            &[
+                ("intitule".into(), "Nom provisoire".into()),
+                ("description".into(), "D".into()),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        update("annuler-mise-a-jour").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let show = marie.get(&format!("/demandes/{id}")).await;
+    show.assert_contains("Validée");
+    assert!(
+        !show.text().contains("Nom provisoire"),
+        "the validated answers came back"
+    );
+
+    // Updated and refused: still validated, the old habilitation kept.
+    assert_eq!(update("mettre-a-jour").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        instructor
+            .decide(id, "refuser", "Pas de changement justifié.")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let show = marie.get(&format!("/demandes/{id}")).await;
+    show.assert_contains("Validée");
+    assert_eq!(show.body.matches("– Active").count(), 1);
+
+    // Updated and approved: a new habilitation, the previous one replaced.
+    assert_eq!(update("mettre-a-jour").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        instructor.decide(id, "valider", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let show = marie.get(&format!("/demandes/{id}")).await;
+    assert_eq!(show.body.matches("– Active").count(), 1);
+    assert_eq!(show.body.matches("– Remplacée").count(), 1);
+    let page = instructor
+        .get("/instruction/habilitations?statut=remplacee")
+        .await;
+    page.assert_contains(&format!(">D{id}</a>"));
+}

@@ -485,6 +485,10 @@ pub struct ShowPage {
     pub message_error: Option<String>,
     pub can_copy: bool,
     pub can_transfer: bool,
+    pub can_reopen: bool,
+    pub can_cancel_reopening: bool,
+    /// A validated demande being updated.
+    pub reopening: bool,
     pub transfer_error: Option<String>,
 }
 
@@ -531,8 +535,20 @@ pub async fn show_page(
         state: file.state.as_str(),
         state_label: file.state.label(),
         reason,
-        can_edit: owner && is_offered(file.state, Event::Update, ActorKind::Applicant),
-        can_archive: owner && is_offered(file.state, Event::Archive, ActorKind::Applicant),
+        can_edit: owner
+            && is_offered(
+                file.state,
+                Event::Update,
+                ActorKind::Applicant,
+                file.demande.reopening,
+            ),
+        can_archive: owner
+            && is_offered(
+                file.state,
+                Event::Archive,
+                ActorKind::Applicant,
+                file.demande.reopening,
+            ),
         steps: summaries(provider, &file.answers, &FormErrors::default()),
         timeline: timeline(&file.events),
         habilitations: file
@@ -548,8 +564,29 @@ pub async fn show_page(
         },
         message_error: feedback.message_error,
         can_copy: true,
-        can_transfer: owner && is_offered(file.state, Event::Transfer, ActorKind::Applicant),
+        can_transfer: owner
+            && is_offered(
+                file.state,
+                Event::Transfer,
+                ActorKind::Applicant,
+                file.demande.reopening,
+            ),
         transfer_error: feedback.transfer_error,
+        can_reopen: owner
+            && is_offered(
+                file.state,
+                Event::Reopen,
+                ActorKind::Applicant,
+                file.demande.reopening,
+            ),
+        can_cancel_reopening: owner
+            && is_offered(
+                file.state,
+                Event::CancelReopening,
+                ActorKind::Applicant,
+                file.demande.reopening,
+            ),
+        reopening: file.demande.reopening,
     })
 }
 
@@ -564,4 +601,42 @@ pub async fn archive_demande(
     FormInput::read(payload, &session).await?;
     service::archive(&app, &current, id).await?;
     Ok(see_other("/demandes"))
+}
+
+/// The applicant's one-button transitions on the demande page.
+async fn applicant_action(
+    app: web::Data<App>,
+    current: CurrentUser,
+    session: Session,
+    path: web::Path<String>,
+    payload: web::Payload,
+    event: Event,
+) -> Result<HttpResponse, AppError> {
+    let id = demande_id(&path)?;
+    FormInput::read(payload, &session).await?;
+    match event {
+        Event::Reopen => service::reopen(&app, &current, id).await?,
+        _ => service::cancel_reopening(&app, &current, id).await?,
+    }
+    Ok(see_other(&format!("/demandes/{id}")))
+}
+
+pub async fn reopen_demande(
+    app: web::Data<App>,
+    SignedIn(c): SignedIn,
+    s: Session,
+    p: web::Path<String>,
+    b: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    applicant_action(app, c, s, p, b, Event::Reopen).await
+}
+
+pub async fn cancel_reopening(
+    app: web::Data<App>,
+    SignedIn(c): SignedIn,
+    s: Session,
+    p: web::Path<String>,
+    b: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    applicant_action(app, c, s, p, b, Event::CancelReopening).await
 }

@@ -260,9 +260,27 @@ pub async fn page(
         applicant: file.demande.applicant_email.clone(),
         state: file.state.as_str(),
         state_label: file.state.label(),
-        can_decide: instructs && is_offered(file.state, Event::Approve, ActorKind::Instructor),
-        can_archive: instructs && is_offered(file.state, Event::Archive, ActorKind::Instructor),
-        can_revoke: instructs && is_offered(file.state, Event::Revoke, ActorKind::Instructor),
+        can_decide: instructs
+            && is_offered(
+                file.state,
+                Event::Approve,
+                ActorKind::Instructor,
+                file.demande.reopening,
+            ),
+        can_archive: instructs
+            && is_offered(
+                file.state,
+                Event::Archive,
+                ActorKind::Instructor,
+                file.demande.reopening,
+            ),
+        can_revoke: instructs
+            && is_offered(
+                file.state,
+                Event::Revoke,
+                ActorKind::Instructor,
+                file.demande.reopening,
+            ),
         asked_scopes: crate::services::scopes_of(&file.demande.scopes)
             .into_iter()
             .map(|id| {

@@ -1,0 +1,1 @@
+ALTER TABLE demandes DROP COLUMN reopening;
