@@ -112,7 +112,7 @@ pub async fn run(app: std::sync::Arc<App>, now: NaiveDateTime) -> Result<Sent, A
                     let tag = format!("H{}", h.id);
                     let subject = format!("[habilis] Votre habilitation {tag} expire le {}", h.expires_at.format("%d/%m/%Y"));
                     let text = format!(
-                        "L'habilitation {tag} accordée à la suite de la demande {} prend fin le {}. Pour la prolonger, faites une nouvelle demande depuis la page de la demande (copier dans un nouveau brouillon).",
+                        "L'habilitation {tag} accordée à la suite de la demande {} prend fin le {}. Pour la prolonger, ouvrez la demande et choisissez « Mettre à jour ou renouveler la demande » : vos réponses sont reprises et l'habilitation reste active pendant l'instruction.",
                         public_id(d.id),
                         h.expires_at.format("%d/%m/%Y")
                     );
