@@ -281,6 +281,11 @@ impl Settings {
                 "HABILIS_OIDC_ISSUER, HABILIS_OIDC_CLIENT_ID et HABILIS_OIDC_CLIENT_SECRET vont ensemble : il en manque"
             ),
         };
+        if env == Environment::Prod && raw.smtp_host.is_none() {
+            bail!(
+                "HABILIS_SMTP_HOST est obligatoire en production : sans serveur SMTP, les courriels ne partiraient pas"
+            );
+        }
         let smtp = raw.smtp_host.map(|host| {
             let tls = raw.smtp_tls.unwrap_or(SmtpTls::Starttls);
             SmtpSettings {
@@ -419,6 +424,21 @@ mod tests {
     }
 
     #[test]
+    fn production_needs_an_smtp_server() {
+        let key = "k".repeat(64);
+        let err = Settings::from_sources(
+            Path::new("/nonexistent"),
+            &vars(&[("HABILIS_ENV", "prod"), ("HABILIS_SESSION_KEY", &key)]),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("HABILIS_SMTP_HOST est obligatoire en production"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn production_needs_a_real_session_key() {
         let err =
             Settings::from_sources(Path::new("/nonexistent"), &vars(&[("HABILIS_ENV", "prod")]))
@@ -430,7 +450,11 @@ mod tests {
         let key = "k".repeat(64);
         let s = Settings::from_sources(
             Path::new("/nonexistent"),
-            &vars(&[("HABILIS_ENV", "prod"), ("HABILIS_SESSION_KEY", &key)]),
+            &vars(&[
+                ("HABILIS_ENV", "prod"),
+                ("HABILIS_SESSION_KEY", &key),
+                ("HABILIS_SMTP_HOST", "smtp.example"),
+            ]),
         )
         .unwrap();
         assert!(!s.seed_demo);

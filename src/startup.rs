@@ -115,7 +115,7 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
                     .add(("Referrer-Policy", "same-origin"))
                     .add(("X-Frame-Options", "DENY")),
             )
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<PathOnly>::new())
             .app_data(app.clone())
             .configure(crate::web::routes)
     })
@@ -123,4 +123,23 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
     .context("démarrage du serveur HTTP")?
     .run();
     Ok(server)
+}
+
+/// Request spans without the query string: it may hold a sign-in code, a state or an
+/// unsubscribe token, none of which belongs in logs.
+pub struct PathOnly;
+
+impl tracing_actix_web::RootSpanBuilder for PathOnly {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        tracing::info_span!("http", method = %request.method(), path = %request.path(), status = tracing::field::Empty)
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        if let Ok(response) = outcome {
+            span.record("status", response.status().as_u16());
+        }
+    }
 }

@@ -143,12 +143,20 @@ pub fn transfer(
 pub fn idle(
     conn: &mut DbConnection,
     state: &str,
+    reminder: &str,
     before: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<Demande>> {
+    use super::schema::events;
+    // Not those already reminded since their last change: past the first page, none is starved.
+    let reminded = events::table
+        .filter(events::demande_id.eq(demandes::id))
+        .filter(events::name.eq(reminder.to_string()))
+        .filter(events::created_at.ge(demandes::updated_at));
     demandes::table
         .filter(demandes::state.eq(state))
         .filter(demandes::updated_at.le(before))
+        .filter(diesel::dsl::not(diesel::dsl::exists(reminded)))
         .order(demandes::id)
         .limit(limit)
         .select(Demande::as_select())

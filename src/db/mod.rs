@@ -97,6 +97,17 @@ pub fn analyze(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::sql_query("ANALYZE").execute(conn).map(|_| ())
 }
 
+/// Makes concurrent writers about one demande take turns, until the transaction ends
+/// (PostgreSQL; on SQLite a write transaction already holds the only write lock).
+pub fn lock_demande(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(7_270_000_000_000i64 + id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Whether the database answers.
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())

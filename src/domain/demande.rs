@@ -296,6 +296,8 @@ pub fn transition(
         (Validated, Event::Reopen) => Draft,
         (Draft | ChangesRequested, Event::CancelReopening) if ctx.reopening => Validated,
         (Validated, Event::Revoke) => Revoked,
+        // An update in progress does not shield the habilitation from revocation.
+        (Draft | Submitted | ChangesRequested, Event::Revoke) if ctx.reopening => Revoked,
         (Archived, Event::Transfer) => return Err(TransitionError::WrongState(from)),
         (_, Event::Transfer) => from,
         _ => return Err(TransitionError::WrongState(from)),
@@ -327,7 +329,7 @@ pub fn transition(
     };
     let reopening = match event {
         Event::Reopen => true,
-        Event::CancelReopening | Event::Approve | Event::Refuse => false,
+        Event::CancelReopening | Event::Approve | Event::Refuse | Event::Revoke => false,
         _ => ctx.reopening,
     };
     Ok(Outcome {
@@ -474,6 +476,9 @@ mod tests {
                         ) => Some(Validated),
                         (Submitted, Event::Refuse, Instructor) => Some(Validated),
                         (Draft | ChangesRequested | Refused, Event::Archive, _) => None,
+                        (Draft | Submitted | ChangesRequested, Event::Revoke, Instructor) => {
+                            Some(Revoked)
+                        }
                         _ => expected(Some(from), event, actor),
                     };
                     assert_eq!(

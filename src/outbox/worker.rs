@@ -18,9 +18,12 @@ pub struct Worker {
     pub poll: Duration,
 }
 
-/// How long a claimed row stays with its worker before another may take it.
+/// How long a claimed row stays with its worker before another may take it: well beyond one
+/// send (the SMTP timeout is 20 s), and rows are claimed one at a time, so a slow server never
+/// lets another instance take a row still being sent.
 const LEASE_SECONDS: i64 = 120;
-const BATCH: i64 = 20;
+/// Rows sent per pass, each claimed just before it is sent.
+const BATCH: usize = 20;
 
 /// What one pass did.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,13 +48,17 @@ impl Worker {
 
     /// Claims and delivers what is due at `now`.
     pub async fn run_once(&self, now: NaiveDateTime) -> anyhow::Result<Pass> {
-        let lease = now + chrono::Duration::seconds(LEASE_SECONDS);
-        let rows = self
-            .db
-            .run(move |conn| Ok::<_, anyhow::Error>(outbox::claim(conn, now, lease, BATCH)?))
-            .await?;
         let mut pass = Pass::default();
-        for row in rows {
+        for _ in 0..BATCH {
+            // The lease runs from the moment of the claim, not from the start of the pass.
+            let lease = now.max(crate::services::now()) + chrono::Duration::seconds(LEASE_SECONDS);
+            let claimed = self
+                .db
+                .run(move |conn| Ok::<_, anyhow::Error>(outbox::claim(conn, now, lease, 1)?))
+                .await?;
+            let Some(row) = claimed.into_iter().next() else {
+                break;
+            };
             let outcome = self.mailer.send(&row).await;
             let at = crate::services::now();
             let id = row.id;
@@ -95,7 +102,7 @@ impl Worker {
     pub async fn run_forever(self) {
         loop {
             match self.run_once(crate::services::now()).await {
-                Ok(pass) if pass.delivered + pass.retried + pass.failed >= BATCH as usize => {
+                Ok(pass) if pass.delivered + pass.retried + pass.failed >= BATCH => {
                     continue;
                 }
                 Ok(_) => {}

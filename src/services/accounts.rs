@@ -153,7 +153,16 @@ pub async fn sign_in_identity(
                 let now = super::now();
                 let known = match users::find_by_subject(conn, &identity.subject)? {
                     Some(u) => Some(u),
-                    None => users::find_by_email(conn, email.as_str())?,
+                    // An account made in advance (a role granted by email) is linked at its first
+                    // sign-in; one already linked to another identity is never taken over.
+                    None => match users::find_by_email(conn, email.as_str())? {
+                        Some(u) if u.oidc_sub.is_some() => {
+                            return Err(AppError::LoginFailed(
+                                "Un autre compte utilise déjà cette adresse électronique : contactez l'administrateur de habilis.".to_string(),
+                            ));
+                        }
+                        other => other,
+                    },
                 };
                 let user = match known {
                     Some(u) => u,

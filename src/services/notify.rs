@@ -420,6 +420,9 @@ pub fn on_transition(
                 ..base(provider, demande, links, false)
             };
             let to = applicant(conn, demande)?;
+            // One email per address for this event: a contact who is also the applicant, or
+            // named twice, is told once.
+            let mut told: Vec<String> = to.iter().map(|t| t.email.trim().to_lowercase()).collect();
             queue(conn, links, provider, demande, topic, to, &data, author)?;
             if matches!(notice, Notice::Approved | Notice::Revoked) {
                 let revoked = notice == Notice::Revoked;
@@ -430,6 +433,11 @@ pub fn on_transition(
                 };
                 let answers = crate::services::answers_of(demande);
                 for (email, role) in contacts(&answers) {
+                    let address = email.trim().to_lowercase();
+                    if told.contains(&address) {
+                        continue;
+                    }
+                    told.push(address);
                     let data = MailData {
                         subject: format!(
                             "[habilis] Protection des données : demande {id} {}",

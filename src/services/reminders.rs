@@ -52,6 +52,8 @@ fn record(
         return Ok(false);
     };
     write_transaction(conn, |conn| {
+        // Several instances run reminders: one at a time per demande, so none is sent twice.
+        crate::db::lock_demande(conn, demande.id)?;
         // Since the last change for idle reminders; ever (per habilitation) for expiry ones.
         let since = if reason.is_some() {
             demande.created_at
@@ -88,7 +90,7 @@ pub async fn run(app: std::sync::Arc<App>, now: NaiveDateTime) -> Result<Sent, A
             let app = &*job;
             let mut sent = Sent::default();
             let before = now - chrono::Duration::days(DRAFT_IDLE_DAYS);
-            for d in demandes::idle(conn, "draft", before, 500)? {
+            for d in demandes::idle(conn, "draft", "reminder_draft", before, 500)? {
                 let subject = format!("[habilis] Votre brouillon {} attend d'être terminé", public_id(d.id));
                 let text = format!(
                     "Votre demande {} est en brouillon depuis plus de {DRAFT_IDLE_DAYS} jours. Terminez-la et soumettez-la, ou archivez-la si elle n'est plus utile.",
@@ -97,7 +99,7 @@ pub async fn run(app: std::sync::Arc<App>, now: NaiveDateTime) -> Result<Sent, A
                 sent.drafts += usize::from(record(conn, app, &d, Reminder { name: "reminder_draft", reason: None, subject, text }, now)?);
             }
             let before = now - chrono::Duration::days(CHANGES_IDLE_DAYS);
-            for d in demandes::idle(conn, "changes_requested", before, 500)? {
+            for d in demandes::idle(conn, "changes_requested", "reminder_changes", before, 500)? {
                 let subject = format!("[habilis] Des modifications sont attendues sur votre demande {}", public_id(d.id));
                 let text = format!(
                     "L'instructeur a demandé des modifications sur votre demande {} il y a plus de {CHANGES_IDLE_DAYS} jours. Modifiez-la et soumettez-la à nouveau pour qu'elle soit instruite.",
@@ -107,7 +109,13 @@ pub async fn run(app: std::sync::Arc<App>, now: NaiveDateTime) -> Result<Sent, A
             }
             for days in EXPIRY_NOTICES {
                 let name = if days == 60 { "reminder_expiry_60" } else { "reminder_expiry_15" };
-                for h in habilitations::expiring(conn, now, now + chrono::Duration::days(days))? {
+                // Each notice has its own window: the 60-day one stops where the 15-day one starts.
+                let from = if days == 60 { now + chrono::Duration::days(15) } else { now };
+                for h in habilitations::expiring(conn, from, now + chrono::Duration::days(days))? {
+                    // A habilitation granted inside the window was just announced: no reminder yet.
+                    if h.granted_at > h.expires_at - chrono::Duration::days(days) {
+                        continue;
+                    }
                     let Some(d) = demandes::find(conn, h.demande_id)? else { continue };
                     let tag = format!("H{}", h.id);
                     let subject = format!("[habilis] Votre habilitation {tag} expire le {}", h.expires_at.format("%d/%m/%Y"));

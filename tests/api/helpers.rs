@@ -97,7 +97,13 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_in(env: Environment) -> TestApp {
-    spawn_app_with(env, &[]).await
+    // Production requires an SMTP server: a closed port, where emails simply wait.
+    let smtp: &[(&str, &str)] = &[
+        ("HABILIS_SMTP_HOST", "127.0.0.1"),
+        ("HABILIS_SMTP_PORT", "1"),
+        ("HABILIS_SMTP_TLS", "none"),
+    ];
+    spawn_app_with(env, if env == Environment::Prod { smtp } else { &[] }).await
 }
 
 /// The app with more settings, e.g. an SMTP server.

@@ -298,7 +298,11 @@ async fn a_tampered_state_a_replayed_code_and_a_bad_siret_sign_nobody_in() {
         .get("/connexion/retour?error=access_denied&error_description=annul%C3%A9e")
         .await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    refused.assert_contains("Le fournisseur d'identité a refusé la connexion (annulée).");
+    refused.assert_contains("Le fournisseur d'identité a refusé ou annulé la connexion.");
+    assert!(
+        !refused.body.contains("(annulée)"),
+        "the provider's own words are not shown"
+    );
 
     // An invalid SIRET claim: no account, no session.
     let browser = app.browser();

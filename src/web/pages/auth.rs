@@ -128,12 +128,11 @@ pub async fn login_callback(
     let pending = session
         .remove_as::<crate::services::oidc::Pending>(PENDING_KEY)
         .and_then(Result::ok);
-    if let Some(error) = get("error") {
-        let detail = get("error_description").unwrap_or(error);
-        return Err(AppError::LoginFailed(format!(
-            "Le fournisseur d'identité a refusé la connexion ({}).",
-            detail.chars().take(200).collect::<String>()
-        )));
+    if get("error").is_some() {
+        // Fixed wording: the description is the provider's, or anyone's who crafted the link.
+        return Err(AppError::LoginFailed(
+            "Le fournisseur d'identité a refusé ou annulé la connexion.".to_string(),
+        ));
     }
     let (Some(code), Some(state)) = (get("code"), get("state")) else {
         return Err(AppError::LoginFailed(
