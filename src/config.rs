@@ -100,6 +100,8 @@ pub struct Settings {
     /// Sign-in attempts allowed per IP address and minute.
     pub login_rate_per_minute: u32,
     pub oidc: Option<OidcSettings>,
+    /// `HABILIS_WEBHOOK_*` variables: the URLs and secrets providers' files name.
+    pub webhook_env: HashMap<String, String>,
 }
 
 /// Every key a settings file may hold, each optional; environment variables use the same
@@ -340,6 +342,11 @@ impl Settings {
             session_max_seconds: raw.session_max_seconds.unwrap_or(12 * 3600).max(0),
             login_rate_per_minute: raw.login_rate_per_minute.unwrap_or(30).max(1),
             oidc,
+            webhook_env: vars
+                .iter()
+                .filter(|(k, v)| k.starts_with("HABILIS_WEBHOOK_") && !v.is_empty())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         })
     }
 

@@ -190,6 +190,21 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
     };
     check_cross_references(&form, &raw, errors);
     let templates = check_templates(&raw, &form, errors);
+    let webhook = raw.webhook.as_ref().map(|w| {
+        let valid_env = |name: &str| !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        for (key, name) in [("webhook.url_env", &w.url_env), ("webhook.secret_env", &w.secret_env)] {
+            if !valid_env(name) {
+                errors.add(key, format!("nom de variable d'environnement invalide « {name} » (majuscules, chiffres, _)"));
+            }
+        }
+        let events = w.events.clone().unwrap_or_else(|| super::WEBHOOK_EVENTS.iter().map(|e| e.to_string()).collect());
+        for (i, e) in events.iter().enumerate() {
+            if !super::WEBHOOK_EVENTS.contains(&e.as_str()) {
+                errors.add(format!("webhook.events[{i}]"), format!("événement inconnu « {e} » (attendus : {})", super::WEBHOOK_EVENTS.join(", ")));
+            }
+        }
+        super::Webhook { url_env: w.url_env.clone(), secret_env: w.secret_env.clone(), events }
+    });
 
     Provider {
         slug: raw.slug,
@@ -202,6 +217,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         eligible_naf: raw.eligible_naf,
         form,
         templates,
+        webhook,
     }
 }
 

@@ -28,7 +28,30 @@ pub struct Provider {
     pub eligible_naf: Vec<String>,
     pub form: Form,
     pub templates: Vec<Template>,
+    pub webhook: Option<Webhook>,
 }
+
+/// Events the provider's systems hear of, signed with the secret.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub url_env: String,
+    pub secret_env: String,
+    pub events: Vec<String>,
+}
+
+/// Events a webhook may ask for.
+pub const WEBHOOK_EVENTS: [&str; 10] = [
+    "submit",
+    "request_changes",
+    "approve",
+    "refuse",
+    "revoke",
+    "archive",
+    "reopen",
+    "cancel_reopening",
+    "transfer",
+    "update",
+];
 
 impl Provider {
     pub fn template(&self, id: &str) -> Option<&Template> {

@@ -29,6 +29,19 @@ pub struct RawProvider {
     pub steps: Vec<RawStep>,
     #[serde(default)]
     pub templates: Vec<RawTemplate>,
+    #[serde(default)]
+    pub webhook: Option<RawWebhook>,
+}
+
+/// Where the provider's systems hear of events: the names of the environment variables that
+/// hold the URL and the secret (never the values themselves).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWebhook {
+    pub url_env: String,
+    pub secret_env: String,
+    #[serde(default)]
+    pub events: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

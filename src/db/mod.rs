@@ -11,6 +11,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod schema;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

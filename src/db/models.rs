@@ -138,6 +138,8 @@ pub struct Habilitation {
     pub state: String,
     pub granted_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    /// What the provider's systems answered to the webhook: their token for this habilitation.
+    pub token_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -93,6 +93,19 @@ diesel::table! {
         state -> Text,
         granted_at -> Timestamp,
         expires_at -> Timestamp,
+        token_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> BigInt,
+        outbox_id -> BigInt,
+        demande_id -> Nullable<BigInt>,
+        attempted_at -> Timestamp,
+        status -> Nullable<Integer>,
+        duration_ms -> BigInt,
+        response -> Nullable<Text>,
     }
 }
 
@@ -181,5 +194,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     message_reads,
     outbox,
-    notification_prefs
+    notification_prefs,
+    webhook_attempts
 );

@@ -1,6 +1,7 @@
 //! Outbox delivery: the worker and the transports it sends through.
 
 pub mod mailer;
+pub mod webhook;
 pub mod worker;
 
 use std::time::Duration;
@@ -16,6 +17,11 @@ pub fn worker(settings: &Settings, db: Db) -> anyhow::Result<Worker> {
     Ok(Worker {
         db,
         mailer: Mailer::from_settings(settings)?,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(15))
+            .build()?,
+        webhook_env: settings.webhook_env.clone(),
         max_attempts: settings.outbox_max_attempts,
         backoff: Duration::from_millis(settings.outbox_backoff_ms),
         poll: Duration::from_millis(settings.outbox_poll_ms),

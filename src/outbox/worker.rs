@@ -6,13 +6,19 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 
-use crate::db::{Db, outbox};
+use crate::db::outbox::OutboxRow;
+use crate::db::{Db, outbox, webhooks};
 
-use super::mailer::Mailer;
+use super::mailer::{Mailer, SendError};
+use super::webhook;
 
 pub struct Worker {
     pub db: Db,
     pub mailer: Mailer,
+    /// Posts webhooks (redirects not followed).
+    pub http: reqwest::Client,
+    /// Webhook secrets, by variable name.
+    pub webhook_env: std::collections::HashMap<String, String>,
     pub max_attempts: i32,
     pub backoff: Duration,
     pub poll: Duration,
@@ -59,7 +65,11 @@ impl Worker {
             let Some(row) = claimed.into_iter().next() else {
                 break;
             };
-            let outcome = self.mailer.send(&row).await;
+            let outcome = if row.kind == "webhook" {
+                self.post_webhook(&row).await?
+            } else {
+                self.mailer.send(&row).await
+            };
             let at = crate::services::now();
             let id = row.id;
             match outcome {
@@ -96,6 +106,49 @@ impl Worker {
             }
         }
         Ok(pass)
+    }
+
+    /// Posts a webhook and records the attempt; a 2xx delivers it, anything else retries.
+    async fn post_webhook(&self, row: &OutboxRow) -> anyhow::Result<Result<(), SendError>> {
+        let Some(secret) = self.webhook_env.get(&row.subject) else {
+            return Ok(Err(SendError {
+                permanent: true,
+                message: format!("secret absent : variable {} non définie", row.subject),
+            }));
+        };
+        let answer = webhook::post(&self.http, row, secret).await;
+        let (id, demande, at) = (row.id, row.demande_id, crate::services::now());
+        let recorded = answer.clone();
+        self.db
+            .run(move |conn| {
+                webhooks::record(
+                    conn,
+                    id,
+                    demande,
+                    at,
+                    recorded.status.map(i32::from),
+                    recorded.duration_ms,
+                    &recorded.response,
+                )?;
+                if let (true, Some(token), Some(demande)) =
+                    (recorded.succeeded(), &recorded.token_id, demande)
+                {
+                    webhooks::store_token(conn, demande, token)?;
+                }
+                Ok::<_, anyhow::Error>(())
+            })
+            .await?;
+        Ok(if answer.succeeded() {
+            Ok(())
+        } else {
+            let status = answer
+                .status
+                .map_or("pas de réponse".to_string(), |s| format!("statut {s}"));
+            Err(SendError {
+                permanent: false,
+                message: format!("{status} : {}", answer.response),
+            })
+        })
     }
 
     /// Delivers forever, every `poll`.

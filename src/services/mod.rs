@@ -15,6 +15,7 @@ pub mod reminders;
 pub mod roles;
 pub mod seed;
 mod transition;
+pub mod webhooks;
 
 use chrono::{NaiveDateTime, Utc};
 

@@ -21,6 +21,8 @@ use crate::error::AppError;
 pub struct Links {
     pub base_url: String,
     key: Vec<u8>,
+    /// Webhook URLs and secrets, by the variable names providers' files give.
+    pub webhook_env: std::sync::Arc<std::collections::HashMap<String, String>>,
 }
 
 impl Links {
@@ -28,6 +30,7 @@ impl Links {
         Links {
             base_url: settings.base_url.clone(),
             key: settings.session_key.expose_secret().as_bytes().to_vec(),
+            webhook_env: std::sync::Arc::new(settings.webhook_env.clone()),
         }
     }
 
@@ -543,6 +546,7 @@ mod tests {
         Links {
             base_url: "https://habilis.example".into(),
             key: b"secret".to_vec(),
+            webhook_env: Default::default(),
         }
     }
 

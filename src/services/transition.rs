@@ -135,6 +135,15 @@ pub fn persist(
                 }
             }
         }
+        super::webhooks::enqueue(
+            conn,
+            links,
+            provider,
+            demande,
+            record.event,
+            outcome.to,
+            now,
+        )?;
         Ok(())
     })
 }

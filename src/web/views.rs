@@ -454,6 +454,8 @@ pub fn latest_reason(events: &[TimelineRow]) -> Option<String> {
 #[derive(Debug, Clone)]
 pub struct HabilitationView {
     pub public_id: String,
+    /// The provider's token for it, when its system answered the webhook with one.
+    pub token: Option<String>,
     pub state: String,
     pub scopes: Vec<String>,
     pub granted: String,
@@ -465,6 +467,7 @@ pub fn habilitation_view(provider: &Provider, h: &Habilitation) -> HabilitationV
     let expired = h.expires_at < crate::services::now();
     HabilitationView {
         public_id: format!("H{}", h.id),
+        token: h.token_id.clone(),
         state: match (h.state.as_str(), expired) {
             ("active", true) => "Expirée".to_string(),
             ("active", false) => "Active".to_string(),

@@ -1,0 +1,2 @@
+DROP TABLE webhook_attempts;
+ALTER TABLE habilitations DROP COLUMN token_id;

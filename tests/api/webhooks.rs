@@ -1,0 +1,172 @@
+//! Webhooks to a real HTTP receiver on loopback that checks the signature with its own HMAC:
+//! delivery, signature, event id stable across retries, 500 retried, token_id stored.
+
+use std::sync::{Arc, Mutex};
+
+use habilis::config::Environment;
+use hmac::{Hmac, Mac};
+use reqwest::StatusCode;
+use sha2::Sha256;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+use crate::helpers::spawn_app_with;
+
+const SECRET: &str = "secret-partage-avec-api-particulier";
+
+#[derive(Debug, Clone)]
+struct Received {
+    event_id: String,
+    signature_ok: bool,
+    body: serde_json::Value,
+}
+
+/// Answers 500 to the first `failures` requests, then 200 with a token.
+async fn receiver(failures: usize) -> (u16, Arc<Mutex<Vec<Received>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen: Arc<Mutex<Vec<Received>>> = Arc::default();
+    let log = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut raw = Vec::new();
+            let mut buf = [0u8; 8192];
+            // Read the head, then the body by its length.
+            loop {
+                let n = socket.read(&mut buf).await.unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                raw.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&raw).to_string();
+                if let Some(split) = text.find("\r\n\r\n") {
+                    let length: usize = text[..split]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if raw.len() >= split + 4 + length {
+                        break;
+                    }
+                }
+            }
+            let text = String::from_utf8_lossy(&raw).to_string();
+            let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+            let header = |name: &str| {
+                head.lines().find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    (k.eq_ignore_ascii_case(name)).then(|| v.trim().to_string())
+                })
+            };
+            let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+            mac.update(body.as_bytes());
+            let expected: String = mac
+                .finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let received = Received {
+                event_id: header("x-habilis-event-id").unwrap_or_default(),
+                signature_ok: header("x-hub-signature-256").as_deref()
+                    == Some(format!("sha256={expected}").as_str()),
+                body: serde_json::from_str(body).unwrap_or_default(),
+            };
+            let count = {
+                let mut list = log.lock().unwrap();
+                list.push(received);
+                list.len()
+            };
+            let answer = if count <= failures {
+                "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\nConnection: close\r\n\r\npanne".to_string()
+            } else {
+                let body = r#"{"token_id":"jeton-123"}"#;
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            };
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    (port, seen)
+}
+
+async fn wait_for(seen: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let list = seen.lock().unwrap().clone();
+        if list.len() >= n {
+            return list;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "expected {n} webhook calls, got {}",
+            list.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn decisions_reach_the_provider_signed_retried_with_a_stable_id_and_its_token_is_kept() {
+    let (port, seen) = receiver(1).await;
+    let url = format!("http://127.0.0.1:{port}/habilis");
+    let app = spawn_app_with(
+        Environment::Dev,
+        &[
+            ("HABILIS_WEBHOOK_URL_API_PARTICULIER", url.as_str()),
+            ("HABILIS_WEBHOOK_SECRET_API_PARTICULIER", SECRET),
+        ],
+    )
+    .await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = marie.start_demande("api-particulier", "").await;
+    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
+        assert_eq!(
+            marie.fill(id, step + 1, pairs).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+
+    // The submission: first answered 500, retried with the same event id.
+    let calls = wait_for(&seen, 2).await;
+    assert!(calls.iter().all(|c| c.signature_ok), "{calls:?}");
+    assert_eq!(calls[0].event_id, calls[1].event_id);
+    assert!(calls[0].event_id.starts_with("evt-"));
+    assert_eq!(calls[1].body["event"], "submit");
+    assert_eq!(calls[1].body["data"]["public_id"], format!("D{id}"));
+    assert_eq!(calls[1].body["data"]["state"], "submitted");
+    assert_eq!(
+        calls[1].body["data"]["organisation"]["siret"],
+        "21690123100011"
+    );
+
+    // The approval carries the habilitation; the token answered is shown to the applicant.
+    let instructor = app.login_as("instruction@api-particulier.example").await;
+    assert_eq!(
+        instructor.decide(id, "valider", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let calls = wait_for(&seen, 3).await;
+    assert_ne!(calls[2].event_id, calls[1].event_id);
+    assert_eq!(calls[2].body["event"], "approve");
+    assert_eq!(calls[2].body["data"]["habilitations"][0]["state"], "active");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let show = marie.get(&format!("/demandes/{id}")).await;
+        if show.body.contains("jeton-123") {
+            show.assert_contains("Votre jeton : <code>jeton-123</code>");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the token never showed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
