@@ -47,6 +47,11 @@ enum Command {
         #[command(subcommand)]
         command: RolesCommand,
     },
+    /// Work on webhooks.
+    Webhooks {
+        #[command(subcommand)]
+        command: WebhooksCommand,
+    },
     /// Work on the audit log.
     Audit {
         #[command(subcommand)]
@@ -71,6 +76,15 @@ enum RolesCommand {
         provider: String,
         #[arg(long)]
         role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhooksCommand {
+    /// Send a signed test payload to a provider's webhook and print the answer.
+    Test {
+        #[arg(long)]
+        provider: String,
     },
 }
 
@@ -193,6 +207,24 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
                 Err(habilis::error::AppError::Unprocessable(message)) => anyhow::bail!(message),
                 Err(habilis::error::AppError::Internal(e)) => return Err(e),
                 Err(e) => anyhow::bail!("{e}"),
+            }
+        }
+        Command::Webhooks {
+            command: WebhooksCommand::Test { provider },
+        } => {
+            let settings = Settings {
+                seed_demo: false,
+                ..settings
+            };
+            let (catalog, db) = prepare(&settings)?;
+            let app = services::App::new(db, catalog, settings);
+            let sent = services::webhooks::send_test(&app, &provider).await?;
+            let status = sent
+                .status
+                .map_or("pas de réponse".to_string(), |s| s.to_string());
+            println!("{} → {status}\n{}", sent.url, sent.response);
+            if !sent.status.is_some_and(|s| (200..300).contains(&s)) {
+                anyhow::bail!("le webhook n'a pas répondu 2xx");
             }
         }
         Command::Providers { .. } => {}

@@ -91,3 +91,78 @@ pub fn enqueue(
     )?;
     Ok(())
 }
+
+/// Delivery attempts of a demande's webhooks, for its instructors and managers.
+pub async fn attempts(
+    app: &super::App,
+    current: &super::accounts::CurrentUser,
+    demande_id: i64,
+) -> Result<Vec<crate::db::webhooks::Attempt>, AppError> {
+    let file = super::instruction::find(app, current, demande_id).await?;
+    if !super::instruction::can_instruct(current, &file.demande) {
+        return Ok(vec![]);
+    }
+    app.db
+        .run(move |conn| Ok(crate::db::webhooks::for_demande(conn, demande_id)?))
+        .await
+}
+
+/// What a test delivery got back.
+#[derive(Debug)]
+pub struct TestDelivery {
+    pub url: String,
+    pub status: Option<u16>,
+    pub response: String,
+}
+
+/// Sends a signed test payload to a provider's webhook (`habilis webhooks test`).
+pub async fn send_test(app: &super::App, provider: &str) -> anyhow::Result<TestDelivery> {
+    let provider = app
+        .catalog
+        .get(provider)
+        .ok_or_else(|| anyhow::anyhow!("fournisseur inconnu « {provider} »"))?;
+    let hook = provider
+        .webhook
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("{} n'a pas de section [webhook]", provider.slug))?;
+    let url = app
+        .links
+        .webhook_env
+        .get(&hook.url_env)
+        .ok_or_else(|| anyhow::anyhow!("variable {} non définie", hook.url_env))?;
+    let secret = app
+        .links
+        .webhook_env
+        .get(&hook.secret_env)
+        .ok_or_else(|| anyhow::anyhow!("variable {} non définie", hook.secret_env))?;
+    let now = super::now();
+    let body = json!({"event": "test", "test": true, "fired_at": now.and_utc().to_rfc3339(), "model_type": format!("demande/{}", provider.slug)}).to_string();
+    let row = crate::db::outbox::OutboxRow {
+        id: 0,
+        kind: "webhook".into(),
+        topic: "test".into(),
+        demande_id: None,
+        recipient: url.clone(),
+        subject: hook.secret_env.clone(),
+        body_text: body,
+        body_html: String::new(),
+        unsubscribe_url: None,
+        attempts: 1,
+        next_attempt_at: now,
+        locked_until: None,
+        last_error: None,
+        delivered_at: None,
+        failed_at: None,
+        created_at: now,
+    };
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(15))
+        .build()?;
+    let answer = crate::outbox::webhook::post(&client, &row, secret).await;
+    Ok(TestDelivery {
+        url: url.clone(),
+        status: answer.status,
+        response: answer.response,
+    })
+}

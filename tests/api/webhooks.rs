@@ -146,6 +146,22 @@ async fn decisions_reach_the_provider_signed_retried_with_a_stable_id_and_its_to
         "21690123100011"
     );
 
+    // Instructors see every attempt on the demande; reporters do not.
+    let instructor_page = app
+        .login_as("instruction@api-particulier.example")
+        .await
+        .get(&format!("/instruction/demandes/{id}"))
+        .await;
+    instructor_page.assert_contains("Notifications au système du fournisseur (webhooks)");
+    instructor_page.assert_contains("<td>500</td>");
+    instructor_page.assert_contains("<td>200</td>");
+    let reporter_page = app
+        .login_as("rapport@api-particulier.example")
+        .await
+        .get(&format!("/instruction/demandes/{id}"))
+        .await;
+    assert!(!reporter_page.body.contains("(webhooks)"));
+
     // The approval carries the habilitation; the token answered is shown to the applicant.
     let instructor = app.login_as("instruction@api-particulier.example").await;
     assert_eq!(
@@ -169,4 +185,40 @@ async fn decisions_reach_the_provider_signed_retried_with_a_stable_id_and_its_to
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+}
+
+#[tokio::test]
+async fn the_command_line_sends_a_signed_test_payload() {
+    let (port, seen) = receiver(0).await;
+    let url = format!("http://127.0.0.1:{port}/test");
+    let app = spawn_app_with(Environment::Dev, &[]).await;
+    let (database, dir, target) = (
+        app.database_url.clone(),
+        crate::helpers::providers_dir(),
+        url.clone(),
+    );
+    // Run apart from this runtime, which serves the receiver meanwhile.
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_habilis"))
+            .args(["webhooks", "test", "--provider", "api-particulier"])
+            .env("DATABASE_URL", &database)
+            .env("HABILIS_PROVIDERS_DIR", &dir)
+            .env("HABILIS_WEBHOOK_URL_API_PARTICULIER", &target)
+            .env("HABILIS_WEBHOOK_SECRET_API_PARTICULIER", SECRET)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("{url} → 200")), "{stdout}");
+    assert!(stdout.contains("jeton-123"));
+    let calls = wait_for(&seen, 1).await;
+    assert!(calls[0].signature_ok);
+    assert_eq!(calls[0].body["test"], true);
 }

@@ -204,10 +204,19 @@ pub async fn dashboard(
     ok(&page)
 }
 
+pub struct AttemptView {
+    pub when: String,
+    pub status: String,
+    pub duration_ms: i64,
+    pub response: String,
+}
+
 #[derive(Template)]
 #[template(path = "instruction/show.html")]
 pub struct InstructionPage {
     pub layout: Layout,
+    /// Webhook deliveries (for instructors and managers).
+    pub attempts: Vec<AttemptView>,
     pub id: i64,
     pub public_id: String,
     pub provider_name: String,
@@ -248,9 +257,22 @@ pub async fn page(
     let provider = app.provider(&file.demande.provider)?;
     let instructs = service::can_instruct(current, &file.demande);
     let thread = crate::services::messages::read_thread(app, current, id).await?;
+    let attempts = crate::services::webhooks::attempts(app, current, id)
+        .await?
+        .into_iter()
+        .map(|a| AttemptView {
+            when: crate::web::views::format_datetime(&a.attempted_at),
+            status: a
+                .status
+                .map_or("pas de réponse".to_string(), |s| s.to_string()),
+            duration_ms: a.duration_ms,
+            response: a.response.unwrap_or_default(),
+        })
+        .collect();
     let writable = instructs && file.state != crate::domain::demande::State::Archived;
     Ok(InstructionPage {
         layout: layout(app, current, session)?,
+        attempts,
         id,
         public_id: public_id(id),
         provider_name: provider.name.clone(),
