@@ -47,6 +47,11 @@ enum Command {
         #[command(subcommand)]
         command: RolesCommand,
     },
+    /// Tokens of providers' systems for the rights API.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
     /// Work on webhooks.
     Webhooks {
         #[command(subcommand)]
@@ -77,6 +82,19 @@ enum RolesCommand {
         #[arg(long)]
         role: String,
     },
+}
+
+#[derive(Subcommand)]
+enum TokensCommand {
+    /// Create a token for a provider; it is printed once and only its hash is kept.
+    Create {
+        #[arg(long)]
+        provider: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by its number.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -225,6 +243,26 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             println!("{} → {status}\n{}", sent.url, sent.response);
             if !sent.status.is_some_and(|s| (200..300).contains(&s)) {
                 anyhow::bail!("le webhook n'a pas répondu 2xx");
+            }
+        }
+        Command::Tokens { command } => {
+            let settings = Settings {
+                seed_demo: false,
+                ..settings
+            };
+            let (catalog, db) = prepare(&settings)?;
+            let app = services::App::new(db, catalog, settings);
+            match command {
+                TokensCommand::Create { provider, name } => {
+                    let (id, token) = services::api::create_token(&app, &provider, &name).await?;
+                    println!("jeton n° {id} pour {provider} (affiché une seule fois) :\n{token}");
+                }
+                TokensCommand::Revoke { id } => {
+                    if !services::api::revoke_token(&app, id).await? {
+                        anyhow::bail!("aucun jeton actif n° {id}");
+                    }
+                    println!("jeton n° {id} révoqué");
+                }
             }
         }
         Command::Providers { .. } => {}

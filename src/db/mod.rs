@@ -1,5 +1,6 @@
 //! Storage: one code path for SQLite and PostgreSQL through diesel's multi-connection.
 
+pub mod api;
 pub mod audit;
 pub mod dashboard;
 pub mod demandes;

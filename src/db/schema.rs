@@ -98,6 +98,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        provider -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     webhook_attempts (id) {
         id -> BigInt,
         outbox_id -> BigInt,
@@ -195,5 +207,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     message_reads,
     outbox,
     notification_prefs,
-    webhook_attempts
+    webhook_attempts,
+    api_tokens
 );

@@ -2,6 +2,7 @@
 //! so a forged request cannot do what the page would not offer.
 
 pub mod accounts;
+pub mod api;
 pub mod companies;
 pub mod demandes;
 pub mod export;

@@ -9,7 +9,9 @@ pub mod views;
 
 use actix_web::web;
 
-use pages::{admin, assets, auth, demandes, exchanges, habilitations, home, instruction, mail};
+use pages::{
+    admin, api, assets, auth, demandes, exchanges, habilitations, home, instruction, mail,
+};
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
 /// so a route cannot exist without a row in that test.
@@ -69,4 +71,8 @@ route_table! {
     get "/desabonnement" => mail::unsubscribe_form;
     post "/desabonnement" => mail::unsubscribe;
     get "/dev/emails" => mail::dev_emails;
+    get "/api/v1/habilitations" => api::list_habilitations;
+    get "/api/v1/habilitations/{id}" => api::show_habilitation;
+    get "/api/v1/demandes/{id}" => api::show_demande;
+    get "/api/v1/organisations/{siret}/rights" => api::rights;
 }

@@ -38,6 +38,8 @@ enum Want {
     Login,
     Forbidden,
     NotFound,
+    /// 401: the rights API wants a bearer token, whoever the browser is.
+    Unauthorized,
 }
 use Want::*;
 
@@ -49,6 +51,7 @@ impl Want {
             Login => status == StatusCode::SEE_OTHER && location == Some("/connexion"),
             Forbidden => status == StatusCode::FORBIDDEN,
             NotFound => status == StatusCode::NOT_FOUND,
+            Unauthorized => status == StatusCode::UNAUTHORIZED,
         }
     }
 }
@@ -266,6 +269,25 @@ fn rows() -> Vec<Row> {
         row("get", "/desabonnement", Unsubscribe, ALL_OK),
         row("post", "/desabonnement", Unsubscribe, ALL_OK),
         row("get", "/dev/emails", Nothing, ALL_OK),
+        row("get", "/api/v1/habilitations", Nothing, [Unauthorized; 11]),
+        row(
+            "get",
+            "/api/v1/habilitations/{id}",
+            Nothing,
+            [Unauthorized; 11],
+        ),
+        row(
+            "get",
+            "/api/v1/demandes/{id}",
+            Submitted,
+            [Unauthorized; 11],
+        ),
+        row(
+            "get",
+            "/api/v1/organisations/{siret}/rights",
+            Nothing,
+            [Unauthorized; 11],
+        ),
         row(
             "post",
             "/demandes/{id}/mettre-a-jour",
@@ -438,7 +460,8 @@ async fn every_route_for_every_actor() {
                 .path
                 .replace("{id}", value.as_deref().unwrap_or("0"))
                 .replace("{step}", "1")
-                .replace("{provider}", PROVIDER);
+                .replace("{provider}", PROVIDER)
+                .replace("{siret}", "21690123100011");
             if let (Fixture::Unsubscribe, Some(query)) = (row.fixture, &value) {
                 path = format!("{path}?{query}");
             }

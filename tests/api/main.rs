@@ -15,6 +15,7 @@ mod helpers;
 mod journey;
 mod notifications;
 mod oidc;
+mod rights_api;
 mod roles;
 mod security;
 mod sessions;

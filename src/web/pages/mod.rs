@@ -1,6 +1,7 @@
 //! Route handlers, one module per area. Thin: extract, check, call a service, render or redirect.
 
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod demandes;

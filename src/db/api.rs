@@ -1,0 +1,133 @@
+//! The rights API's tokens and queries, always limited to one provider.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::models::{Demande, Habilitation};
+use super::schema::{api_tokens, demandes, habilitations};
+
+pub fn insert_token(
+    conn: &mut DbConnection,
+    provider: &str,
+    name: &str,
+    hash: &str,
+    at: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::provider.eq(provider),
+            api_tokens::name.eq(name),
+            api_tokens::token_hash.eq(hash),
+            api_tokens::created_at.eq(at),
+        ))
+        .returning(api_tokens::id)
+        .get_result(conn)
+}
+
+/// The provider of a live token, by its hash; records the use.
+pub fn use_token(
+    conn: &mut DbConnection,
+    hash: &str,
+    at: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    let found: Option<(i64, String)> = api_tokens::table
+        .filter(api_tokens::token_hash.eq(hash))
+        .filter(api_tokens::revoked_at.is_null())
+        .select((api_tokens::id, api_tokens::provider))
+        .first(conn)
+        .optional()?;
+    if let Some((id, _)) = &found {
+        diesel::update(api_tokens::table.find(*id))
+            .set(api_tokens::last_used_at.eq(Some(at)))
+            .execute(conn)?;
+    }
+    Ok(found.map(|(_, provider)| provider))
+}
+
+pub fn revoke_token(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        api_tokens::table
+            .find(id)
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(Some(at)))
+    .execute(conn)
+}
+
+/// Filters of the habilitations list.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub siret: Option<String>,
+    /// active (not expired), expired, revoked, obsolete.
+    pub state: Option<String>,
+    pub scope: Option<String>,
+    pub granted_since: Option<NaiveDateTime>,
+}
+
+/// A habilitation with its demande's SIRET and organisation name.
+pub type Row = (Habilitation, (String, String));
+
+pub fn habilitations(
+    conn: &mut DbConnection,
+    provider: &str,
+    f: &Filters,
+    now: NaiveDateTime,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<Row>> {
+    let mut q = habilitations::table
+        .inner_join(demandes::table)
+        .filter(habilitations::provider.eq(provider.to_string()))
+        .into_boxed();
+    if let Some(siret) = &f.siret {
+        q = q.filter(demandes::siret.eq(siret.clone()));
+    }
+    if let Some(scope) = &f.scope {
+        // Scopes are a JSON list of identifiers (letters, digits, _): matched as a quoted item.
+        q = q.filter(habilitations::scopes.like(format!("%\"{scope}\"%")));
+    }
+    if let Some(since) = f.granted_since {
+        q = q.filter(habilitations::granted_at.ge(since));
+    }
+    q = match f.state.as_deref() {
+        Some("active") => q
+            .filter(habilitations::state.eq("active"))
+            .filter(habilitations::expires_at.gt(now)),
+        Some("expired") => q
+            .filter(habilitations::state.eq("active"))
+            .filter(habilitations::expires_at.le(now)),
+        Some(other) => q.filter(habilitations::state.eq(other.to_string())),
+        None => q,
+    };
+    q.order(habilitations::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select((
+            Habilitation::as_select(),
+            (demandes::siret, demandes::organisation_name),
+        ))
+        .load(conn)
+}
+
+pub fn habilitation(conn: &mut DbConnection, provider: &str, id: i64) -> QueryResult<Option<Row>> {
+    habilitations::table
+        .inner_join(demandes::table)
+        .filter(habilitations::provider.eq(provider))
+        .filter(habilitations::id.eq(id))
+        .select((
+            Habilitation::as_select(),
+            (demandes::siret, demandes::organisation_name),
+        ))
+        .first(conn)
+        .optional()
+}
+
+pub fn demande(conn: &mut DbConnection, provider: &str, id: i64) -> QueryResult<Option<Demande>> {
+    demandes::table
+        .filter(demandes::provider.eq(provider))
+        .filter(demandes::id.eq(id))
+        .select(Demande::as_select())
+        .first(conn)
+        .optional()
+}

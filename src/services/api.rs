@@ -1,0 +1,271 @@
+//! The rights API: what a provider's system may ask about the rights it granted. Every
+//! answer is limited to the provider whose token asks.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::db::api::{self, Filters, Row};
+use crate::db::events;
+use crate::domain::demande::public_id;
+
+use super::{App, now};
+
+/// An API error: its status, a code and a French message, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(
+            401,
+            "unauthorized",
+            "Jeton d'accès absent, invalide ou révoqué (en-tête Authorization: Bearer …).",
+        )
+    }
+    pub fn not_found() -> ApiError {
+        ApiError::new(
+            404,
+            "not_found",
+            "Ressource introuvable pour ce fournisseur.",
+        )
+    }
+    fn internal() -> ApiError {
+        ApiError::new(
+            500,
+            "internal",
+            "Erreur technique : réessayez dans quelques instants.",
+        )
+    }
+}
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new token for a provider: returned once, only its hash is kept.
+pub async fn create_token(app: &App, provider: &str, name: &str) -> anyhow::Result<(i64, String)> {
+    anyhow::ensure!(
+        app.catalog.get(provider).is_some(),
+        "fournisseur inconnu « {provider} »"
+    );
+    let token = format!("hab_{}", crate::config::random_key());
+    let (digest, provider, name) = (hash(&token), provider.to_string(), name.to_string());
+    let id = app
+        .db
+        .run(move |conn| {
+            Ok::<_, anyhow::Error>(api::insert_token(conn, &provider, &name, &digest, now())?)
+        })
+        .await?;
+    Ok((id, token))
+}
+
+pub async fn revoke_token(app: &App, id: i64) -> anyhow::Result<bool> {
+    Ok(app
+        .db
+        .run(move |conn| Ok::<_, anyhow::Error>(api::revoke_token(conn, id, now())?))
+        .await?
+        == 1)
+}
+
+/// The provider a bearer token speaks for.
+pub async fn authenticate(app: &App, authorization: Option<&str>) -> Result<String, ApiError> {
+    let token = authorization
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() < 200);
+    let Some(token) = token else {
+        return Err(ApiError::unauthorized());
+    };
+    let digest = hash(token);
+    app.db
+        .run(move |conn| Ok::<_, anyhow::Error>(api::use_token(conn, &digest, now())?))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .ok_or_else(ApiError::unauthorized)
+}
+
+fn state_of(h: &crate::db::models::Habilitation, at: NaiveDateTime) -> &'static str {
+    match h.state.as_str() {
+        "active" if h.expires_at <= at => "expired",
+        "active" => "active",
+        "revoked" => "revoked",
+        _ => "obsolete",
+    }
+}
+
+fn habilitation_json((h, (siret, organisation)): &Row, at: NaiveDateTime) -> Value {
+    json!({
+        "id": h.id,
+        "public_id": format!("H{}", h.id),
+        "demande_id": h.demande_id,
+        "demande_public_id": public_id(h.demande_id),
+        "state": state_of(h, at),
+        "organisation": { "siret": siret, "name": organisation },
+        "scopes": serde_json::from_str::<Value>(&h.scopes).unwrap_or_default(),
+        "granted_at": h.granted_at.and_utc().to_rfc3339(),
+        "expires_at": h.expires_at.and_utc().to_rfc3339(),
+        "token_id": h.token_id,
+    })
+}
+
+const PER_PAGE: i64 = 100;
+
+/// `GET /api/v1/habilitations`, from the query's pairs.
+pub async fn habilitations(
+    app: &App,
+    provider: String,
+    pairs: &[(String, String)],
+) -> Result<Value, ApiError> {
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    let bad = |message: String| ApiError::new(400, "bad_request", message);
+    let mut f = Filters::default();
+    if let Some(siret) = get("siret") {
+        f.siret = Some(
+            crate::domain::siret::Siret::parse(siret)
+                .map_err(|e| bad(format!("siret : {e}")))?
+                .as_str()
+                .to_string(),
+        );
+    }
+    if let Some(state) = get("state") {
+        if !["active", "expired", "revoked", "obsolete"].contains(&state) {
+            return Err(bad(format!(
+                "state : « {} » inconnu (active, expired, revoked ou obsolete).",
+                state.chars().take(40).collect::<String>()
+            )));
+        }
+        f.state = Some(state.to_string());
+    }
+    if let Some(scope) = get("scope") {
+        if scope.len() > 100 || !scope.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(bad("scope : identifiant de donnée invalide.".to_string()));
+        }
+        f.scope = Some(scope.to_string());
+    }
+    if let Some(since) = get("updated_since") {
+        let date = NaiveDate::parse_from_str(since, "%Y-%m-%d")
+            .map_err(|_| bad("updated_since : date au format AAAA-MM-JJ attendue.".to_string()))?;
+        f.granted_since = date.and_hms_opt(0, 0, 0);
+    }
+    let page = match get("page") {
+        None => 1,
+        Some(p) => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| (1..=10_000).contains(p))
+            .ok_or_else(|| bad("page : nombre entier entre 1 et 10000 attendu.".to_string()))?,
+    };
+    let at = now();
+    let rows = app
+        .db
+        .run(move |conn| {
+            Ok::<_, anyhow::Error>(api::habilitations(
+                conn,
+                &provider,
+                &f,
+                at,
+                (page - 1) * PER_PAGE,
+                PER_PAGE + 1,
+            )?)
+        })
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let more = rows.len() as i64 > PER_PAGE;
+    let items: Vec<Value> = rows
+        .iter()
+        .take(PER_PAGE as usize)
+        .map(|r| habilitation_json(r, at))
+        .collect();
+    Ok(json!({ "page": page, "per_page": PER_PAGE, "has_more": more, "items": items }))
+}
+
+pub async fn habilitation(app: &App, provider: String, id: i64) -> Result<Value, ApiError> {
+    let at = now();
+    let row = app
+        .db
+        .run(move |conn| Ok::<_, anyhow::Error>(api::habilitation(conn, &provider, id)?))
+        .await
+        .map_err(|_| ApiError::internal())?;
+    row.map(|r| habilitation_json(&r, at))
+        .ok_or_else(ApiError::not_found)
+}
+
+pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiError> {
+    let found = app
+        .db
+        .run(move |conn| {
+            let Some(d) = api::demande(conn, &provider, id)? else {
+                return Ok::<_, anyhow::Error>(None);
+            };
+            let timeline = events::for_demande(conn, id)?;
+            Ok(Some((d, timeline)))
+        })
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let (d, timeline) = found.ok_or_else(ApiError::not_found)?;
+    Ok(json!({
+        "id": d.id,
+        "public_id": public_id(d.id),
+        "state": d.state,
+        "provider": d.provider,
+        "organisation": { "siret": d.siret, "name": d.organisation_name },
+        "applicant": { "email": d.applicant_email },
+        "scopes": serde_json::from_str::<Value>(&d.scopes).unwrap_or_default(),
+        "answers": serde_json::from_str::<Value>(&d.answers).unwrap_or_default(),
+        "events": timeline.iter().map(|(e, _)| json!({
+            "name": e.name, "from": e.from_state, "to": e.to_state, "reason": e.reason,
+            "at": e.created_at.and_utc().to_rfc3339(),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// Active scopes of an organisation right now, with each habilitation's end.
+pub async fn rights(app: &App, provider: String, siret: &str) -> Result<Value, ApiError> {
+    let siret = crate::domain::siret::Siret::parse(siret)
+        .map_err(|e| ApiError::new(400, "bad_request", format!("siret : {e}")))?;
+    let f = Filters {
+        siret: Some(siret.as_str().to_string()),
+        state: Some("active".to_string()),
+        ..Filters::default()
+    };
+    let at = now();
+    let rows = app
+        .db
+        .run(move |conn| {
+            Ok::<_, anyhow::Error>(api::habilitations(conn, &provider, &f, at, 0, 1000)?)
+        })
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let mut scopes: Vec<String> = rows
+        .iter()
+        .flat_map(|(h, _)| serde_json::from_str::<Vec<String>>(&h.scopes).unwrap_or_default())
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    Ok(json!({
+        "siret": siret.as_str(),
+        "scopes": scopes,
+        "habilitations": rows.iter().map(|r| habilitation_json(r, at)).collect::<Vec<_>>(),
+    }))
+}

@@ -1,0 +1,216 @@
+//! The rights API: bearer tokens per provider, every answer limited to the provider asking.
+
+use std::sync::Arc;
+
+use habilis::config::Environment;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{TestApp, settings_with, spawn_app};
+
+fn services(app: &TestApp) -> Arc<habilis::services::App> {
+    let settings = settings_with(Environment::Dev, &app.database_url, &[]);
+    Arc::new(habilis::services::App::new(
+        habilis::db::Db::connect(&app.database_url, 2).unwrap(),
+        app.catalog.clone(),
+        settings,
+    ))
+}
+
+async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (StatusCode, Value) {
+    let mut request = reqwest::Client::new().get(format!("{}{path}", app.address));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_provider_s_system_reads_only_its_own_rights() {
+    let app = spawn_app().await;
+    let services = services(&app);
+    let (_, particulier) =
+        habilis::services::api::create_token(&services, "api-particulier", "SI API Particulier")
+            .await
+            .unwrap();
+    let (entreprise_id, entreprise) =
+        habilis::services::api::create_token(&services, "api-entreprise", "SI API Entreprise")
+            .await
+            .unwrap();
+
+    // A validated demande of API Particulier, granted one scope.
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = marie.start_demande("api-particulier", "").await;
+    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
+        assert_eq!(
+            marie.fill(id, step + 1, pairs).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let instructor = app.login_as("instruction@api-particulier.example").await;
+    assert_eq!(
+        instructor.decide(id, "valider", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Its rights, seen by its provider.
+    let (status, body) = get(
+        &app,
+        Some(&particulier),
+        "/api/v1/organisations/216%20901%20231%2000011/rights",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["siret"], "21690123100011");
+    assert!(!body["scopes"].as_array().unwrap().is_empty());
+    let hab = body["habilitations"][0]["id"].as_i64().unwrap();
+    let (status, list) = get(
+        &app,
+        Some(&particulier),
+        "/api/v1/habilitations?siret=21690123100011&state=active",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let scope = list["items"][0]["scopes"][0].as_str().unwrap().to_string();
+    let (_, by_scope) = get(
+        &app,
+        Some(&particulier),
+        &format!("/api/v1/habilitations?scope={scope}"),
+    )
+    .await;
+    assert_eq!(by_scope["items"].as_array().unwrap().len(), 1);
+    let (_, other_scope) = get(
+        &app,
+        Some(&particulier),
+        "/api/v1/habilitations?scope=dgfip_rfr",
+    )
+    .await;
+    assert!(other_scope["items"].as_array().unwrap().is_empty());
+    let (_, none_expired) = get(
+        &app,
+        Some(&particulier),
+        "/api/v1/habilitations?state=expired",
+    )
+    .await;
+    assert!(none_expired["items"].as_array().unwrap().is_empty());
+    let (status, one) = get(
+        &app,
+        Some(&particulier),
+        &format!("/api/v1/habilitations/H{hab}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(one["demande_public_id"], format!("D{id}"));
+    let (status, demande) = get(&app, Some(&particulier), &format!("/api/v1/demandes/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        demande["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "approve")
+    );
+
+    // Another provider's token sees none of it.
+    assert_eq!(
+        get(
+            &app,
+            Some(&entreprise),
+            &format!("/api/v1/habilitations/{hab}")
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, Some(&entreprise), &format!("/api/v1/demandes/{id}"))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, theirs) = get(
+        &app,
+        Some(&entreprise),
+        "/api/v1/organisations/21690123100011/rights",
+    )
+    .await;
+    assert!(theirs["scopes"].as_array().unwrap().is_empty());
+
+    // Revoked: 401 with a JSON error in French; no token: the same.
+    assert!(
+        habilis::services::api::revoke_token(&services, entreprise_id)
+            .await
+            .unwrap()
+    );
+    let (status, error) = get(&app, Some(&entreprise), "/api/v1/habilitations").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error["error"], "unauthorized");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("Jeton d'accès absent, invalide ou révoqué")
+    );
+    assert_eq!(
+        get(&app, None, "/api/v1/habilitations").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Revoking the habilitation takes its scopes out of the rights at once.
+    assert_eq!(
+        instructor.decide(id, "revoquer", "Fin").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (_, after) = get(
+        &app,
+        Some(&particulier),
+        "/api/v1/organisations/21690123100011/rights",
+    )
+    .await;
+    assert!(after["scopes"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn bad_filters_get_a_400_that_says_which() {
+    let app = spawn_app().await;
+    let (_, token) = habilis::services::api::create_token(&services(&app), "api-particulier", "SI")
+        .await
+        .unwrap();
+    for (query, message) in [
+        ("siret=123", "siret :"),
+        ("state=approuvee", "state : « approuvee » inconnu"),
+        ("scope=a%20b", "scope : identifiant de donnée invalide."),
+        (
+            "updated_since=2026-02-30",
+            "updated_since : date au format AAAA-MM-JJ attendue.",
+        ),
+        ("page=-1", "page : nombre entier entre 1 et 10000 attendu."),
+    ] {
+        let (status, body) = get(
+            &app,
+            Some(&token),
+            &format!("/api/v1/habilitations?{query}"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(body["error"], "bad_request");
+        assert!(
+            body["message"].as_str().unwrap().contains(message),
+            "{query}: {body}"
+        );
+    }
+    assert_eq!(
+        get(&app, Some(&token), "/api/v1/organisations/abc/rights")
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, Some(&token), "/api/v1/habilitations/xyz").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
