@@ -99,6 +99,8 @@ pub struct Settings {
     pub session_max_seconds: i64,
     /// Sign-in attempts allowed per IP address and minute.
     pub login_rate_per_minute: u32,
+    /// Rights-API requests allowed per token and minute.
+    pub api_rate_per_minute: u32,
     pub oidc: Option<OidcSettings>,
     /// `HABILIS_WEBHOOK_*` variables: the URLs and secrets providers' files name.
     pub webhook_env: HashMap<String, String>,
@@ -131,6 +133,7 @@ struct Raw {
     session_idle_seconds: Option<i64>,
     session_max_seconds: Option<i64>,
     login_rate_per_minute: Option<u32>,
+    api_rate_per_minute: Option<u32>,
     oidc_issuer: Option<String>,
     oidc_client_id: Option<String>,
     oidc_client_secret: Option<String>,
@@ -139,7 +142,8 @@ struct Raw {
     oidc_scopes: Option<String>,
 }
 
-const KEYS: [&str; 28] = [
+const KEYS: [&str; 29] = [
+    "api_rate_per_minute",
     "oidc_issuer",
     "oidc_client_id",
     "oidc_client_secret",
@@ -341,6 +345,7 @@ impl Settings {
             session_idle_seconds: raw.session_idle_seconds.unwrap_or(2 * 3600).max(0),
             session_max_seconds: raw.session_max_seconds.unwrap_or(12 * 3600).max(0),
             login_rate_per_minute: raw.login_rate_per_minute.unwrap_or(30).max(1),
+            api_rate_per_minute: raw.api_rate_per_minute.unwrap_or(600).max(1),
             oidc,
             webhook_env: vars
                 .iter()

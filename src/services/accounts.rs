@@ -96,24 +96,27 @@ pub async fn dev_accounts(app: &App) -> Result<Vec<DevAccount>, AppError> {
         .await
 }
 
-/// Sign-in attempts per IP address and minute: a fixed window, kept in memory (one instance's
-/// view; behind a load balancer each instance counts its own).
+/// Requests per key (an IP address, a token) and minute: a fixed window, kept in memory (one
+/// instance's view; behind a load balancer each instance counts its own).
 #[derive(Debug)]
-pub struct LoginLimiter {
+pub struct RateLimiter<K> {
     per_minute: u32,
-    seen: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (i64, u32)>>,
+    seen: std::sync::Mutex<std::collections::HashMap<K, (i64, u32)>>,
 }
 
-impl LoginLimiter {
-    pub fn new(per_minute: u32) -> LoginLimiter {
-        LoginLimiter {
+/// Sign-in attempts per IP address.
+pub type LoginLimiter = RateLimiter<std::net::IpAddr>;
+
+impl<K: std::hash::Hash + Eq> RateLimiter<K> {
+    pub fn new(per_minute: u32) -> RateLimiter<K> {
+        RateLimiter {
             per_minute,
             seen: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
-    /// Counts an attempt; false when this address has tried too often this minute.
-    pub fn allow(&self, ip: std::net::IpAddr, now_seconds: i64) -> bool {
+    /// Counts a request; false when this key has asked too often this minute.
+    pub fn allow(&self, ip: K, now_seconds: i64) -> bool {
         let minute = now_seconds / 60;
         let mut seen = self
             .seen

@@ -92,6 +92,16 @@ pub async fn authenticate(app: &App, authorization: Option<&str>) -> Result<Stri
         return Err(ApiError::unauthorized());
     };
     let digest = hash(token);
+    if !app
+        .api_limiter
+        .allow(digest.clone(), chrono::Utc::now().timestamp())
+    {
+        return Err(ApiError::new(
+            429,
+            "too_many_requests",
+            "Trop de requêtes pour ce jeton : réessayez dans une minute.",
+        ));
+    }
     app.db
         .run(move |conn| Ok::<_, anyhow::Error>(api::use_token(conn, &digest, now())?))
         .await

@@ -37,6 +37,8 @@ pub struct App {
     /// Links in emails and the key of unsubscribe tokens.
     pub links: notify::Links,
     pub login_limiter: accounts::LoginLimiter,
+    /// Rights-API requests per token.
+    pub api_limiter: accounts::RateLimiter<String>,
     /// The identity provider, when one is configured.
     pub oidc: Option<oidc::Oidc>,
 }
@@ -45,12 +47,14 @@ impl App {
     pub fn new(db: Db, catalog: Catalog, settings: Settings) -> App {
         let links = notify::Links::from_settings(&settings);
         let login_limiter = accounts::LoginLimiter::new(settings.login_rate_per_minute);
+        let api_limiter = accounts::RateLimiter::new(settings.api_rate_per_minute);
         App {
             db,
             catalog,
             settings,
             links,
             login_limiter,
+            api_limiter,
             oidc: None,
         }
     }

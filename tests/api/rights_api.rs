@@ -214,3 +214,36 @@ async fn bad_filters_get_a_400_that_says_which() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn each_token_is_rate_limited() {
+    let app =
+        crate::helpers::spawn_app_with(Environment::Dev, &[("HABILIS_API_RATE_PER_MINUTE", "3")])
+            .await;
+    let settings = settings_with(Environment::Dev, &app.database_url, &[]);
+    let services = habilis::services::App::new(
+        habilis::db::Db::connect(&app.database_url, 1).unwrap(),
+        app.catalog.clone(),
+        settings,
+    );
+    let (_, token) = habilis::services::api::create_token(&services, "api-particulier", "SI")
+        .await
+        .unwrap();
+    let (_, other) = habilis::services::api::create_token(&services, "api-particulier", "SI bis")
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        assert_eq!(
+            get(&app, Some(&token), "/api/v1/habilitations").await.0,
+            StatusCode::OK
+        );
+    }
+    let (status, body) = get(&app, Some(&token), "/api/v1/habilitations").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(body["error"], "too_many_requests");
+    assert_eq!(
+        get(&app, Some(&other), "/api/v1/habilitations").await.0,
+        StatusCode::OK,
+        "another token has its own count"
+    );
+}
