@@ -71,6 +71,8 @@ route_table! {
     get "/desabonnement" => mail::unsubscribe_form;
     post "/desabonnement" => mail::unsubscribe;
     get "/dev/emails" => mail::dev_emails;
+    get "/api/openapi.json" => api::openapi;
+    get "/developpeurs" => home::developers;
     get "/api/v1/habilitations" => api::list_habilitations;
     get "/api/v1/habilitations/{id}" => api::show_habilitation;
     get "/api/v1/demandes/{id}" => api::show_demande;

@@ -269,6 +269,8 @@ fn rows() -> Vec<Row> {
         row("get", "/desabonnement", Unsubscribe, ALL_OK),
         row("post", "/desabonnement", Unsubscribe, ALL_OK),
         row("get", "/dev/emails", Nothing, ALL_OK),
+        row("get", "/api/openapi.json", Nothing, ALL_OK),
+        row("get", "/developpeurs", Nothing, ALL_OK),
         row("get", "/api/v1/habilitations", Nothing, [Unauthorized; 11]),
         row(
             "get",

@@ -247,3 +247,31 @@ async fn each_token_is_rate_limited() {
         "another token has its own count"
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_parses_and_lists_every_api_route() {
+    let app = spawn_app().await;
+    let (status, doc) = get(&app, None, "/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    let api_routes: Vec<&str> = habilis::web::ROUTES
+        .iter()
+        .filter(|(_, p)| p.starts_with("/api/v1/"))
+        .map(|(_, p)| *p)
+        .collect();
+    assert_eq!(api_routes.len(), 4);
+    for route in api_routes {
+        assert!(
+            paths.contains_key(route),
+            "{route} missing from the OpenAPI document"
+        );
+        assert!(
+            paths[route]["get"]["security"].is_array(),
+            "{route}: bearer token"
+        );
+    }
+    let page = app.browser().get("/developpeurs").await;
+    page.assert_contains("X-Hub-Signature-256");
+    page.assert_contains("/api/openapi.json");
+}

@@ -34,6 +34,18 @@ fn id(raw: &str) -> Result<i64, ApiError> {
         .ok_or_else(ApiError::not_found)
 }
 
+/// Habilitations granted by the token's provider.
+#[utoipa::path(get, path = "/api/v1/habilitations", tag = "droits",
+    params(
+        ("siret" = Option<String>, Query, description = "SIRET de l'organisation (14 chiffres)"),
+        ("state" = Option<String>, Query, description = "active, expired, revoked ou obsolete"),
+        ("scope" = Option<String>, Query, description = "identifiant d'une donnée accordée"),
+        ("updated_since" = Option<String>, Query, description = "accordées depuis cette date (AAAA-MM-JJ)"),
+        ("page" = Option<i64>, Query, description = "page, 100 habilitations chacune"),
+    ),
+    responses((status = 200, description = "Une page d'habilitations"), (status = 400, description = "Filtre invalide"),
+        (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 429, description = "Trop de requêtes")),
+    security(("jeton" = [])))]
 pub async fn list_habilitations(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
     let pairs = crate::web::input::decode(req.query_string().as_bytes()).pairs;
     respond(match provider_of(&app, &req).await {
@@ -42,6 +54,12 @@ pub async fn list_habilitations(app: web::Data<App>, req: HttpRequest) -> HttpRe
     })
 }
 
+/// One habilitation (`12` or `H12`).
+#[utoipa::path(get, path = "/api/v1/habilitations/{id}", tag = "droits",
+    params(("id" = String, Path, description = "numéro de l'habilitation")),
+    responses((status = 200, description = "L'habilitation"), (status = 401, description = "Jeton absent, invalide ou révoqué"),
+        (status = 404, description = "Inconnue pour ce fournisseur")),
+    security(("jeton" = [])))]
 pub async fn show_habilitation(
     app: web::Data<App>,
     req: HttpRequest,
@@ -53,6 +71,12 @@ pub async fn show_habilitation(
     })
 }
 
+/// One demande, with its answers and events.
+#[utoipa::path(get, path = "/api/v1/demandes/{id}", tag = "droits",
+    params(("id" = String, Path, description = "numéro de la demande (`12` ou `D12`)")),
+    responses((status = 200, description = "La demande"), (status = 401, description = "Jeton absent, invalide ou révoqué"),
+        (status = 404, description = "Inconnue pour ce fournisseur")),
+    security(("jeton" = [])))]
 pub async fn show_demande(
     app: web::Data<App>,
     req: HttpRequest,
@@ -64,6 +88,12 @@ pub async fn show_demande(
     })
 }
 
+/// What an organisation may use right now, with each active habilitation's end.
+#[utoipa::path(get, path = "/api/v1/organisations/{siret}/rights", tag = "droits",
+    params(("siret" = String, Path, description = "SIRET de l'organisation")),
+    responses((status = 200, description = "Les données accordées en ce moment"), (status = 400, description = "SIRET invalide"),
+        (status = 401, description = "Jeton absent, invalide ou révoqué")),
+    security(("jeton" = [])))]
 pub async fn rights(
     app: web::Data<App>,
     req: HttpRequest,
@@ -73,4 +103,33 @@ pub async fn rights(
         Ok(provider) => service::rights(&app, provider, &path).await,
         Err(e) => Err(e),
     })
+}
+
+/// The rights API's OpenAPI document, generated from the handlers above.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "habilis – API des droits", description = "Ce qu'un fournisseur de données a accordé, pour ses systèmes."),
+    paths(list_habilitations, show_habilitation, show_demande, rights),
+    modifiers(&BearerToken)
+)]
+pub struct ApiDoc;
+
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "jeton",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+pub async fn openapi() -> HttpResponse {
+    use utoipa::OpenApi;
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(ApiDoc::openapi().to_json().unwrap_or_default())
 }

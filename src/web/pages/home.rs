@@ -55,3 +55,28 @@ pub async fn home(
 pub async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
+
+#[derive(Template)]
+#[template(path = "developers.html")]
+pub struct DevelopersPage {
+    pub layout: Layout,
+    pub base_url: String,
+}
+
+/// A short page for providers' developers: the API and the webhooks.
+pub async fn developers(
+    app: web::Data<App>,
+    user: MaybeUser,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    let layout = Layout::new(
+        user.0.as_ref(),
+        csrf::token(&session)?,
+        app.settings.is_dev(),
+        "developpeurs",
+    );
+    super::ok(&DevelopersPage {
+        layout,
+        base_url: app.settings.base_url.clone(),
+    })
+}
