@@ -131,3 +131,31 @@ pub fn demande(conn: &mut DbConnection, provider: &str, id: i64) -> QueryResult<
         .first(conn)
         .optional()
 }
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub id: i64,
+    pub provider: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// Tokens of some providers, newest first (never their hash).
+pub fn tokens(conn: &mut DbConnection, providers: &[String]) -> QueryResult<Vec<TokenRow>> {
+    api_tokens::table
+        .filter(api_tokens::provider.eq_any(providers.to_vec()))
+        .order(api_tokens::id.desc())
+        .select(TokenRow::as_select())
+        .load(conn)
+}
+
+pub fn token_provider(conn: &mut DbConnection, id: i64) -> QueryResult<Option<String>> {
+    api_tokens::table
+        .find(id)
+        .select(api_tokens::provider)
+        .first(conn)
+        .optional()
+}

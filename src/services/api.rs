@@ -279,3 +279,65 @@ pub async fn rights(app: &App, provider: String, siret: &str) -> Result<Value, A
         "habilitations": rows.iter().map(|r| habilitation_json(r, at)).collect::<Vec<_>>(),
     }))
 }
+
+/// Tokens of the providers the person manages.
+pub async fn tokens_for(
+    app: &App,
+    current: &super::accounts::CurrentUser,
+) -> Result<Vec<crate::db::api::TokenRow>, crate::error::AppError> {
+    let providers = super::roles::managed_providers(app, current);
+    if providers.is_empty() {
+        return Err(crate::error::AppError::Forbidden);
+    }
+    app.db
+        .run(move |conn| Ok(api::tokens(conn, &providers)?))
+        .await
+}
+
+/// A token created by a manager of the provider (or an admin).
+pub async fn create_token_as(
+    app: &App,
+    current: &super::accounts::CurrentUser,
+    provider: &str,
+    name: &str,
+) -> Result<String, crate::error::AppError> {
+    use crate::error::AppError;
+    if app.catalog.get(provider).is_none() {
+        return Err(AppError::Unprocessable(format!(
+            "Le fournisseur de données « {} » n'existe pas.",
+            provider.chars().take(60).collect::<String>()
+        )));
+    }
+    if !crate::domain::policy::can_manage_roles(&current.actor, provider) {
+        return Err(AppError::Forbidden);
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::Unprocessable(
+            "Donnez au jeton un nom de 1 à 100 caractères (le système qui l'utilise).".to_string(),
+        ));
+    }
+    create_token(app, provider, name)
+        .await
+        .map(|(_, token)| token)
+        .map_err(AppError::Internal)
+}
+
+/// Revokes a token of a provider the person manages.
+pub async fn revoke_token_as(
+    app: &App,
+    current: &super::accounts::CurrentUser,
+    id: i64,
+) -> Result<(), crate::error::AppError> {
+    use crate::error::AppError;
+    let provider = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(api::token_provider(conn, id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !crate::domain::policy::can_manage_roles(&current.actor, &provider) {
+        return Err(AppError::Forbidden);
+    }
+    revoke_token(app, id).await.map_err(AppError::Internal)?;
+    Ok(())
+}

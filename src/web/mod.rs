@@ -10,7 +10,7 @@ pub mod views;
 use actix_web::web;
 
 use pages::{
-    admin, api, assets, auth, demandes, exchanges, habilitations, home, instruction, mail,
+    admin, api, assets, auth, demandes, exchanges, habilitations, home, instruction, mail, tokens,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -54,6 +54,9 @@ route_table! {
     get "/instruction" => instruction::dashboard;
     get "/instruction/export.csv" => instruction::export_csv;
     get "/instruction/habilitations" => habilitations::list_habilitations;
+    get "/instruction/api" => tokens::list_tokens;
+    post "/instruction/api" => tokens::create_token;
+    post "/instruction/api/{id}/revoquer" => tokens::revoke_token;
     get "/instruction/demandes/{id}" => instruction::show;
     post "/instruction/demandes/{id}/valider" => instruction::approve;
     post "/instruction/demandes/{id}/refuser" => instruction::refuse;

@@ -75,6 +75,8 @@ enum Fixture {
     OwnerOrganisation,
     /// A validated demande being updated.
     Reopened,
+    /// A rights-API token of the provider (its id).
+    ApiToken,
 }
 
 struct Row {
@@ -89,6 +91,10 @@ const SIGNED_IN_OK: [Want; 11] = [Login, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok]
 /// Readable by the owner and their colleague only.
 const ORG_READ: [Want; 11] = [
     Login, Ok, Ok, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+];
+const MANAGERS_PAGE: [Want; 11] = [
+    Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+    Ok, Ok,
 ];
 const ADMIN_ONLY_PAGE: [Want; 11] = [
     Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
@@ -270,6 +276,14 @@ fn rows() -> Vec<Row> {
         row("post", "/desabonnement", Unsubscribe, ALL_OK),
         row("get", "/dev/emails", Nothing, ALL_OK),
         row("get", "/api/openapi.json", Nothing, ALL_OK),
+        row("get", "/instruction/api", Nothing, MANAGERS_PAGE),
+        row("post", "/instruction/api", Nothing, MANAGERS_PAGE),
+        row(
+            "post",
+            "/instruction/api/{id}/revoquer",
+            ApiToken,
+            MANAGE_ROLES,
+        ),
         row("get", "/developpeurs", Nothing, ALL_OK),
         row("get", "/api/v1/habilitations", Nothing, [Unauthorized; 11]),
         row(
@@ -363,6 +377,7 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             Some(id.to_string())
         }
         Fixture::DeadLetter => Some(app.dead_letter().to_string()),
+        Fixture::ApiToken => Some(app.api_token(PROVIDER).await.to_string()),
         Fixture::OwnerOrganisation => Some(app.organisation_id("21690123100011").to_string()),
         Fixture::Unsubscribe => {
             let (owner, id) = complete(owner().await).await;
@@ -409,6 +424,10 @@ fn body(
             vec![("body", "Bonjour, une question sur la demande.".to_string())]
         }
         "/demandes/{id}/transferer" => vec![("email", "paul.martin@mairie-lyon.fr".to_string())],
+        "/instruction/api" => vec![
+            ("provider", PROVIDER.to_string()),
+            ("name", "SI de la matrice".to_string()),
+        ],
         "/compte/organisation" => vec![(
             "organisation_id",
             fixture_value.unwrap_or_default().to_string(),

@@ -473,3 +473,16 @@ impl TestApp {
             .id
     }
 }
+
+impl TestApp {
+    /// A rights-API token of a provider; returns its id.
+    pub async fn api_token(&self, provider: &str) -> i64 {
+        let settings = settings_with(Environment::Dev, &self.database_url, &[]);
+        let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
+        let app = habilis::services::App::new(db, self.catalog.clone(), settings);
+        habilis::services::api::create_token(&app, provider, "SI de test")
+            .await
+            .unwrap()
+            .0
+    }
+}

@@ -275,3 +275,79 @@ async fn the_openapi_document_parses_and_lists_every_api_route() {
     page.assert_contains("X-Hub-Signature-256");
     page.assert_contains("/api/openapi.json");
 }
+
+#[tokio::test]
+async fn a_manager_creates_a_token_shown_once_and_revokes_it() {
+    let app = spawn_app().await;
+    let manager = app.login_as("gestion@api-particulier.example").await;
+    let page = manager.get("/instruction/api").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let created = manager
+        .post(
+            "/instruction/api",
+            &[
+                ("_csrf", &page.csrf()),
+                ("provider", "api-particulier"),
+                ("name", "SI production"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK);
+    let token = regex::Regex::new(r"<code>(hab_[A-Za-z0-9]+)</code>")
+        .unwrap()
+        .captures(&created.body)
+        .unwrap()[1]
+        .to_string();
+    assert_eq!(
+        get(&app, Some(&token), "/api/v1/habilitations").await.0,
+        StatusCode::OK
+    );
+    // Never shown again; listed by name with its last use.
+    let list = manager.get("/instruction/api").await;
+    assert!(!list.body.contains(&token));
+    list.assert_contains("SI production");
+    // Not for another provider's manager; then revoked by its own.
+    let other = app.login_as("gestion@api-entreprise.example").await;
+    let csrf = other.get("/instruction/api").await.csrf();
+    let id = regex::Regex::new(r#"/instruction/api/(\d+)/revoquer"#)
+        .unwrap()
+        .captures(&list.body)
+        .unwrap()[1]
+        .to_string();
+    assert_eq!(
+        other
+            .post(
+                &format!("/instruction/api/{id}/revoquer"),
+                &[("_csrf", &csrf)]
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let revoked = manager
+        .post(
+            &format!("/instruction/api/{id}/revoquer"),
+            &[("_csrf", &list.csrf())],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&app, Some(&token), "/api/v1/habilitations").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    manager
+        .get("/instruction/api")
+        .await
+        .assert_contains("révoqué le");
+    let refused = manager
+        .post(
+            "/instruction/api",
+            &[
+                ("_csrf", &list.csrf()),
+                ("provider", "api-particulier"),
+                ("name", " "),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

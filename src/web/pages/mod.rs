@@ -10,6 +10,7 @@ pub mod habilitations;
 pub mod home;
 pub mod instruction;
 pub mod mail;
+pub mod tokens;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
