@@ -162,6 +162,7 @@ diesel::table! {
 }
 
 diesel::joinable!(messages -> demandes (demande_id));
+diesel::joinable!(outbox -> demandes (demande_id));
 diesel::joinable!(messages -> users (author_id));
 
 diesel::table! {

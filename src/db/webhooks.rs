@@ -67,3 +67,50 @@ pub fn store_token(conn: &mut DbConnection, demande_id: i64, token: &str) -> Que
         None => Ok(0),
     }
 }
+
+/// Webhook deliveries of some providers' demandes, newest first.
+pub fn deliveries(
+    conn: &mut DbConnection,
+    providers: &[String],
+    limit: i64,
+) -> QueryResult<Vec<(super::outbox::OutboxRow, String)>> {
+    use super::schema::{demandes, outbox};
+    outbox::table
+        .inner_join(demandes::table)
+        .filter(outbox::kind.eq("webhook"))
+        .filter(demandes::provider.eq_any(providers.to_vec()))
+        .order(outbox::id.desc())
+        .limit(limit)
+        .select((super::outbox::OutboxRow::as_select(), demandes::provider))
+        .load(conn)
+}
+
+/// The provider of a webhook delivery.
+pub fn provider_of(conn: &mut DbConnection, outbox_id: i64) -> QueryResult<Option<String>> {
+    use super::schema::{demandes, outbox};
+    outbox::table
+        .inner_join(demandes::table)
+        .filter(outbox::id.eq(outbox_id))
+        .filter(outbox::kind.eq("webhook"))
+        .select(demandes::provider)
+        .first(conn)
+        .optional()
+}
+
+/// Sends a delivery again, now (same body, same event id).
+pub fn replay(conn: &mut DbConnection, outbox_id: i64, at: NaiveDateTime) -> QueryResult<usize> {
+    use super::schema::outbox;
+    diesel::update(
+        outbox::table
+            .find(outbox_id)
+            .filter(outbox::kind.eq("webhook")),
+    )
+    .set((
+        outbox::delivered_at.eq(None::<NaiveDateTime>),
+        outbox::failed_at.eq(None::<NaiveDateTime>),
+        outbox::locked_until.eq(None::<NaiveDateTime>),
+        outbox::next_attempt_at.eq(at),
+        outbox::attempts.eq(0),
+    ))
+    .execute(conn)
+}

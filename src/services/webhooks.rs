@@ -166,3 +166,53 @@ pub async fn send_test(app: &super::App, provider: &str) -> anyhow::Result<TestD
         response: answer.response,
     })
 }
+
+/// Providers whose webhooks the person follows: those they instruct (managers included).
+fn instructed(app: &super::App, current: &super::accounts::CurrentUser) -> Vec<String> {
+    app.catalog
+        .all()
+        .iter()
+        .filter(|p| {
+            current
+                .actor
+                .has_role(&p.slug, crate::domain::policy::Role::Instructor)
+        })
+        .map(|p| p.slug.clone())
+        .collect()
+}
+
+/// Recent deliveries, for the providers the person instructs.
+pub async fn deliveries(
+    app: &super::App,
+    current: &super::accounts::CurrentUser,
+) -> Result<Vec<(crate::db::outbox::OutboxRow, String)>, AppError> {
+    let providers = instructed(app, current);
+    if providers.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    app.db
+        .run(move |conn| Ok(crate::db::webhooks::deliveries(conn, &providers, 200)?))
+        .await
+}
+
+/// Sends a delivery again, for an instructor of its provider.
+pub async fn replay(
+    app: &super::App,
+    current: &super::accounts::CurrentUser,
+    outbox_id: i64,
+) -> Result<(), AppError> {
+    let provider = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(crate::db::webhooks::provider_of(conn, outbox_id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !instructed(app, current).contains(&provider) {
+        return Err(AppError::Forbidden);
+    }
+    app.db
+        .run(move |conn| {
+            Ok::<_, AppError>(crate::db::webhooks::replay(conn, outbox_id, super::now())?)
+        })
+        .await?;
+    Ok(())
+}

@@ -11,6 +11,7 @@ use actix_web::web;
 
 use pages::{
     admin, api, assets, auth, demandes, exchanges, habilitations, home, instruction, mail, tokens,
+    webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -54,6 +55,8 @@ route_table! {
     get "/instruction" => instruction::dashboard;
     get "/instruction/export.csv" => instruction::export_csv;
     get "/instruction/habilitations" => habilitations::list_habilitations;
+    get "/instruction/webhooks" => webhooks::list_webhooks;
+    post "/instruction/webhooks/{id}/rejouer" => webhooks::replay_webhook;
     get "/instruction/api" => tokens::list_tokens;
     post "/instruction/api" => tokens::create_token;
     post "/instruction/api/{id}/revoquer" => tokens::revoke_token;

@@ -77,6 +77,8 @@ enum Fixture {
     Reopened,
     /// A rights-API token of the provider (its id).
     ApiToken,
+    /// A webhook delivery of the owner's submitted demande (its outbox id).
+    WebhookDelivery,
 }
 
 struct Row {
@@ -276,6 +278,24 @@ fn rows() -> Vec<Row> {
         row("post", "/desabonnement", Unsubscribe, ALL_OK),
         row("get", "/dev/emails", Nothing, ALL_OK),
         row("get", "/api/openapi.json", Nothing, ALL_OK),
+        row(
+            "get",
+            "/instruction/webhooks",
+            Nothing,
+            [
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok,
+                Ok, Forbidden,
+            ],
+        ),
+        row(
+            "post",
+            "/instruction/webhooks/{id}/rejouer",
+            WebhookDelivery,
+            [
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Done,
+                Forbidden, Done, Forbidden,
+            ],
+        ),
         row("get", "/instruction/api", Nothing, MANAGERS_PAGE),
         row("post", "/instruction/api", Nothing, MANAGERS_PAGE),
         row(
@@ -349,6 +369,11 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
         Fixture::Nothing => None,
         Fixture::Draft => Some(owner().await.start_demande(PROVIDER, "").await.to_string()),
         Fixture::CompleteDraft => Some(complete(owner().await).await.1.to_string()),
+        Fixture::WebhookDelivery => {
+            let (owner, id) = complete(owner().await).await;
+            assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
+            Some(app.webhook_delivery(id).to_string())
+        }
         Fixture::Submitted | Fixture::Refused | Fixture::Validated | Fixture::Reopened => {
             let (owner, id) = complete(owner().await).await;
             assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);

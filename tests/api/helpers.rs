@@ -486,3 +486,33 @@ impl TestApp {
             .0
     }
 }
+
+impl TestApp {
+    /// A webhook delivery of a demande, as the outbox holds one; returns its id.
+    pub fn webhook_delivery(&self, demande_id: i64) -> i64 {
+        let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
+        let mut conn = db.get().unwrap();
+        let now = habilis::services::now();
+        habilis::db::outbox::insert(
+            &mut conn,
+            &habilis::db::outbox::NewEmail {
+                kind: "webhook",
+                topic: "submit",
+                demande_id: Some(demande_id),
+                recipient: "http://127.0.0.1:9/nulle-part",
+                subject: "HABILIS_WEBHOOK_SECRET_ABSENT",
+                body_text: "{}",
+                body_html: "",
+                unsubscribe_url: None,
+                attempts: 0,
+                next_attempt_at: now + chrono::Duration::days(365),
+                created_at: now,
+            },
+        )
+        .unwrap();
+        habilis::db::webhooks::deliveries(&mut conn, &["api-particulier".to_string()], 1).unwrap()
+            [0]
+        .0
+        .id
+    }
+}

@@ -23,7 +23,11 @@ struct Received {
 
 /// Answers 500 to the first `failures` requests, then 200 with a token.
 async fn receiver(failures: usize) -> (u16, Arc<Mutex<Vec<Received>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    receiver_on(0, failures).await
+}
+
+async fn receiver_on(port: u16, failures: usize) -> (u16, Arc<Mutex<Vec<Received>>>) {
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let seen: Arc<Mutex<Vec<Received>>> = Arc::default();
     let log = seen.clone();
@@ -185,6 +189,22 @@ async fn decisions_reach_the_provider_signed_retried_with_a_stable_id_and_its_to
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
+
+    // The deliveries page lists them; replaying one sends it again, with the same event id.
+    let page = instructor.get("/instruction/webhooks").await;
+    page.assert_contains("reçu le");
+    let replay = regex::Regex::new(r#"/instruction/webhooks/(\d+)/rejouer"#).unwrap();
+    let newest = replay.captures(&page.body).unwrap()[1].to_string();
+    let done = instructor
+        .post(
+            &format!("/instruction/webhooks/{newest}/rejouer"),
+            &[("_csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let calls = wait_for(&seen, 4).await;
+    assert_eq!(calls[3].event_id, calls[2].event_id);
+    assert_eq!(calls[3].body["event"], "approve");
 }
 
 #[tokio::test]
@@ -221,4 +241,51 @@ async fn the_command_line_sends_a_signed_test_payload() {
     let calls = wait_for(&seen, 1).await;
     assert!(calls[0].signature_ok);
     assert_eq!(calls[0].body["test"], true);
+}
+
+#[tokio::test]
+async fn an_event_sent_while_the_receiver_is_down_arrives_once_it_is_up() {
+    // A port where nothing listens yet.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/habilis");
+    let app = spawn_app_with(
+        Environment::Dev,
+        &[
+            ("HABILIS_WEBHOOK_URL_API_PARTICULIER", url.as_str()),
+            ("HABILIS_WEBHOOK_SECRET_API_PARTICULIER", SECRET),
+        ],
+    )
+    .await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = marie.start_demande("api-particulier", "").await;
+    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
+        assert_eq!(
+            marie.fill(id, step + 1, pairs).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    // The failed attempt is recorded ("pas de réponse") before the receiver comes up.
+    let instructor = app.login_as("instruction@api-particulier.example").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !instructor
+        .get(&format!("/instruction/demandes/{id}"))
+        .await
+        .body
+        .contains("pas de réponse")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no failed attempt recorded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let (_, seen) = receiver_on(port, 0).await;
+    let calls = wait_for(&seen, 1).await;
+    assert!(calls[0].signature_ok);
+    assert_eq!(calls[0].body["event"], "submit");
 }

@@ -11,6 +11,7 @@ pub mod home;
 pub mod instruction;
 pub mod mail;
 pub mod tokens;
+pub mod webhooks;
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
