@@ -138,6 +138,13 @@ impl Worker {
                 Ok::<_, anyhow::Error>(())
             })
             .await?;
+        // After five failed attempts in a row, the provider's managers are told, once.
+        if !answer.succeeded() && row.attempts == FAILURES_BEFORE_ALERT {
+            let (id, url) = (row.id, row.recipient.clone());
+            self.db
+                .run(move |conn| Ok::<_, anyhow::Error>(alert_managers(conn, id, &url)?))
+                .await?;
+        }
         Ok(if answer.succeeded() {
             Ok(())
         } else {
@@ -164,4 +171,56 @@ impl Worker {
             tokio::time::sleep(self.poll).await;
         }
     }
+}
+
+/// Failed webhook attempts in a row before the provider's managers are emailed.
+pub const FAILURES_BEFORE_ALERT: i32 = 5;
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Emails the managers of a webhook's provider that it keeps failing.
+fn alert_managers(
+    conn: &mut crate::db::DbConnection,
+    outbox_id: i64,
+    url: &str,
+) -> diesel::QueryResult<()> {
+    let Some(provider) = webhooks::provider_of(conn, outbox_id)? else {
+        return Ok(());
+    };
+    let subject = format!(
+        "[habilis] Le webhook de {provider} échoue depuis {FAILURES_BEFORE_ALERT} tentatives"
+    );
+    let text = format!(
+        "Bonjour,\n\nLes {FAILURES_BEFORE_ALERT} dernières tentatives d'envoi à {url} ont échoué. habilis continue d'essayer ; \
+         vérifiez que ce système répond, puis consultez /instruction/webhooks.\n"
+    );
+    let html = format!(
+        "<p>Bonjour,</p><p>{}</p>",
+        escape(&text.replace("Bonjour,\n\n", ""))
+    );
+    let now = crate::services::now();
+    for manager in crate::db::users::holders_of(conn, &provider, &["manager"])? {
+        outbox::insert(
+            conn,
+            &outbox::NewEmail {
+                kind: "email",
+                topic: "webhook_failing",
+                demande_id: None,
+                recipient: &manager.email,
+                subject: &subject,
+                body_text: &text,
+                body_html: &html,
+                unsubscribe_url: None,
+                attempts: 0,
+                next_attempt_at: now,
+                created_at: now,
+            },
+        )?;
+    }
+    Ok(())
 }

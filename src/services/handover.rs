@@ -88,7 +88,10 @@ pub async fn transfer(
         ));
     }
     let demande = file.demande;
+    let state = file.state;
     let actor = current.user.id;
+    let provider = app.provider(&demande.provider)?.clone();
+    let links = app.links.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
@@ -120,7 +123,12 @@ pub async fn transfer(
                         created_at: now(),
                     },
                 )?;
-                Ok(())
+                let moved = crate::db::models::Demande {
+                    applicant_id: colleague.id,
+                    applicant_email: colleague.email.clone(),
+                    ..demande.clone()
+                };
+                super::webhooks::enqueue(conn, &links, &provider, &moved, Event::Transfer, state, now())
             })
         })
         .await

@@ -289,3 +289,41 @@ async fn an_event_sent_while_the_receiver_is_down_arrives_once_it_is_up() {
     assert!(calls[0].signature_ok);
     assert_eq!(calls[0].body["event"], "submit");
 }
+
+#[tokio::test]
+async fn after_five_failures_in_a_row_the_provider_s_managers_are_told() {
+    let (port, seen) = receiver(5).await;
+    let url = format!("http://127.0.0.1:{port}/habilis");
+    let app = spawn_app_with(
+        Environment::Dev,
+        &[
+            ("HABILIS_WEBHOOK_URL_API_PARTICULIER", url.as_str()),
+            ("HABILIS_WEBHOOK_SECRET_API_PARTICULIER", SECRET),
+        ],
+    )
+    .await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = marie.start_demande("api-particulier", "").await;
+    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
+        assert_eq!(
+            marie.fill(id, step + 1, pairs).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    // Five 500s, then a 200: delivered in the end, and the managers were told once.
+    let calls = wait_for(&seen, 6).await;
+    assert!(calls.iter().all(|c| c.event_id == calls[0].event_id));
+    let rows = app
+        .outbox_until("the alert", |rows| {
+            rows.iter().any(|r| r.topic == "webhook_failing")
+        })
+        .await;
+    let alerts: Vec<_> = rows
+        .iter()
+        .filter(|r| r.topic == "webhook_failing")
+        .collect();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].recipient, "gestion@api-particulier.example");
+    assert!(alerts[0].subject.contains("échoue depuis 5 tentatives"));
+}
