@@ -40,7 +40,8 @@ pub struct Webhook {
 }
 
 /// Events a webhook may ask for.
-pub const WEBHOOK_EVENTS: [&str; 10] = [
+pub const WEBHOOK_EVENTS: [&str; 11] = [
+    "create",
     "submit",
     "request_changes",
     "approve",

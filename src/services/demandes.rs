@@ -103,6 +103,8 @@ pub async fn start(
     let template_id = template.map(|t| t.id.clone());
     let organisation = organisation.clone();
     let user = current.user.clone();
+    let hook_provider = provider.clone();
+    let links = app.links.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
@@ -139,6 +141,15 @@ pub async fn start(
                         diff: None,
                         created_at: at,
                     },
+                )?;
+                super::webhooks::enqueue(
+                    conn,
+                    &links,
+                    &hook_provider,
+                    &demande,
+                    Event::Create,
+                    State::Draft,
+                    at,
                 )?;
                 Ok::<_, AppError>(demande.id)
             })
@@ -217,6 +228,9 @@ pub async fn save_step(
         let intitule = intitule_of(&answers);
         let demande = file.demande.clone();
         let actor_id = current.user.id;
+        let state = file.state;
+        let hook_provider = provider.clone();
+        let links = app.links.clone();
         let saved = app
             .db
             .run(move |conn| {
@@ -246,6 +260,17 @@ pub async fn save_step(
                             created_at: at,
                         },
                     )?;
+                    if let Some(saved) = demandes::find(conn, demande.id)? {
+                        super::webhooks::enqueue(
+                            conn,
+                            &links,
+                            &hook_provider,
+                            &saved,
+                            Event::Update,
+                            state,
+                            at,
+                        )?;
+                    }
                     Ok::<_, AppError>(true)
                 })
             })

@@ -351,3 +351,69 @@ async fn a_manager_creates_a_token_shown_once_and_revokes_it() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn an_expired_habilitation_leaves_the_rights_and_filters_narrow_the_list() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    let services = services(&app);
+    let (_, token) =
+        habilis::services::api::create_token(&services, "api-particulier", "SI API Particulier")
+            .await
+            .unwrap();
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = marie.start_demande("api-particulier", "").await;
+    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
+        assert_eq!(
+            marie.fill(id, step + 1, pairs).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let instructor = app.login_as("instruction@api-particulier.example").await;
+    assert_eq!(
+        instructor.decide(id, "valider", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Granted today: found since yesterday's date, not since a future one; one page only.
+    let (_, since_past) = get(
+        &app,
+        Some(&token),
+        "/api/v1/habilitations?updated_since=2020-01-01",
+    )
+    .await;
+    assert_eq!(since_past["items"].as_array().unwrap().len(), 1);
+    let (_, since_future) = get(
+        &app,
+        Some(&token),
+        "/api/v1/habilitations?updated_since=2999-01-01",
+    )
+    .await;
+    assert!(since_future["items"].as_array().unwrap().is_empty());
+    let (_, first) = get(&app, Some(&token), "/api/v1/habilitations?page=1").await;
+    assert_eq!(first["has_more"], false);
+    assert_eq!(first["items"].as_array().unwrap().len(), 1);
+    let (_, second) = get(&app, Some(&token), "/api/v1/habilitations?page=2").await;
+    assert_eq!(second["page"], 2);
+    assert!(second["items"].as_array().unwrap().is_empty());
+
+    // Its end date passes: it no longer grants anything, and it is listed as expired.
+    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
+    diesel::sql_query("UPDATE habilitations SET expires_at = '2020-01-01 00:00:00'")
+        .execute(&mut db.get().unwrap())
+        .unwrap();
+    let (status, rights) = get(
+        &app,
+        Some(&token),
+        "/api/v1/organisations/21690123100011/rights",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(rights["scopes"].as_array().unwrap().is_empty(), "{rights}");
+    let (_, active) = get(&app, Some(&token), "/api/v1/habilitations?state=active").await;
+    assert!(active["items"].as_array().unwrap().is_empty());
+    let (_, expired) = get(&app, Some(&token), "/api/v1/habilitations?state=expired").await;
+    assert_eq!(expired["items"].as_array().unwrap().len(), 1, "{expired}");
+    assert_eq!(expired["items"][0]["state"], "expired");
+}

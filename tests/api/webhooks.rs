@@ -327,3 +327,34 @@ async fn after_five_failures_in_a_row_the_provider_s_managers_are_told() {
     assert_eq!(alerts[0].recipient, "gestion@api-particulier.example");
     assert!(alerts[0].subject.contains("échoue depuis 5 tentatives"));
 }
+
+#[tokio::test]
+async fn a_provider_listening_to_every_event_hears_of_creation_and_of_each_saved_draft() {
+    let (port, seen) = receiver(0).await;
+    let url = format!("http://127.0.0.1:{port}/habilis");
+    let app = spawn_app_with(
+        Environment::Dev,
+        &[
+            ("HABILIS_WEBHOOK_URL_API_ENTREPRISE", url.as_str()),
+            ("HABILIS_WEBHOOK_SECRET_API_ENTREPRISE", SECRET),
+        ],
+    )
+    .await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = marie.start_demande("api-entreprise", "").await;
+    let calls = wait_for(&seen, 1).await;
+    assert!(calls[0].signature_ok, "{calls:?}");
+    assert_eq!(calls[0].body["event"], "create");
+    assert_eq!(calls[0].body["data"]["public_id"], format!("D{id}"));
+    assert_eq!(calls[0].body["data"]["state"], "draft");
+
+    let first_step = &app.complete_answers("api-entreprise")[0];
+    assert_eq!(
+        marie.fill(id, 1, first_step).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let calls = wait_for(&seen, 2).await;
+    assert_eq!(calls[1].body["event"], "update");
+    assert_eq!(calls[1].body["data"]["state"], "draft");
+    assert_ne!(calls[1].event_id, calls[0].event_id);
+}
