@@ -102,11 +102,21 @@ pub async fn authenticate(app: &App, authorization: Option<&str>) -> Result<Stri
             "Trop de requêtes pour ce jeton : réessayez dans une minute.",
         ));
     }
-    app.db
+    let provider = app
+        .db
         .run(move |conn| Ok::<_, anyhow::Error>(api::use_token(conn, &digest, now())?))
         .await
         .map_err(|_| ApiError::internal())?
-        .ok_or_else(ApiError::unauthorized)
+        .ok_or_else(ApiError::unauthorized)?;
+    // A token outlives its provider's withdrawal from the catalogue, but opens nothing.
+    if app.catalog.get(&provider).is_none() {
+        return Err(ApiError::new(
+            403,
+            "forbidden",
+            "Ce jeton appartient à un fournisseur qui n'est plus servi par habilis.",
+        ));
+    }
+    Ok(provider)
 }
 
 fn state_of(h: &crate::db::models::Habilitation, at: NaiveDateTime) -> &'static str {

@@ -20,6 +20,7 @@ pub fn payload(
     event: Event,
     state: State,
     habs: &[crate::db::models::Habilitation],
+    applicant: Option<&crate::db::models::User>,
     at: NaiveDateTime,
 ) -> serde_json::Value {
     let answers: serde_json::Value = serde_json::from_str(&demande.answers).unwrap_or_default();
@@ -34,7 +35,11 @@ pub fn payload(
             "state": state.as_str(),
             "provider": provider.slug,
             "organisation": { "siret": demande.siret, "name": demande.organisation_name },
-            "applicant": { "email": demande.applicant_email },
+            "applicant": {
+                "email": demande.applicant_email,
+                "given_name": applicant.map(|u| u.given_name.as_str()),
+                "family_name": applicant.map(|u| u.family_name.as_str()),
+            },
             "scopes": scopes,
             "answers": answers,
             "habilitations": habs.iter().map(|h| json!({
@@ -71,7 +76,17 @@ pub fn enqueue(
         return Ok(());
     };
     let habs = habilitations::for_demande(conn, demande.id)?;
-    let body = payload(provider, demande, event, state, &habs, at).to_string();
+    let applicant = crate::db::users::find(conn, demande.applicant_id)?;
+    let body = payload(
+        provider,
+        demande,
+        event,
+        state,
+        &habs,
+        applicant.as_ref(),
+        at,
+    )
+    .to_string();
     outbox::insert(
         conn,
         &NewEmail {

@@ -417,3 +417,27 @@ async fn an_expired_habilitation_leaves_the_rights_and_filters_narrow_the_list()
     assert_eq!(expired["items"].as_array().unwrap().len(), 1, "{expired}");
     assert_eq!(expired["items"][0]["state"], "expired");
 }
+
+#[tokio::test]
+async fn a_token_of_a_provider_no_longer_served_is_forbidden() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    let services = services(&app);
+    let (_, token) =
+        habilis::services::api::create_token(&services, "api-entreprise", "SI API Entreprise")
+            .await
+            .unwrap();
+    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
+    diesel::sql_query("UPDATE api_tokens SET provider = 'fournisseur-retire'")
+        .execute(&mut db.get().unwrap())
+        .unwrap();
+    let (status, error) = get(&app, Some(&token), "/api/v1/habilitations").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(error["error"], "forbidden");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("n'est plus servi par habilis")
+    );
+}

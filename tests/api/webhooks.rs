@@ -347,6 +347,11 @@ async fn a_provider_listening_to_every_event_hears_of_creation_and_of_each_saved
     assert_eq!(calls[0].body["event"], "create");
     assert_eq!(calls[0].body["data"]["public_id"], format!("D{id}"));
     assert_eq!(calls[0].body["data"]["state"], "draft");
+    assert_eq!(
+        calls[0].body["data"]["applicant"]["email"],
+        "marie.dupont@mairie-lyon.fr"
+    );
+    assert_eq!(calls[0].body["data"]["applicant"]["family_name"], "Dupont");
 
     let first_step = &app.complete_answers("api-entreprise")[0];
     assert_eq!(

@@ -44,7 +44,7 @@ fn id(raw: &str) -> Result<i64, ApiError> {
         ("page" = Option<i64>, Query, description = "page, 100 habilitations chacune"),
     ),
     responses((status = 200, description = "Une page d'habilitations"), (status = 400, description = "Filtre invalide"),
-        (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 429, description = "Trop de requêtes")),
+        (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré"), (status = 429, description = "Trop de requêtes")),
     security(("jeton" = [])))]
 pub async fn list_habilitations(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
     let pairs = crate::web::input::decode(req.query_string().as_bytes()).pairs;
@@ -57,7 +57,7 @@ pub async fn list_habilitations(app: web::Data<App>, req: HttpRequest) -> HttpRe
 /// One habilitation (`12` or `H12`).
 #[utoipa::path(get, path = "/api/v1/habilitations/{id}", tag = "droits",
     params(("id" = String, Path, description = "numéro de l'habilitation")),
-    responses((status = 200, description = "L'habilitation"), (status = 401, description = "Jeton absent, invalide ou révoqué"),
+    responses((status = 200, description = "L'habilitation"), (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré"),
         (status = 404, description = "Inconnue pour ce fournisseur")),
     security(("jeton" = [])))]
 pub async fn show_habilitation(
@@ -74,7 +74,7 @@ pub async fn show_habilitation(
 /// One demande, with its answers and events.
 #[utoipa::path(get, path = "/api/v1/demandes/{id}", tag = "droits",
     params(("id" = String, Path, description = "numéro de la demande (`12` ou `D12`)")),
-    responses((status = 200, description = "La demande"), (status = 401, description = "Jeton absent, invalide ou révoqué"),
+    responses((status = 200, description = "La demande"), (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré"),
         (status = 404, description = "Inconnue pour ce fournisseur")),
     security(("jeton" = [])))]
 pub async fn show_demande(
@@ -92,7 +92,7 @@ pub async fn show_demande(
 #[utoipa::path(get, path = "/api/v1/organisations/{siret}/rights", tag = "droits",
     params(("siret" = String, Path, description = "SIRET de l'organisation")),
     responses((status = 200, description = "Les données accordées en ce moment"), (status = 400, description = "SIRET invalide"),
-        (status = 401, description = "Jeton absent, invalide ou révoqué")),
+        (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré")),
     security(("jeton" = [])))]
 pub async fn rights(
     app: web::Data<App>,
