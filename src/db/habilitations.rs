@@ -21,6 +21,18 @@ pub fn for_demande(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Vec<
         .load(conn)
 }
 
+/// Habilitations of some demandes, newest first (one query per export batch).
+pub fn for_demandes(
+    conn: &mut DbConnection,
+    demande_ids: &[i64],
+) -> QueryResult<Vec<Habilitation>> {
+    habilitations::table
+        .filter(habilitations::demande_id.eq_any(demande_ids))
+        .order(habilitations::id.desc())
+        .select(Habilitation::as_select())
+        .load(conn)
+}
+
 /// Habilitations of some organisations, newest first.
 pub fn for_organisations(
     conn: &mut DbConnection,

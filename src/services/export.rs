@@ -2,7 +2,7 @@
 
 use tokio::sync::mpsc;
 
-use crate::db::models::Demande;
+use crate::db::models::{Demande, Habilitation};
 use crate::domain::demande::{State, public_id};
 use crate::domain::listing::DashboardQuery;
 use crate::error::AppError;
@@ -13,7 +13,7 @@ use super::instruction::export_batches;
 
 /// Byte order mark: spreadsheet software then reads the file as UTF-8.
 const BOM: &[u8] = "\u{feff}".as_bytes();
-const HEADER: [&str; 9] = [
+const HEADER: [&str; 11] = [
     "numero",
     "fournisseur",
     "intitule",
@@ -23,6 +23,8 @@ const HEADER: [&str; 9] = [
     "etat",
     "soumise_le",
     "modifiee_le",
+    "habilitation",
+    "habilitation_expire_le",
 ];
 
 /// A cell a spreadsheet would run as a formula gets a leading quote.
@@ -34,7 +36,22 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-fn row(app: &App, d: &Demande) -> [String; 9] {
+/// The state of a demande's newest habilitation, expiry read against `now` (no batch job).
+fn habilitation_state(h: &Habilitation, now: chrono::NaiveDateTime) -> &'static str {
+    match h.state.as_str() {
+        "active" if h.expires_at <= now => "expirée",
+        "active" => "active",
+        "revoked" => "révoquée",
+        _ => "remplacée",
+    }
+}
+
+fn row(
+    app: &App,
+    d: &Demande,
+    hab: Option<&Habilitation>,
+    now: chrono::NaiveDateTime,
+) -> [String; 11] {
     let provider = app
         .catalog
         .get(&d.provider)
@@ -51,10 +68,14 @@ fn row(app: &App, d: &Demande) -> [String; 9] {
         state,
         d.last_submitted_at.as_ref().map(time).unwrap_or_default(),
         time(&d.updated_at),
+        hab.map(|h| habilitation_state(h, now).to_string())
+            .unwrap_or_default(),
+        hab.map(|h| h.expires_at.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
     ]
 }
 
-fn chunk(records: impl Iterator<Item = [String; 9]>) -> Result<Vec<u8>, AppError> {
+fn chunk(records: impl Iterator<Item = [String; 11]>) -> Result<Vec<u8>, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for record in records {
         writer
@@ -87,7 +108,13 @@ pub fn start(
                 if rows.is_empty() {
                     return Ok(());
                 }
-                let bytes = chunk(rows.iter().map(|d| row(&app, d)))?;
+                let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+                let mut newest = std::collections::HashMap::new();
+                for h in crate::db::habilitations::for_demandes(&mut conn, &ids)? {
+                    newest.entry(h.demande_id).or_insert(h);
+                }
+                let at = crate::services::now();
+                let bytes = chunk(rows.iter().map(|d| row(&app, d, newest.get(&d.id), at)))?;
                 // The person closed the download: stop reading.
                 if tx.blocking_send(Ok(bytes)).is_err() {
                     return Ok(());

@@ -416,6 +416,23 @@ async fn an_expired_habilitation_leaves_the_rights_and_filters_narrow_the_list()
     let (_, expired) = get(&app, Some(&token), "/api/v1/habilitations?state=expired").await;
     assert_eq!(expired["items"].as_array().unwrap().len(), 1, "{expired}");
     assert_eq!(expired["items"][0]["state"], "expired");
+
+    // The reporters' CSV says so too.
+    let reporter = app.login_as("rapport@api-particulier.example").await;
+    let csv = reporter
+        .client
+        .get(format!("{}/instruction/export.csv", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("D{id},")))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(line.ends_with(",expirée,2020-01-01"), "{line}");
 }
 
 #[tokio::test]
