@@ -403,6 +403,22 @@ impl Page {
 }
 
 impl TestApp {
+    /// A demande of `provider` started, completed on every step and submitted by `applicant`.
+    pub async fn submitted_demande(&self, applicant: &Browser, provider: &str) -> i64 {
+        let id = applicant.start_demande(provider, "").await;
+        for (step, pairs) in self.complete_answers(provider).iter().enumerate() {
+            assert_eq!(
+                applicant.fill(id, step + 1, pairs).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
+        assert_eq!(
+            applicant.submit(id, true).await.status,
+            StatusCode::SEE_OTHER
+        );
+        id
+    }
+
     /// Every email of the outbox, oldest first.
     pub fn outbox(&self) -> Vec<habilis::db::outbox::OutboxRow> {
         let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();

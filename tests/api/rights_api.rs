@@ -42,14 +42,7 @@ async fn a_provider_s_system_reads_only_its_own_rights() {
 
     // A validated demande of API Particulier, granted one scope.
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = marie.start_demande("api-particulier", "").await;
-    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let id = app.submitted_demande(&marie, "api-particulier").await;
     let instructor = app.login_as("instruction@api-particulier.example").await;
     assert_eq!(
         instructor.decide(id, "valider", "").await.status,
@@ -362,14 +355,7 @@ async fn an_expired_habilitation_leaves_the_rights_and_filters_narrow_the_list()
             .await
             .unwrap();
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = marie.start_demande("api-particulier", "").await;
-    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let id = app.submitted_demande(&marie, "api-particulier").await;
     let instructor = app.login_as("instruction@api-particulier.example").await;
     assert_eq!(
         instructor.decide(id, "valider", "").await.status,
