@@ -119,22 +119,13 @@ pub async fn authenticate(app: &App, authorization: Option<&str>) -> Result<Stri
     Ok(provider)
 }
 
-fn state_of(h: &crate::db::models::Habilitation, at: NaiveDateTime) -> &'static str {
-    match h.state.as_str() {
-        "active" if h.expires_at <= at => "expired",
-        "active" => "active",
-        "revoked" => "revoked",
-        _ => "obsolete",
-    }
-}
-
 fn habilitation_json((h, (siret, organisation)): &Row, at: NaiveDateTime) -> Value {
     json!({
         "id": h.id,
         "public_id": format!("H{}", h.id),
         "demande_id": h.demande_id,
         "demande_public_id": public_id(h.demande_id),
-        "state": state_of(h, at),
+        "state": h.standing_at(at).as_str(),
         "organisation": { "siret": siret, "name": organisation },
         "scopes": serde_json::from_str::<Value>(&h.scopes).unwrap_or_default(),
         "granted_at": h.granted_at.and_utc().to_rfc3339(),

@@ -36,16 +36,6 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-/// The state of a demande's newest habilitation, expiry read against `now` (no batch job).
-fn habilitation_state(h: &Habilitation, now: chrono::NaiveDateTime) -> &'static str {
-    match h.state.as_str() {
-        "active" if h.expires_at <= now => "expirée",
-        "active" => "active",
-        "revoked" => "révoquée",
-        _ => "remplacée",
-    }
-}
-
 fn row(
     app: &App,
     d: &Demande,
@@ -68,7 +58,7 @@ fn row(
         state,
         d.last_submitted_at.as_ref().map(time).unwrap_or_default(),
         time(&d.updated_at),
-        hab.map(|h| habilitation_state(h, now).to_string())
+        hab.map(|h| h.standing_at(now).label().to_string())
             .unwrap_or_default(),
         hab.map(|h| h.expires_at.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),

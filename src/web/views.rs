@@ -464,17 +464,10 @@ pub struct HabilitationView {
 
 pub fn habilitation_view(provider: &Provider, h: &Habilitation) -> HabilitationView {
     let ids: Vec<String> = serde_json::from_str(&h.scopes).unwrap_or_default();
-    let expired = h.expires_at < crate::services::now();
     HabilitationView {
         public_id: format!("H{}", h.id),
         token: h.token_id.clone(),
-        state: match (h.state.as_str(), expired) {
-            ("active", true) => "Expirée".to_string(),
-            ("active", false) => "Active".to_string(),
-            ("obsolete", _) => "Remplacée".to_string(),
-            ("revoked", _) => "Révoquée".to_string(),
-            (other, _) => other.to_string(),
-        },
+        state: h.standing_at(crate::services::now()).label().to_string(),
         scopes: ids
             .iter()
             .map(|id| {
