@@ -19,9 +19,19 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::services::{App, seed};
 
-/// Strict by default: our own scripts and styles only, no framing.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// Strict by default: our own scripts and styles only, no framing. Forms post to ourselves,
+/// and to the identity provider's end-session endpoint (the sign-out form redirects there: a
+/// browser checks `form-action` along the redirects of a form).
+fn content_security_policy(end_session_origin: Option<&str>) -> String {
+    let form_action = match end_session_origin {
+        Some(origin) => format!("'self' {origin}"),
+        None => "'self'".to_string(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         form-action {form_action}; frame-ancestors 'none'; base-uri 'none'"
+    )
+}
 
 pub struct Application {
     port: u16,
@@ -97,6 +107,12 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
 fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
     let key = Key::derive_from(app.settings.session_key.expose_secret().as_bytes());
     let secure = !app.settings.is_dev();
+    let csp = content_security_policy(
+        app.oidc
+            .as_ref()
+            .and_then(|o| o.end_session_origin())
+            .as_deref(),
+    );
     let app = web::Data::from(app);
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
@@ -110,7 +126,7 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
             .wrap(sessions)
             .wrap(
                 DefaultHeaders::new()
-                    .add(("Content-Security-Policy", CSP))
+                    .add(("Content-Security-Policy", csp.clone()))
                     .add(("X-Content-Type-Options", "nosniff"))
                     .add(("Referrer-Policy", "same-origin"))
                     .add(("X-Frame-Options", "DENY")),

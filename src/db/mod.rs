@@ -11,6 +11,7 @@ pub mod models;
 pub mod organisations;
 pub mod outbox;
 pub mod schema;
+pub mod sessions;
 pub mod users;
 pub mod webhooks;
 

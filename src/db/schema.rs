@@ -33,6 +33,17 @@ diesel::table! {
         organisation_id -> BigInt,
         verified -> Bool,
         created_at -> Timestamp,
+        lapsed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -209,5 +220,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     notification_prefs,
     webhook_attempts,
-    api_tokens
+    api_tokens,
+    sessions
 );

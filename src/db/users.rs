@@ -77,17 +77,19 @@ pub fn grant_role(
     Ok(())
 }
 
-/// Organisations the user belongs to (verified memberships only), by name.
+/// Organisations the user belongs to (verified, not lapsed memberships), by name.
 pub fn organisations_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Organisation>> {
     memberships::table
         .inner_join(organisations::table)
         .filter(memberships::user_id.eq(user_id))
         .filter(memberships::verified.eq(true))
+        .filter(memberships::lapsed_at.is_null())
         .order(organisations::name)
         .select(Organisation::as_select())
         .load(conn)
 }
 
+/// Makes the person a member (again, when a lapsed membership exists).
 pub fn add_membership(
     conn: &mut DbConnection,
     user_id: i64,
@@ -95,15 +97,17 @@ pub fn add_membership(
     verified: bool,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
-    let held = memberships::table
-        .filter(
-            memberships::user_id
-                .eq(user_id)
-                .and(memberships::organisation_id.eq(organisation_id)),
-        )
-        .count()
-        .get_result::<i64>(conn)?;
-    if held == 0 {
+    let this = memberships::table.filter(
+        memberships::user_id
+            .eq(user_id)
+            .and(memberships::organisation_id.eq(organisation_id)),
+    );
+    let held = this.count().get_result::<i64>(conn)?;
+    if held > 0 {
+        diesel::update(this)
+            .set(memberships::lapsed_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+    } else {
         diesel::insert_into(memberships::table)
             .values((
                 memberships::user_id.eq(user_id),
@@ -114,6 +118,44 @@ pub fn add_membership(
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// Ends the person's current memberships except `keep`; returns the organisations that lapsed.
+pub fn lapse_memberships_except(
+    conn: &mut DbConnection,
+    user_id: i64,
+    keep: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<Organisation>> {
+    let lapsing: Vec<Organisation> = memberships::table
+        .inner_join(organisations::table)
+        .filter(memberships::user_id.eq(user_id))
+        .filter(memberships::organisation_id.ne(keep))
+        .filter(memberships::lapsed_at.is_null())
+        .select(Organisation::as_select())
+        .load(conn)?;
+    for org in &lapsing {
+        lapse_membership(conn, user_id, org.id, now)?;
+    }
+    Ok(lapsing)
+}
+
+/// Ends one membership; returns whether it was current.
+pub fn lapse_membership(
+    conn: &mut DbConnection,
+    user_id: i64,
+    organisation_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        memberships::table
+            .filter(memberships::user_id.eq(user_id))
+            .filter(memberships::organisation_id.eq(organisation_id))
+            .filter(memberships::lapsed_at.is_null()),
+    )
+    .set(memberships::lapsed_at.eq(Some(now)))
+    .execute(conn)
+    .map(|n| n > 0)
 }
 
 pub fn revoke_role(

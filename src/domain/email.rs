@@ -14,7 +14,14 @@ pub struct EmailError;
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, EmailError> {
         let value = raw.trim().to_lowercase();
-        if value.len() <= 254 && value.validate_email() {
+        // The HTML rule accepts a host without a dot ("a@b"), which no one can receive mail at
+        // from here: a domain needs a top-level part of two letters or more.
+        let real_domain = value.rsplit_once('@').is_some_and(|(_, domain)| {
+            domain
+                .rsplit_once('.')
+                .is_some_and(|(name, tld)| !name.is_empty() && tld.len() >= 2)
+        });
+        if value.len() <= 254 && value.validate_email() && real_domain {
             Ok(Self(value))
         } else {
             Err(EmailError)
@@ -48,7 +55,17 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for bad in ["", "marie", "marie@", "@lyon.fr", "marie dupont@lyon.fr"] {
+        for bad in [
+            "",
+            "marie",
+            "marie@",
+            "@lyon.fr",
+            "marie dupont@lyon.fr",
+            "a@b",
+            "a@b.",
+            "a@.fr",
+            "a@b.c",
+        ] {
             assert_eq!(Email::parse(bad), Err(EmailError), "{bad}");
         }
     }

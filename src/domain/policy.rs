@@ -125,9 +125,17 @@ pub fn can(actor: &Actor, action: Action, demande: &DemandeFacts) -> bool {
                 && (actor.is_admin || actor.has_role(demande.provider, Role::Reporter))
         }
         Action::Instruct => {
-            demande.ever_submitted && actor.has_role(demande.provider, Role::Instructor)
+            demande.ever_submitted
+                && actor.has_role(demande.provider, Role::Instructor)
+                && !actor.belongs_to(demande.organisation_id)
         }
     }
+}
+
+/// An instructor of the provider who is also an agent of the applicant organisation: nobody
+/// instructs their own organisation's demande (the page says why, another instructor decides).
+pub fn instructs_own_organisation(actor: &Actor, demande: &DemandeFacts) -> bool {
+    actor.has_role(demande.provider, Role::Instructor) && actor.belongs_to(demande.organisation_id)
 }
 
 /// May `actor` start a demande for this organisation?
@@ -241,6 +249,16 @@ mod tests {
                 person(11, &[], &[], true),
                 [false, false, true, false],
             ),
+            (
+                "instructor of the applicant organisation",
+                person(12, &[ORG], &[("api-particulier", Role::Instructor)], false),
+                [true, false, true, false],
+            ),
+            (
+                "manager of the applicant organisation",
+                person(13, &[ORG], &[("api-particulier", Role::Manager)], false),
+                [true, false, true, false],
+            ),
         ];
         for (who, actor, expected) in cases {
             for (action, want) in [
@@ -273,6 +291,21 @@ mod tests {
         ));
         let owner = person(OWNER, &[ORG], &[], false);
         assert!(can(&owner, Action::EditAsApplicant, &draft));
+    }
+
+    #[test]
+    fn nobody_instructs_their_own_organisation_s_demande() {
+        let agent = person(12, &[ORG], &[("api-particulier", Role::Instructor)], false);
+        assert!(instructs_own_organisation(&agent, &demande()));
+        assert_eq!(actor_kind(&agent, Action::Instruct, &demande()), None);
+        let outsider = person(
+            7,
+            &[OTHER_ORG],
+            &[("api-particulier", Role::Instructor)],
+            false,
+        );
+        assert!(!instructs_own_organisation(&outsider, &demande()));
+        assert!(can(&outsider, Action::Instruct, &demande()));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Who is signed in, and the demo accounts of the dev login.
 
+use crate::db::audit::{self, Entry};
 use crate::db::models::{Organisation, User};
-use crate::db::users;
+use crate::db::{DbConnection, users};
 use crate::domain::policy::{Actor, Role};
 use crate::error::AppError;
 
@@ -32,29 +33,36 @@ pub async fn load(
     chosen: Option<i64>,
 ) -> Result<Option<CurrentUser>, AppError> {
     app.db
-        .run(move |conn| {
-            let Some(user) = users::find(conn, user_id)? else {
-                return Ok(None);
-            };
-            let roles = users::roles_of(conn, user_id)?
-                .into_iter()
-                .filter_map(|(provider, role)| Role::parse(&role).map(|r| (provider, r)))
-                .collect();
-            let organisations = users::organisations_of(conn, user_id)?;
-            let actor = Actor {
-                user_id,
-                is_admin: user.is_admin,
-                organisations: organisations.iter().map(|o| o.id).collect(),
-                roles,
-            };
-            Ok(Some(CurrentUser {
-                user,
-                actor,
-                organisations,
-                chosen,
-            }))
-        })
+        .run(move |conn| load_with(conn, user_id, chosen))
         .await
+}
+
+/// The person with their roles and current organisations, on a connection already held.
+pub fn load_with(
+    conn: &mut DbConnection,
+    user_id: i64,
+    chosen: Option<i64>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(user) = users::find(conn, user_id)? else {
+        return Ok(None);
+    };
+    let roles = users::roles_of(conn, user_id)?
+        .into_iter()
+        .filter_map(|(provider, role)| Role::parse(&role).map(|r| (provider, r)))
+        .collect();
+    let organisations = users::organisations_of(conn, user_id)?;
+    let actor = Actor {
+        user_id,
+        is_admin: user.is_admin,
+        organisations: organisations.iter().map(|o| o.id).collect(),
+        roles,
+    };
+    Ok(Some(CurrentUser {
+        user,
+        actor,
+        organisations,
+        chosen,
+    }))
 }
 
 /// A demo account as the dev login page shows it.
@@ -136,7 +144,9 @@ impl<K: std::hash::Hash + Eq> RateLimiter<K> {
 
 /// Signs in who the identity provider vouched for: the person is created on first sign-in and
 /// kept up to date afterwards; the SIRET creates or joins the organisation (verified, since the
-/// provider vouched for it). Returns the user id and the organisation id.
+/// provider vouched for it) and becomes the person's only current one: an agent who moved stops
+/// seeing the previous organisation's demandes (each lapsed membership is audited).
+/// Returns the user id and the organisation id.
 pub async fn sign_in_identity(
     app: &App,
     identity: crate::services::oidc::Identity,
@@ -201,6 +211,22 @@ pub async fn sign_in_identity(
                     )?,
                 };
                 users::add_membership(conn, user.id, org.id, true, now)?;
+                for lapsed in users::lapse_memberships_except(conn, user.id, org.id, now)? {
+                    audit::append(
+                        conn,
+                        &Entry {
+                            actor: email.as_str(),
+                            action: "membership.lapse",
+                            resource: &format!("memberships:{}:{}", email.as_str(), lapsed.siret),
+                            old_value: Some(&lapsed.name),
+                            new_value: Some(&format!(
+                                "expirée : connexion pour le SIRET {}",
+                                siret.as_str()
+                            )),
+                            at: now,
+                        },
+                    )?;
+                }
                 Ok::<_, AppError>((user.id, org.id))
             })
         })

@@ -9,12 +9,14 @@ pub mod export;
 pub mod handover;
 pub mod instruction;
 pub mod mailbox;
+pub mod memberships;
 pub mod messages;
 pub mod notify;
 pub mod oidc;
 pub mod reminders;
 pub mod roles;
 pub mod seed;
+pub mod sessions;
 mod transition;
 pub mod webhooks;
 
@@ -89,6 +91,15 @@ impl MicrosOnly for NaiveDateTime {
 
 /// The answers of a demande. They are written by habilis only; a row that cannot be read
 /// is logged and shown empty rather than breaking the page.
+/// Hex SHA-256 of a secret token: what the database keeps instead of the token.
+pub fn sha256_hex(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 pub fn answers_of(demande: &Demande) -> Answers {
     serde_json::from_str(&demande.answers).unwrap_or_else(|e| {
         tracing::error!(demande = demande.id, error = %e, "unreadable answers");

@@ -201,6 +201,16 @@ impl Oidc {
         })
     }
 
+    /// The origin of the provider's end-session endpoint (`https://host[:port]`): signing out
+    /// is a form whose answer redirects there, so the CSP's `form-action` must allow it.
+    pub fn end_session_origin(&self) -> Option<String> {
+        let url = self.end_session.as_ref()?.url();
+        match url.origin() {
+            openidconnect::url::Origin::Tuple(..) => Some(url.origin().ascii_serialization()),
+            openidconnect::url::Origin::Opaque(_) => None,
+        }
+    }
+
     /// The provider's logout address for this ID token, when it has one.
     pub fn logout_url(&self, id_token: &str) -> Option<String> {
         let end = self.end_session.clone()?;

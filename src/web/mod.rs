@@ -10,8 +10,8 @@ pub mod views;
 use actix_web::web;
 
 use pages::{
-    admin, api, assets, auth, demandes, exchanges, habilitations, home, instruction, mail, tokens,
-    webhooks,
+    account, admin, api, assets, auth, demandes, exchanges, habilitations, home, instruction, mail,
+    tokens, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -38,6 +38,8 @@ route_table! {
     get "/connexion/retour" => auth::login_callback;
     post "/deconnexion" => auth::logout;
     post "/compte/organisation" => auth::choose_organisation;
+    get "/compte" => account::show_account;
+    post "/compte/deconnexion-partout" => auth::logout_everywhere;
     get "/demandes" => demandes::list_demandes;
     post "/demandes" => demandes::create_demande;
     get "/demandes/nouvelle/{provider}" => demandes::new_demande;
@@ -70,6 +72,8 @@ route_table! {
     get "/admin/roles" => admin::roles;
     post "/admin/roles" => admin::grant_role;
     post "/admin/roles/retirer" => admin::revoke_role;
+    get "/admin/membres" => account::list_members;
+    post "/admin/membres/retirer" => account::remove_member;
     get "/admin/outbox" => mail::dead_letters;
     post "/admin/outbox/{id}/relancer" => mail::retry_email;
     get "/compte/notifications" => mail::notifications;

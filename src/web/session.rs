@@ -8,9 +8,12 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::error::AppError;
 use crate::services::App;
-use crate::services::accounts::{self, CurrentUser};
+use crate::services::accounts::CurrentUser;
+use crate::services::sessions;
 
 const USER_KEY: &str = "user_id";
+/// The token of the server-side session record (only its hash is stored).
+const TOKEN_KEY: &str = "sid";
 /// When the person signed in, and when the session was last used (Unix seconds).
 const ISSUED_KEY: &str = "issued";
 const SEEN_KEY: &str = "seen";
@@ -46,7 +49,12 @@ async fn current(
         let _ = session.insert(SEEN_KEY, now);
     }
     let chosen = session.get::<i64>(ORG_KEY).ok().flatten();
-    let user = accounts::load(&app, user_id, chosen).await?;
+    // A copied cookie outlives nothing: the session must still be live on the server.
+    let Some(token) = session.get::<String>(TOKEN_KEY).ok().flatten() else {
+        session.purge();
+        return Ok(None);
+    };
+    let user = sessions::resume(&app, user_id, token, chosen).await?;
     if user.is_none() {
         session.purge();
     }
@@ -80,14 +88,22 @@ impl FromRequest for SignedIn {
     }
 }
 
-/// Starts a fresh session for the user (a new cookie: no session fixation).
-pub fn sign_in(session: &Session, user_id: i64) -> Result<(), AppError> {
+/// Starts a fresh session for the user (a new cookie: no session fixation), recorded on the
+/// server so that signing out ends it for good.
+pub async fn sign_in(
+    app: &App,
+    session: &Session,
+    user_id: i64,
+    how: &'static str,
+) -> Result<(), AppError> {
+    let token = sessions::start(app, user_id, how).await?;
     session.renew();
     session.clear();
     let now = chrono::Utc::now().timestamp();
     let err =
         |e: actix_session::SessionInsertError| AppError::Internal(anyhow::anyhow!("session : {e}"));
     session.insert(USER_KEY, user_id).map_err(err)?;
+    session.insert(TOKEN_KEY, token).map_err(err)?;
     session.insert(ISSUED_KEY, now).map_err(err)?;
     session.insert(SEEN_KEY, now).map_err(err)
 }
@@ -99,6 +115,17 @@ pub fn choose_organisation(session: &Session, organisation_id: i64) -> Result<()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("session : {e}")))
 }
 
-pub fn sign_out(session: &Session) {
+/// Ends this session (or all of the person's) on the server, then clears the cookie.
+pub async fn sign_out(
+    app: &App,
+    session: &Session,
+    current: Option<&CurrentUser>,
+    everywhere: bool,
+) -> Result<(), AppError> {
+    if let Some(current) = current {
+        let token = session.get::<String>(TOKEN_KEY).ok().flatten();
+        sessions::end(app, current, token, everywhere).await?;
+    }
     session.purge();
+    Ok(())
 }

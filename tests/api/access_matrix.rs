@@ -8,7 +8,7 @@ use crate::helpers::{Browser, TestApp, spawn_app};
 const PROVIDER: &str = "api-particulier";
 
 /// The actor kinds, in the order of each row's expectations.
-const ACTORS: [(&str, Option<&str>); 11] = [
+const ACTORS: [(&str, Option<&str>); 13] = [
     ("anonymous", None),
     ("owner", Some("marie.dupont@mairie-lyon.fr")),
     ("same organisation", Some("paul.martin@mairie-lyon.fr")),
@@ -26,7 +26,16 @@ const ACTORS: [(&str, Option<&str>); 11] = [
     ),
     ("manager", Some("gestion@api-particulier.example")),
     ("admin", Some("admin@habilis.example")),
+    // An instructor of the provider who is also an agent of the owner's organisation.
+    ("self-instruction", Some(SELF_INSTRUCTOR)),
+    // An agent whose membership of the owner's organisation lapsed (now acting for Grenoble).
+    ("lapsed member", Some(LAPSED_MEMBER)),
 ];
+
+const SELF_INSTRUCTOR: &str = "instructrice.lyon@mairie-lyon.fr";
+const LAPSED_MEMBER: &str = "ancien.agent@mairie-lyon.fr";
+const OWNER_SIRET: &str = "21690123100011";
+const GRENOBLE_SIRET: &str = "21380055400007";
 
 /// What a cell expects.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,59 +88,62 @@ enum Fixture {
     ApiToken,
     /// A webhook delivery of the owner's submitted demande (its outbox id).
     WebhookDelivery,
+    /// A person who belongs to the owner's organisation (their email).
+    Membership,
 }
 
 struct Row {
     method: &'static str,
     path: &'static str,
     fixture: Fixture,
-    want: [Want; 11],
+    want: [Want; 13],
 }
 
-const ALL_OK: [Want; 11] = [Ok; 11];
-const SIGNED_IN_OK: [Want; 11] = [Login, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok];
+const ALL_OK: [Want; 13] = [Ok; 13];
+const SIGNED_IN_OK: [Want; 13] = [Login, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok];
 /// Readable by the owner and their colleague only.
-const ORG_READ: [Want; 11] = [
+const ORG_READ: [Want; 13] = [
     Login, Ok, Ok, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+    Ok, NotFound,
 ];
-const MANAGERS_PAGE: [Want; 11] = [
+const MANAGERS_PAGE: [Want; 13] = [
     Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
-    Ok, Ok,
+    Ok, Ok, Forbidden, Forbidden,
 ];
-const ADMIN_ONLY_PAGE: [Want; 11] = [
+const ADMIN_ONLY_PAGE: [Want; 13] = [
     Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
-    Forbidden, Ok,
+    Forbidden, Ok, Forbidden, Forbidden,
 ];
-const ADMIN_ONLY_ACTION: [Want; 11] = [
+const ADMIN_ONLY_ACTION: [Want; 13] = [
     Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
-    Forbidden, Done,
+    Forbidden, Done, Forbidden, Forbidden,
 ];
 /// Done by the owner or a colleague; strangers see nothing.
-const ORG_WRITE: [Want; 11] = [
+const ORG_WRITE: [Want; 13] = [
     Login, Done, Done, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
-    NotFound,
+    NotFound, Done, NotFound,
 ];
 /// Changed by the owner only; the colleague is told no, strangers see nothing.
-const OWNER_EDIT: [Want; 11] = [
+const OWNER_EDIT: [Want; 13] = [
     Login, Done, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
-    NotFound,
+    NotFound, Forbidden, NotFound,
 ];
-const OWNER_PAGE: [Want; 11] = [
+const OWNER_PAGE: [Want; 13] = [
     Login, Ok, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
-    NotFound,
+    NotFound, Forbidden, NotFound,
 ];
 /// Instruction pages of a provider: its reporters, instructors, managers, and admins.
-const INSTRUCTION_READ: [Want; 11] = [
-    Login, NotFound, NotFound, NotFound, NotFound, Ok, NotFound, Ok, NotFound, Ok, Ok,
+const INSTRUCTION_READ: [Want; 13] = [
+    Login, NotFound, NotFound, NotFound, NotFound, Ok, NotFound, Ok, NotFound, Ok, Ok, Ok, NotFound,
 ];
 /// Decisions: the provider's instructors and managers; its readers are told no.
-const DECIDE: [Want; 11] = [
+const DECIDE: [Want; 13] = [
     Login, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound, Done, NotFound, Done,
-    Forbidden,
+    Forbidden, Forbidden, NotFound,
 ];
-const MANAGE_ROLES: [Want; 11] = [
+const MANAGE_ROLES: [Want; 13] = [
     Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
-    Done, Done,
+    Done, Done, Forbidden, Forbidden,
 ];
 
 fn rows() -> Vec<Row> {
@@ -147,8 +159,8 @@ fn rows() -> Vec<Row> {
         row("get", "/healthz", Nothing, ALL_OK),
         row("get", "/static/habilis.css", Nothing, ALL_OK),
         row("get", "/connexion", Nothing, ALL_OK),
-        row("post", "/connexion/demo", Nothing, [Done; 11]),
-        row("post", "/deconnexion", Nothing, [Done; 11]),
+        row("post", "/connexion/demo", Nothing, [Done; 13]),
+        row("post", "/deconnexion", Nothing, [Done; 13]),
         row("get", "/demandes", Nothing, SIGNED_IN_OK),
         row(
             "post",
@@ -156,7 +168,7 @@ fn rows() -> Vec<Row> {
             Nothing,
             [
                 Login, Done, Done, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
-                Forbidden, Forbidden,
+                Forbidden, Forbidden, Done, Done,
             ],
         ),
         row(
@@ -165,7 +177,7 @@ fn rows() -> Vec<Row> {
             Nothing,
             [
                 Login, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
-                Forbidden, Forbidden,
+                Forbidden, Forbidden, Ok, Ok,
             ],
         ),
         row("get", "/demandes/{id}", Draft, ORG_READ),
@@ -184,7 +196,8 @@ fn rows() -> Vec<Row> {
             "/instruction",
             Nothing,
             [
-                Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok, Ok, Ok,
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok, Ok, Ok, Ok,
+                Forbidden,
             ],
         ),
         row(
@@ -192,7 +205,8 @@ fn rows() -> Vec<Row> {
             "/instruction/export.csv",
             Nothing,
             [
-                Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok, Ok, Ok,
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok, Ok, Ok, Ok,
+                Forbidden,
             ],
         ),
         row(
@@ -200,7 +214,8 @@ fn rows() -> Vec<Row> {
             "/instruction/habilitations",
             Nothing,
             [
-                Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok, Ok, Ok,
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Ok, Ok, Ok, Ok, Ok,
+                Forbidden,
             ],
         ),
         row(
@@ -254,7 +269,7 @@ fn rows() -> Vec<Row> {
             Nothing,
             [
                 Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
-                Forbidden, Ok, Ok,
+                Forbidden, Ok, Ok, Forbidden, Forbidden,
             ],
         ),
         row("post", "/admin/roles", Nothing, MANAGE_ROLES),
@@ -271,7 +286,7 @@ fn rows() -> Vec<Row> {
             "/compte/notifications",
             Nothing,
             [
-                Login, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done,
+                Login, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done,
             ],
         ),
         row("get", "/desabonnement", Unsubscribe, ALL_OK),
@@ -284,7 +299,7 @@ fn rows() -> Vec<Row> {
             Nothing,
             [
                 Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok,
-                Ok, Forbidden,
+                Ok, Forbidden, Ok, Forbidden,
             ],
         ),
         row(
@@ -293,7 +308,7 @@ fn rows() -> Vec<Row> {
             WebhookDelivery,
             [
                 Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Done,
-                Forbidden, Done, Forbidden,
+                Forbidden, Done, Forbidden, Done, Forbidden,
             ],
         ),
         row("get", "/instruction/api", Nothing, MANAGERS_PAGE),
@@ -305,24 +320,24 @@ fn rows() -> Vec<Row> {
             MANAGE_ROLES,
         ),
         row("get", "/developpeurs", Nothing, ALL_OK),
-        row("get", "/api/v1/habilitations", Nothing, [Unauthorized; 11]),
+        row("get", "/api/v1/habilitations", Nothing, [Unauthorized; 13]),
         row(
             "get",
             "/api/v1/habilitations/{id}",
             Nothing,
-            [Unauthorized; 11],
+            [Unauthorized; 13],
         ),
         row(
             "get",
             "/api/v1/demandes/{id}",
             Submitted,
-            [Unauthorized; 11],
+            [Unauthorized; 13],
         ),
         row(
             "get",
             "/api/v1/organisations/{siret}/rights",
             Nothing,
-            [Unauthorized; 11],
+            [Unauthorized; 13],
         ),
         row(
             "post",
@@ -337,18 +352,34 @@ fn rows() -> Vec<Row> {
             OWNER_EDIT,
         ),
         // No identity provider is configured here: both answer 404 (tests/api/oidc.rs signs in).
-        row("get", "/connexion/proconnect", Nothing, [NotFound; 11]),
-        row("get", "/connexion/retour", Nothing, [NotFound; 11]),
+        row("get", "/connexion/proconnect", Nothing, [NotFound; 13]),
+        row("get", "/connexion/retour", Nothing, [NotFound; 13]),
         row(
             "post",
             "/compte/organisation",
             OwnerOrganisation,
             [
                 Login, Done, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
-                Forbidden, Forbidden, Forbidden,
+                Forbidden, Forbidden, Forbidden, Done, Forbidden,
             ],
         ),
         row("post", "/admin/roles/retirer", Role, MANAGE_ROLES),
+        row("get", "/compte", Nothing, SIGNED_IN_OK),
+        row(
+            "post",
+            "/compte/deconnexion-partout",
+            Nothing,
+            [
+                Login, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done,
+            ],
+        ),
+        row("get", "/admin/membres", Nothing, ADMIN_ONLY_PAGE),
+        row(
+            "post",
+            "/admin/membres/retirer",
+            Membership,
+            ADMIN_ONLY_ACTION,
+        ),
     ]
 }
 
@@ -415,6 +446,11 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
                 .expect("an unsubscribe link");
             Some(url.split_once('?').unwrap().1.to_string())
         }
+        Fixture::Membership => {
+            let email = format!("membre.{cell}@mairie-lyon.fr");
+            app.add_member(&email, OWNER_SIRET);
+            Some(email)
+        }
         Fixture::Role => {
             let email = format!("matrice.{cell}@exemple.fr");
             app.grant_role(&email, PROVIDER, "reporter");
@@ -429,6 +465,7 @@ fn body(
     fixture_value: Option<&str>,
     cell: usize,
     user_id: &str,
+    owner_organisation: i64,
 ) -> Vec<(String, String)> {
     let pairs: Vec<(&str, String)> = match path {
         "/connexion/demo" => vec![("user_id", user_id.to_string())],
@@ -453,6 +490,10 @@ fn body(
             ("provider", PROVIDER.to_string()),
             ("name", "SI de la matrice".to_string()),
         ],
+        "/admin/membres/retirer" => vec![
+            ("email", fixture_value.unwrap_or_default().to_string()),
+            ("organisation_id", owner_organisation.to_string()),
+        ],
         "/compte/organisation" => vec![(
             "organisation_id",
             fixture_value.unwrap_or_default().to_string(),
@@ -469,6 +510,12 @@ fn body(
 async fn every_route_for_every_actor() {
     let app = spawn_app().await;
     let rows = rows();
+    let owner_org = app.organisation_id(OWNER_SIRET);
+    app.grant_role(SELF_INSTRUCTOR, PROVIDER, "instructor");
+    app.add_member(SELF_INSTRUCTOR, OWNER_SIRET);
+    app.add_member(LAPSED_MEMBER, OWNER_SIRET);
+    app.add_member(LAPSED_MEMBER, GRENOBLE_SIRET);
+    app.lapse_member(LAPSED_MEMBER, OWNER_SIRET);
 
     // The table and the app's routes are the same list.
     let routes: Vec<(&str, &str)> = habilis::web::ROUTES.to_vec();
@@ -523,7 +570,7 @@ async fn every_route_for_every_actor() {
                     &login_page,
                     email.unwrap_or("marie.dupont@mairie-lyon.fr"),
                 );
-                let mut pairs = body(row.path, value.as_deref(), cell, &user_id);
+                let mut pairs = body(row.path, value.as_deref(), cell, &user_id, owner_org);
                 pairs.push(("_csrf".to_string(), login_page.csrf()));
                 let pairs: Vec<(&str, &str)> = pairs
                     .iter()

@@ -106,6 +106,17 @@ pub async fn spawn_app_in(env: Environment) -> TestApp {
     spawn_app_with(env, if env == Environment::Prod { smtp } else { &[] }).await
 }
 
+/// Another instance of the app on the same database (as behind a load balancer); returns its
+/// address. `extra` must repeat the first instance's session key for cookies to be shared.
+pub async fn spawn_instance(app: &TestApp, env: Environment, extra: &[(&str, &str)]) -> String {
+    let instance = Application::build(settings_with(env, &app.database_url, extra))
+        .await
+        .expect("the second instance starts");
+    let address = format!("http://127.0.0.1:{}", instance.port());
+    tokio::spawn(instance.run_until_stopped());
+    address
+}
+
 /// The app with more settings, e.g. an SMTP server.
 pub async fn spawn_app_with(env: Environment, extra: &[(&str, &str)]) -> TestApp {
     let (database_url, sqlite_file) = fresh_database();
@@ -127,6 +138,7 @@ pub async fn spawn_app_with(env: Environment, extra: &[(&str, &str)]) -> TestApp
 pub struct Browser {
     pub client: reqwest::Client,
     pub address: String,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
 }
 
 pub struct Page {
@@ -181,15 +193,32 @@ pub fn demo_user_id(login_page: &Page, email: &str) -> String {
 
 impl TestApp {
     pub fn browser(&self) -> Browser {
+        self.browser_at(&self.address)
+    }
+
+    /// A browser for another address (another instance of the app).
+    pub fn browser_at(&self, address: &str) -> Browser {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         let client = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
         Browser {
             client,
-            address: self.address.clone(),
+            address: address.to_string(),
+            jar,
         }
+    }
+
+    /// Another browser holding a copy of these cookies (a stolen or shared cookie).
+    pub fn browser_with_cookies(&self, address: &str, cookies: &str) -> Browser {
+        let browser = self.browser_at(address);
+        let url: reqwest::Url = address.parse().unwrap();
+        for pair in cookies.split("; ") {
+            browser.jar.add_cookie_str(pair, &url);
+        }
+        browser
     }
 
     /// Signs in with the dev login as the demo account with this email.
@@ -299,6 +328,16 @@ impl TestApp {
 }
 
 impl Browser {
+    /// The cookies this browser sends (as a `Cookie` header).
+    pub fn cookies(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        let url: reqwest::Url = self.address.parse().unwrap();
+        self.jar
+            .cookies(&url)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let response = self
             .client
@@ -481,6 +520,43 @@ impl TestApp {
 
 impl TestApp {
     /// The id of an organisation, by SIRET.
+    /// Makes a (new) person a member of an organisation, straight in the database.
+    pub fn add_member(&self, email: &str, siret: &str) {
+        let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
+        let mut conn = db.get().unwrap();
+        let user = match habilis::db::users::find_by_email(&mut conn, email).unwrap() {
+            Some(u) => u,
+            None => habilis::db::users::insert(
+                &mut conn,
+                &habilis::db::models::NewUser {
+                    email,
+                    given_name: "Agent",
+                    family_name: "Municipal",
+                    is_admin: false,
+                    created_at: habilis::services::now(),
+                },
+            )
+            .unwrap(),
+        };
+        let org = self.organisation_id(siret);
+        habilis::db::users::add_membership(&mut conn, user.id, org, true, habilis::services::now())
+            .unwrap();
+    }
+
+    /// Ends a person's membership of an organisation, as a sign-in elsewhere does.
+    pub fn lapse_member(&self, email: &str, siret: &str) {
+        let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
+        let mut conn = db.get().unwrap();
+        let user = habilis::db::users::find_by_email(&mut conn, email)
+            .unwrap()
+            .unwrap();
+        let org = self.organisation_id(siret);
+        assert!(
+            habilis::db::users::lapse_membership(&mut conn, user.id, org, habilis::services::now())
+                .unwrap()
+        );
+    }
+
     pub fn organisation_id(&self, siret: &str) -> i64 {
         let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
         habilis::db::organisations::find_by_siret(&mut db.get().unwrap(), siret)

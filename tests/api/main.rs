@@ -13,6 +13,7 @@ mod emails;
 mod exchanges;
 mod helpers;
 mod journey;
+mod memberships;
 mod notifications;
 mod oidc;
 mod rights_api;

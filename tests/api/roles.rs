@@ -141,6 +141,13 @@ async fn bad_role_requests_get_french_messages() {
             "Le fournisseur de données « api-inconnue » n'existe pas.",
         ),
         ("a@b.fr", "api-particulier", "chef", "Rôle inconnu « chef »"),
+        // No mail reaches a host without a domain: no nameless account is made for it.
+        (
+            "a@b",
+            "api-particulier",
+            "reporter",
+            "Saisissez une adresse électronique valide",
+        ),
     ] {
         let page = admin
             .post(
@@ -241,4 +248,26 @@ async fn the_command_line_grants_roles_and_verifies_the_audit_chain() {
         String::from_utf8_lossy(&out.stderr)
             .contains("journal d'audit altéré à partir de l'entrée 1")
     );
+}
+
+#[tokio::test]
+async fn an_account_made_by_a_role_grant_is_named_by_its_address_until_its_first_sign_in() {
+    let app = spawn_app().await;
+    let admin = app.login_as("admin@habilis.example").await;
+    let csrf = admin.get("/admin/roles").await.csrf();
+    let granted = admin
+        .post(
+            "/admin/roles",
+            &[
+                ("_csrf", &csrf),
+                ("email", "nouvelle.rapporteuse@exemple.fr"),
+                ("provider", "api-particulier"),
+                ("role", "reporter"),
+            ],
+        )
+        .await;
+    assert_eq!(granted.status, StatusCode::SEE_OTHER);
+    let login = app.browser().get("/connexion").await;
+    assert!(!login.body.contains("<h2></h2>"), "a nameless heading");
+    login.assert_contains("<h2>nouvelle.rapporteuse@exemple.fr</h2>");
 }

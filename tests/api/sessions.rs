@@ -4,7 +4,7 @@
 use habilis::config::Environment;
 use reqwest::StatusCode;
 
-use crate::helpers::{demo_user_id, spawn_app, spawn_app_with};
+use crate::helpers::{demo_user_id, spawn_app, spawn_app_with, spawn_instance};
 
 #[tokio::test]
 async fn an_idle_session_ends() {
@@ -94,4 +94,62 @@ async fn a_person_of_two_organisations_chooses_the_one_they_act_for() {
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     refused.assert_contains("Vous n'êtes pas membre de cette organisation.");
+}
+
+#[tokio::test]
+async fn a_copied_session_cookie_stops_working_after_logout() {
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let copy = app.browser_with_cookies(&app.address, &marie.cookies());
+    assert_eq!(copy.get("/demandes").await.status, StatusCode::OK);
+
+    let csrf = marie.get("/demandes").await.csrf();
+    let out = marie.post("/deconnexion", &[("_csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+
+    let page = copy.get("/demandes").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location.as_deref(), Some("/connexion"));
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_of_the_person_only() {
+    let app = spawn_app().await;
+    let laptop = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let shared_computer = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let colleague = app.login_as("paul.martin@mairie-lyon.fr").await;
+
+    let account = laptop.get("/compte").await;
+    account.assert_contains("Mon compte");
+    account.assert_contains("Mairie de Lyon");
+    account.assert_contains("Se déconnecter partout");
+    let out = laptop
+        .post("/compte/deconnexion-partout", &[("_csrf", &account.csrf())])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let login = laptop.get(out.location.as_deref().unwrap()).await;
+    login.assert_contains("Vous êtes déconnecté de tous vos appareils");
+
+    for browser in [&laptop, &shared_computer] {
+        let page = browser.get("/demandes").await;
+        assert_eq!(page.location.as_deref(), Some("/connexion"));
+    }
+    assert_eq!(colleague.get("/demandes").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_logout_on_one_instance_ends_the_session_on_the_others() {
+    let key = habilis::config::random_key();
+    let shared = [("HABILIS_SESSION_KEY", key.as_str())];
+    let app = spawn_app_with(Environment::Dev, &shared).await;
+    let other = spawn_instance(&app, Environment::Dev, &shared).await;
+
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let elsewhere = app.browser_with_cookies(&other, &marie.cookies());
+    assert_eq!(elsewhere.get("/demandes").await.status, StatusCode::OK);
+
+    let csrf = marie.get("/demandes").await.csrf();
+    marie.post("/deconnexion", &[("_csrf", &csrf)]).await;
+    let page = elsewhere.get("/demandes").await;
+    assert_eq!(page.location.as_deref(), Some("/connexion"));
 }

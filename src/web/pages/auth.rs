@@ -19,12 +19,15 @@ pub struct LoginPage {
     pub accounts: Vec<DevAccount>,
     /// An identity provider is configured.
     pub proconnect: bool,
+    /// Just signed out of every device.
+    pub signed_out_everywhere: bool,
 }
 
 pub async fn login_page(
     app: web::Data<App>,
     user: MaybeUser,
     session: Session,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let accounts = if app.settings.is_dev() {
         accounts::dev_accounts(&app).await?
@@ -41,6 +44,7 @@ pub async fn login_page(
         layout,
         accounts,
         proconnect: app.oidc.is_some(),
+        signed_out_everywhere: req.query_string() == "deconnecte=partout",
     })
 }
 
@@ -63,7 +67,7 @@ pub async fn dev_login(
     let user = accounts::load(&app, user_id, None)
         .await?
         .ok_or_else(|| AppError::BadRequest("Ce compte n'existe pas.".to_string()))?;
-    session::sign_in(&session, user.user.id)?;
+    session::sign_in(&app, &session, user.user.id, "connexion de démonstration").await?;
     tracing::info!(user = user.user.id, "demo sign-in");
     let home = if !user.organisations.is_empty() {
         "/demandes"
@@ -78,17 +82,30 @@ pub async fn dev_login(
 /// Ends the session, and the identity provider's one when it has an end-session endpoint.
 pub async fn logout(
     app: web::Data<App>,
+    user: MaybeUser,
     session: Session,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     FormInput::read(payload, &session).await?;
     let id_token = session.get::<String>(ID_TOKEN_KEY).ok().flatten();
-    session::sign_out(&session);
+    session::sign_out(&app, &session, user.0.as_ref(), false).await?;
     let provider_logout = match (&app.oidc, id_token) {
         (Some(oidc), Some(token)) => oidc.logout_url(&token),
         _ => None,
     };
     Ok(super::see_other(provider_logout.as_deref().unwrap_or("/")))
+}
+
+/// Ends every session of the person, on every device (a lost laptop, a shared computer).
+pub async fn logout_everywhere(
+    app: web::Data<App>,
+    SignedIn(current): SignedIn,
+    session: Session,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    FormInput::read(payload, &session).await?;
+    session::sign_out(&app, &session, Some(&current), true).await?;
+    Ok(super::see_other("/connexion?deconnecte=partout"))
 }
 
 const PENDING_KEY: &str = "oidc_pending";
@@ -155,7 +172,13 @@ pub async fn login_callback(
             tracing::warn!(error = ?e, "company lookup after sign-in failed");
         }
     });
-    session::sign_in(&session, user_id)?;
+    session::sign_in(
+        &app,
+        &session,
+        user_id,
+        "connexion par le fournisseur d'identité",
+    )
+    .await?;
     session::choose_organisation(&session, organisation_id)?;
     session
         .insert(ID_TOKEN_KEY, id_token)

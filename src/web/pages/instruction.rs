@@ -239,6 +239,8 @@ pub struct InstructionPage {
     pub steps: Vec<StepSummary>,
     pub timeline: Vec<EventView>,
     pub habilitations: Vec<HabilitationView>,
+    /// Why this instructor may not decide (their own organisation's demande).
+    pub not_yours: Option<&'static str>,
     /// The decision form refused for a missing reason ("" when none), and why.
     pub error_action: &'static str,
     pub error_message: String,
@@ -282,6 +284,7 @@ pub async fn page(
         applicant: file.demande.applicant_email.clone(),
         state: file.state.as_str(),
         state_label: file.state.label(),
+        not_yours: service::why_not_instruct(current, &file.demande),
         can_decide: instructs
             && is_offered(
                 file.state,

@@ -1,5 +1,6 @@
 //! Route handlers, one module per area. Thin: extract, check, call a service, render or redirect.
 
+pub mod account;
 pub mod admin;
 pub mod api;
 pub mod assets;

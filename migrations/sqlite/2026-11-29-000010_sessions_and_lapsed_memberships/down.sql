@@ -1,0 +1,2 @@
+ALTER TABLE memberships DROP COLUMN lapsed_at;
+DROP TABLE sessions;

@@ -1,0 +1,62 @@
+//! Sessions known to the server: a cookie is honoured only while its row is live.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::sessions;
+
+/// Records a new session by the hash of its token.
+pub fn insert(
+    conn: &mut DbConnection,
+    user_id: i64,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::user_id.eq(user_id),
+            sessions::token_hash.eq(token_hash),
+            sessions::created_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Whether this token is a live session of this user.
+pub fn is_live(conn: &mut DbConnection, user_id: i64, token_hash: &str) -> QueryResult<bool> {
+    sessions::table
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}
+
+/// Ends one session.
+pub fn revoke(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::token_hash.eq(token_hash))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now)))
+    .execute(conn)
+}
+
+/// Ends every session of a person; returns how many were live.
+pub fn revoke_all(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now)))
+    .execute(conn)
+}
+
+/// Forgets sessions created before `oldest` (past their absolute lifetime, dead anyway).
+pub fn purge_older_than(conn: &mut DbConnection, oldest: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::created_at.lt(oldest))).execute(conn)
+}
