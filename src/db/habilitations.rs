@@ -214,3 +214,30 @@ pub fn active_for(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Optio
         .first(conn)
         .optional()
 }
+
+/// Gives every validated demande of a provider that has none an active habilitation, granted
+/// when the demande was last changed and valid for `months` (the seeded data's demandes are
+/// written in bulk, without going through an approval). Returns how many were made.
+pub fn grant_missing(conn: &mut DbConnection, provider: &str, months: u32) -> QueryResult<usize> {
+    use diesel::sql_types::{Integer, Text};
+    let (select, expires) = match conn {
+        DbConnection::Postgresql(_) => (
+            "$1",
+            "d.updated_at + make_interval(months => $2)".to_string(),
+        ),
+        DbConnection::Sqlite(_) => (
+            "?1",
+            "strftime('%Y-%m-%d %H:%M:%f', d.updated_at, '+' || ?2 || ' months')".to_string(),
+        ),
+    };
+    let sql = format!(
+        "INSERT INTO habilitations (demande_id, provider, organisation_id, scopes, answers, state, granted_at, expires_at) \
+         SELECT d.id, d.provider, d.organisation_id, d.scopes, d.answers, 'active', d.updated_at, {expires} \
+         FROM demandes d WHERE d.provider = {select} AND d.state = 'validated' \
+         AND NOT EXISTS (SELECT 1 FROM habilitations h WHERE h.demande_id = d.id)"
+    );
+    diesel::sql_query(sql)
+        .bind::<Text, _>(provider)
+        .bind::<Integer, _>(i32::try_from(months).unwrap_or(i32::MAX))
+        .execute(conn)
+}

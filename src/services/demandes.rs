@@ -209,7 +209,7 @@ pub async fn save_step(
             };
             applied.rejected.push((
                 key.clone(),
-                "Ce texte contient des caractères invalides (encodage non UTF-8) : il n'a pas été enregistré.".to_string(),
+                "Ce texte contient des caractères invalides (caractère nul ou encodage non UTF-8) : il n'a pas été enregistré, corrigez-le.".to_string(),
             ));
         }
         let errors = form::check(&provider.form, &answers, Strictness::Draft);

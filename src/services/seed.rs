@@ -277,6 +277,10 @@ pub fn seed_demandes(
             .collect();
         inserted += demandes::insert_many(conn, &rows)?;
     }
+    // A validated demande has its habilitation, as after a real approval.
+    for provider in catalog.all() {
+        crate::db::habilitations::grant_missing(conn, &provider.slug, provider.validity_months)?;
+    }
     // Fresh statistics, so the planner knows the table is large now.
     crate::db::analyze(conn)?;
     Ok(inserted)

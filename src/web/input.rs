@@ -57,13 +57,16 @@ async fn read_body(mut payload: web::Payload) -> Result<web::BytesMut, AppError>
     Ok(body)
 }
 
-/// Pairs decoded from a form body, and the names of fields whose text was not UTF-8.
+/// Pairs decoded from a form body, and the names of fields whose text could not be kept: not
+/// UTF-8, or holding a NUL character (U+0000), which PostgreSQL refuses in text and no person
+/// types on purpose.
 pub struct Decoded {
     pub pairs: Vec<(String, String)>,
     pub undecodable: Vec<String>,
 }
 
-/// Decodes `application/x-www-form-urlencoded`, setting aside (never mangling) invalid UTF-8.
+/// Decodes `application/x-www-form-urlencoded`, setting aside (never mangling) invalid UTF-8
+/// and NUL characters.
 pub fn decode(body: &[u8]) -> Decoded {
     let mut decoded = Decoded {
         pairs: Vec::new(),
@@ -76,6 +79,9 @@ pub fn decode(body: &[u8]) -> Decoded {
         let key: Vec<u8> = percent_encoding::percent_decode(&raw_key).collect();
         let value: Vec<u8> = percent_encoding::percent_decode(&raw_value).collect();
         match (String::from_utf8(key), String::from_utf8(value)) {
+            (Ok(k), Ok(v)) if k.contains('\0') || v.contains('\0') => {
+                decoded.undecodable.push(k.replace('\0', ""));
+            }
             (Ok(k), Ok(v)) => decoded.pairs.push((k, v)),
             (key, _) => {
                 let name =
@@ -99,9 +105,15 @@ pub fn parse(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
     if decoded.undecodable.is_empty() {
         Ok(decoded.pairs)
     } else {
-        Err(AppError::BadRequest(
-            "Le formulaire contient des caractères invalides (encodage non UTF-8).".to_string(),
-        ))
+        Err(AppError::BadRequest(format!(
+            "Le formulaire contient des caractères invalides (caractère nul ou encodage non UTF-8) dans : {}. Rien n'a été enregistré : revenez en arrière pour corriger votre saisie.",
+            decoded
+                .undecodable
+                .iter()
+                .map(|k| format!("« {} »", k.chars().take(40).collect::<String>()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
     }
 }
 
@@ -121,6 +133,17 @@ mod tests {
                 ("vide".into(), "".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_nul_character_sets_its_field_aside() {
+        let decoded = decode(b"intitule=Cantine&description=a%00b&q%00=x");
+        assert_eq!(decoded.pairs, vec![("intitule".into(), "Cantine".into())]);
+        assert_eq!(decoded.undecodable, vec!["description", "q"]);
+        assert!(matches!(
+            parse(b"body=bonjour%00"),
+            Err(AppError::BadRequest(m)) if m.contains("« body »")
+        ));
     }
 
     #[test]

@@ -158,7 +158,7 @@ async fn invalid_utf8_and_huge_bodies_are_refused_in_french() {
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    page.assert_contains("Ce texte contient des caractères invalides (encodage non UTF-8) : il n'a pas été enregistré.");
+    page.assert_contains("Ce texte contient des caractères invalides (caractère nul ou encodage non UTF-8) : il n'a pas été enregistré");
     let step = marie.get(&format!("/demandes/{id}/etapes/1")).await;
     step.assert_contains(">Lisible</textarea>");
     // Elsewhere, a form that is not UTF-8 is refused whole.
@@ -207,4 +207,69 @@ async fn a_submitted_demande_can_no_longer_be_edited() {
     assert_eq!(page.status, StatusCode::CONFLICT);
     page.assert_contains("« En cours d'instruction »");
     assert_eq!(marie.submit(id, true).await.status, StatusCode::CONFLICT);
+}
+
+/// A NUL character (U+0000) is refused by PostgreSQL in text: it must never cost a step, a
+/// message, a reason, a token name or a search, nor stop the CSV export after its header.
+#[tokio::test]
+async fn a_nul_character_is_refused_in_french_and_loses_nothing() {
+    let app = spawn_app().await;
+    let (marie, id) = draft(&app).await;
+    let csrf = marie.get("/demandes").await.csrf();
+    let page = marie
+        .post_raw(
+            &format!("/demandes/{id}/etapes/1"),
+            format!("_csrf={csrf}&intitule=Cantine%00&description=Repas+des+enfants").into_bytes(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains("caractère nul");
+    let step = marie.get(&format!("/demandes/{id}/etapes/1")).await;
+    step.assert_contains(">Repas des enfants</textarea>");
+
+    let submitted = app.submitted_demande(&marie, PROVIDER).await;
+    let csrf = marie.get("/demandes").await.csrf();
+    let message = marie
+        .post_raw(
+            &format!("/demandes/{submitted}/messages"),
+            format!("_csrf={csrf}&body=Bonjour%00").into_bytes(),
+        )
+        .await;
+    assert_eq!(message.status, StatusCode::BAD_REQUEST);
+    message.assert_contains("« body »");
+
+    let instructor = app.login_as("instruction@api-entreprise.example").await;
+    let csrf = instructor.get("/instruction").await.csrf();
+    let refusal = instructor
+        .post_raw(
+            &format!("/instruction/demandes/{submitted}/refuser"),
+            format!("_csrf={csrf}&reason=Hors%00champ").into_bytes(),
+        )
+        .await;
+    assert_eq!(refusal.status, StatusCode::BAD_REQUEST);
+    refusal.assert_contains("caractère nul");
+    marie
+        .get(&format!("/demandes/{submitted}"))
+        .await
+        .assert_contains("En cours d'instruction");
+
+    let manager = app.login_as("gestion@api-entreprise.example").await;
+    let csrf = manager.get("/instruction/api").await.csrf();
+    let token = manager
+        .post_raw(
+            "/instruction/api",
+            format!("_csrf={csrf}&provider={PROVIDER}&name=SI%00").into_bytes(),
+        )
+        .await;
+    assert_eq!(token.status, StatusCode::BAD_REQUEST);
+
+    let search = instructor.get("/instruction?q=cantine%00").await;
+    assert_eq!(search.status, StatusCode::OK);
+    search.assert_contains("Le critère « q » contient des caractères invalides");
+    let export = instructor.get("/instruction/export.csv?q=cantine%00").await;
+    assert_eq!(export.status, StatusCode::BAD_REQUEST);
+    export.assert_contains("caractères invalides");
+    let export = instructor.get("/instruction/export.csv").await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.body.lines().count() > 1, "{}", export.body);
 }

@@ -358,3 +358,18 @@ async fn the_habilitations_tab_sorts_them_by_status() {
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Statut inconnu « perimee » : habilitations actives.");
 }
+
+#[tokio::test]
+async fn seeded_validated_demandes_hold_their_habilitation() {
+    let app = spawn_app().await;
+    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
+    habilis::services::seed::seed_demandes(&mut db.get().unwrap(), &app.catalog, 120).unwrap();
+    let admin = app.login_as("admin@habilis.example").await;
+    let validated = listed(&admin.get("/instruction?etat=validated").await.body);
+    assert!(!validated.is_empty());
+    for id in validated.iter().take(5) {
+        let page = admin.get(&format!("/instruction/demandes/{id}")).await;
+        page.assert_contains("Habilitation H");
+        page.assert_contains("valable jusqu'au");
+    }
+}

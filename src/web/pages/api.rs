@@ -47,11 +47,21 @@ fn id(raw: &str) -> Result<i64, ApiError> {
         (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré"), (status = 429, description = "Trop de requêtes")),
     security(("jeton" = [])))]
 pub async fn list_habilitations(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
-    let pairs = crate::web::input::decode(req.query_string().as_bytes()).pairs;
-    respond(match provider_of(&app, &req).await {
-        Ok(provider) => service::habilitations(&app, provider, &pairs).await,
-        Err(e) => Err(e),
-    })
+    let decoded = crate::web::input::decode(req.query_string().as_bytes());
+    respond(
+        match (provider_of(&app, &req).await, decoded.undecodable.first()) {
+            (Err(e), _) => Err(e),
+            (Ok(_), Some(key)) => Err(service::ApiError::new(
+                400,
+                "bad_request",
+                format!(
+                    "{} : caractères invalides (caractère nul ou encodage non UTF-8).",
+                    key.chars().take(40).collect::<String>()
+                ),
+            )),
+            (Ok(provider), None) => service::habilitations(&app, provider, &decoded.pairs).await,
+        },
+    )
 }
 
 /// One habilitation (`12` or `H12`).

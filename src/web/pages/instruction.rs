@@ -100,9 +100,10 @@ pub async fn dashboard(
     session: Session,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = input::decode(req.query_string().as_bytes()).pairs;
+    let decoded = input::decode(req.query_string().as_bytes());
     let visible = service::visible_providers(&app, &current);
-    let (query, problems) = DashboardQuery::parse(&pairs, &visible);
+    let (query, mut problems) = DashboardQuery::parse(&decoded.pairs, &visible);
+    problems.extend(decoded.undecodable.iter().map(|k| unreadable(k)));
     let board = service::dashboard(&app, &current, &query).await?;
     let name = |slug: &str| {
         app.catalog
@@ -434,15 +435,27 @@ pub async fn archive(
     decide(app, c, s, p, b, Event::Archive, "archiver").await
 }
 
+/// What a search parameter that could not be read becomes.
+fn unreadable(key: &str) -> String {
+    format!(
+        "Le critère « {} » contient des caractères invalides (caractère nul ou encodage non UTF-8) : ignoré.",
+        key.chars().take(40).collect::<String>()
+    )
+}
+
 /// The filtered list as CSV, streamed.
 pub async fn export_csv(
     app: web::Data<App>,
     SignedIn(current): SignedIn,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let pairs = input::decode(req.query_string().as_bytes()).pairs;
+    let decoded = input::decode(req.query_string().as_bytes());
+    // Checked before the first byte is streamed: an export never stops after its header.
+    if let Some(k) = decoded.undecodable.first() {
+        return Err(AppError::BadRequest(unreadable(k)));
+    }
     let visible = service::visible_providers(&app, &current);
-    let (query, _) = DashboardQuery::parse(&pairs, &visible);
+    let (query, _) = DashboardQuery::parse(&decoded.pairs, &visible);
     let chunks = crate::services::export::start(app.into_inner(), &current, &query)?;
     let stream = futures_util::stream::unfold(chunks, |mut chunks| async move {
         chunks
