@@ -248,20 +248,7 @@ impl TestApp {
     pub fn grant_role(&self, email: &str, provider: &str, role: &str) {
         let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
         let mut conn = db.get().unwrap();
-        let user = match habilis::db::users::find_by_email(&mut conn, email).unwrap() {
-            Some(u) => u,
-            None => habilis::db::users::insert(
-                &mut conn,
-                &habilis::db::models::NewUser {
-                    email,
-                    given_name: "Second",
-                    family_name: "Instructeur",
-                    is_admin: false,
-                    created_at: habilis::services::now(),
-                },
-            )
-            .unwrap(),
-        };
+        let user = person(&mut conn, email, "Second", "Instructeur");
         habilis::db::users::grant_role(
             &mut conn,
             user.id,
@@ -519,25 +506,11 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// The id of an organisation, by SIRET.
     /// Makes a (new) person a member of an organisation, straight in the database.
     pub fn add_member(&self, email: &str, siret: &str) {
         let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
         let mut conn = db.get().unwrap();
-        let user = match habilis::db::users::find_by_email(&mut conn, email).unwrap() {
-            Some(u) => u,
-            None => habilis::db::users::insert(
-                &mut conn,
-                &habilis::db::models::NewUser {
-                    email,
-                    given_name: "Agent",
-                    family_name: "Municipal",
-                    is_admin: false,
-                    created_at: habilis::services::now(),
-                },
-            )
-            .unwrap(),
-        };
+        let user = person(&mut conn, email, "Agent", "Municipal");
         let org = self.organisation_id(siret);
         habilis::db::users::add_membership(&mut conn, user.id, org, true, habilis::services::now())
             .unwrap();
@@ -557,6 +530,7 @@ impl TestApp {
         );
     }
 
+    /// The id of an organisation, by SIRET.
     pub fn organisation_id(&self, siret: &str) -> i64 {
         let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();
         habilis::db::organisations::find_by_siret(&mut db.get().unwrap(), siret)
@@ -606,5 +580,28 @@ impl TestApp {
             [0]
         .0
         .id
+    }
+}
+
+/// The person with this address, made with these names when there is none.
+fn person(
+    conn: &mut habilis::db::DbConnection,
+    email: &str,
+    given_name: &str,
+    family_name: &str,
+) -> habilis::db::models::User {
+    match habilis::db::users::find_by_email(conn, email).unwrap() {
+        Some(u) => u,
+        None => habilis::db::users::insert(
+            conn,
+            &habilis::db::models::NewUser {
+                email,
+                given_name,
+                family_name,
+                is_admin: false,
+                created_at: habilis::services::now(),
+            },
+        )
+        .unwrap(),
     }
 }
