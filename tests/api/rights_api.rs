@@ -444,3 +444,22 @@ async fn a_token_of_a_provider_no_longer_served_is_forbidden() {
             .contains("n'est plus servi par habilis")
     );
 }
+
+#[tokio::test]
+async fn a_draft_never_submitted_is_not_found_through_the_api() {
+    let app = spawn_app().await;
+    let (_, token) = habilis::services::api::create_token(&services(&app), "api-particulier", "SI")
+        .await
+        .unwrap();
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let draft = marie.start_demande("api-particulier", "").await;
+    let (status, body) = get(&app, Some(&token), &format!("/api/v1/demandes/D{draft}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["error"], "not_found");
+
+    // Once submitted, the provider reads it, as its instruction pages show it.
+    let submitted = app.submitted_demande(&marie, "api-particulier").await;
+    let (status, body) = get(&app, Some(&token), &format!("/api/v1/demandes/{submitted}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "submitted");
+}
