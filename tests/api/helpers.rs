@@ -419,6 +419,30 @@ impl TestApp {
         id
     }
 
+    /// A demande started from a provider's template, completed on every step but the scopes
+    /// (the template's are kept) and submitted by `applicant`.
+    pub async fn submitted_from_template(
+        &self,
+        applicant: &Browser,
+        provider: &str,
+        template: &str,
+    ) -> i64 {
+        let id = applicant.start_demande(provider, template).await;
+        for (step, pairs) in self.complete_answers(provider).iter().enumerate() {
+            if !pairs.iter().any(|(key, _)| key == SCOPES_KEY) {
+                assert_eq!(
+                    applicant.fill(id, step + 1, pairs).await.status,
+                    StatusCode::SEE_OTHER
+                );
+            }
+        }
+        assert_eq!(
+            applicant.submit(id, true).await.status,
+            StatusCode::SEE_OTHER
+        );
+        id
+    }
+
     /// Every email of the outbox, oldest first.
     pub fn outbox(&self) -> Vec<habilis::db::outbox::OutboxRow> {
         let db = habilis::db::Db::connect(&self.database_url, 1).unwrap();

@@ -4,6 +4,7 @@
 //! HABILIS_TEST_DATABASE_URL is set.
 
 mod access_matrix;
+mod approval;
 mod bad_input;
 mod cli;
 mod companies;
