@@ -23,6 +23,9 @@ use crate::services::{App, seed};
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// Outside dev: browsers keep to HTTPS for a year once they have seen the portal over it.
+const HSTS: &str = "max-age=31536000";
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -106,15 +109,20 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
             .build();
+        // Pages hold personal data, CSRF tokens, a token shown once, exports: no cache keeps
+        // them (the stylesheet sets its own caching, which a default header does not replace).
+        let mut headers = DefaultHeaders::new()
+            .add(("Content-Security-Policy", CSP))
+            .add(("X-Content-Type-Options", "nosniff"))
+            .add(("Referrer-Policy", "same-origin"))
+            .add(("X-Frame-Options", "DENY"))
+            .add(("Cache-Control", "no-store"));
+        if secure {
+            headers = headers.add(("Strict-Transport-Security", HSTS));
+        }
         ActixApp::new()
             .wrap(sessions)
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("Content-Security-Policy", CSP))
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "same-origin"))
-                    .add(("X-Frame-Options", "DENY")),
-            )
+            .wrap(headers)
             .wrap(TracingLogger::<PathOnly>::new())
             .app_data(app.clone())
             .configure(crate::web::routes)
