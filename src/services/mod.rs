@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod audit;
 pub mod companies;
 pub mod demandes;
 pub mod export;
@@ -15,6 +16,7 @@ pub mod oidc;
 pub mod reminders;
 pub mod roles;
 pub mod seed;
+pub mod throttle;
 mod transition;
 pub mod webhooks;
 
@@ -39,6 +41,8 @@ pub struct App {
     pub login_limiter: accounts::LoginLimiter,
     /// Rights-API requests per token.
     pub api_limiter: accounts::RateLimiter<String>,
+    /// Invalid rights-API tokens per client address: turned away before the database.
+    pub api_failures: throttle::FailureLimiter<std::net::IpAddr>,
     /// The identity provider, when one is configured.
     pub oidc: Option<oidc::Oidc>,
 }
@@ -48,6 +52,7 @@ impl App {
         let links = notify::Links::from_settings(&settings);
         let login_limiter = accounts::LoginLimiter::new(settings.login_rate_per_minute);
         let api_limiter = accounts::RateLimiter::new(settings.api_rate_per_minute);
+        let api_failures = throttle::FailureLimiter::new(settings.api_invalid_tokens_per_minute);
         App {
             db,
             catalog,
@@ -55,6 +60,7 @@ impl App {
             links,
             login_limiter,
             api_limiter,
+            api_failures,
             oidc: None,
         }
     }

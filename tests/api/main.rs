@@ -5,6 +5,7 @@
 
 mod access_matrix;
 mod approval;
+mod audit;
 mod bad_input;
 mod cli;
 mod companies;

@@ -258,6 +258,27 @@ async fn an_agent_signs_in_with_the_provider_and_out_again() {
         habilis.get("/demandes").await.location.as_deref(),
         Some("/connexion")
     );
+    // Both are in the audit log, with the person.
+    let audited: Vec<(String, String, Option<String>)> = habilis::db::audit::recent(&mut conn, 100)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.actor == "nouvel.agent@ville-tours.fr")
+        .map(|r| (r.action, r.resource, r.new_value))
+        .collect();
+    let resource = format!("user:{}", user.id);
+    assert!(
+        audited.contains(&(
+            "session.sign_in".to_string(),
+            resource.clone(),
+            Some(r#"{"method":"oidc"}"#.to_string())
+        )),
+        "{audited:?}"
+    );
+    assert!(
+        audited.contains(&("session.sign_out".to_string(), resource, None)),
+        "{audited:?}"
+    );
+
     // A second sign-in finds the same person (by subject) and keeps them up to date.
     let again = app.browser();
     let callback = sign_in_at_provider(&again, &provider, "agent-nouveau").await;

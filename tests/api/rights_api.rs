@@ -463,3 +463,38 @@ async fn a_draft_never_submitted_is_not_found_through_the_api() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["state"], "submitted");
 }
+
+#[tokio::test]
+async fn an_address_sending_invalid_tokens_is_turned_away_before_the_database() {
+    let app = crate::helpers::spawn_app_with(
+        Environment::Dev,
+        &[("HABILIS_API_INVALID_TOKENS_PER_MINUTE", "3")],
+    )
+    .await;
+    let (_, token) = habilis::services::api::create_token(&services(&app), "api-particulier", "SI")
+        .await
+        .unwrap();
+    for guess in ["hab_un", "hab_deux", "hab_trois"] {
+        assert_eq!(
+            get(&app, Some(guess), "/api/v1/habilitations").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (status, body) = get(&app, Some("hab_quatre"), "/api/v1/habilitations").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"], "too_many_requests");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Trop de jetons invalides depuis cette adresse"),
+        "{body}"
+    );
+    // Until the window ends, even a valid token from that address is not looked up: its
+    // last use stays "never".
+    let (status, _) = get(&app, Some(&token), "/api/v1/habilitations").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let manager = app.login_as("gestion@api-particulier.example").await;
+    let page = manager.get("/instruction/api").await;
+    page.assert_contains("<td>jamais</td>");
+}

@@ -7,6 +7,7 @@ use askama::Template;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::accounts::{self, DevAccount};
+use crate::services::audit;
 use crate::web::csrf;
 use crate::web::input::FormInput;
 use crate::web::session::{self, MaybeUser, SignedIn};
@@ -63,6 +64,7 @@ pub async fn dev_login(
     let user = accounts::load(&app, user_id, None)
         .await?
         .ok_or_else(|| AppError::BadRequest("Ce compte n'existe pas.".to_string()))?;
+    audit::signed_in(&app, user.user.id, audit::SignIn::Demo).await?;
     session::sign_in(&session, user.user.id)?;
     tracing::info!(user = user.user.id, "demo sign-in");
     let home = if !user.organisations.is_empty() {
@@ -78,10 +80,17 @@ pub async fn dev_login(
 /// Ends the session, and the identity provider's one when it has an end-session endpoint.
 pub async fn logout(
     app: web::Data<App>,
+    user: MaybeUser,
     session: Session,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     FormInput::read(payload, &session).await?;
+    if let Some(current) = &user.0 {
+        // Signing out never fails for the audit's sake; a failure is logged.
+        if let Err(e) = audit::signed_out(&app, current.user.id).await {
+            tracing::error!(error = ?e, "sign-out not audited");
+        }
+    }
     let id_token = session.get::<String>(ID_TOKEN_KEY).ok().flatten();
     session::sign_out(&session);
     let provider_logout = match (&app.oidc, id_token) {
@@ -155,6 +164,7 @@ pub async fn login_callback(
             tracing::warn!(error = ?e, "company lookup after sign-in failed");
         }
     });
+    audit::signed_in(&app, user_id, audit::SignIn::IdentityProvider).await?;
     session::sign_in(&session, user_id)?;
     session::choose_organisation(&session, organisation_id)?;
     session
