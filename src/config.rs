@@ -1,7 +1,7 @@
 //! Settings: `config/base.toml` < `config/$HABILIS_ENV.toml` < environment variables.
 //!
 //! Environment names operators rely on: `DATABASE_URL`, `HABILIS_BIND`, `HABILIS_PROVIDERS_DIR`,
-//! `HABILIS_ENV`, `HABILIS_SESSION_KEY`, `HABILIS_BASE_URL`, `HABILIS_DB_POOL_SIZE`.
+//! `HABILIS_ENV`, `HABILIS_SESSION_KEY`, `HABILIS_AUDIT_KEY`, `HABILIS_BASE_URL`, `HABILIS_DB_POOL_SIZE`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -74,6 +74,9 @@ pub struct Settings {
     pub providers_dir: PathBuf,
     /// Signs and encrypts the session cookie, and signs unsubscribe links; at least 64 characters.
     pub session_key: SecretString,
+    /// Keys the audit log's hash chain (HMAC-SHA256): kept out of the database, so someone who
+    /// can write to it cannot recompute a chain that verifies.
+    pub audit_key: SecretString,
     /// Public address of the portal, for links in emails.
     pub base_url: String,
     pub db_pool_size: u32,
@@ -101,6 +104,8 @@ pub struct Settings {
     pub login_rate_per_minute: u32,
     /// Rights-API requests allowed per token and minute.
     pub api_rate_per_minute: u32,
+    /// Invalid rights-API tokens allowed per client address and minute, before 429.
+    pub api_invalid_tokens_per_minute: u32,
     pub oidc: Option<OidcSettings>,
     /// `HABILIS_WEBHOOK_*` variables: the URLs and secrets providers' files name.
     pub webhook_env: HashMap<String, String>,
@@ -115,6 +120,7 @@ struct Raw {
     bind: Option<String>,
     providers_dir: Option<PathBuf>,
     session_key: Option<String>,
+    audit_key: Option<String>,
     base_url: Option<String>,
     db_pool_size: Option<u32>,
     seed_demo: Option<bool>,
@@ -134,6 +140,7 @@ struct Raw {
     session_max_seconds: Option<i64>,
     login_rate_per_minute: Option<u32>,
     api_rate_per_minute: Option<u32>,
+    api_invalid_tokens_per_minute: Option<u32>,
     oidc_issuer: Option<String>,
     oidc_client_id: Option<String>,
     oidc_client_secret: Option<String>,
@@ -142,8 +149,10 @@ struct Raw {
     oidc_scopes: Option<String>,
 }
 
-const KEYS: [&str; 29] = [
+const KEYS: [&str; 31] = [
     "api_rate_per_minute",
+    "api_invalid_tokens_per_minute",
+    "audit_key",
     "oidc_issuer",
     "oidc_client_id",
     "oidc_client_secret",
@@ -222,8 +231,10 @@ impl Settings {
             if let Some(value) = var(&name) {
                 // Secrets and addresses stay text, whatever they look like.
                 let value = match key {
-                    "session_key" | "smtp_password" | "smtp_username" | "database_url" | "bind"
-                    | "mail_from" | "smtp_host" | "company_api_url" => toml::Value::String(value),
+                    "session_key" | "audit_key" | "smtp_password" | "smtp_username"
+                    | "database_url" | "bind" | "mail_from" | "smtp_host" | "company_api_url" => {
+                        toml::Value::String(value)
+                    }
                     k if k.starts_with("oidc_") => toml::Value::String(value),
                     _ => typed(&value),
                 };
@@ -258,6 +269,16 @@ impl Settings {
                 )
             }
         };
+        let audit_key = match (raw.audit_key, env) {
+            (Some(key), _) if key.len() >= 32 => key,
+            (Some(_), _) => bail!("HABILIS_AUDIT_KEY doit compter au moins 32 caractères"),
+            // Fixed in dev, so a demo database verifies across restarts; never a secret.
+            (None, Environment::Dev) => DEV_AUDIT_KEY.to_string(),
+            (None, Environment::Prod) => bail!(
+                "HABILIS_AUDIT_KEY est obligatoire en production (32 caractères aléatoires au moins, \
+                 conservés hors de la base de données : ils scellent le journal d'audit)"
+            ),
+        };
         let base_url = raw
             .base_url
             .clone()
@@ -287,6 +308,12 @@ impl Settings {
                 "HABILIS_OIDC_ISSUER, HABILIS_OIDC_CLIENT_ID et HABILIS_OIDC_CLIENT_SECRET vont ensemble : il en manque"
             ),
         };
+        if env == Environment::Prod && oidc.is_none() {
+            bail!(
+                "HABILIS_OIDC_ISSUER, HABILIS_OIDC_CLIENT_ID et HABILIS_OIDC_CLIENT_SECRET sont obligatoires en production : \
+                 sans fournisseur d'identité, personne ne pourrait se connecter"
+            );
+        }
         if env == Environment::Prod && raw.smtp_host.is_none() {
             bail!(
                 "HABILIS_SMTP_HOST est obligatoire en production : sans serveur SMTP, les courriels ne partiraient pas"
@@ -321,6 +348,7 @@ impl Settings {
                 .providers_dir
                 .unwrap_or_else(|| PathBuf::from("providers")),
             session_key: SecretString::from(session_key),
+            audit_key: SecretString::from(audit_key),
             db_pool_size: raw.db_pool_size.unwrap_or(10).max(1),
             seed_demo: raw.seed_demo.unwrap_or(env == Environment::Dev),
             smtp,
@@ -346,6 +374,7 @@ impl Settings {
             session_max_seconds: raw.session_max_seconds.unwrap_or(12 * 3600).max(0),
             login_rate_per_minute: raw.login_rate_per_minute.unwrap_or(30).max(1),
             api_rate_per_minute: raw.api_rate_per_minute.unwrap_or(600).max(1),
+            api_invalid_tokens_per_minute: raw.api_invalid_tokens_per_minute.unwrap_or(20).max(1),
             oidc,
             webhook_env: vars
                 .iter()
@@ -364,6 +393,9 @@ impl Settings {
     }
 }
 
+/// The audit key outside production: public, so a dev chain proves nothing beyond this machine.
+pub const DEV_AUDIT_KEY: &str = "habilis-dev-audit-key-not-a-secret-0123456789";
+
 /// 64 random alphanumeric characters.
 pub fn random_key() -> String {
     use rand::Rng;
@@ -376,106 +408,4 @@ pub fn random_key() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn defaults_serve_the_demo_on_sqlite() {
-        let s = Settings::from_sources(Path::new("/nonexistent"), &vars(&[])).unwrap();
-        assert_eq!(s.env, Environment::Dev);
-        assert_eq!(s.database_url(), "habilis.db");
-        assert_eq!(s.bind, "127.0.0.1:8080");
-        assert_eq!(s.providers_dir, PathBuf::from("providers"));
-        assert!(s.seed_demo);
-    }
-
-    #[test]
-    fn environment_variables_win_over_files() {
-        let dir = std::env::temp_dir().join(format!("habilis-config-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("base.toml"),
-            "bind = \"127.0.0.2:9000\"\ndb_pool_size = 3\n",
-        )
-        .unwrap();
-        std::fs::write(dir.join("dev.toml"), "db_pool_size = 4\n").unwrap();
-        let s = Settings::from_sources(&dir, &vars(&[("DATABASE_URL", "postgres://x/y")])).unwrap();
-        assert_eq!(s.bind, "127.0.0.2:9000");
-        assert_eq!(s.db_pool_size, 4);
-        assert_eq!(s.database_url(), "postgres://x/y");
-        let s = Settings::from_sources(&dir, &vars(&[("HABILIS_BIND", "127.0.0.1:1")])).unwrap();
-        assert_eq!(s.bind, "127.0.0.1:1");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn dev_mode_stays_on_this_machine() {
-        let err = Settings::from_sources(
-            Path::new("/nonexistent"),
-            &vars(&[("HABILIS_BIND", "0.0.0.0:8080")]),
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string().contains("demande HABILIS_ENV=prod"),
-            "{err}"
-        );
-        assert!(
-            Settings::from_sources(
-                Path::new("/nonexistent"),
-                &vars(&[("HABILIS_BIND", "127.0.0.1:0")])
-            )
-            .is_ok()
-        );
-    }
-
-    #[test]
-    fn production_needs_an_smtp_server() {
-        let key = "k".repeat(64);
-        let err = Settings::from_sources(
-            Path::new("/nonexistent"),
-            &vars(&[("HABILIS_ENV", "prod"), ("HABILIS_SESSION_KEY", &key)]),
-        )
-        .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("HABILIS_SMTP_HOST est obligatoire en production"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn production_needs_a_real_session_key() {
-        let err =
-            Settings::from_sources(Path::new("/nonexistent"), &vars(&[("HABILIS_ENV", "prod")]))
-                .unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("HABILIS_SESSION_KEY est obligatoire")
-        );
-        let key = "k".repeat(64);
-        let s = Settings::from_sources(
-            Path::new("/nonexistent"),
-            &vars(&[
-                ("HABILIS_ENV", "prod"),
-                ("HABILIS_SESSION_KEY", &key),
-                ("HABILIS_SMTP_HOST", "smtp.example"),
-            ]),
-        )
-        .unwrap();
-        assert!(!s.seed_demo);
-        assert!(
-            Settings::from_sources(
-                Path::new("/nonexistent"),
-                &vars(&[("HABILIS_ENV", "staging")])
-            )
-            .is_err()
-        );
-    }
-}
+mod tests;

@@ -108,8 +108,14 @@ enum WebhooksCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the hash chain; exits non-zero at the first row that was altered.
-    Verify,
+    /// Recompute the chain with HABILIS_AUDIT_KEY; exits non-zero at the first row that was
+    /// altered. Prints the head (row count and last hash) to record somewhere else.
+    Verify {
+        /// A head printed by an earlier verify (COUNT:HASH): fails when it is no longer in the
+        /// chain, e.g. the newest rows were deleted.
+        #[arg(long, value_name = "COUNT:HASH")]
+        expect_head: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -267,13 +273,35 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
         }
         Command::Providers { .. } => {}
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Verify { expect_head },
         } => {
+            use db::audit::{Head, Verdict};
+            use secrecy::ExposeSecret;
+            let expect = match expect_head.as_deref() {
+                None => None,
+                Some(raw) => Some(Head::parse(raw).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--expect-head : « NOMBRE:EMPREINTE » attendu, tel que verify l'affiche"
+                    )
+                })?),
+            };
             let db = db::Db::connect(settings.database_url(), 1)?;
             let mut conn = db.get()?;
-            match db::audit::verify(&mut conn)? {
-                None => println!("journal d'audit intègre"),
-                Some(id) => anyhow::bail!("journal d'audit altéré à partir de l'entrée {id}"),
+            let key = settings.audit_key.expose_secret().as_bytes();
+            match db::audit::verify(&mut conn, key, expect.as_ref())? {
+                Verdict::Intact(head) => {
+                    println!("journal d'audit intègre : {} entrée(s)", head.count);
+                    println!("tête : {head}");
+                }
+                Verdict::Altered { id } => {
+                    anyhow::bail!("journal d'audit altéré à partir de l'entrée {id}")
+                }
+                Verdict::Truncated { expected, found } => anyhow::bail!(
+                    "journal d'audit tronqué : la tête attendue compte {expected} entrée(s), il n'en reste que {found}"
+                ),
+                Verdict::Diverged { count } => anyhow::bail!(
+                    "journal d'audit réécrit : l'entrée n° {count} n'a plus l'empreinte de la tête attendue"
+                ),
             }
         }
     }

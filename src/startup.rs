@@ -33,6 +33,9 @@ fn content_security_policy(end_session_origin: Option<&str>) -> String {
     )
 }
 
+/// Outside dev: browsers keep to HTTPS for a year once they have seen the portal over it.
+const HSTS: &str = "max-age=31536000";
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -122,15 +125,20 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
             .cookie_http_only(true)
             .cookie_same_site(SameSite::Lax)
             .build();
+        // Pages hold personal data, CSRF tokens, a token shown once, exports: no cache keeps
+        // them (the stylesheet sets its own caching, which a default header does not replace).
+        let mut headers = DefaultHeaders::new()
+            .add(("Content-Security-Policy", csp.clone()))
+            .add(("X-Content-Type-Options", "nosniff"))
+            .add(("Referrer-Policy", "same-origin"))
+            .add(("X-Frame-Options", "DENY"))
+            .add(("Cache-Control", "no-store"));
+        if secure {
+            headers = headers.add(("Strict-Transport-Security", HSTS));
+        }
         ActixApp::new()
             .wrap(sessions)
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("Content-Security-Policy", csp.clone()))
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "same-origin"))
-                    .add(("X-Frame-Options", "DENY")),
-            )
+            .wrap(headers)
             .wrap(TracingLogger::<PathOnly>::new())
             .app_data(app.clone())
             .configure(crate::web::routes)

@@ -123,10 +123,13 @@ pub fn habilitation(conn: &mut DbConnection, provider: &str, id: i64) -> QueryRe
         .optional()
 }
 
+/// A demande of the provider, once submitted at least once: a draft is the applicant's alone,
+/// as the instruction pages keep it.
 pub fn demande(conn: &mut DbConnection, provider: &str, id: i64) -> QueryResult<Option<Demande>> {
     demandes::table
         .filter(demandes::provider.eq(provider))
         .filter(demandes::id.eq(id))
+        .filter(demandes::last_submitted_at.is_not_null())
         .select(Demande::as_select())
         .first(conn)
         .optional()

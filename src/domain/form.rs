@@ -371,7 +371,7 @@ pub fn check(form: &Form, answers: &Answers, strictness: Strictness) -> FormErro
             }
             if field.kind == FieldKind::Scopes
                 && strictness == Strictness::Submit
-                && let Some(message) = scope_rules_error(form, &scopes)
+                && let Some(message) = broken_scope_rule(form, &scopes).map(|b| b.for_applicant())
                 && !errors.iter().any(|e| e.key == field.id)
             {
                 errors.push(FieldError {
@@ -536,7 +536,52 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-fn scope_rules_error(form: &Form, scopes: &[String]) -> Option<String> {
+/// A scope rule of the provider that a set of scopes breaks, with the labels to name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrokenScopeRule {
+    TooFew { min: usize },
+    GroupMin { group: String, min: usize },
+    Incompatible(String, String),
+    NotAlone(String),
+}
+
+impl BrokenScopeRule {
+    /// Said to the applicant choosing scopes.
+    pub fn for_applicant(&self) -> String {
+        match self {
+            BrokenScopeRule::TooFew { .. } => {
+                "Cochez au moins une des données demandées.".to_string()
+            }
+            BrokenScopeRule::GroupMin { group, min } => {
+                format!("Cochez au moins {min} donnée(s) du groupe « {group} ».")
+            }
+            BrokenScopeRule::Incompatible(a, b) => {
+                format!("Les données « {a} » et « {b} » ne peuvent pas être demandées ensemble.")
+            }
+            BrokenScopeRule::NotAlone(a) => format!("La donnée « {a} » doit être demandée seule."),
+        }
+    }
+
+    /// Said to the instructor granting fewer scopes than asked.
+    pub fn for_grant(&self) -> String {
+        let rule = match self {
+            BrokenScopeRule::TooFew { min } => {
+                format!("au moins {min} donnée(s) doit être accordée")
+            }
+            BrokenScopeRule::GroupMin { group, min } => {
+                format!("au moins {min} donnée(s) du groupe « {group} » doit être accordée")
+            }
+            BrokenScopeRule::Incompatible(a, b) => {
+                format!("les données « {a} » et « {b} » ne peuvent pas être accordées ensemble")
+            }
+            BrokenScopeRule::NotAlone(a) => format!("la donnée « {a} » doit être accordée seule"),
+        };
+        format!("Les données accordées ne respectent pas les règles du formulaire : {rule}.")
+    }
+}
+
+/// The first scope rule these scopes break, if any.
+pub fn broken_scope_rule(form: &Form, scopes: &[String]) -> Option<BrokenScopeRule> {
     let rules = &form.scope_rules;
     let label = |id: &str| {
         form.scope(id)
@@ -544,7 +589,9 @@ fn scope_rules_error(form: &Form, scopes: &[String]) -> Option<String> {
             .unwrap_or_else(|| id.to_string())
     };
     if scopes.len() < rules.min.max(1) {
-        return Some("Cochez au moins une des données demandées.".to_string());
+        return Some(BrokenScopeRule::TooFew {
+            min: rules.min.max(1),
+        });
     }
     for (group, min) in &rules.group_min {
         let n = scopes
@@ -552,26 +599,20 @@ fn scope_rules_error(form: &Form, scopes: &[String]) -> Option<String> {
             .filter(|id| form.scope(id).is_some_and(|s| &s.group == group))
             .count();
         if n < *min {
-            return Some(format!(
-                "Cochez au moins {min} donnée(s) du groupe « {group} »."
-            ));
+            return Some(BrokenScopeRule::GroupMin {
+                group: group.clone(),
+                min: *min,
+            });
         }
     }
     for (a, b) in &rules.incompatible {
         if scopes.contains(a) && scopes.contains(b) {
-            return Some(format!(
-                "Les données « {} » et « {} » ne peuvent pas être demandées ensemble.",
-                label(a),
-                label(b)
-            ));
+            return Some(BrokenScopeRule::Incompatible(label(a), label(b)));
         }
     }
     for alone in &rules.exclusive {
         if scopes.contains(alone) && scopes.len() > 1 {
-            return Some(format!(
-                "La donnée « {} » doit être demandée seule.",
-                label(alone)
-            ));
+            return Some(BrokenScopeRule::NotAlone(label(alone)));
         }
     }
     None

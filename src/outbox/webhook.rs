@@ -1,5 +1,6 @@
 //! Posting a webhook: the JSON body signed with HMAC-SHA256 (`X-Hub-Signature-256`), an event
 //! id stable across retries (`X-Habilis-Event-Id`), any 2xx a success, `{"token_id"}` kept.
+//! The `User-Agent` names habilis and its version, so a receiver's logs say who called.
 
 use std::time::Instant;
 
@@ -23,6 +24,9 @@ impl Answer {
         self.status.is_some_and(|s| (200..300).contains(&s))
     }
 }
+
+/// What every webhook request says it is.
+pub const USER_AGENT: &str = concat!("habilis/", env!("CARGO_PKG_VERSION"));
 
 /// `sha256=<hex HMAC-SHA256(secret, body)>`.
 pub fn signature(secret: &str, body: &str) -> String {
@@ -49,6 +53,7 @@ pub async fn post(client: &reqwest::Client, row: &OutboxRow, secret: &str) -> An
     let sent = client
         .post(&row.recipient)
         .header("Content-Type", "application/json")
+        .header("User-Agent", USER_AGENT)
         .header("X-Hub-Signature-256", signature(secret, &row.body_text))
         .header("X-Habilis-Event-Id", event_id(row))
         .body(row.body_text.clone())

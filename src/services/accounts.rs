@@ -1,6 +1,5 @@
 //! Who is signed in, and the demo accounts of the dev login.
 
-use crate::db::audit::{self, Entry};
 use crate::db::models::{Organisation, User};
 use crate::db::{DbConnection, users};
 use crate::domain::policy::{Actor, Role};
@@ -160,6 +159,7 @@ pub async fn sign_in_identity(
     let email = crate::domain::email::Email::parse(&identity.email).map_err(|_| {
         AppError::LoginFailed("L'adresse électronique transmise n'est pas valide.".to_string())
     })?;
+    let key = app.settings.audit_key.clone();
     app.db
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
@@ -212,19 +212,17 @@ pub async fn sign_in_identity(
                 };
                 users::add_membership(conn, user.id, org.id, true, now)?;
                 for lapsed in users::lapse_memberships_except(conn, user.id, org.id, now)? {
-                    audit::append(
+                    super::audit::record(
                         conn,
-                        &Entry {
-                            actor: email.as_str(),
-                            action: "membership.lapse",
-                            resource: &format!("memberships:{}:{}", email.as_str(), lapsed.siret),
-                            old_value: Some(&lapsed.name),
-                            new_value: Some(&format!(
-                                "expirée : connexion pour le SIRET {}",
-                                siret.as_str()
-                            )),
-                            at: now,
-                        },
+                        &key,
+                        email.as_str(),
+                        "membership.lapse",
+                        &format!("memberships:{}:{}", email.as_str(), lapsed.siret),
+                        Some(&lapsed.name),
+                        Some(&format!(
+                            "expirée : connexion pour le SIRET {}",
+                            siret.as_str()
+                        )),
                     )?;
                 }
                 Ok::<_, AppError>((user.id, org.id))

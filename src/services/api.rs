@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::db::api::{self, Filters, Row};
-use crate::db::events;
+use crate::db::{events, write_transaction};
 use crate::domain::demande::public_id;
 
-use super::{App, now};
+use super::{App, audit, now};
 
 /// An API error: its status, a code and a French message, as JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,45 +57,107 @@ fn hash(token: &str) -> String {
         .collect()
 }
 
-/// A new token for a provider: returned once, only its hash is kept.
+/// A new token for a provider, by an operator on the command line: returned once, only its
+/// hash is kept.
 pub async fn create_token(app: &App, provider: &str, name: &str) -> anyhow::Result<(i64, String)> {
+    create_token_by(app, audit::CLI, provider, name).await
+}
+
+/// A new token, audited as created by `actor`.
+async fn create_token_by(
+    app: &App,
+    actor: &str,
+    provider: &str,
+    name: &str,
+) -> anyhow::Result<(i64, String)> {
     anyhow::ensure!(
         app.catalog.get(provider).is_some(),
         "fournisseur inconnu « {provider} »"
     );
     let token = format!("hab_{}", crate::config::random_key());
     let (digest, provider, name) = (hash(&token), provider.to_string(), name.to_string());
+    let (key, actor) = (app.settings.audit_key.clone(), actor.to_string());
     let id = app
         .db
         .run(move |conn| {
-            Ok::<_, anyhow::Error>(api::insert_token(conn, &provider, &name, &digest, now())?)
+            write_transaction(conn, |conn| {
+                let id = api::insert_token(conn, &provider, &name, &digest, now())?;
+                // The name and provider, never the token or its hash.
+                let new = json!({ "provider": provider, "name": name }).to_string();
+                let resource = format!("api_token:{id}");
+                audit::record(
+                    conn,
+                    &key,
+                    &actor,
+                    "api_token.create",
+                    &resource,
+                    None,
+                    Some(&new),
+                )?;
+                Ok::<_, crate::error::AppError>(id)
+            })
         })
         .await?;
     Ok((id, token))
 }
 
+/// Revokes a token, by an operator on the command line; false when no active token has this id.
 pub async fn revoke_token(app: &App, id: i64) -> anyhow::Result<bool> {
-    Ok(app
-        .db
-        .run(move |conn| Ok::<_, anyhow::Error>(api::revoke_token(conn, id, now())?))
-        .await?
-        == 1)
+    revoke_token_by(app, audit::CLI, id).await
 }
 
-/// The provider a bearer token speaks for.
-pub async fn authenticate(app: &App, authorization: Option<&str>) -> Result<String, ApiError> {
+async fn revoke_token_by(app: &App, actor: &str, id: i64) -> anyhow::Result<bool> {
+    let (key, actor) = (app.settings.audit_key.clone(), actor.to_string());
+    Ok(app
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                if api::revoke_token(conn, id, now())? != 1 {
+                    return Ok::<_, crate::error::AppError>(false);
+                }
+                let resource = format!("api_token:{id}");
+                let new = json!({ "revoked": true }).to_string();
+                audit::record(
+                    conn,
+                    &key,
+                    &actor,
+                    "api_token.revoke",
+                    &resource,
+                    None,
+                    Some(&new),
+                )?;
+                Ok(true)
+            })
+        })
+        .await?)
+}
+
+/// The provider a bearer token speaks for. `client` is the caller's address: one that keeps
+/// sending invalid tokens is turned away before its tokens are looked up.
+pub async fn authenticate(
+    app: &App,
+    authorization: Option<&str>,
+    client: std::net::IpAddr,
+) -> Result<String, ApiError> {
+    let at = chrono::Utc::now().timestamp();
+    if app.api_failures.blocked(&client, at) {
+        tracing::warn!(%client, "too many invalid API tokens");
+        return Err(ApiError::new(
+            429,
+            "too_many_requests",
+            "Trop de jetons invalides depuis cette adresse : réessayez dans une minute.",
+        ));
+    }
     let token = authorization
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() < 200);
+    // No token costs no lookup: only tokens looked up in vain count against the address.
     let Some(token) = token else {
         return Err(ApiError::unauthorized());
     };
     let digest = hash(token);
-    if !app
-        .api_limiter
-        .allow(digest.clone(), chrono::Utc::now().timestamp())
-    {
+    if !app.api_limiter.allow(digest.clone(), at) {
         return Err(ApiError::new(
             429,
             "too_many_requests",
@@ -106,8 +168,11 @@ pub async fn authenticate(app: &App, authorization: Option<&str>) -> Result<Stri
         .db
         .run(move |conn| Ok::<_, anyhow::Error>(api::use_token(conn, &digest, now())?))
         .await
-        .map_err(|_| ApiError::internal())?
-        .ok_or_else(ApiError::unauthorized)?;
+        .map_err(|_| ApiError::internal())?;
+    let Some(provider) = provider else {
+        app.api_failures.failed(client, at);
+        return Err(ApiError::unauthorized());
+    };
     // A token outlives its provider's withdrawal from the catalogue, but opens nothing.
     if app.catalog.get(&provider).is_none() {
         return Err(ApiError::new(
@@ -318,7 +383,7 @@ pub async fn create_token_as(
             "Donnez au jeton un nom de 1 à 100 caractères (le système qui l'utilise).".to_string(),
         ));
     }
-    create_token(app, provider, name)
+    create_token_by(app, &current.user.email, provider, name)
         .await
         .map(|(_, token)| token)
         .map_err(AppError::Internal)
@@ -339,6 +404,8 @@ pub async fn revoke_token_as(
     if !crate::domain::policy::can_manage_roles(&current.actor, &provider) {
         return Err(AppError::Forbidden);
     }
-    revoke_token(app, id).await.map_err(AppError::Internal)?;
+    revoke_token_by(app, &current.user.email, id)
+        .await
+        .map_err(AppError::Internal)?;
     Ok(())
 }

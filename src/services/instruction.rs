@@ -225,11 +225,28 @@ fn grant_of(
                         .to_string(),
                 ));
             }
-            asked
+            let form = &provider.form;
+            // A scope the form always grants stays granted: it is not the instructor's to remove.
+            if let Some(locked) = asked
+                .iter()
+                .filter_map(|id| form.scope(id))
+                .find(|s| s.included && !chosen.contains(&s.id))
+            {
+                return Err(AppError::Unprocessable(format!(
+                    "La donnée « {} » est toujours accordée avec ce formulaire : elle ne peut pas être retirée.",
+                    locked.label
+                )));
+            }
+            let granted: Vec<String> = asked
                 .iter()
                 .filter(|s| chosen.contains(s))
                 .cloned()
-                .collect()
+                .collect();
+            // Fewer scopes than asked, but never a combination the form itself forbids.
+            if let Some(broken) = crate::domain::form::broken_scope_rule(form, &granted) {
+                return Err(AppError::Unprocessable(broken.for_grant()));
+            }
+            granted
         }
     };
     let max = provider.validity_months;

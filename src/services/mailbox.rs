@@ -30,15 +30,18 @@ pub async fn retry(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppE
     if !current.actor.is_admin {
         return Err(AppError::Forbidden);
     }
-    let changed = app
-        .db
-        .run(move |conn| Ok::<_, AppError>(outbox::retry(conn, id, now())?))
-        .await?;
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    let (key, actor) = (app.settings.audit_key.clone(), current.user.email.clone());
+    app.db
+        .run(move |conn| {
+            crate::db::write_transaction(conn, |conn| {
+                if outbox::retry(conn, id, now())? != 1 {
+                    return Err(AppError::NotFound);
+                }
+                let resource = format!("outbox:{id}");
+                super::audit::record(conn, &key, &actor, "outbox.retry", &resource, None, None)
+            })
+        })
+        .await
 }
 
 /// (provider, kind) pairs the person switched off.

@@ -2,7 +2,6 @@
 //! membership is audited with its actor; the person's next request no longer sees that
 //! organisation's demandes.
 
-use crate::db::audit::{self, Entry};
 use crate::db::models::{Organisation, User};
 use crate::db::{organisations, users, write_transaction};
 use crate::domain::email::Email;
@@ -59,6 +58,7 @@ pub async fn remove(
     only_admins(current)?;
     let email = Email::parse(email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
     let actor = current.user.email.clone();
+    let key = app.settings.audit_key.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
@@ -72,18 +72,15 @@ pub async fn remove(
                 if !users::lapse_membership(conn, user.id, org.id, now())? {
                     return Err(missing());
                 }
-                audit::append(
+                super::audit::record(
                     conn,
-                    &Entry {
-                        actor: &actor,
-                        action: "membership.remove",
-                        resource: &format!("memberships:{email}:{}", org.siret),
-                        old_value: Some(&org.name),
-                        new_value: Some("retirée par un administrateur"),
-                        at: now(),
-                    },
-                )?;
-                Ok(())
+                    &key,
+                    &actor,
+                    "membership.remove",
+                    &format!("memberships:{email}:{}", org.siret),
+                    Some(&org.name),
+                    Some("retirée par un administrateur"),
+                )
             })
         })
         .await

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod audit;
 pub mod companies;
 pub mod demandes;
 pub mod export;
@@ -17,6 +18,7 @@ pub mod reminders;
 pub mod roles;
 pub mod seed;
 pub mod sessions;
+pub mod throttle;
 mod transition;
 pub mod webhooks;
 
@@ -41,6 +43,8 @@ pub struct App {
     pub login_limiter: accounts::LoginLimiter,
     /// Rights-API requests per token.
     pub api_limiter: accounts::RateLimiter<String>,
+    /// Invalid rights-API tokens per client address: turned away before the database.
+    pub api_failures: throttle::FailureLimiter<std::net::IpAddr>,
     /// The identity provider, when one is configured.
     pub oidc: Option<oidc::Oidc>,
 }
@@ -50,6 +54,7 @@ impl App {
         let links = notify::Links::from_settings(&settings);
         let login_limiter = accounts::LoginLimiter::new(settings.login_rate_per_minute);
         let api_limiter = accounts::RateLimiter::new(settings.api_rate_per_minute);
+        let api_failures = throttle::FailureLimiter::new(settings.api_invalid_tokens_per_minute);
         App {
             db,
             catalog,
@@ -57,6 +62,7 @@ impl App {
             links,
             login_limiter,
             api_limiter,
+            api_failures,
             oidc: None,
         }
     }

@@ -1,7 +1,7 @@
 //! Granting and removing roles, by admins (everywhere) and managers (their providers).
 //! Every change is written to the audit log with the roles before and after.
 
-use crate::db::audit::{self, Entry};
+use crate::db::audit;
 use crate::db::models::NewUser;
 use crate::db::{DbConnection, users, write_transaction};
 use crate::domain::email::Email;
@@ -29,7 +29,7 @@ impl Who<'_> {
     fn label(&self) -> String {
         match self {
             Who::User(current) => current.user.email.clone(),
-            Who::Cli => "ligne de commande".to_string(),
+            Who::Cli => super::audit::CLI.to_string(),
         }
     }
 }
@@ -115,6 +115,7 @@ fn parse(
 
 fn audit_change(
     conn: &mut DbConnection,
+    key: &secrecy::SecretString,
     who: &str,
     action: &str,
     req: &Request,
@@ -124,18 +125,7 @@ fn audit_change(
     let resource = format!("roles:{}:{}", req.provider, req.email);
     let old = serde_json::to_string(before).map_err(anyhow::Error::from)?;
     let new = serde_json::to_string(after).map_err(anyhow::Error::from)?;
-    audit::append(
-        conn,
-        &Entry {
-            actor: who,
-            action,
-            resource: &resource,
-            old_value: Some(&old),
-            new_value: Some(&new),
-            at: now(),
-        },
-    )?;
-    Ok(())
+    super::audit::record(conn, key, who, action, &resource, Some(&old), Some(&new))
 }
 
 /// Gives a role (creating the person's account by email when it does not exist yet).
@@ -149,6 +139,7 @@ pub async fn grant(
 ) -> Result<(), AppError> {
     let req = parse(app, who, email, provider, role)?;
     let actor = who.label();
+    let key = app.settings.audit_key.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
@@ -174,7 +165,7 @@ pub async fn grant(
                 }
                 users::grant_role(conn, user.id, &req.provider, req.role.as_str(), now())?;
                 let after = users::roles_for_provider(conn, user.id, &req.provider)?;
-                audit_change(conn, &actor, "role.grant", &req, &before, &after)
+                audit_change(conn, &key, &actor, "role.grant", &req, &before, &after)
             })
         })
         .await
@@ -191,6 +182,7 @@ pub async fn revoke(
 ) -> Result<(), AppError> {
     let req = parse(app, who, email, provider, role)?;
     let actor = who.label();
+    let key = app.settings.audit_key.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
@@ -201,7 +193,7 @@ pub async fn revoke(
                     return Err(missing());
                 }
                 let after = users::roles_for_provider(conn, user.id, &req.provider)?;
-                audit_change(conn, &actor, "role.revoke", &req, &before, &after)
+                audit_change(conn, &key, &actor, "role.revoke", &req, &before, &after)
             })
         })
         .await

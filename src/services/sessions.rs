@@ -3,38 +3,35 @@
 //! everywhere" ends all of a person's. The record is in the database, so it holds across
 //! several instances.
 
-use crate::db::audit::{self, Entry};
-use crate::db::{sessions, users, write_transaction};
+use crate::db::{sessions, write_transaction};
 use crate::error::AppError;
 
 use super::accounts::{self, CurrentUser};
+use super::audit::{self, SignIn};
 use super::{App, now, sha256_hex};
 
 /// Records a new session for the person; returns the token the cookie keeps.
-pub async fn start(app: &App, user_id: i64, how: &'static str) -> Result<String, AppError> {
+pub async fn start(app: &App, user_id: i64, how: SignIn) -> Result<String, AppError> {
     let token = crate::config::random_key();
     let digest = sha256_hex(&token);
     let oldest = now() - chrono::Duration::seconds(app.settings.session_max_seconds.max(0));
+    let key = app.settings.audit_key.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 sessions::purge_older_than(conn, oldest)?;
                 sessions::insert(conn, user_id, &digest, now())?;
-                let email = users::find(conn, user_id)?
-                    .map(|u| u.email)
-                    .unwrap_or_default();
-                audit::append(
+                let email = audit::email_of(conn, user_id)?;
+                let method = serde_json::json!({ "method": how.as_str() }).to_string();
+                audit::record(
                     conn,
-                    &Entry {
-                        actor: &email,
-                        action: "session.sign_in",
-                        resource: &format!("users:{email}"),
-                        old_value: None,
-                        new_value: Some(how),
-                        at: now(),
-                    },
-                )?;
-                Ok::<_, AppError>(())
+                    &key,
+                    &email,
+                    "session.sign_in",
+                    &format!("user:{user_id}"),
+                    None,
+                    Some(&method),
+                )
             })
         })
         .await?;
@@ -67,6 +64,7 @@ pub async fn end(
     everywhere: bool,
 ) -> Result<(), AppError> {
     let (user_id, email) = (current.user.id, current.user.email.clone());
+    let key = app.settings.audit_key.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
@@ -77,23 +75,22 @@ pub async fn end(
                 } else {
                     0
                 };
-                let action = if everywhere {
-                    "session.sign_out_everywhere"
+                let resource = format!("user:{user_id}");
+                if everywhere {
+                    let ended = format!("{ended} session(s) terminée(s)");
+                    let action = "session.sign_out_everywhere";
+                    audit::record(conn, &key, &email, action, &resource, None, Some(&ended))
                 } else {
-                    "session.sign_out"
-                };
-                audit::append(
-                    conn,
-                    &Entry {
-                        actor: &email,
-                        action,
-                        resource: &format!("users:{email}"),
-                        old_value: None,
-                        new_value: Some(&format!("{ended} session(s) terminée(s)")),
-                        at: now(),
-                    },
-                )?;
-                Ok::<_, AppError>(())
+                    audit::record(
+                        conn,
+                        &key,
+                        &email,
+                        "session.sign_out",
+                        &resource,
+                        None,
+                        None,
+                    )
+                }
             })
         })
         .await

@@ -22,6 +22,16 @@ pub struct Record<'a> {
     pub diff: Option<&'a str>,
     /// What an approval grants; by default the scopes asked, for the provider's validity.
     pub grant: Option<Grant>,
+    /// Decisions are written to the audit log, chained with this key.
+    pub audit_key: &'a secrecy::SecretString,
+}
+
+/// The instructors' decisions on a demande, audited with their actor.
+fn is_decision(event: Event) -> bool {
+    matches!(
+        event,
+        Event::Approve | Event::Refuse | Event::RequestChanges | Event::Revoke
+    )
 }
 
 /// An instructor may grant fewer scopes than asked, for less time than the provider's validity.
@@ -67,6 +77,24 @@ pub fn persist(
                 created_at: now,
             },
         )?;
+        if is_decision(record.event) {
+            let new = serde_json::json!({
+                "state": outcome.to.as_str(),
+                "reason": record.reason,
+                "scopes": record.grant.as_ref().map(|g| &g.scopes),
+                "months": record.grant.as_ref().map(|g| g.months),
+            })
+            .to_string();
+            super::audit::record(
+                conn,
+                record.audit_key,
+                record.actor_email,
+                &format!("demande.{}", record.event.as_str()),
+                &format!("demande:{}", crate::domain::demande::public_id(demande.id)),
+                Some(&demande.state),
+                Some(&new),
+            )?;
+        }
         let mut until = None;
         for effect in &outcome.effects {
             match effect {
@@ -165,6 +193,7 @@ pub async fn apply(
     decided: Decided,
 ) -> Result<(), AppError> {
     let links = app.links.clone();
+    let audit_key = app.settings.audit_key.clone();
     let (actor_id, email, name) = (
         current.user.id,
         current.user.email.clone(),
@@ -180,6 +209,7 @@ pub async fn apply(
                 reason: decided.reason.as_deref(),
                 diff: None,
                 grant: decided.grant,
+                audit_key: &audit_key,
             };
             persist(
                 conn,

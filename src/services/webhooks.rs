@@ -224,10 +224,23 @@ pub async fn replay(
     if !instructed(app, current).contains(&provider) {
         return Err(AppError::Forbidden);
     }
+    let (key, actor) = (app.settings.audit_key.clone(), current.user.email.clone());
     app.db
         .run(move |conn| {
-            Ok::<_, AppError>(crate::db::webhooks::replay(conn, outbox_id, super::now())?)
+            crate::db::write_transaction(conn, |conn| {
+                crate::db::webhooks::replay(conn, outbox_id, super::now())?;
+                let new = serde_json::json!({ "provider": provider }).to_string();
+                let resource = format!("outbox:{outbox_id}");
+                super::audit::record(
+                    conn,
+                    &key,
+                    &actor,
+                    "webhook.replay",
+                    &resource,
+                    None,
+                    Some(&new),
+                )
+            })
         })
-        .await?;
-    Ok(())
+        .await
 }

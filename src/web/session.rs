@@ -9,6 +9,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::accounts::CurrentUser;
+use crate::services::audit::SignIn;
 use crate::services::sessions;
 
 const USER_KEY: &str = "user_id";
@@ -94,7 +95,7 @@ pub async fn sign_in(
     app: &App,
     session: &Session,
     user_id: i64,
-    how: &'static str,
+    how: SignIn,
 ) -> Result<(), AppError> {
     let token = sessions::start(app, user_id, how).await?;
     session.renew();

@@ -60,3 +60,29 @@ fn migration_folders_have_identical_names() {
     assert!(!pg.is_empty());
     assert_eq!(pg, sqlite);
 }
+
+#[test]
+fn production_without_an_identity_provider_does_not_start_and_says_what_is_missing() {
+    let key = habilis::config::random_key();
+    let out = habilis()
+        .env("HABILIS_ENV", "prod")
+        .env("HABILIS_BIND", "127.0.0.1:0")
+        .env("HABILIS_SESSION_KEY", &key)
+        .env("HABILIS_AUDIT_KEY", &key)
+        .env("HABILIS_SMTP_HOST", "127.0.0.1")
+        .env("DATABASE_URL", "/nonexistent/habilis.db")
+        .env_remove("HABILIS_OIDC_ISSUER")
+        .env_remove("HABILIS_OIDC_CLIENT_ID")
+        .env_remove("HABILIS_OIDC_CLIENT_SECRET")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "HABILIS_OIDC_ISSUER, HABILIS_OIDC_CLIENT_ID et HABILIS_OIDC_CLIENT_SECRET sont obligatoires en production"
+        ),
+        "{stderr}"
+    );
+}

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub address: String,
     pub database_url: String,
     pub catalog: Catalog,
+    /// The settings given beyond the defaults (the command line gets them too).
+    extra: Vec<(String, String)>,
     sqlite_file: Option<PathBuf>,
 }
 
@@ -97,13 +99,63 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_in(env: Environment) -> TestApp {
-    // Production requires an SMTP server: a closed port, where emails simply wait.
-    let smtp: &[(&str, &str)] = &[
-        ("HABILIS_SMTP_HOST", "127.0.0.1"),
-        ("HABILIS_SMTP_PORT", "1"),
-        ("HABILIS_SMTP_TLS", "none"),
-    ];
-    spawn_app_with(env, if env == Environment::Prod { smtp } else { &[] }).await
+    if env == Environment::Dev {
+        return spawn_app_with(env, &[]).await;
+    }
+    // Production requires an SMTP server (a closed port, where emails simply wait), an
+    // identity provider (one that publishes its discovery document and nothing else) and an
+    // audit key.
+    let issuer = discovery_only_issuer().await;
+    let audit_key = random_key();
+    spawn_app_with(
+        env,
+        &[
+            ("HABILIS_SMTP_HOST", "127.0.0.1"),
+            ("HABILIS_SMTP_PORT", "1"),
+            ("HABILIS_SMTP_TLS", "none"),
+            ("HABILIS_OIDC_ISSUER", &issuer),
+            ("HABILIS_OIDC_CLIENT_ID", "habilis"),
+            ("HABILIS_OIDC_CLIENT_SECRET", "secret-de-test"),
+            ("HABILIS_AUDIT_KEY", &audit_key),
+        ],
+    )
+    .await
+}
+
+/// An OpenID provider on loopback that answers discovery (and an empty key set), enough for
+/// habilis to start; nobody signs in through it.
+pub async fn discovery_only_issuer() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}", listener.local_addr().unwrap());
+    let discovery = serde_json::json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/auth"),
+        "token_endpoint": format!("{issuer}/token"),
+        "jwks_uri": format!("{issuer}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+    })
+    .to_string();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let n = socket.read(&mut buf).await.unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]).to_string();
+            let body = if request.starts_with("GET /.well-known/openid-configuration") {
+                discovery.clone()
+            } else {
+                r#"{"keys":[]}"#.to_string()
+            };
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    issuer
 }
 
 /// Another instance of the app on the same database (as behind a load balancer); returns its
@@ -130,6 +182,10 @@ pub async fn spawn_app_with(env: Environment, extra: &[(&str, &str)]) -> TestApp
         address,
         database_url,
         catalog,
+        extra: extra
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         sqlite_file,
     }
 }
@@ -144,6 +200,7 @@ pub struct Browser {
 pub struct Page {
     pub status: StatusCode,
     pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
     pub body: String,
 }
 
@@ -192,6 +249,16 @@ pub fn demo_user_id(login_page: &Page, email: &str) -> String {
 }
 
 impl TestApp {
+    /// The real `habilis` binary, with this app's database and settings.
+    pub fn cli(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_habilis"));
+        cmd.env("DATABASE_URL", &self.database_url)
+            .env("HABILIS_PROVIDERS_DIR", providers_dir())
+            .env("HABILIS_ENV", "dev")
+            .envs(self.extra.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        cmd
+    }
+
     pub fn browser(&self) -> Browser {
         self.browser_at(&self.address)
     }
@@ -419,10 +486,12 @@ impl Page {
             .get("location")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let headers = response.headers().clone();
         let body = response.text().await.unwrap_or_default();
         Page {
             status,
             location,
+            headers,
             body,
         }
     }
@@ -437,6 +506,30 @@ impl TestApp {
                 applicant.fill(id, step + 1, pairs).await.status,
                 StatusCode::SEE_OTHER
             );
+        }
+        assert_eq!(
+            applicant.submit(id, true).await.status,
+            StatusCode::SEE_OTHER
+        );
+        id
+    }
+
+    /// A demande started from a provider's template, completed on every step but the scopes
+    /// (the template's are kept) and submitted by `applicant`.
+    pub async fn submitted_from_template(
+        &self,
+        applicant: &Browser,
+        provider: &str,
+        template: &str,
+    ) -> i64 {
+        let id = applicant.start_demande(provider, template).await;
+        for (step, pairs) in self.complete_answers(provider).iter().enumerate() {
+            if !pairs.iter().any(|(key, _)| key == SCOPES_KEY) {
+                assert_eq!(
+                    applicant.fill(id, step + 1, pairs).await.status,
+                    StatusCode::SEE_OTHER
+                );
+            }
         }
         assert_eq!(
             applicant.submit(id, true).await.status,

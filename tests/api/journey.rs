@@ -243,26 +243,13 @@ async fn a_refused_demande_shows_the_reason_and_can_be_archived() {
     marie.get("/demandes").await.assert_contains("Archivée");
 }
 
-/// A submitted demande from the "cantine" template, its template's scopes kept.
-async fn submitted_cantine(app: &crate::helpers::TestApp, marie: &crate::helpers::Browser) -> i64 {
-    let id = marie.start_demande(PROVIDER, "cantine").await;
-    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
-        if !pairs.iter().any(|(key, _)| key == "scopes") {
-            assert_eq!(
-                marie.fill(id, step + 1, pairs).await.status,
-                StatusCode::SEE_OTHER
-            );
-        }
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
-    id
-}
-
 #[tokio::test]
 async fn an_instructor_grants_less_for_less_time_sees_what_changed_and_can_revoke() {
     let app = spawn_app().await;
     let marie = app.login_as(APPLICANT).await;
-    let id = submitted_cantine(&app, &marie).await;
+    let id = app
+        .submitted_from_template(&marie, PROVIDER, "cantine")
+        .await;
     let instructor = app.login_as(INSTRUCTOR).await;
     assert_eq!(
         instructor
@@ -308,7 +295,15 @@ async fn an_instructor_grants_less_for_less_time_sees_what_changed_and_can_revok
     let too_long = instructor
         .post(
             &path,
-            &[&base[..], &[("scopes", "dgfip_rfr"), ("duree", "48")]].concat(),
+            &[
+                &base[..],
+                &[
+                    ("scopes", "dgfip_annee_n_moins_1"),
+                    ("scopes", "dgfip_rfr"),
+                    ("duree", "48"),
+                ],
+            ]
+            .concat(),
         )
         .await;
     assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -374,7 +369,9 @@ async fn an_instructor_grants_less_for_less_time_sees_what_changed_and_can_revok
 async fn a_validated_demande_is_updated_while_its_habilitation_stays_active() {
     let app = spawn_app().await;
     let marie = app.login_as(APPLICANT).await;
-    let id = submitted_cantine(&app, &marie).await;
+    let id = app
+        .submitted_from_template(&marie, PROVIDER, "cantine")
+        .await;
     let instructor = app.login_as(INSTRUCTOR).await;
     assert_eq!(
         instructor.decide(id, "valider", "").await.status,

@@ -4,6 +4,8 @@
 //! HABILIS_TEST_DATABASE_URL is set.
 
 mod access_matrix;
+mod approval;
+mod audit;
 mod bad_input;
 mod cli;
 mod companies;

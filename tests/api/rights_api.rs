@@ -444,3 +444,57 @@ async fn a_token_of_a_provider_no_longer_served_is_forbidden() {
             .contains("n'est plus servi par habilis")
     );
 }
+
+#[tokio::test]
+async fn a_draft_never_submitted_is_not_found_through_the_api() {
+    let app = spawn_app().await;
+    let (_, token) = habilis::services::api::create_token(&services(&app), "api-particulier", "SI")
+        .await
+        .unwrap();
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let draft = marie.start_demande("api-particulier", "").await;
+    let (status, body) = get(&app, Some(&token), &format!("/api/v1/demandes/D{draft}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["error"], "not_found");
+
+    // Once submitted, the provider reads it, as its instruction pages show it.
+    let submitted = app.submitted_demande(&marie, "api-particulier").await;
+    let (status, body) = get(&app, Some(&token), &format!("/api/v1/demandes/{submitted}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["state"], "submitted");
+}
+
+#[tokio::test]
+async fn an_address_sending_invalid_tokens_is_turned_away_before_the_database() {
+    let app = crate::helpers::spawn_app_with(
+        Environment::Dev,
+        &[("HABILIS_API_INVALID_TOKENS_PER_MINUTE", "3")],
+    )
+    .await;
+    let (_, token) = habilis::services::api::create_token(&services(&app), "api-particulier", "SI")
+        .await
+        .unwrap();
+    for guess in ["hab_un", "hab_deux", "hab_trois"] {
+        assert_eq!(
+            get(&app, Some(guess), "/api/v1/habilitations").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (status, body) = get(&app, Some("hab_quatre"), "/api/v1/habilitations").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"], "too_many_requests");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Trop de jetons invalides depuis cette adresse"),
+        "{body}"
+    );
+    // Until the window ends, even a valid token from that address is not looked up: its
+    // last use stays "never".
+    let (status, _) = get(&app, Some(&token), "/api/v1/habilitations").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let manager = app.login_as("gestion@api-particulier.example").await;
+    let page = manager.get("/instruction/api").await;
+    page.assert_contains("<td>jamais</td>");
+}

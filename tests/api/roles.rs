@@ -1,7 +1,5 @@
 //! Roles: admins grant and remove everywhere, managers for their providers, all audited.
 
-use std::process::Command;
-
 use diesel::RunQueryDsl;
 use reqwest::StatusCode;
 
@@ -181,13 +179,7 @@ async fn bad_role_requests_get_french_messages() {
 #[tokio::test]
 async fn the_command_line_grants_roles_and_verifies_the_audit_chain() {
     let app = spawn_app().await;
-    let habilis = || {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_habilis"));
-        cmd.env("DATABASE_URL", &app.database_url)
-            .env("HABILIS_PROVIDERS_DIR", crate::helpers::providers_dir())
-            .env("HABILIS_ENV", "dev");
-        cmd
-    };
+    let habilis = || app.cli();
     let out = habilis()
         .args([
             "roles",

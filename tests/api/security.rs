@@ -275,3 +275,51 @@ async fn a_decision_refused_for_its_reason_gives_back_what_was_typed() {
     page.assert_contains("Le motif ne doit pas dépasser 5 000 caractères.");
     page.assert_contains(&format!(">{long}</textarea>"));
 }
+
+#[tokio::test]
+async fn private_pages_the_token_shown_once_and_the_csv_are_never_stored() {
+    let app = spawn_app().await;
+    let no_store = |page: &crate::helpers::Page, what: &str| {
+        assert_eq!(
+            page.headers
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{what}"
+        );
+    };
+    let (marie, id) = submitted_demande(&app).await;
+    no_store(&marie.get("/demandes").await, "the applicant's list");
+    no_store(&marie.get(&format!("/demandes/{id}")).await, "a demande");
+    let manager = app.login_as("gestion@api-particulier.example").await;
+    let page = manager.get("/instruction/api").await;
+    let created = manager
+        .post(
+            "/instruction/api",
+            &[
+                ("_csrf", &page.csrf()),
+                ("provider", PROVIDER),
+                ("name", "SI production"),
+            ],
+        )
+        .await;
+    assert!(created.body.contains("<code>hab_"));
+    no_store(&created, "the token shown once");
+    no_store(&manager.get("/instruction/export.csv").await, "the CSV");
+    // Not in dev: HSTS would pin a developer's localhost to HTTPS.
+    assert!(
+        !created.headers.contains_key("strict-transport-security"),
+        "no HSTS in dev"
+    );
+}
+
+#[tokio::test]
+async fn production_tells_browsers_to_use_https_only() {
+    let app = spawn_app_in(Environment::Prod).await;
+    let page = app.browser().get("/connexion").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let hsts = page.headers["strict-transport-security"].to_str().unwrap();
+    assert!(hsts.starts_with("max-age=31536000"), "{hsts}");
+    // The identity provider is configured: the page offers it.
+    page.assert_contains("S'identifier avec ProConnect");
+}

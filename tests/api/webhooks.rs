@@ -18,6 +18,7 @@ const SECRET: &str = "secret-partage-avec-api-particulier";
 struct Received {
     event_id: String,
     signature_ok: bool,
+    user_agent: String,
     body: serde_json::Value,
 }
 
@@ -77,6 +78,7 @@ async fn receiver_on(port: u16, failures: usize) -> (u16, Arc<Mutex<Vec<Received
                 event_id: header("x-habilis-event-id").unwrap_or_default(),
                 signature_ok: header("x-hub-signature-256").as_deref()
                     == Some(format!("sha256={expected}").as_str()),
+                user_agent: header("user-agent").unwrap_or_default(),
                 body: serde_json::from_str(body).unwrap_or_default(),
             };
             let count = {
@@ -142,6 +144,9 @@ async fn decisions_reach_the_provider_signed_retried_with_a_stable_id_and_its_to
     assert!(calls.iter().all(|c| c.signature_ok), "{calls:?}");
     assert_eq!(calls[0].event_id, calls[1].event_id);
     assert!(calls[0].event_id.starts_with("evt-"));
+    // The receiver can tell who calls it, and which version.
+    let agent = format!("habilis/{}", env!("CARGO_PKG_VERSION"));
+    assert!(calls.iter().all(|c| c.user_agent == agent), "{calls:?}");
     assert_eq!(calls[1].body["event"], "submit");
     assert_eq!(calls[1].body["data"]["public_id"], format!("D{id}"));
     assert_eq!(calls[1].body["data"]["state"], "submitted");

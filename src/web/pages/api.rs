@@ -22,7 +22,11 @@ async fn provider_of(app: &App, req: &HttpRequest) -> Result<String, ApiError> {
         .headers()
         .get("Authorization")
         .and_then(|h| h.to_str().ok());
-    service::authenticate(app, header).await
+    // The address that connects: behind a proxy, the proxy's (see the README).
+    let client = req
+        .peer_addr()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    service::authenticate(app, header, client).await
 }
 
 fn id(raw: &str) -> Result<i64, ApiError> {

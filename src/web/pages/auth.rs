@@ -7,6 +7,7 @@ use askama::Template;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::accounts::{self, DevAccount};
+use crate::services::audit::SignIn;
 use crate::web::csrf;
 use crate::web::input::FormInput;
 use crate::web::session::{self, MaybeUser, SignedIn};
@@ -67,7 +68,7 @@ pub async fn dev_login(
     let user = accounts::load(&app, user_id, None)
         .await?
         .ok_or_else(|| AppError::BadRequest("Ce compte n'existe pas.".to_string()))?;
-    session::sign_in(&app, &session, user.user.id, "connexion de démonstration").await?;
+    session::sign_in(&app, &session, user.user.id, SignIn::Demo).await?;
     tracing::info!(user = user.user.id, "demo sign-in");
     let home = if !user.organisations.is_empty() {
         "/demandes"
@@ -172,13 +173,7 @@ pub async fn login_callback(
             tracing::warn!(error = ?e, "company lookup after sign-in failed");
         }
     });
-    session::sign_in(
-        &app,
-        &session,
-        user_id,
-        "connexion par le fournisseur d'identité",
-    )
-    .await?;
+    session::sign_in(&app, &session, user_id, SignIn::IdentityProvider).await?;
     session::choose_organisation(&session, organisation_id)?;
     session
         .insert(ID_TOKEN_KEY, id_token)
