@@ -71,7 +71,13 @@ impl Application {
 
 /// Starts the outbox worker and the hourly reminders on the current runtime.
 pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
-    let worker = crate::outbox::worker(&app.settings, app.db.clone())?;
+    let names = app
+        .catalog
+        .all()
+        .iter()
+        .map(|p| (p.slug.clone(), p.name.clone()))
+        .collect();
+    let worker = crate::outbox::worker(&app.settings, app.db.clone(), names)?;
     if worker.mailer.is_dev_mailbox() {
         tracing::info!("no SMTP server configured: emails stay in the dev mailbox (/dev/emails)");
     }
