@@ -15,6 +15,7 @@ pub mod oidc;
 pub mod reminders;
 pub mod roles;
 pub mod seed;
+pub mod subscription;
 mod transition;
 pub mod webhooks;
 

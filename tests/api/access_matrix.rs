@@ -124,6 +124,11 @@ const OWNER_PAGE: [Want; 11] = [
 const INSTRUCTION_READ: [Want; 11] = [
     Login, NotFound, NotFound, NotFound, NotFound, Ok, NotFound, Ok, NotFound, Ok, Ok,
 ];
+/// The summary subscribers open from emails: the provider's subscribers, reporters,
+/// instructors, managers, and admins.
+const SUMMARY_READ: [Want; 11] = [
+    Login, NotFound, NotFound, NotFound, Ok, Ok, NotFound, Ok, NotFound, Ok, Ok,
+];
 /// Decisions: the provider's instructors and managers; its readers are told no.
 const DECIDE: [Want; 11] = [
     Login, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound, Done, NotFound, Done,
@@ -209,6 +214,7 @@ fn rows() -> Vec<Row> {
             Submitted,
             INSTRUCTION_READ,
         ),
+        row("get", "/abonnement/demandes/{id}", Submitted, SUMMARY_READ),
         row(
             "post",
             "/instruction/demandes/{id}/valider",

@@ -13,6 +13,7 @@ mod emails;
 mod exchanges;
 mod helpers;
 mod journey;
+mod mail_readers;
 mod notifications;
 mod oidc;
 mod rights_api;
