@@ -1,5 +1,5 @@
 //! Emails as their readers get them: reporters, the applicant's receipt, subscribers' links,
-//! GDPR contacts and the notification page.
+//! GDPR contacts, line breaks and the notification page.
 
 use reqwest::StatusCode;
 
@@ -240,5 +240,53 @@ async fn gdpr_contacts_are_told_whom_to_ask_instead_of_a_link_they_cannot_open()
         );
     }
     assert!(notice.body_text.contains("adressez-vous"));
+}
+
+#[tokio::test]
+async fn line_breaks_in_reasons_and_messages_survive_and_stay_escaped() {
+    let app = spawn_app().await;
+    let marie = app.login_as(MARIE).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+    let instructor = app.login_as(INSTRUCTOR).await;
+    let reason = "Première ligne.\r\nDeuxième ligne <script>alert(1)</script>";
+    let done = instructor
+        .decide(id, "demander-modifications", reason)
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let rows = app.outbox();
+    let html = &email_to(&rows, "changes_requested", MARIE).body_html;
+    assert!(
+        html.contains("Première ligne.<br/>Deuxième ligne"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>"), "{html}");
+
+    let page = marie.get(&format!("/demandes/{id}")).await;
+    assert!(
+        page.body.contains("Première ligne.<br/>Deuxième ligne"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<script>alert"));
+
+    let csrf = page.csrf();
+    marie
+        .post(
+            &format!("/demandes/{id}/messages"),
+            &[
+                ("_csrf", &csrf),
+                ("body", "Bonjour,\nvoici la délibération."),
+            ],
+        )
+        .await;
+    let rows = app.outbox();
+    let html = &email_to(&rows, "message_to_instructors", INSTRUCTOR).body_html;
+    assert!(
+        html.contains("Bonjour,<br/>voici la délibération."),
+        "{html}"
+    );
+    let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
+    assert!(page.body.contains("Bonjour,<br/>voici la délibération."));
+    assert!(page.body.contains("Première ligne.<br/>Deuxième ligne"));
 }
 

@@ -160,7 +160,7 @@ mod tests {
     }
 
     #[test]
-    fn html_parts_escape_what_people_typed() {
+    fn html_parts_escape_what_people_typed_and_keep_its_line_breaks() {
         let m = MailData {
             quote: "Ligne un\r\nLigne deux <script>alert(1)</script>".into(),
             ..MailData::default()
@@ -177,6 +177,10 @@ mod tests {
             assert!(text.contains("<script>"), "the text part is plain text");
             assert!(!html.contains("<script>"), "{topic:?}");
             assert!(html.contains("&#60;script&#62;"), "{topic:?}: {html}");
+            assert!(
+                html.contains("Ligne un<br/>Ligne deux"),
+                "{topic:?}: {html}"
+            );
         }
     }
 }
