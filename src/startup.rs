@@ -69,7 +69,7 @@ impl Application {
     }
 }
 
-/// Starts the outbox worker and the hourly reminders on the current runtime.
+/// Starts the outbox worker, the hourly reminders and the weekly digests on the current runtime.
 pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
     let names = app
         .catalog
@@ -89,6 +89,10 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
             match crate::services::reminders::run(app.clone(), crate::services::now()).await {
                 Ok(sent) => tracing::info!(?sent, "reminders"),
                 Err(e) => tracing::error!(error = ?e, "reminders failed"),
+            }
+            match crate::services::digest::run(app.clone(), crate::services::now()).await {
+                Ok(sent) => tracing::info!(sent, "weekly digests"),
+                Err(e) => tracing::error!(error = ?e, "weekly digests failed"),
             }
             // Organisations the company directory has not answered for yet.
             match crate::services::companies::refresh_pending(&app).await {

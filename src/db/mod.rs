@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod schema;
 pub mod users;
 pub mod webhooks;
+pub mod weekly_digests;
 
 use std::time::Duration;
 

@@ -195,6 +195,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    weekly_digests (user_id, provider, week) {
+        user_id -> BigInt,
+        provider -> Text,
+        week -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     organisations,
@@ -209,5 +218,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     notification_prefs,
     webhook_attempts,
-    api_tokens
+    api_tokens,
+    weekly_digests
 );

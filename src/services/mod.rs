@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod companies;
 pub mod demandes;
+pub mod digest;
 pub mod export;
 pub mod handover;
 pub mod instruction;

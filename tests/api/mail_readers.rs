@@ -1,6 +1,7 @@
 //! Emails as their readers get them: reporters, the applicant's receipt, subscribers' links,
-//! GDPR contacts, line breaks and the notification page.
+//! GDPR contacts, line breaks, the notification page, and the weekly digest.
 
+use chrono::{Duration, NaiveDate};
 use reqwest::StatusCode;
 
 use crate::helpers::{email_to, recipients_of, spawn_app};
@@ -290,3 +291,63 @@ async fn line_breaks_in_reasons_and_messages_survive_and_stay_escaped() {
     assert!(page.body.contains("Première ligne.<br/>Deuxième ligne"));
 }
 
+#[tokio::test]
+async fn the_weekly_digest_goes_once_a_week_to_those_who_asked() {
+    let app = spawn_app().await;
+    let reporter = app.login_as(REPORTER).await;
+    reporter
+        .choose_notifications(&["api-particulier:resume_hebdomadaire"])
+        .await;
+    let marie = app.login_as(MARIE).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+
+    let services = app.services();
+    let monday = NaiveDate::from_ymd_opt(2027, 3, 1)
+        .unwrap()
+        .and_hms_opt(7, 0, 0)
+        .unwrap();
+    let run = |at| habilis::services::digest::run(services.clone(), at);
+    assert_eq!(run(monday).await.unwrap(), 1);
+    assert_eq!(
+        run(monday + Duration::days(3)).await.unwrap(),
+        0,
+        "once a week"
+    );
+    let rows = app.outbox();
+    // Off by default: the instructor and the manager did not ask for it.
+    assert_eq!(recipients_of(&rows, "weekly_digest"), [REPORTER]);
+    let digest = email_to(&rows, "weekly_digest", REPORTER);
+    assert_eq!(
+        digest.subject,
+        "[habilis] Résumé de la semaine – API Particulier"
+    );
+    let text = &digest.body_text;
+    assert!(text.contains("- En cours d'instruction : 1"), "{text}");
+    assert!(text.contains("- Validée : 0"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "D{id} « Tarification sociale de la cantine » de Mairie de Lyon"
+        )),
+        "{text}"
+    );
+    let waiting = path_of(
+        text,
+        "/instruction?fournisseur=api-particulier&etat=submitted&ordre=asc",
+    );
+    let dashboard = reporter.get(&waiting).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    dashboard.assert_contains(&format!("D{id}"));
+    assert!(
+        digest
+            .unsubscribe_url
+            .as_deref()
+            .unwrap()
+            .contains("k=resume_hebdomadaire")
+    );
+
+    assert_eq!(
+        run(monday + Duration::days(7)).await.unwrap(),
+        1,
+        "next week"
+    );
+}
