@@ -26,7 +26,7 @@ enum Command {
     Serve,
     /// Apply the database migrations and stop.
     Migrate,
-    /// Deliver the outbox and send reminders, without serving pages (to run apart or several times).
+    /// Deliver the outbox, send reminders and weekly digests, without serving pages (to run apart or several times).
     Worker,
     /// Fill the database.
     Seed {

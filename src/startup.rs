@@ -82,9 +82,15 @@ impl Application {
     }
 }
 
-/// Starts the outbox worker and the hourly reminders on the current runtime.
+/// Starts the outbox worker, the hourly reminders and the weekly digests on the current runtime.
 pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
-    let worker = crate::outbox::worker(&app.settings, app.db.clone())?;
+    let names = app
+        .catalog
+        .all()
+        .iter()
+        .map(|p| (p.slug.clone(), p.name.clone()))
+        .collect();
+    let worker = crate::outbox::worker(&app.settings, app.db.clone(), names)?;
     if worker.mailer.is_dev_mailbox() {
         tracing::info!("no SMTP server configured: emails stay in the dev mailbox (/dev/emails)");
     }
@@ -96,6 +102,10 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
             match crate::services::reminders::run(app.clone(), crate::services::now()).await {
                 Ok(sent) => tracing::info!(?sent, "reminders"),
                 Err(e) => tracing::error!(error = ?e, "reminders failed"),
+            }
+            match crate::services::digest::run(app.clone(), crate::services::now()).await {
+                Ok(sent) => tracing::info!(sent, "weekly digests"),
+                Err(e) => tracing::error!(error = ?e, "weekly digests failed"),
             }
             // Organisations the company directory has not answered for yet.
             match crate::services::companies::refresh_pending(&app).await {

@@ -149,6 +149,12 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
     if !(1..=120).contains(&raw.validity_months) {
         errors.add("validity_months", "doit être compris entre 1 et 120 mois");
     }
+    if raw
+        .usual_delay_days
+        .is_some_and(|d| !(1..=365).contains(&d))
+    {
+        errors.add("usual_delay_days", "doit être compris entre 1 et 365 jours");
+    }
     if !(raw.cgu_url.starts_with("https://") || raw.cgu_url.starts_with("http://")) {
         errors.add("cgu_url", "doit être un lien commençant par https://");
     }
@@ -213,6 +219,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         description: raw.description,
         contact_email: raw.contact_email,
         validity_months: raw.validity_months,
+        usual_delay_days: raw.usual_delay_days,
         cgu_url: raw.cgu_url,
         eligible_naf: raw.eligible_naf,
         form,

@@ -24,6 +24,8 @@ pub struct Provider {
     pub description: String,
     pub contact_email: String,
     pub validity_months: u32,
+    /// The usual time to decide, in days, told to applicants in their receipt.
+    pub usual_delay_days: Option<u32>,
     pub cgu_url: String,
     pub eligible_naf: Vec<String>,
     pub form: Form,

@@ -16,6 +16,8 @@ pub struct RawProvider {
     pub description: String,
     pub contact_email: String,
     pub validity_months: u32,
+    #[serde(default)]
+    pub usual_delay_days: Option<u32>,
     pub cgu_url: String,
     #[serde(default)]
     pub eligible_naf: Vec<String>,

@@ -230,6 +230,13 @@ fn semantic_mistakes_are_each_named() {
         ),
         (
             VALID.replace(
+                "validity_months = 12",
+                "validity_months = 12\nusual_delay_days = 0",
+            ),
+            "usual_delay_days : doit être compris entre 1 et 365 jours",
+        ),
+        (
+            VALID.replace(
                 "contact_email = \"contact@test.example\"",
                 "contact_email = \"contact\"",
             ),
@@ -305,5 +312,22 @@ fn a_pattern_must_match_the_whole_answer() {
     assert_eq!(
         check(&p.form, &answers, Strictness::Draft).get("usagers"),
         None
+    );
+}
+
+#[test]
+fn the_usual_delay_is_optional() {
+    assert_eq!(parse(VALID).unwrap().usual_delay_days, None);
+    let text = VALID.replace(
+        "validity_months = 12",
+        "validity_months = 12\nusual_delay_days = 20",
+    );
+    assert_eq!(parse(&text).unwrap().usual_delay_days, Some(20));
+    assert_eq!(
+        error_of(&VALID.replace(
+            "validity_months = 12",
+            "validity_months = 12\nusual_delay_days = \"vingt\""
+        )),
+        "providers/api-test.toml: usual_delay_days : type de valeur invalide (ligne 8) : invalid type: string \"vingt\", expected u32"
     );
 }

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod sessions;
 pub mod users;
 pub mod webhooks;
+pub mod weekly_digests;
 
 use std::time::Duration;
 

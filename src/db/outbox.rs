@@ -173,29 +173,44 @@ pub fn undelivered_count(conn: &mut DbConnection) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-/// Whether a person switched off a kind of notification for a provider.
-pub fn is_switched_off(
+/// A person's choice for a kind of notification from a provider (None: never chose).
+pub fn preference(
     conn: &mut DbConnection,
     user_id: i64,
     provider: &str,
     kind: &str,
-) -> QueryResult<bool> {
+) -> QueryResult<Option<bool>> {
     notification_prefs::table
         .filter(notification_prefs::user_id.eq(user_id))
         .filter(notification_prefs::provider.eq(provider))
         .filter(notification_prefs::kind.eq(kind))
-        .filter(notification_prefs::enabled.eq(false))
-        .count()
-        .get_result::<i64>(conn)
-        .map(|n| n > 0)
+        .select(notification_prefs::enabled)
+        .first(conn)
+        .optional()
 }
 
-/// (provider, kind) pairs a person switched off.
-pub fn switched_off(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(String, String)>> {
+/// (provider, kind, enabled) for every choice a person made.
+pub fn preferences(
+    conn: &mut DbConnection,
+    user_id: i64,
+) -> QueryResult<Vec<(String, String, bool)>> {
     notification_prefs::table
         .filter(notification_prefs::user_id.eq(user_id))
-        .filter(notification_prefs::enabled.eq(false))
-        .select((notification_prefs::provider, notification_prefs::kind))
+        .select((
+            notification_prefs::provider,
+            notification_prefs::kind,
+            notification_prefs::enabled,
+        ))
+        .load(conn)
+}
+
+/// People who switched a kind on for a provider (for kinds off by default).
+pub fn switched_on(conn: &mut DbConnection, provider: &str, kind: &str) -> QueryResult<Vec<i64>> {
+    notification_prefs::table
+        .filter(notification_prefs::provider.eq(provider))
+        .filter(notification_prefs::kind.eq(kind))
+        .filter(notification_prefs::enabled.eq(true))
+        .select(notification_prefs::user_id)
         .load(conn)
 }
 

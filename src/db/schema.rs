@@ -206,6 +206,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    weekly_digests (user_id, provider, week) {
+        user_id -> BigInt,
+        provider -> Text,
+        week -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     organisations,
@@ -221,5 +230,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_prefs,
     webhook_attempts,
     api_tokens,
-    sessions
+    sessions,
+    weekly_digests
 );

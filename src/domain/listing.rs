@@ -169,7 +169,31 @@ fn date(raw: &str, name: &str, problems: &mut Vec<String>) -> Option<NaiveDate> 
     }
 }
 
+/// `?a=b&c=d`, encoded.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    // Everything but RFC 3986's unreserved characters.
+    const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, QUERY)))
+        .collect();
+    format!("?{}", parts.join("&"))
+}
+
 impl DashboardQuery {
+    /// The dashboard's path with this query.
+    pub fn path(&self) -> String {
+        format!("/instruction{}", query_string(&self.to_pairs()))
+    }
+
     /// Reads the query from URL pairs; `providers` are those the person may see.
     /// Returns the query and, in French, what was wrong and ignored.
     pub fn parse(

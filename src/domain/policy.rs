@@ -111,6 +111,8 @@ pub enum Action {
     ViewInInstruction,
     /// Approve, refuse, request changes, archive as instructor.
     Instruct,
+    /// Read its summary (no answers): what subscribers open from their emails.
+    ViewSummary,
 }
 
 /// May `actor` do `action` on the demande?
@@ -128,6 +130,12 @@ pub fn can(actor: &Actor, action: Action, demande: &DemandeFacts) -> bool {
             demande.ever_submitted
                 && actor.has_role(demande.provider, Role::Instructor)
                 && !actor.belongs_to(demande.organisation_id)
+        }
+        Action::ViewSummary => {
+            demande.ever_submitted
+                && (actor.is_admin
+                    || actor.has_role(demande.provider, Role::Subscriber)
+                    || actor.has_role(demande.provider, Role::Reporter))
         }
     }
 }
@@ -156,6 +164,8 @@ pub fn actor_kind(actor: &Actor, action: Action, demande: &DemandeFacts) -> Opti
     Some(match action {
         Action::ViewAsApplicant | Action::EditAsApplicant => ActorKind::Applicant,
         Action::Instruct => ActorKind::Instructor,
+        // Reading a summary is no capacity the state machine knows.
+        Action::ViewSummary => return None,
         Action::ViewInInstruction if actor.has_role(demande.provider, Role::Reporter) => {
             ActorKind::Reporter
         }
@@ -193,71 +203,71 @@ mod tests {
     #[test]
     fn access_table() {
         use Action::*;
-        let cases: Vec<(&str, Actor, [bool; 4])> = vec![
+        let cases: Vec<(&str, Actor, [bool; 5])> = vec![
             (
                 "owner",
                 person(OWNER, &[ORG], &[], false),
-                [true, true, false, false],
+                [true, true, false, false, false],
             ),
             (
                 "same organisation",
                 person(2, &[ORG], &[], false),
-                [true, false, false, false],
+                [true, false, false, false, false],
             ),
             (
                 "other organisation",
                 person(3, &[OTHER_ORG], &[], false),
-                [false, false, false, false],
+                [false, false, false, false, false],
             ),
             (
                 "former member",
                 person(OWNER, &[OTHER_ORG], &[], false),
-                [false, false, false, false],
+                [false, false, false, false, false],
             ),
             (
                 "subscriber only",
                 person(4, &[], &[("api-particulier", Role::Subscriber)], false),
-                [false, false, false, false],
+                [false, false, false, false, true],
             ),
             (
                 "reporter",
                 person(5, &[], &[("api-particulier", Role::Reporter)], false),
-                [false, false, true, false],
+                [false, false, true, false, true],
             ),
             (
                 "reporter elsewhere",
                 person(6, &[], &[("api-entreprise", Role::Reporter)], false),
-                [false, false, false, false],
+                [false, false, false, false, false],
             ),
             (
                 "instructor",
                 person(7, &[], &[("api-particulier", Role::Instructor)], false),
-                [false, false, true, true],
+                [false, false, true, true, true],
             ),
             (
                 "instructor elsewhere",
                 person(8, &[], &[("api-entreprise", Role::Instructor)], false),
-                [false, false, false, false],
+                [false, false, false, false, false],
             ),
             (
                 "manager",
                 person(9, &[], &[("api-particulier", Role::Manager)], false),
-                [false, false, true, true],
+                [false, false, true, true, true],
             ),
             (
                 "admin",
                 person(11, &[], &[], true),
-                [false, false, true, false],
+                [false, false, true, false, true],
             ),
             (
                 "instructor of the applicant organisation",
                 person(12, &[ORG], &[("api-particulier", Role::Instructor)], false),
-                [true, false, true, false],
+                [true, false, true, false, true],
             ),
             (
                 "manager of the applicant organisation",
                 person(13, &[ORG], &[("api-particulier", Role::Manager)], false),
-                [true, false, true, false],
+                [true, false, true, false, true],
             ),
         ];
         for (who, actor, expected) in cases {
@@ -266,6 +276,7 @@ mod tests {
                 EditAsApplicant,
                 ViewInInstruction,
                 Instruct,
+                ViewSummary,
             ]
             .into_iter()
             .zip(expected)

@@ -12,8 +12,12 @@ use crate::db::Db;
 pub use mailer::Mailer;
 pub use worker::Worker;
 
-/// The worker as the settings describe it.
-pub fn worker(settings: &Settings, db: Db) -> anyhow::Result<Worker> {
+/// The worker as the settings describe it; `provider_names` maps slugs to names.
+pub fn worker(
+    settings: &Settings,
+    db: Db,
+    provider_names: std::collections::HashMap<String, String>,
+) -> anyhow::Result<Worker> {
     Ok(Worker {
         db,
         mailer: Mailer::from_settings(settings)?,
@@ -22,6 +26,7 @@ pub fn worker(settings: &Settings, db: Db) -> anyhow::Result<Worker> {
             .timeout(Duration::from_secs(15))
             .build()?,
         webhook_env: settings.webhook_env.clone(),
+        provider_names,
         max_attempts: settings.outbox_max_attempts,
         backoff: Duration::from_millis(settings.outbox_backoff_ms),
         poll: Duration::from_millis(settings.outbox_poll_ms),

@@ -19,6 +19,8 @@ pub struct Worker {
     pub http: reqwest::Client,
     /// Webhook secrets, by variable name.
     pub webhook_env: std::collections::HashMap<String, String>,
+    /// Providers' names by slug, for the emails the worker writes itself.
+    pub provider_names: std::collections::HashMap<String, String>,
     pub max_attempts: i32,
     pub backoff: Duration,
     pub poll: Duration,
@@ -140,9 +142,9 @@ impl Worker {
             .await?;
         // After five failed attempts in a row, the provider's managers are told, once.
         if !answer.succeeded() && row.attempts == FAILURES_BEFORE_ALERT {
-            let (id, url) = (row.id, row.recipient.clone());
+            let (id, url, names) = (row.id, row.recipient.clone(), self.provider_names.clone());
             self.db
-                .run(move |conn| Ok::<_, anyhow::Error>(alert_managers(conn, id, &url)?))
+                .run(move |conn| Ok::<_, anyhow::Error>(alert_managers(conn, id, &url, &names)?))
                 .await?;
         }
         Ok(if answer.succeeded() {
@@ -183,17 +185,34 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// "de API Particulier" as French writes it: "d'API Particulier".
+fn of_name(name: &str) -> String {
+    let vowel = name
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ".contains(c));
+    if vowel {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
+}
+
 /// Emails the managers of a webhook's provider that it keeps failing.
 fn alert_managers(
     conn: &mut crate::db::DbConnection,
     outbox_id: i64,
     url: &str,
+    names: &std::collections::HashMap<String, String>,
 ) -> diesel::QueryResult<()> {
     let Some(provider) = webhooks::provider_of(conn, outbox_id)? else {
         return Ok(());
     };
+    // People know the provider by its name; the slug is for machines.
+    let name = names.get(&provider).unwrap_or(&provider);
     let subject = format!(
-        "[habilis] Le webhook de {provider} échoue depuis {FAILURES_BEFORE_ALERT} tentatives"
+        "[habilis] Le webhook {} échoue depuis {FAILURES_BEFORE_ALERT} tentatives",
+        of_name(name)
     );
     let text = format!(
         "Bonjour,\n\nLes {FAILURES_BEFORE_ALERT} dernières tentatives d'envoi à {url} ont échoué. habilis continue d'essayer ; \
@@ -223,4 +242,16 @@ fn alert_managers(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::of_name;
+
+    #[test]
+    fn a_name_starting_with_a_vowel_is_elided() {
+        assert_eq!(of_name("API Particulier"), "d'API Particulier");
+        assert_eq!(of_name("Équipements"), "d'Équipements");
+        assert_eq!(of_name("DGFiP"), "de DGFiP");
+    }
 }

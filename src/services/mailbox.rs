@@ -5,7 +5,8 @@ use crate::db::outbox::{self, OutboxRow};
 use crate::error::AppError;
 
 use super::accounts::CurrentUser;
-use super::{App, notify, now};
+use super::notify::{self, Kind};
+use super::{App, now};
 
 /// Every email, newest first: only in dev, where no SMTP server is needed.
 pub async fn dev_mailbox(app: &App) -> Result<Vec<OutboxRow>, AppError> {
@@ -44,32 +45,55 @@ pub async fn retry(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppE
         .await
 }
 
-/// (provider, kind) pairs the person switched off.
-pub async fn switched_off(
+/// The kinds the person can receive, each with its providers and whether it is on.
+pub async fn choices(
     app: &App,
     current: &CurrentUser,
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<Vec<(Kind, Vec<(String, bool)>)>, AppError> {
     let user = current.user.id;
-    app.db
-        .run(move |conn| Ok(outbox::switched_off(conn, user)?))
-        .await
+    let chosen = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(outbox::preferences(conn, user)?))
+        .await?;
+    Ok(receivable_by(app, current)
+        .into_iter()
+        .map(|(kind, providers)| {
+            let list = providers
+                .into_iter()
+                .map(|p| {
+                    let on = chosen
+                        .iter()
+                        .find(|(cp, ck, _)| cp == &p && ck == kind.as_str())
+                        .map_or(kind.on_by_default(), |(_, _, on)| *on);
+                    (p, on)
+                })
+                .collect();
+            (kind, list)
+        })
+        .collect())
 }
 
-/// Saves the person's choices: `on` lists the (provider, kind) pairs ticked.
+fn receivable_by(app: &App, current: &CurrentUser) -> Vec<(Kind, Vec<String>)> {
+    let providers: Vec<String> = app.catalog.all().iter().map(|p| p.slug.clone()).collect();
+    notify::receivable(&current.actor, &providers)
+}
+
+/// Saves the person's choices: `on` lists the (provider, kind) pairs ticked. Only what the
+/// page offered is written: a kind the person cannot receive keeps its default.
 pub async fn save_preferences(
     app: &App,
     current: &CurrentUser,
     on: Vec<(String, String)>,
 ) -> Result<(), AppError> {
     let user = current.user.id;
-    let providers: Vec<String> = app.catalog.all().iter().map(|p| p.slug.clone()).collect();
+    let offered = receivable_by(app, current);
     app.db
         .run(move |conn| {
             crate::db::write_transaction(conn, |conn| {
-                for provider in &providers {
-                    for (kind, _) in notify::KINDS {
-                        let enabled = on.iter().any(|(p, k)| p == provider && k == kind);
-                        outbox::set_pref(conn, user, provider, kind, enabled)?;
+                for (kind, providers) in &offered {
+                    for provider in providers {
+                        let enabled = on.iter().any(|(p, k)| p == provider && k == kind.as_str());
+                        outbox::set_pref(conn, user, provider, kind.as_str(), enabled)?;
                     }
                 }
                 Ok::<_, AppError>(())
@@ -83,7 +107,7 @@ pub async fn save_preferences(
 pub struct Unsubscribe {
     pub user_id: i64,
     pub provider: String,
-    pub kind: String,
+    pub kind: Kind,
 }
 
 impl Unsubscribe {
@@ -97,23 +121,19 @@ impl Unsubscribe {
         };
         let user_id = get("u")?.parse().ok()?;
         let (provider, kind, token) = (get("f")?, get("k")?, get("t")?);
-        if !notify::KINDS.iter().any(|(k, _)| *k == kind) || app.catalog.get(provider).is_none() {
-            return None;
-        }
+        let kind = Kind::parse(kind)?;
+        app.catalog.get(provider)?;
         app.links
-            .verify_unsubscribe(user_id, provider, kind, token)
+            .verify_unsubscribe(user_id, provider, kind.as_str(), token)
             .then(|| Unsubscribe {
                 user_id,
                 provider: provider.to_string(),
-                kind: kind.to_string(),
+                kind,
             })
     }
 
     pub fn kind_label(&self) -> &'static str {
-        notify::KINDS
-            .iter()
-            .find(|(k, _)| *k == self.kind)
-            .map_or("", |(_, l)| l)
+        self.kind.label()
     }
 }
 
@@ -125,7 +145,7 @@ pub async fn unsubscribe(app: &App, link: Unsubscribe) -> Result<(), AppError> {
                 conn,
                 link.user_id,
                 &link.provider,
-                &link.kind,
+                link.kind.as_str(),
                 false,
             )?)
         })

@@ -11,7 +11,7 @@ use actix_web::web;
 
 use pages::{
     account, admin, api, assets, auth, demandes, exchanges, habilitations, home, instruction, mail,
-    tokens, webhooks,
+    subscription, tokens, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -63,6 +63,7 @@ route_table! {
     post "/instruction/api" => tokens::create_token;
     post "/instruction/api/{id}/revoquer" => tokens::revoke_token;
     get "/instruction/demandes/{id}" => instruction::show;
+    get "/abonnement/demandes/{id}" => subscription::show_summary;
     post "/instruction/demandes/{id}/valider" => instruction::approve;
     post "/instruction/demandes/{id}/refuser" => instruction::refuse;
     post "/instruction/demandes/{id}/demander-modifications" => instruction::request_changes;

@@ -136,6 +136,11 @@ const OWNER_PAGE: [Want; 13] = [
 const INSTRUCTION_READ: [Want; 13] = [
     Login, NotFound, NotFound, NotFound, NotFound, Ok, NotFound, Ok, NotFound, Ok, Ok, Ok, NotFound,
 ];
+/// The summary subscribers open from emails: the provider's subscribers, reporters,
+/// instructors, managers, and admins.
+const SUMMARY_READ: [Want; 13] = [
+    Login, NotFound, NotFound, NotFound, Ok, Ok, NotFound, Ok, NotFound, Ok, Ok, Ok, NotFound,
+];
 /// Decisions: the provider's instructors and managers; its readers are told no.
 const DECIDE: [Want; 13] = [
     Login, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound, Done, NotFound, Done,
@@ -224,6 +229,7 @@ fn rows() -> Vec<Row> {
             Submitted,
             INSTRUCTION_READ,
         ),
+        row("get", "/abonnement/demandes/{id}", Submitted, SUMMARY_READ),
         row(
             "post",
             "/instruction/demandes/{id}/valider",

@@ -8,11 +8,17 @@ use crate::helpers::{Browser, TestApp, spawn_app_with};
 use crate::smtp_sink::SmtpSink;
 
 const PROVIDER: &str = "api-particulier";
-const TEAM: [&str; 3] = [
+/// Told of each submission: the provider's subscriber, manager, instructor and reporter, and
+/// the applicant (a receipt).
+const SUBMISSION: [&str; 5] = [
     "abonnement@api-particulier.example",
     "gestion@api-particulier.example",
     "instruction@api-particulier.example",
+    "marie.dupont@mairie-lyon.fr",
+    "rapport@api-particulier.example",
 ];
+const MARIE: &str = "marie.dupont@mairie-lyon.fr";
+const REPORTER: &str = "rapport@api-particulier.example";
 
 async fn app_with_smtp(port: u16) -> TestApp {
     let port = port.to_string();
@@ -33,24 +39,7 @@ async fn app_with_smtp(port: u16) -> TestApp {
 
 /// A complete draft whose DPO is dpo@mairie-lyon.fr.
 async fn complete_draft(app: &TestApp, marie: &Browser) -> i64 {
-    let id = marie.start_demande(PROVIDER, "").await;
-    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| {
-                if k == "delegue_protection_donnees_email" {
-                    (k.clone(), "dpo@mairie-lyon.fr".to_string())
-                } else {
-                    (k.clone(), v.clone())
-                }
-            })
-            .collect();
-        assert_eq!(
-            marie.fill(id, step + 1, &pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    id
+    app.complete_draft(marie, PROVIDER).await
 }
 
 fn recipients(mails: &[crate::smtp_sink::Mail]) -> Vec<String> {
@@ -59,18 +48,26 @@ fn recipients(mails: &[crate::smtp_sink::Mail]) -> Vec<String> {
     to
 }
 
+fn to<'a>(mails: &'a [crate::smtp_sink::Mail], address: &str) -> &'a crate::smtp_sink::Mail {
+    mails
+        .iter()
+        .find(|m| m.to == [address])
+        .unwrap_or_else(|| panic!("no email to {address}"))
+}
+
 #[tokio::test]
 async fn each_step_of_a_demande_emails_the_right_people_once() {
     let sink = SmtpSink::start().await;
     let app = app_with_smtp(sink.port).await;
-    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let marie = app.login_as(MARIE).await;
     let id = complete_draft(&app, &marie).await;
 
-    // Submission: the provider's subscribers, instructors and managers; not the applicant.
+    // Submission: the provider's subscribers, reporters, instructors and managers, and a
+    // receipt to the applicant.
     assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
-    let mails = sink.wait_for(3).await;
-    assert_eq!(recipients(&mails), TEAM);
-    let mail = &mails[0];
+    let mails = sink.wait_for(5).await;
+    assert_eq!(recipients(&mails), SUBMISSION);
+    let mail = to(&mails, "instruction@api-particulier.example");
     assert_eq!(
         mail.subject(),
         format!("[habilis] Nouvelle demande D{id} – API Particulier")
@@ -106,6 +103,10 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
         mail.header("List-Unsubscribe-Post").unwrap(),
         "List-Unsubscribe=One-Click"
     );
+    assert_eq!(
+        to(&mails, MARIE).subject(),
+        format!("[habilis] Votre demande D{id} est bien reçue")
+    );
 
     // Changes requested: the applicant, with the reason in both parts.
     let instructor = app.login_as("instruction@api-particulier.example").await;
@@ -117,9 +118,9 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             .status,
         StatusCode::SEE_OTHER
     );
-    let mails = sink.wait_for(4).await;
-    let mail = &mails[3];
-    assert_eq!(mail.to, vec!["marie.dupont@mairie-lyon.fr"]);
+    let mails = sink.wait_for(6).await;
+    let mail = &mails[5];
+    assert_eq!(mail.to, vec![MARIE]);
     assert_eq!(
         mail.subject(),
         format!("[habilis] Modifications demandées sur votre demande D{id}")
@@ -127,7 +128,7 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
     assert!(mail.text().contains(reason));
     assert!(mail.html().contains(reason));
 
-    // Resubmission says so.
+    // Resubmission says so, to the team and in the receipt.
     assert_eq!(
         marie
             .fill(
@@ -143,27 +144,28 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
-    let mails = sink.wait_for(7).await;
-    assert_eq!(recipients(&mails[4..]), TEAM);
+    let mails = sink.wait_for(11).await;
+    assert_eq!(recipients(&mails[6..]), SUBMISSION);
     assert_eq!(
-        mails[4].subject(),
+        to(&mails[6..], REPORTER).subject(),
         format!("[habilis] Demande D{id} modifiée et soumise à nouveau – API Particulier")
     );
+    assert_eq!(
+        to(&mails[6..], MARIE).subject(),
+        format!("[habilis] Vos modifications de la demande D{id} sont bien reçues")
+    );
 
-    // Approval: the applicant, and the DPO named in the demande (GDPR notice).
+    // Approval: the applicant, the DPO named in the demande (GDPR notice), the reporter.
     assert_eq!(
         instructor.decide(id, "valider", "Bienvenue.").await.status,
         StatusCode::SEE_OTHER
     );
-    let mails = sink.wait_for(9).await;
+    let mails = sink.wait_for(14).await;
     assert_eq!(
-        recipients(&mails[7..]),
-        ["dpo@mairie-lyon.fr", "marie.dupont@mairie-lyon.fr"]
+        recipients(&mails[11..]),
+        ["dpo@mairie-lyon.fr", MARIE, REPORTER]
     );
-    let to_marie = mails[7..]
-        .iter()
-        .find(|m| m.to == ["marie.dupont@mairie-lyon.fr"])
-        .unwrap();
+    let to_marie = to(&mails[11..], MARIE);
     assert_eq!(
         to_marie.subject(),
         format!("[habilis] Votre demande D{id} est validée")
@@ -173,10 +175,7 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             .text()
             .contains("Note de l’instructeur : Bienvenue.")
     );
-    let to_dpo = mails[7..]
-        .iter()
-        .find(|m| m.to == ["dpo@mairie-lyon.fr"])
-        .unwrap();
+    let to_dpo = to(&mails[11..], "dpo@mairie-lyon.fr");
     assert!(
         to_dpo
             .text()
@@ -185,7 +184,7 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
         to_dpo.text()
     );
 
-    // Revocation: the applicant with the reason, and the DPO.
+    // Revocation: the applicant with the reason, the DPO and the reporter.
     assert_eq!(
         instructor
             .decide(id, "revoquer", "Usage détourné.")
@@ -193,12 +192,12 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             .status,
         StatusCode::SEE_OTHER
     );
-    let mails = sink.wait_for(11).await;
-    assert!(
-        mails[9..].iter().any(
-            |m| m.to == ["marie.dupont@mairie-lyon.fr"] && m.text().contains("Usage détourné.")
-        )
+    let mails = sink.wait_for(17).await;
+    assert_eq!(
+        recipients(&mails[14..]),
+        ["dpo@mairie-lyon.fr", MARIE, REPORTER]
     );
+    assert!(to(&mails[14..], MARIE).text().contains("Usage détourné."));
 
     // Messages both ways, never to their author.
     let csrf = marie.get(&format!("/demandes/{id}")).await.csrf();
@@ -208,15 +207,15 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             &[("_csrf", &csrf), ("body", "Merci, une question.")],
         )
         .await;
-    let mails = sink.wait_for(13).await;
+    let mails = sink.wait_for(19).await;
     assert_eq!(
-        recipients(&mails[11..]),
+        recipients(&mails[17..]),
         [
             "gestion@api-particulier.example",
             "instruction@api-particulier.example"
         ]
     );
-    assert!(mails[11].text().contains("Merci, une question."));
+    assert!(mails[17].text().contains("Merci, une question."));
     let csrf = instructor
         .get(&format!("/instruction/demandes/{id}"))
         .await
@@ -227,8 +226,8 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             &[("_csrf", &csrf), ("body", "Réponse.")],
         )
         .await;
-    let mails = sink.wait_for(14).await;
-    assert_eq!(mails[13].to, vec!["marie.dupont@mairie-lyon.fr"]);
+    let mails = sink.wait_for(20).await;
+    assert_eq!(mails[19].to, vec![MARIE]);
 
     // Nothing twice: every outbox row delivered, one email each, with distinct Message-IDs.
     let rows = app
@@ -236,16 +235,16 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             rows.iter().all(|r| r.delivered_at.is_some())
         })
         .await;
-    assert_eq!(rows.len(), 14);
+    assert_eq!(rows.len(), 20);
     let mails = sink.mails();
-    assert_eq!(mails.len(), 14);
+    assert_eq!(mails.len(), 20);
     let mut ids: Vec<String> = mails
         .iter()
         .map(|m| m.header("Message-ID").unwrap())
         .collect();
     ids.sort();
     ids.dedup();
-    assert_eq!(ids.len(), 14);
+    assert_eq!(ids.len(), 20);
 }
 
 #[tokio::test]
@@ -264,7 +263,7 @@ async fn a_submission_succeeds_while_smtp_is_down_and_its_emails_leave_when_it_i
     // The emails wait, with the error recorded.
     let rows = app
         .outbox_until("an attempt failed", |rows| {
-            rows.len() == 3
+            rows.len() == 5
                 && rows
                     .iter()
                     .all(|r| r.attempts >= 1 && r.last_error.is_some())
@@ -277,8 +276,8 @@ async fn a_submission_succeeds_while_smtp_is_down_and_its_emails_leave_when_it_i
 
     // SMTP comes back on the same port: they leave.
     let sink = SmtpSink::start_on(port).await;
-    let mails = sink.wait_for(3).await;
-    assert_eq!(recipients(&mails), TEAM);
+    let mails = sink.wait_for(5).await;
+    assert_eq!(recipients(&mails), SUBMISSION);
     app.outbox_until("all delivered", |rows| {
         rows.iter().all(|r| r.delivered_at.is_some())
     })
@@ -293,7 +292,7 @@ async fn an_address_the_server_rejects_is_failed_with_its_answer_not_retried() {
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
     let id = complete_draft(&app, &marie).await;
     assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
-    sink.wait_for(3).await;
+    sink.wait_for(5).await;
     let rows = app
         .outbox_until("the rejected one failed", |rows| {
             rows.iter().any(|r| r.failed_at.is_some())
@@ -312,7 +311,7 @@ async fn an_address_the_server_rejects_is_failed_with_its_answer_not_retried() {
             .contains("Adresse inconnue"),
         "{rejected:?}"
     );
-    assert_eq!(sink.mails().len(), 3);
+    assert_eq!(sink.mails().len(), 5);
 }
 
 #[tokio::test]
@@ -327,7 +326,7 @@ async fn a_row_claimed_by_a_worker_that_died_is_claimed_again_after_its_lease() 
     let now = habilis::services::now();
     let lease = now + chrono::Duration::seconds(120);
     let first = habilis::db::outbox::claim(&mut conn, now, lease, 10).unwrap();
-    assert_eq!(first.len(), 3);
+    assert_eq!(first.len(), 5);
     // Another worker meanwhile finds nothing to take...
     assert!(
         habilis::db::outbox::claim(&mut conn, now + chrono::Duration::seconds(10), lease, 10)

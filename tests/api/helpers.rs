@@ -698,3 +698,78 @@ fn person(
         .unwrap(),
     }
 }
+
+impl TestApp {
+    /// The app's services, to run scheduled jobs (reminders, digests) with a clock of the
+    /// test's choosing.
+    pub fn services(&self) -> std::sync::Arc<habilis::services::App> {
+        let settings = settings_with(Environment::Dev, &self.database_url, &[]);
+        let db = habilis::db::Db::connect(&self.database_url, 2).unwrap();
+        std::sync::Arc::new(habilis::services::App::new(
+            db,
+            self.catalog.clone(),
+            settings,
+        ))
+    }
+
+    /// A complete draft of `provider` whose DPO is dpo@mairie-lyon.fr; returns its id.
+    pub async fn complete_draft(&self, applicant: &Browser, provider: &str) -> i64 {
+        let id = applicant.start_demande(provider, "").await;
+        for (step, pairs) in self.complete_answers(provider).iter().enumerate() {
+            let pairs: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v)| {
+                    if k == "delegue_protection_donnees_email" {
+                        (k.clone(), "dpo@mairie-lyon.fr".to_string())
+                    } else {
+                        (k.clone(), v.clone())
+                    }
+                })
+                .collect();
+            assert_eq!(
+                applicant.fill(id, step + 1, &pairs).await.status,
+                StatusCode::SEE_OTHER
+            );
+        }
+        id
+    }
+}
+
+/// The sorted recipients of the outbox rows of a topic.
+pub fn recipients_of(rows: &[habilis::db::outbox::OutboxRow], topic: &str) -> Vec<String> {
+    let mut list: Vec<String> = rows
+        .iter()
+        .filter(|r| r.topic == topic)
+        .map(|r| r.recipient.clone())
+        .collect();
+    list.sort();
+    list
+}
+
+/// The one outbox row of a topic to a recipient.
+pub fn email_to<'a>(
+    rows: &'a [habilis::db::outbox::OutboxRow],
+    topic: &str,
+    recipient: &str,
+) -> &'a habilis::db::outbox::OutboxRow {
+    let found: Vec<_> = rows
+        .iter()
+        .filter(|r| r.topic == topic && r.recipient == recipient)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "one {topic} email to {recipient}: {rows:#?}"
+    );
+    found[0]
+}
+
+impl Browser {
+    /// Saves the notification choices: exactly the "provider:kind" pairs given are on.
+    pub async fn choose_notifications(&self, on: &[&str]) -> Page {
+        let csrf = self.get("/compte/notifications").await.csrf();
+        let mut body = vec![("_csrf", csrf.as_str())];
+        body.extend(on.iter().map(|pair| ("on", *pair)));
+        self.post("/compte/notifications", &body).await
+    }
+}

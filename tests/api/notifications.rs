@@ -1,12 +1,10 @@
 //! Notification settings, one-click unsubscribe, the dev mailbox, dead letters and reminders.
 
-use std::sync::Arc;
-
 use chrono::Duration;
 use habilis::config::Environment;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_in};
+use crate::helpers::{Browser, TestApp, recipients_of, spawn_app, spawn_app_in};
 
 const PROVIDER: &str = "api-particulier";
 
@@ -20,16 +18,6 @@ async fn submitted(app: &TestApp, marie: &Browser) -> i64 {
     }
     assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
     id
-}
-
-fn to(rows: &[habilis::db::outbox::OutboxRow], topic: &str) -> Vec<String> {
-    let mut list: Vec<String> = rows
-        .iter()
-        .filter(|r| r.topic == topic)
-        .map(|r| r.recipient.clone())
-        .collect();
-    list.sort();
-    list
 }
 
 #[tokio::test]
@@ -69,10 +57,11 @@ async fn a_person_switches_a_kind_off_per_provider_and_gets_none_of_them() {
     submitted(&app, &marie).await;
     let rows = app.outbox();
     assert_eq!(
-        to(&rows, "submitted"),
+        recipients_of(&rows, "submitted"),
         [
             "gestion@api-particulier.example",
-            "instruction@api-particulier.example"
+            "instruction@api-particulier.example",
+            "rapport@api-particulier.example"
         ]
     );
 }
@@ -119,7 +108,7 @@ async fn the_unsubscribe_link_works_without_login_and_turns_off_exactly_that_kin
         .await;
     let rows = app.outbox();
     assert_eq!(
-        to(&rows, "submitted")
+        recipients_of(&rows, "submitted")
             .iter()
             .filter(|r| r.starts_with("instruction@"))
             .count(),
@@ -127,7 +116,7 @@ async fn the_unsubscribe_link_works_without_login_and_turns_off_exactly_that_kin
         "only the first one"
     );
     assert!(
-        to(&rows, "message_to_instructors")
+        recipients_of(&rows, "message_to_instructors")
             .contains(&"instruction@api-particulier.example".to_string())
     );
 }
@@ -192,23 +181,12 @@ async fn an_admin_sees_dead_letters_and_sends_them_again() {
     );
 }
 
-/// The app's services, to run reminders with a clock of the test's choosing.
-fn services(app: &TestApp) -> Arc<habilis::services::App> {
-    let settings = crate::helpers::settings_with(Environment::Dev, &app.database_url, &[]);
-    let db = habilis::db::Db::connect(&app.database_url, 2).unwrap();
-    Arc::new(habilis::services::App::new(
-        db,
-        app.catalog.clone(),
-        settings,
-    ))
-}
-
 #[tokio::test]
 async fn a_draft_idle_for_15_days_gets_one_reminder() {
     let app = spawn_app().await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
     let id = marie.start_demande(PROVIDER, "").await;
-    let services = services(&app);
+    let services = app.services();
     let now = habilis::services::now();
     let sent = habilis::services::reminders::run(services.clone(), now + Duration::days(14))
         .await
@@ -248,7 +226,7 @@ async fn a_demande_waiting_for_changes_30_days_gets_one_reminder() {
             .status,
         StatusCode::SEE_OTHER
     );
-    let services = services(&app);
+    let services = app.services();
     let now = habilis::services::now();
     assert_eq!(
         habilis::services::reminders::run(services.clone(), now + Duration::days(29))
@@ -273,7 +251,7 @@ async fn a_demande_waiting_for_changes_30_days_gets_one_reminder() {
     );
     let rows = app.outbox();
     assert_eq!(
-        to(&rows, "reminder_changes"),
+        recipients_of(&rows, "reminder_changes"),
         ["marie.dupont@mairie-lyon.fr"]
     );
 }
@@ -295,7 +273,7 @@ async fn a_habilitation_ending_gets_a_reminder_60_then_15_days_before() {
         )
         .await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER);
-    let services = services(&app);
+    let services = app.services();
     let expires = habilis::services::now()
         .checked_add_months(chrono::Months::new(6))
         .unwrap();

@@ -330,7 +330,11 @@ async fn after_five_failures_in_a_row_the_provider_s_managers_are_told() {
         .collect();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].recipient, "gestion@api-particulier.example");
-    assert!(alerts[0].subject.contains("échoue depuis 5 tentatives"));
+    // Named as people know it, not by its slug.
+    assert_eq!(
+        alerts[0].subject,
+        "[habilis] Le webhook d'API Particulier échoue depuis 5 tentatives"
+    );
 }
 
 #[tokio::test]

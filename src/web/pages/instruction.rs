@@ -66,24 +66,7 @@ pub struct DashboardPage {
     pub export: String,
 }
 
-/// `?a=b&c=d`, encoded.
-pub fn query_string(pairs: &[(&str, String)]) -> String {
-    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-    // Everything but RFC 3986's unreserved characters.
-    const QUERY: &AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
-    if pairs.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, QUERY)))
-        .collect();
-    format!("?{}", parts.join("&"))
-}
+pub use crate::domain::listing::query_string;
 
 /// A count, or "n+" when counting stopped early.
 fn count_label(n: i64, capped: bool) -> String {

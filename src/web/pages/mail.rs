@@ -7,8 +7,8 @@ use askama::Template;
 
 use crate::db::outbox::OutboxRow;
 use crate::error::AppError;
+use crate::services::App;
 use crate::services::mailbox::{self, Unsubscribe};
-use crate::services::{App, notify};
 use crate::web::csrf;
 use crate::web::input::{self, FormInput};
 use crate::web::session::{MaybeUser, SignedIn};
@@ -130,6 +130,7 @@ pub struct KindRow {
 #[template(path = "compte/notifications.html")]
 pub struct NotificationsPage {
     pub layout: Layout,
+    /// Only the kinds and providers the person can receive.
     pub kinds: Vec<KindRow>,
     pub saved: bool,
 }
@@ -140,22 +141,22 @@ pub async fn notifications(
     session: Session,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let off = mailbox::switched_off(&app, &current).await?;
-    let kinds = notify::KINDS
-        .iter()
-        .map(|(kind, label)| KindRow {
-            kind,
-            label,
-            providers: app
-                .catalog
-                .all()
-                .iter()
-                .map(|p| {
-                    (
-                        p.slug.clone(),
-                        p.name.clone(),
-                        !off.iter().any(|(op, ok)| op == &p.slug && ok == kind),
-                    )
+    let name = |slug: &str| {
+        app.catalog
+            .get(slug)
+            .map_or(slug.to_string(), |p| p.name.clone())
+    };
+    let kinds = mailbox::choices(&app, &current)
+        .await?
+        .into_iter()
+        .map(|(kind, providers)| KindRow {
+            kind: kind.as_str(),
+            label: kind.label(),
+            providers: providers
+                .into_iter()
+                .map(|(slug, on)| {
+                    let n = name(&slug);
+                    (slug, n, on)
                 })
                 .collect(),
         })

@@ -11,6 +11,7 @@ pub mod habilitations;
 pub mod home;
 pub mod instruction;
 pub mod mail;
+pub mod subscription;
 pub mod tokens;
 pub mod webhooks;
 
