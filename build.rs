@@ -1,19 +1,34 @@
 //! Tells the OpenID Connect tests whether they can run: they start a real OpenID provider with
 //! Node.js. Without Node they are marked ignored (`cfg(habilis_no_node)`), so `cargo test`
 //! reports them as not run instead of passed; with HABILIS_REQUIRE_NODE set (CI) they are never
-//! ignored, and fail if Node is missing. Nothing else in the crate reads this cfg.
+//! ignored, and fail if Node is missing. The same for the browser tests, which also need
+//! Chromium (`cfg(habilis_no_browser)`, HABILIS_REQUIRE_BROWSER). Nothing else in the crate
+//! reads these cfgs.
 
 use std::process::Command;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(habilis_no_node)");
+    println!("cargo::rustc-check-cfg=cfg(habilis_no_browser)");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=HABILIS_REQUIRE_NODE");
+    println!("cargo::rerun-if-env-changed=HABILIS_REQUIRE_BROWSER");
+    println!("cargo::rerun-if-env-changed=HABILIS_CHROMIUM");
     println!("cargo::rerun-if-env-changed=PATH");
     let node = Command::new("node")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
+    let chromium =
+        std::env::var_os("HABILIS_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into());
+    println!(
+        "cargo::rerun-if-changed={}",
+        std::path::Path::new(&chromium).display()
+    );
+    let browser = node && std::path::Path::new(&chromium).exists();
+    if !browser && std::env::var_os("HABILIS_REQUIRE_BROWSER").is_none() {
+        println!("cargo::rustc-cfg=habilis_no_browser");
+    }
     if node || std::env::var_os("HABILIS_REQUIRE_NODE").is_some() {
         return;
     }

@@ -69,18 +69,15 @@ fn start_faulty_provider(mode: &str) -> OpenIdProvider {
 
 /// Installs the provider's package once per test run (the tests run in parallel: the first
 /// installs, the others wait for it).
-fn install_provider_package() {
-    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
-    let done = INSTALLED.get_or_init(|| {
-        if fixture_dir()
-            .join("node_modules")
-            .join("oidc-provider")
-            .exists()
-        {
+/// `npm install` in a folder of tests/ once per run (parallel tests wait for it), unless its
+/// package is there already.
+fn npm_install(dir: &std::path::Path, package: &str, done: &'static OnceLock<Result<(), String>>) {
+    let result = done.get_or_init(|| {
+        if dir.join("node_modules").join(package).exists() {
             return Ok(());
         }
         let out = Command::new("npm")
-            .current_dir(fixture_dir())
+            .current_dir(dir)
             .args(["install", "--no-audit", "--no-fund"])
             .output()
             .map_err(|e| format!("npm could not start ({e}): install nodejs and npm"))?;
@@ -88,14 +85,28 @@ fn install_provider_package() {
             Ok(())
         } else {
             Err(format!(
-                "npm install in tests/oidc failed:\n{}",
+                "npm install in {} failed:\n{}",
+                dir.display(),
                 String::from_utf8_lossy(&out.stderr)
             ))
         }
     });
-    if let Err(e) = done {
+    if let Err(e) = result {
         panic!("{e}");
     }
+}
+
+fn install_provider_package() {
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    npm_install(&fixture_dir(), "oidc-provider", &INSTALLED);
+}
+
+/// A script of tests/browser, with playwright-core installed beside it.
+fn browser_script(name: &str) -> PathBuf {
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    let dir = fixture_dir().parent().unwrap().join("browser");
+    npm_install(&dir, "playwright-core", &INSTALLED);
+    dir.join(name)
 }
 
 fn start_node(port: u16, args: &[String]) -> OpenIdProvider {
@@ -426,4 +437,98 @@ async fn an_unreachable_issuer_stops_start_up_with_a_clear_message() {
         "{error}"
     );
     let _ = std::fs::remove_file(&database);
+}
+
+#[tokio::test]
+#[cfg_attr(
+    habilis_no_node,
+    ignore = "needs Node.js (nodejs and npm) for the OpenID provider; CI sets HABILIS_REQUIRE_NODE=1"
+)]
+async fn signing_in_for_another_organisation_lapses_the_previous_membership() {
+    let (app, provider) = app_with_provider().await;
+    // Agathe signs in for the Mairie de Lyon and starts a demande there.
+    let lyon = app.browser();
+    let callback = sign_in_at_provider(&lyon, &provider, "agent-lyon").await;
+    lyon.get(&path_of(&callback, &app.address)).await;
+    let id = lyon.start_demande("api-particulier", "").await;
+    assert_eq!(
+        lyon.get(&format!("/demandes/{id}")).await.status,
+        StatusCode::OK
+    );
+
+    // She moved to Grenoble: the provider now vouches for Grenoble's SIRET.
+    let grenoble = app.browser();
+    let callback = sign_in_at_provider(&grenoble, &provider, "agent-lyon+21380055400007").await;
+    grenoble.get(&path_of(&callback, &app.address)).await;
+    assert_eq!(
+        grenoble.get(&format!("/demandes/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let account = grenoble.get("/compte").await;
+    account.assert_contains("Mairie de Grenoble");
+    assert!(
+        !account.text().contains("Mairie de Lyon"),
+        "{}",
+        account.body
+    );
+
+    let admin = app.login_as("admin@habilis.example").await;
+    let audit = admin.get("/admin/roles").await;
+    audit.assert_contains("membership.lapse");
+    audit.assert_contains("memberships:agent@mairie-lyon.fr:21690123100011");
+}
+
+/// In a real browser: the sign-out form's redirect must reach the provider's end-session
+/// page (a CSP `form-action 'self'` blocked it), and the provider's session must end, so the
+/// next person at a shared computer is asked to sign in.
+#[tokio::test]
+#[cfg_attr(
+    habilis_no_browser,
+    ignore = "needs Node.js and Chromium (/usr/bin/chromium or HABILIS_CHROMIUM); CI sets HABILIS_REQUIRE_BROWSER=1"
+)]
+async fn logout_reaches_the_provider_in_a_real_browser() {
+    let (app, provider) = app_with_provider().await;
+    let script = browser_script("logout.mjs");
+    // The browser runs beside this test's runtime, which keeps serving the app meanwhile.
+    let args = [app.address.clone(), provider.issuer.clone()];
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .current_dir(script.parent().unwrap())
+            .arg(&script)
+            .args(&args)
+            .arg("agent-lyon")
+            .output()
+            .expect("node runs the browser script")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let steps: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let step = |name: &str| {
+        steps
+            .iter()
+            .find(|s| s["step"] == name)
+            .unwrap_or_else(|| panic!("no step {name} in {stdout}"))
+    };
+    assert_eq!(step("signed_in")["heading"], "Mes demandes");
+    let after = step("after_logout")["url"].as_str().unwrap();
+    assert!(
+        after.starts_with(&format!("{}/session/end", provider.issuer)),
+        "the browser stayed at {after}: {stdout}"
+    );
+    assert!(
+        step("back_home")["url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&app.address)
+    );
+    assert_eq!(step("sign_in_again")["asks_for_login"], true, "{stdout}");
 }

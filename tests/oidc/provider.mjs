@@ -1,6 +1,7 @@
 // A real OpenID Connect provider on loopback for habilis's login tests.
 // Usage: node provider.mjs PORT CLIENT_REDIRECT_URI POST_LOGOUT_URI
-// Any login name signs in; its claims come from ACCOUNTS below (or are made up).
+// Any login name signs in; its claims come from ACCOUNTS below (or are made up). A login
+// "name+SIRET" is the account "name" signing in for another organisation (an agent who moved).
 import Provider from 'oidc-provider';
 
 const [port, redirectUri, postLogoutUri] = process.argv.slice(2);
@@ -28,8 +29,10 @@ const configuration = {
   claims: { email: ['email'], given_name: ['given_name'], usual_name: ['usual_name'], siret: ['siret'], uid: ['uid'] },
   features: { devInteractions: { enabled: true }, jwtUserinfo: { enabled: true } },
   async findAccount(ctx, id) {
-    const claims = ACCOUNTS[id] || { email: `${id}@exemple.fr`, given_name: id, usual_name: 'Test', siret: '21690123100011', uid: id };
-    return { accountId: id, async claims() { return { sub: id, ...claims }; } };
+    const [name, siret] = id.split('+');
+    const known = ACCOUNTS[name] || { email: `${name}@exemple.fr`, given_name: name, usual_name: 'Test', siret: '21690123100011', uid: name };
+    const claims = siret ? { ...known, siret } : known;
+    return { accountId: id, async claims() { return { sub: name, ...claims }; } };
   },
 };
 
