@@ -1,15 +1,15 @@
 //! The applicant's side: start, fill, submit, archive, list.
 
 use crate::db::events::TimelineRow;
-use crate::db::models::{Demande, Habilitation, NewDemande, NewEvent};
-use crate::db::{demandes, events, habilitations, organisations, write_transaction};
+use crate::db::models::{Demande, Habilitation, NewDemande};
+use crate::db::{demandes, events, habilitations, organisations};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
 use crate::domain::form::{self, Answers, Applied, FormErrors, SCOPES_KEY, Strictness, Value};
 use crate::domain::policy::{self, Action};
 use crate::error::AppError;
 
 use super::accounts::CurrentUser;
-use super::transition::{Decided, apply};
+use super::persist::{Actor, Change, Decided, Happened, Recorder, Stale, Write, apply, persist};
 use super::{App, answers_of, facts, now, state_of};
 
 /// A demande with what its pages show.
@@ -90,7 +90,7 @@ pub async fn start(
         })?),
         None => None,
     };
-    transition(None, Event::Create, &Ctx::new(ActorKind::Applicant))?;
+    let outcome = transition(None, Event::Create, &Ctx::new(ActorKind::Applicant))?;
     let mut answers = template.map(|t| t.values.clone()).unwrap_or_default();
     let scopes = form::chosen_scopes(&provider.form, &answers);
     if !scopes.is_empty() {
@@ -99,62 +99,56 @@ pub async fn start(
     let answers_json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
     let scopes_json = serde_json::to_string(&scopes).map_err(anyhow::Error::from)?;
     let intitule = intitule_of(&answers);
-    let slug = provider.slug.clone();
     let template_id = template.map(|t| t.id.clone());
     let organisation = organisation.clone();
     let user = current.user.clone();
-    let hook_provider = provider.clone();
-    let links = app.links.clone();
+    let provider = provider.clone();
+    let recorder = Recorder::of(app);
     app.db
         .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let at = now();
-                let demande = demandes::insert(
-                    conn,
-                    &NewDemande {
-                        provider: &slug,
-                        template: template_id.as_deref(),
-                        organisation_id: organisation.id,
-                        applicant_id: user.id,
-                        state: State::Draft.as_str(),
-                        answers: &answers_json,
-                        scopes: &scopes_json,
-                        intitule: &intitule,
-                        organisation_name: &organisation.name,
-                        siret: &organisation.siret,
-                        applicant_email: &user.email,
-                        lock_version: 0,
-                        created_at: at,
-                        updated_at: at,
-                        last_submitted_at: None,
-                    },
-                )?;
-                events::insert(
-                    conn,
-                    &NewEvent {
-                        demande_id: demande.id,
-                        actor_id: Some(user.id),
-                        name: Event::Create.as_str(),
-                        from_state: None,
-                        to_state: State::Draft.as_str(),
-                        reason: None,
-                        diff: None,
-                        created_at: at,
-                    },
-                )?;
-                super::webhooks::enqueue(
-                    conn,
-                    &links,
-                    &hook_provider,
-                    &demande,
-                    Event::Create,
-                    State::Draft,
-                    at,
-                )?;
-                Ok::<_, AppError>(demande.id)
+            let at = now();
+            let change = Change {
+                demande: None,
+                write: Write::Insert(NewDemande {
+                    provider: &provider.slug,
+                    template: template_id.as_deref(),
+                    organisation_id: organisation.id,
+                    applicant_id: user.id,
+                    state: outcome.to.as_str(),
+                    answers: &answers_json,
+                    scopes: &scopes_json,
+                    intitule: &intitule,
+                    organisation_name: &organisation.name,
+                    siret: &organisation.siret,
+                    applicant_email: &user.email,
+                    lock_version: 0,
+                    created_at: at,
+                    updated_at: at,
+                    last_submitted_at: None,
+                }),
+                happened: Happened::Event(Event::Create),
+                outcome: &outcome,
+                actor: actor_of(&user),
+                reason: None,
+                diff: None,
+                grant: None,
+                until: None,
+            };
+            let created = persist(conn, &recorder, &provider, &change, at)?;
+            created.map(|d| d.id).map_err(|Stale| {
+                AppError::Conflict("La demande n'a pas pu être créée.".to_string())
             })
         })
         .await
+}
+
+/// The person acting, as the event and the emails name them.
+pub(super) fn actor_of(user: &crate::db::models::User) -> Actor<'_> {
+    Actor {
+        id: Some(user.id),
+        email: &user.email,
+        name: user.full_name(),
+    }
 }
 
 fn intitule_of(answers: &Answers) -> String {
@@ -194,10 +188,13 @@ pub async fn save_step(
         if step >= provider.form.steps.len() {
             return Err(AppError::NotFound);
         }
-        transition(
+        let outcome = transition(
             Some(file.state),
             Event::Update,
-            &Ctx::new(ActorKind::Applicant),
+            &Ctx {
+                reopening: file.demande.reopening,
+                ..Ctx::new(ActorKind::Applicant)
+            },
         )?;
         let mut answers = file.answers.clone();
         let mut applied = form::apply_step(&provider.form, step, &mut answers, &input);
@@ -227,52 +224,28 @@ pub async fn save_step(
         let diff_json = serde_json::to_string(&changes).map_err(anyhow::Error::from)?;
         let intitule = intitule_of(&answers);
         let demande = file.demande.clone();
-        let actor_id = current.user.id;
-        let state = file.state;
-        let hook_provider = provider.clone();
-        let links = app.links.clone();
+        let user = current.user.clone();
+        let provider = provider.clone();
+        let recorder = Recorder::of(app);
         let saved = app
             .db
             .run(move |conn| {
-                write_transaction(conn, |conn| {
-                    let at = now();
-                    if demandes::save_answers(
-                        conn,
-                        &demande,
-                        &answers_json,
-                        &scopes_json,
-                        &intitule,
-                        at,
-                    )? != 1
-                    {
-                        return Ok(false);
-                    }
-                    events::insert(
-                        conn,
-                        &NewEvent {
-                            demande_id: demande.id,
-                            actor_id: Some(actor_id),
-                            name: Event::Update.as_str(),
-                            from_state: Some(&demande.state),
-                            to_state: &demande.state,
-                            reason: None,
-                            diff: Some(&diff_json),
-                            created_at: at,
-                        },
-                    )?;
-                    if let Some(saved) = demandes::find(conn, demande.id)? {
-                        super::webhooks::enqueue(
-                            conn,
-                            &links,
-                            &hook_provider,
-                            &saved,
-                            Event::Update,
-                            state,
-                            at,
-                        )?;
-                    }
-                    Ok::<_, AppError>(true)
-                })
+                let change = Change {
+                    demande: Some(&demande),
+                    write: Write::Answers {
+                        answers: &answers_json,
+                        scopes: &scopes_json,
+                        intitule: &intitule,
+                    },
+                    happened: Happened::Event(Event::Update),
+                    outcome: &outcome,
+                    actor: actor_of(&user),
+                    reason: None,
+                    diff: Some(&diff_json),
+                    grant: None,
+                    until: None,
+                };
+                Ok::<_, AppError>(persist(conn, &recorder, &provider, &change, now())?.is_ok())
             })
             .await?;
         if saved {

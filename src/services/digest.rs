@@ -124,7 +124,7 @@ pub async fn run(app: std::sync::Arc<App>, now: NaiveDateTime) -> Result<usize, 
                         if !weekly_digests::claim(conn, user.id, &provider.slug, &week, now)? {
                             return Ok::<_, AppError>(false);
                         }
-                        notify::digest(conn, &app.links, provider, user, &data, &digest)?;
+                        notify::digest(conn, &app.links, provider, user, (&data, &digest), now)?;
                         Ok(true)
                     })?;
                     sent += usize::from(done);

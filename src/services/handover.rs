@@ -1,63 +1,59 @@
 //! Copying a demande into a new draft, and handing a demande to a colleague.
 
-use crate::db::models::{NewDemande, NewEvent};
-use crate::db::{demandes, events, users, write_transaction};
-use crate::domain::demande::{ActorKind, Ctx, Event, State, public_id, transition};
+use crate::db::models::NewDemande;
+use crate::db::{users, write_transaction};
+use crate::domain::demande::{ActorKind, Ctx, Event, public_id, transition};
 use crate::domain::email::Email;
 use crate::error::AppError;
 
 use super::accounts::CurrentUser;
-use super::demandes::{can_edit, find_for_applicant};
+use super::demandes::{actor_of, can_edit, find_for_applicant};
+use super::persist::{Change, Happened, Recorder, Stale, Write, persist, persist_within};
 use super::{App, now};
 
 /// A new draft with the answers of a demande the person may read; returns its id.
 #[tracing::instrument(skip_all, fields(demande = id))]
 pub async fn copy(app: &App, current: &CurrentUser, id: i64) -> Result<i64, AppError> {
     let file = find_for_applicant(app, current, id).await?;
-    app.provider(&file.demande.provider)?;
-    transition(None, Event::Create, &Ctx::new(ActorKind::Applicant))?;
+    let outcome = transition(None, Event::Create, &Ctx::new(ActorKind::Applicant))?;
+    let provider = app.provider(&file.demande.provider)?.clone();
     let source = file.demande;
     let user = current.user.clone();
+    let recorder = Recorder::of(app);
     app.db
         .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let at = now();
-                let copy = demandes::insert(
-                    conn,
-                    &NewDemande {
-                        provider: &source.provider,
-                        template: source.template.as_deref(),
-                        organisation_id: source.organisation_id,
-                        applicant_id: user.id,
-                        state: State::Draft.as_str(),
-                        answers: &source.answers,
-                        scopes: &source.scopes,
-                        intitule: &source.intitule,
-                        organisation_name: &source.organisation_name,
-                        siret: &source.siret,
-                        applicant_email: &user.email,
-                        lock_version: 0,
-                        created_at: at,
-                        updated_at: at,
-                        last_submitted_at: None,
-                    },
-                )?;
-                let reason = format!("Copie de la demande {}", public_id(source.id));
-                events::insert(
-                    conn,
-                    &NewEvent {
-                        demande_id: copy.id,
-                        actor_id: Some(user.id),
-                        name: Event::Create.as_str(),
-                        from_state: None,
-                        to_state: State::Draft.as_str(),
-                        reason: Some(&reason),
-                        diff: None,
-                        created_at: at,
-                    },
-                )?;
-                Ok::<_, AppError>(copy.id)
-            })
+            let at = now();
+            let reason = format!("Copie de la demande {}", public_id(source.id));
+            let change = Change {
+                demande: None,
+                write: Write::Insert(NewDemande {
+                    provider: &source.provider,
+                    template: source.template.as_deref(),
+                    organisation_id: source.organisation_id,
+                    applicant_id: user.id,
+                    state: outcome.to.as_str(),
+                    answers: &source.answers,
+                    scopes: &source.scopes,
+                    intitule: &source.intitule,
+                    organisation_name: &source.organisation_name,
+                    siret: &source.siret,
+                    applicant_email: &user.email,
+                    lock_version: 0,
+                    created_at: at,
+                    updated_at: at,
+                    last_submitted_at: None,
+                }),
+                happened: Happened::Event(Event::Create),
+                outcome: &outcome,
+                actor: actor_of(&user),
+                reason: Some(&reason),
+                diff: None,
+                grant: None,
+                until: None,
+            };
+            persist(conn, &recorder, &provider, &change, at)?
+                .map(|copy| copy.id)
+                .map_err(|Stale| AppError::Conflict("La copie n'a pas pu être créée.".to_string()))
         })
         .await
 }
@@ -76,10 +72,13 @@ pub async fn transfer(
             "Seule la personne qui a créé cette demande peut la transférer.".to_string(),
         ));
     }
-    transition(
+    let outcome = transition(
         Some(file.state),
         Event::Transfer,
-        &Ctx::new(ActorKind::Applicant),
+        &Ctx {
+            reopening: file.demande.reopening,
+            ..Ctx::new(ActorKind::Applicant)
+        },
     )?;
     let email = Email::parse(email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
     if email.as_str() == current.user.email {
@@ -88,10 +87,9 @@ pub async fn transfer(
         ));
     }
     let demande = file.demande;
-    let state = file.state;
-    let actor = current.user.id;
+    let user = current.user.clone();
     let provider = app.provider(&demande.provider)?.clone();
-    let links = app.links.clone();
+    let recorder = Recorder::of(app);
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
@@ -106,29 +104,22 @@ pub async fn transfer(
                 if !member {
                     return Err(not_member());
                 }
-                if demandes::transfer(conn, &demande, colleague.id, &colleague.email, now())? != 1 {
-                    return Err(AppError::Conflict("La demande a changé entre-temps : rechargez la page.".to_string()));
-                }
                 let reason = format!("Transférée à {}", colleague.email);
-                events::insert(
-                    conn,
-                    &NewEvent {
-                        demande_id: demande.id,
-                        actor_id: Some(actor),
-                        name: Event::Transfer.as_str(),
-                        from_state: Some(&demande.state),
-                        to_state: &demande.state,
-                        reason: Some(&reason),
-                        diff: None,
-                        created_at: now(),
-                    },
-                )?;
-                let moved = crate::db::models::Demande {
-                    applicant_id: colleague.id,
-                    applicant_email: colleague.email.clone(),
-                    ..demande.clone()
+                let change = Change {
+                    demande: Some(&demande),
+                    write: Write::Applicant { id: colleague.id, email: &colleague.email },
+                    happened: Happened::Event(Event::Transfer),
+                    outcome: &outcome,
+                    actor: actor_of(&user),
+                    reason: Some(&reason),
+                    diff: None,
+                    grant: None,
+                    until: None,
                 };
-                super::webhooks::enqueue(conn, &links, &provider, &moved, Event::Transfer, state, now())
+                match persist_within(conn, &recorder, &provider, &change, now())? {
+                    Ok(_) => Ok(()),
+                    Err(Stale) => Err(AppError::Conflict("La demande a changé entre-temps : rechargez la page.".to_string())),
+                }
             })
         })
         .await

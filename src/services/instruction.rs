@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 use super::accounts::CurrentUser;
 use super::demandes::{DemandeFile, load_file};
-use super::transition::{Decided, Grant, apply};
+use super::persist::{Decided, Grant, apply};
 use super::{App, facts, now};
 
 /// Rows per page of the dashboard.

@@ -59,15 +59,15 @@ async fn write(
                     email: &email,
                     name: &name,
                 };
-                notify::on_message(
+                let mut out = notify::Out {
                     conn,
-                    &links,
-                    &provider,
-                    &demande,
-                    from_instructor,
-                    &who,
-                    &body,
-                )
+                    links: &links,
+                    provider: &provider,
+                    demande: &demande,
+                    author: &who,
+                    now: now(),
+                };
+                notify::on_message(&mut out, from_instructor, &body)
             })
         })
         .await

@@ -1,21 +1,15 @@
 //! Reminders, run by the worker on a schedule with the clock passed in. Idempotent: each
 //! reminder sent is an event row, and a reminder already recorded is not sent again.
 
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 
-use crate::db::models::{Demande, NewEvent};
+use crate::db::models::Demande;
 use crate::db::{DbConnection, demandes, events, habilitations, write_transaction};
-use crate::domain::demande::public_id;
+use crate::domain::demande::{Reminder, remind};
 use crate::error::AppError;
 
-use super::{App, notify};
-
-/// Days a draft waits before its applicant is reminded.
-pub const DRAFT_IDLE_DAYS: i64 = 15;
-/// Days a demande waits in changes requested before its applicant is reminded.
-pub const CHANGES_IDLE_DAYS: i64 = 30;
-/// Days before the end of a habilitation its applicant is reminded, twice.
-pub const EXPIRY_NOTICES: [i64; 2] = [60, 15];
+use super::App;
+use super::persist::{Actor, Change, Happened, Recorder, Write, persist_within};
 
 /// How many reminders one pass sent.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -25,59 +19,51 @@ pub struct Sent {
     pub expiries: usize,
 }
 
-/// One reminder to send, unless already sent.
-struct Reminder<'a> {
-    name: &'static str,
-    /// Which habilitation, for expiry reminders (one per habilitation and notice).
-    reason: Option<&'a str>,
-    subject: String,
-    text: String,
+/// One reminder to send, unless already sent: for expiry reminders, `tag` names the
+/// habilitation (one per habilitation and notice) and `until` is its end.
+struct Due {
+    reminder: Reminder,
+    tag: Option<String>,
+    until: Option<NaiveDateTime>,
 }
 
 fn record(
     conn: &mut DbConnection,
     app: &App,
     demande: &Demande,
-    reminder: Reminder,
+    due: Due,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
-    let Reminder {
-        name,
-        reason,
-        subject,
-        text,
-    } = reminder;
-    let links = &app.links;
     let Some(provider) = app.catalog.get(&demande.provider) else {
         return Ok(false);
     };
+    let state = super::state_of(demande)?;
+    let outcome = remind(state, demande.reopening, due.reminder);
+    let name = due.reminder.event_name();
     write_transaction(conn, |conn| {
         // Several instances run reminders: one at a time per demande, so none is sent twice.
         crate::db::lock_demande(conn, demande.id)?;
         // Since the last change for idle reminders; ever (per habilitation) for expiry ones.
-        let since = if reason.is_some() {
+        let since = if due.tag.is_some() {
             demande.created_at
         } else {
             demande.updated_at
         };
-        if events::exists_since(conn, demande.id, name, reason, since)? {
+        if events::exists_since(conn, demande.id, name, due.tag.as_deref(), since)? {
             return Ok(false);
         }
-        events::insert(
-            conn,
-            &NewEvent {
-                demande_id: demande.id,
-                actor_id: None,
-                name,
-                from_state: Some(&demande.state),
-                to_state: &demande.state,
-                reason,
-                diff: None,
-                created_at: now,
-            },
-        )?;
-        notify::reminder(conn, links, provider, demande, name, subject, text)?;
-        Ok(true)
+        let change = Change {
+            demande: Some(demande),
+            write: Write::Nothing,
+            happened: Happened::Reminder(due.reminder),
+            outcome: &outcome,
+            actor: Actor::PORTAL,
+            reason: due.tag.as_deref(),
+            diff: None,
+            grant: None,
+            until: due.until,
+        };
+        Ok(persist_within(conn, &Recorder::of(app), provider, &change, now)?.is_ok())
     })
 }
 
@@ -89,42 +75,47 @@ pub async fn run(app: std::sync::Arc<App>, now: NaiveDateTime) -> Result<Sent, A
         .run(move |conn| {
             let app = &*job;
             let mut sent = Sent::default();
-            let before = now - chrono::Duration::days(DRAFT_IDLE_DAYS);
-            for d in demandes::idle(conn, "draft", "reminder_draft", before, 500)? {
-                let subject = format!("[habilis] Votre brouillon {} attend d'être terminé", public_id(d.id));
-                let text = format!(
-                    "Votre demande {} est en brouillon depuis plus de {DRAFT_IDLE_DAYS} jours. Terminez-la et soumettez-la, ou archivez-la si elle n'est plus utile.",
-                    public_id(d.id)
-                );
-                sent.drafts += usize::from(record(conn, app, &d, Reminder { name: "reminder_draft", reason: None, subject, text }, now)?);
+            let idle = |r: Reminder| Due {
+                reminder: r,
+                tag: None,
+                until: None,
+            };
+            let before = now - Duration::days(Reminder::IdleDraft.days());
+            for d in demandes::idle(conn, "draft", Reminder::IdleDraft.event_name(), before, 500)? {
+                sent.drafts += usize::from(record(conn, app, &d, idle(Reminder::IdleDraft), now)?);
             }
-            let before = now - chrono::Duration::days(CHANGES_IDLE_DAYS);
-            for d in demandes::idle(conn, "changes_requested", "reminder_changes", before, 500)? {
-                let subject = format!("[habilis] Des modifications sont attendues sur votre demande {}", public_id(d.id));
-                let text = format!(
-                    "L'instructeur a demandé des modifications sur votre demande {} il y a plus de {CHANGES_IDLE_DAYS} jours. Modifiez-la et soumettez-la à nouveau pour qu'elle soit instruite.",
-                    public_id(d.id)
-                );
-                sent.changes += usize::from(record(conn, app, &d, Reminder { name: "reminder_changes", reason: None, subject, text }, now)?);
+            let before = now - Duration::days(Reminder::IdleChanges.days());
+            for d in demandes::idle(
+                conn,
+                "changes_requested",
+                Reminder::IdleChanges.event_name(),
+                before,
+                500,
+            )? {
+                sent.changes +=
+                    usize::from(record(conn, app, &d, idle(Reminder::IdleChanges), now)?);
             }
-            for days in EXPIRY_NOTICES {
-                let name = if days == 60 { "reminder_expiry_60" } else { "reminder_expiry_15" };
+            for reminder in [Reminder::Expiry60, Reminder::Expiry15] {
+                let days = reminder.days();
                 // Each notice has its own window: the 60-day one stops where the 15-day one starts.
-                let from = if days == 60 { now + chrono::Duration::days(15) } else { now };
-                for h in habilitations::expiring(conn, from, now + chrono::Duration::days(days))? {
+                let from = match reminder {
+                    Reminder::Expiry60 => now + Duration::days(Reminder::Expiry15.days()),
+                    _ => now,
+                };
+                for h in habilitations::expiring(conn, from, now + Duration::days(days))? {
                     // A habilitation granted inside the window was just announced: no reminder yet.
-                    if h.granted_at > h.expires_at - chrono::Duration::days(days) {
+                    if h.granted_at > h.expires_at - Duration::days(days) {
                         continue;
                     }
-                    let Some(d) = demandes::find(conn, h.demande_id)? else { continue };
-                    let tag = format!("H{}", h.id);
-                    let subject = format!("[habilis] Votre habilitation {tag} expire le {}", h.expires_at.format("%d/%m/%Y"));
-                    let text = format!(
-                        "L'habilitation {tag} accordée à la suite de la demande {} prend fin le {}. Pour la prolonger, ouvrez la demande et choisissez « Mettre à jour ou renouveler la demande » : vos réponses sont reprises et l'habilitation reste active pendant l'instruction.",
-                        public_id(d.id),
-                        h.expires_at.format("%d/%m/%Y")
-                    );
-                    sent.expiries += usize::from(record(conn, app, &d, Reminder { name, reason: Some(&tag), subject, text }, now)?);
+                    let Some(d) = demandes::find(conn, h.demande_id)? else {
+                        continue;
+                    };
+                    let due = Due {
+                        reminder,
+                        tag: Some(format!("H{}", h.id)),
+                        until: Some(h.expires_at),
+                    };
+                    sent.expiries += usize::from(record(conn, app, &d, due, now)?);
                 }
             }
             Ok(sent)
