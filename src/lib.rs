@@ -2,6 +2,7 @@
 //! restricted data; providers' instructors decide; the rights granted are habilitations.
 
 pub mod catalog;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -8,6 +8,19 @@ use diesel::sql_types::{BigInt, Timestamp};
 use super::DbConnection;
 use super::schema::{notification_prefs, outbox};
 
+/// What an outbox row holds, stored by its snake_case name.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumString, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Kind {
+    /// An email: recipient, subject, text and HTML bodies.
+    Email,
+    /// A webhook: the URL in `recipient`, the JSON in `body_text`, the name of the variable
+    /// holding its secret in `secret_env` (the worker signs with its value when it sends).
+    Webhook,
+}
+
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxRow {
@@ -27,12 +40,21 @@ pub struct OutboxRow {
     pub delivered_at: Option<NaiveDateTime>,
     pub failed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    pub secret_env: Option<String>,
 }
 
+impl OutboxRow {
+    /// What the row holds (None for a kind this version does not know).
+    pub fn kind(&self) -> Option<Kind> {
+        self.kind.parse().ok()
+    }
+}
+
+/// A row to write: an email, or a webhook (see [`Kind`] for what each column holds).
 #[derive(Debug, Insertable)]
 #[diesel(table_name = outbox)]
-pub struct NewEmail<'a> {
-    pub kind: &'a str,
+pub struct NewOutboxRow<'a> {
+    pub kind: &'static str,
     pub topic: &'a str,
     pub demande_id: Option<i64>,
     pub recipient: &'a str,
@@ -43,9 +65,10 @@ pub struct NewEmail<'a> {
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+    pub secret_env: Option<&'a str>,
 }
 
-pub fn insert(conn: &mut DbConnection, row: &NewEmail) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, row: &NewOutboxRow) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
         .values(row)
         .execute(conn)
@@ -148,7 +171,7 @@ pub fn retry(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult
 /// Emails, newest first (the dev mailbox).
 pub fn recent_emails(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<OutboxRow>> {
     outbox::table
-        .filter(outbox::kind.eq("email"))
+        .filter(outbox::kind.eq(Kind::Email.as_ref()))
         .order(outbox::id.desc())
         .limit(limit)
         .select(OutboxRow::as_select())

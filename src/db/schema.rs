@@ -194,6 +194,7 @@ diesel::table! {
         delivered_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        secret_env -> Nullable<Text>,
     }
 }
 

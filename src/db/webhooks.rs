@@ -77,7 +77,7 @@ pub fn deliveries(
     use super::schema::{demandes, outbox};
     outbox::table
         .inner_join(demandes::table)
-        .filter(outbox::kind.eq("webhook"))
+        .filter(outbox::kind.eq(super::outbox::Kind::Webhook.as_ref()))
         .filter(demandes::provider.eq_any(providers.to_vec()))
         .order(outbox::id.desc())
         .limit(limit)
@@ -91,7 +91,7 @@ pub fn provider_of(conn: &mut DbConnection, outbox_id: i64) -> QueryResult<Optio
     outbox::table
         .inner_join(demandes::table)
         .filter(outbox::id.eq(outbox_id))
-        .filter(outbox::kind.eq("webhook"))
+        .filter(outbox::kind.eq(super::outbox::Kind::Webhook.as_ref()))
         .select(demandes::provider)
         .first(conn)
         .optional()
@@ -103,7 +103,7 @@ pub fn replay(conn: &mut DbConnection, outbox_id: i64, at: NaiveDateTime) -> Que
     diesel::update(
         outbox::table
             .find(outbox_id)
-            .filter(outbox::kind.eq("webhook")),
+            .filter(outbox::kind.eq(super::outbox::Kind::Webhook.as_ref())),
     )
     .set((
         outbox::delivered_at.eq(None::<NaiveDateTime>),

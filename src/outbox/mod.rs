@@ -1,5 +1,6 @@
 //! Outbox delivery: the worker and the transports it sends through.
 
+mod alert;
 pub mod mailer;
 pub mod webhook;
 pub mod worker;
@@ -30,5 +31,7 @@ pub fn worker(
         max_attempts: settings.outbox_max_attempts,
         backoff: Duration::from_millis(settings.outbox_backoff_ms),
         poll: Duration::from_millis(settings.outbox_poll_ms),
+        clock: crate::clock::now,
+        base_url: settings.base_url.clone(),
     })
 }

@@ -10,7 +10,7 @@ use crate::db::outbox::OutboxRow;
 use crate::db::{Db, outbox, webhooks};
 
 use super::mailer::{Mailer, SendError};
-use super::webhook;
+use super::{alert, webhook};
 
 pub struct Worker {
     pub db: Db,
@@ -24,6 +24,10 @@ pub struct Worker {
     pub max_attempts: i32,
     pub backoff: Duration,
     pub poll: Duration,
+    /// The time the worker acts at.
+    pub clock: crate::clock::Clock,
+    /// The portal's address, for links in the emails the worker writes itself.
+    pub base_url: String,
 }
 
 /// How long a claimed row stays with its worker before another may take it: well beyond one
@@ -59,7 +63,7 @@ impl Worker {
         let mut pass = Pass::default();
         for _ in 0..BATCH {
             // The lease runs from the moment of the claim, not from the start of the pass.
-            let lease = now.max(crate::services::now()) + chrono::Duration::seconds(LEASE_SECONDS);
+            let lease = now.max((self.clock)()) + chrono::Duration::seconds(LEASE_SECONDS);
             let claimed = self
                 .db
                 .run(move |conn| Ok::<_, anyhow::Error>(outbox::claim(conn, now, lease, 1)?))
@@ -67,12 +71,12 @@ impl Worker {
             let Some(row) = claimed.into_iter().next() else {
                 break;
             };
-            let outcome = if row.kind == "webhook" {
+            let outcome = if row.kind() == Some(outbox::Kind::Webhook) {
                 self.post_webhook(&row).await?
             } else {
                 self.mailer.send(&row).await
             };
-            let at = crate::services::now();
+            let at = (self.clock)();
             let id = row.id;
             match outcome {
                 Ok(()) => {
@@ -112,14 +116,15 @@ impl Worker {
 
     /// Posts a webhook and records the attempt; a 2xx delivers it, anything else retries.
     async fn post_webhook(&self, row: &OutboxRow) -> anyhow::Result<Result<(), SendError>> {
-        let Some(secret) = self.webhook_env.get(&row.subject) else {
+        let variable = row.secret_env.as_deref().unwrap_or_default();
+        let Some(secret) = self.webhook_env.get(variable) else {
             return Ok(Err(SendError {
                 permanent: true,
-                message: format!("secret absent : variable {} non définie", row.subject),
+                message: format!("secret absent : variable {variable} non définie"),
             }));
         };
         let answer = webhook::post(&self.http, row, secret).await;
-        let (id, demande, at) = (row.id, row.demande_id, crate::services::now());
+        let (id, demande, at) = (row.id, row.demande_id, (self.clock)());
         let recorded = answer.clone();
         self.db
             .run(move |conn| {
@@ -141,10 +146,19 @@ impl Worker {
             })
             .await?;
         // After five failed attempts in a row, the provider's managers are told, once.
-        if !answer.succeeded() && row.attempts == FAILURES_BEFORE_ALERT {
+        if !answer.succeeded() && row.attempts == alert::FAILURES_BEFORE_ALERT {
             let (id, url, names) = (row.id, row.recipient.clone(), self.provider_names.clone());
+            let (base_url, now) = (self.base_url.clone(), (self.clock)());
             self.db
-                .run(move |conn| Ok::<_, anyhow::Error>(alert_managers(conn, id, &url, &names)?))
+                .run(move |conn| {
+                    let to = alert::Failing {
+                        outbox_id: id,
+                        url: &url,
+                        names: &names,
+                        base_url: &base_url,
+                    };
+                    alert::managers(conn, &to, now)
+                })
                 .await?;
         }
         Ok(if answer.succeeded() {
@@ -163,7 +177,7 @@ impl Worker {
     /// Delivers forever, every `poll`.
     pub async fn run_forever(self) {
         loop {
-            match self.run_once(crate::services::now()).await {
+            match self.run_once((self.clock)()).await {
                 Ok(pass) if pass.delivered + pass.retried + pass.failed >= BATCH => {
                     continue;
                 }
@@ -175,83 +189,3 @@ impl Worker {
     }
 }
 
-/// Failed webhook attempts in a row before the provider's managers are emailed.
-pub const FAILURES_BEFORE_ALERT: i32 = 5;
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// "de API Particulier" as French writes it: "d'API Particulier".
-fn of_name(name: &str) -> String {
-    let vowel = name
-        .chars()
-        .next()
-        .is_some_and(|c| "aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ".contains(c));
-    if vowel {
-        format!("d'{name}")
-    } else {
-        format!("de {name}")
-    }
-}
-
-/// Emails the managers of a webhook's provider that it keeps failing.
-fn alert_managers(
-    conn: &mut crate::db::DbConnection,
-    outbox_id: i64,
-    url: &str,
-    names: &std::collections::HashMap<String, String>,
-) -> diesel::QueryResult<()> {
-    let Some(provider) = webhooks::provider_of(conn, outbox_id)? else {
-        return Ok(());
-    };
-    // People know the provider by its name; the slug is for machines.
-    let name = names.get(&provider).unwrap_or(&provider);
-    let subject = format!(
-        "[habilis] Le webhook {} échoue depuis {FAILURES_BEFORE_ALERT} tentatives",
-        of_name(name)
-    );
-    let text = format!(
-        "Bonjour,\n\nLes {FAILURES_BEFORE_ALERT} dernières tentatives d'envoi à {url} ont échoué. habilis continue d'essayer ; \
-         vérifiez que ce système répond, puis consultez /instruction/webhooks.\n"
-    );
-    let html = format!(
-        "<p>Bonjour,</p><p>{}</p>",
-        escape(&text.replace("Bonjour,\n\n", ""))
-    );
-    let now = crate::services::now();
-    for manager in crate::db::users::holders_of(conn, &provider, &["manager"])? {
-        outbox::insert(
-            conn,
-            &outbox::NewEmail {
-                kind: "email",
-                topic: "webhook_failing",
-                demande_id: None,
-                recipient: &manager.email,
-                subject: &subject,
-                body_text: &text,
-                body_html: &html,
-                unsubscribe_url: None,
-                attempts: 0,
-                next_attempt_at: now,
-                created_at: now,
-            },
-        )?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::of_name;
-
-    #[test]
-    fn a_name_starting_with_a_vowel_is_elided() {
-        assert_eq!(of_name("API Particulier"), "d'API Particulier");
-        assert_eq!(of_name("Équipements"), "d'Équipements");
-        assert_eq!(of_name("DGFiP"), "de DGFiP");
-    }
-}

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::catalog::Provider;
 use crate::db::models::Demande;
-use crate::db::outbox::{self, NewEmail};
+use crate::db::outbox::{self, Kind, NewOutboxRow};
 use crate::db::{DbConnection, habilitations};
 use crate::domain::demande::{Event, State, public_id};
 use crate::error::AppError;
@@ -90,19 +90,20 @@ pub fn enqueue(
     .to_string();
     outbox::insert(
         conn,
-        &NewEmail {
-            kind: "webhook",
+        &NewOutboxRow {
+            kind: Kind::Webhook.into(),
             topic: event.as_str(),
             demande_id: Some(demande.id),
             recipient: url,
-            // The name of the variable holding the secret: the worker signs with its value.
-            subject: &hook.secret_env,
+            subject: "",
             body_text: &body,
             body_html: "",
             unsubscribe_url: None,
             attempts: 0,
             next_attempt_at: at,
             created_at: at,
+            // The name of the variable holding the secret: the worker signs with its value.
+            secret_env: Some(&hook.secret_env),
         },
     )?;
     Ok(())

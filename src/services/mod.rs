@@ -25,7 +25,6 @@ pub mod subscription;
 pub mod throttle;
 pub mod webhooks;
 
-use chrono::{NaiveDateTime, Utc};
 
 use crate::catalog::{Catalog, Provider};
 use crate::config::Settings;
@@ -80,23 +79,7 @@ pub async fn database_answers(app: &App) -> Result<(), AppError> {
     app.db.run(|conn| Ok(crate::db::ping(conn)?)).await
 }
 
-/// Now, in UTC, to the microsecond (what both backends store).
-pub fn now() -> NaiveDateTime {
-    let now = Utc::now().naive_utc();
-    now.with_nanosecond_micros()
-}
-
-trait MicrosOnly {
-    fn with_nanosecond_micros(self) -> Self;
-}
-
-impl MicrosOnly for NaiveDateTime {
-    fn with_nanosecond_micros(self) -> Self {
-        use chrono::Timelike;
-        let micros = self.nanosecond() / 1_000 * 1_000;
-        self.with_nanosecond(micros).unwrap_or(self)
-    }
-}
+pub use crate::clock::now;
 
 /// The answers of a demande. They are written by habilis only; a row that cannot be read
 /// is logged and shown empty rather than breaking the page.

@@ -52,11 +52,11 @@ pub async fn send_test(app: &super::App, provider: &str) -> anyhow::Result<TestD
     let body = json!({"event": "test", "test": true, "fired_at": now.and_utc().to_rfc3339(), "model_type": format!("demande/{}", provider.slug)}).to_string();
     let row = crate::db::outbox::OutboxRow {
         id: 0,
-        kind: "webhook".into(),
+        kind: crate::db::outbox::Kind::Webhook.as_ref().to_string(),
         topic: "test".into(),
         demande_id: None,
         recipient: url.clone(),
-        subject: hook.secret_env.clone(),
+        subject: String::new(),
         body_text: body,
         body_html: String::new(),
         unsubscribe_url: None,
@@ -67,6 +67,7 @@ pub async fn send_test(app: &super::App, provider: &str) -> anyhow::Result<TestD
         delivered_at: None,
         failed_at: None,
         created_at: now,
+        secret_env: Some(hook.secret_env.clone()),
     };
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

@@ -576,8 +576,8 @@ impl TestApp {
         let now = habilis::services::now();
         habilis::db::outbox::insert(
             &mut conn,
-            &habilis::db::outbox::NewEmail {
-                kind: "email",
+            &habilis::db::outbox::NewOutboxRow {
+                kind: habilis::db::outbox::Kind::Email.into(),
                 topic: "submitted",
                 demande_id: None,
                 recipient: "perdu@exemple.fr",
@@ -588,6 +588,7 @@ impl TestApp {
                 attempts: 8,
                 next_attempt_at: now + chrono::Duration::days(365),
                 created_at: now,
+                secret_env: None,
             },
         )
         .unwrap();
@@ -654,18 +655,19 @@ impl TestApp {
         let now = habilis::services::now();
         habilis::db::outbox::insert(
             &mut conn,
-            &habilis::db::outbox::NewEmail {
-                kind: "webhook",
+            &habilis::db::outbox::NewOutboxRow {
+                kind: habilis::db::outbox::Kind::Webhook.into(),
                 topic: "submit",
                 demande_id: Some(demande_id),
                 recipient: "http://127.0.0.1:9/nulle-part",
-                subject: "HABILIS_WEBHOOK_SECRET_ABSENT",
+                subject: "",
                 body_text: "{}",
                 body_html: "",
                 unsubscribe_url: None,
                 attempts: 0,
                 next_attempt_at: now + chrono::Duration::days(365),
                 created_at: now,
+                secret_env: Some("HABILIS_WEBHOOK_SECRET_ABSENT"),
             },
         )
         .unwrap();

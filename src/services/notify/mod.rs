@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use crate::catalog::Provider;
 use crate::db::DbConnection;
 use crate::db::models::Demande;
-use crate::db::outbox::{self, NewEmail};
+use crate::db::outbox::{self, Kind as RowKind, NewOutboxRow};
 use crate::domain::demande::public_id;
 use crate::error::AppError;
 
@@ -84,8 +84,8 @@ fn write(
 ) -> Result<(), AppError> {
     outbox::insert(
         conn,
-        &NewEmail {
-            kind: "email",
+        &NewOutboxRow {
+            kind: RowKind::Email.into(),
             topic: topic.as_str(),
             demande_id,
             recipient: email,
@@ -96,6 +96,7 @@ fn write(
             attempts: 0,
             next_attempt_at: at,
             created_at: at,
+            secret_env: None,
         },
     )?;
     Ok(())
