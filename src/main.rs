@@ -146,6 +146,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .or_else(|| std::env::var_os("HABILIS_PROVIDERS_DIR").map(PathBuf::from))
                 .unwrap_or_else(|| PathBuf::from("providers"));
             let catalog = catalog::load_dir(&dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+            habilis::services::notify::check_provider_mails(&catalog)
+                .map_err(|e| anyhow::anyhow!("{}", e.join("\n")))?;
             println!(
                 "{} fournisseur(s) valide(s) dans {}",
                 catalog.all().len(),

@@ -45,6 +45,8 @@ pub struct Application {
 pub fn prepare(settings: &Settings) -> anyhow::Result<(Catalog, Db)> {
     let catalog = catalog::load_dir(&settings.providers_dir)
         .map_err(|e| anyhow::anyhow!("fournisseurs invalides :\n{e}"))?;
+    crate::services::notify::check_provider_mails(&catalog)
+        .map_err(|e| anyhow::anyhow!("courriels des fournisseurs invalides :\n{}", e.join("\n")))?;
     let db = Db::connect(settings.database_url(), settings.db_pool_size)?;
     db.migrate()?;
     if settings.seed_demo {

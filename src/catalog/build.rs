@@ -225,6 +225,8 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         form,
         templates,
         webhook,
+        // Read beside the file by the caller.
+        mails: Default::default(),
     }
 }
 

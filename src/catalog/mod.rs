@@ -5,6 +5,7 @@
 
 mod blocks;
 mod build;
+pub mod mails;
 mod raw;
 
 use std::fmt;
@@ -31,6 +32,8 @@ pub struct Provider {
     pub form: Form,
     pub templates: Vec<Template>,
     pub webhook: Option<Webhook>,
+    /// The provider's own wording of emails, by event (`providers/<slug>/mails/`).
+    pub mails: std::collections::BTreeMap<String, mails::MailText>,
 }
 
 /// Events the provider's systems hear of, signed with the secret.
@@ -171,7 +174,11 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogErrors> {
             }
         };
         match build::parse_provider(&file, &text) {
-            Ok(p) => {
+            Ok(mut p) => {
+                match mails::load(dir, &p.slug) {
+                    Ok(found) => p.mails = found,
+                    Err(mut e) => errors.append(&mut e),
+                }
                 if providers.iter().any(|other| other.slug == p.slug) {
                     errors.push(CatalogError {
                         file,

@@ -25,7 +25,6 @@ pub mod subscription;
 pub mod throttle;
 pub mod webhooks;
 
-
 use crate::catalog::{Catalog, Provider};
 use crate::config::Settings;
 use crate::db::Db;

@@ -2,12 +2,14 @@
 
 use askama::Template;
 
+use crate::catalog::mails::MailText;
+use crate::catalog::{Catalog, Provider};
 use crate::error::AppError;
 
 use super::Topic;
 
-/// What mail templates show.
-#[derive(Debug, Clone, Default)]
+/// What mail templates show (the built-in ones, and providers' own, as `m`).
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct MailData {
     pub subject: String,
     pub public_id: String,
@@ -82,7 +84,6 @@ mail_templates! {
     contact: "mail/contact.txt", "mail/contact.html";
     message: "mail/message.txt", "mail/message.html";
     reminder: "mail/reminder.txt", "mail/reminder.html";
-    dgfip_approved: "mail/api-impot-particulier/approved.txt", "mail/api-impot-particulier/approved.html";
 }
 
 mod digest {
@@ -106,12 +107,52 @@ fn pair(text: impl Template, html: impl Template) -> Result<(String, String), Ap
     Ok((text.render().map_err(err)?, html.render().map_err(err)?))
 }
 
-/// Renders a topic, with a provider's own template when it has one (`mail/<provider>/<topic>`).
-pub fn render(provider: &str, topic: Topic, m: &MailData) -> Result<(String, String), AppError> {
+/// A provider's own body inside habilis's layout.
+mod custom {
+    use askama::Template;
+    #[derive(Template)]
+    #[template(path = "mail/custom.txt")]
+    pub struct Text<'a> {
+        pub m: &'a super::MailData,
+        pub body: &'a str,
+    }
+    #[derive(Template)]
+    #[template(path = "mail/custom.html")]
+    pub struct Html<'a> {
+        pub m: &'a super::MailData,
+        pub body: &'a str,
+    }
+}
+
+/// Renders a provider's own wording of an email (`providers/<slug>/mails/<event>.*`).
+fn render_custom(mail: &MailText, m: &MailData) -> Result<(String, String), String> {
+    let env = crate::catalog::mails::environment();
+    let ctx = minijinja::context! { m => minijinja::Value::from(minijinja::value::Serde(m)) };
+    let body = |file: &std::path::Path, name: &str, source: &str| {
+        env.template_from_named_str(name, source)
+            .and_then(|t| t.render(&ctx))
+            .map_err(|e| format!("{} : {e}", file.display()))
+    };
+    let text = body(&mail.text_file, "mail.txt", &mail.text)?;
+    let html = body(&mail.html_file, "mail.html", &mail.html)?;
+    pair(
+        custom::Text { m, body: &text },
+        custom::Html { m, body: &html },
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// Renders a topic, with the provider's own wording when its folder has one.
+pub fn render(
+    provider: &Provider,
+    topic: Topic,
+    m: &MailData,
+) -> Result<(String, String), AppError> {
+    if let Some(mail) = provider.mails.get(topic.as_str()) {
+        return render_custom(mail, m)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("gabarit de courriel : {e}")));
+    }
     match (provider, topic) {
-        ("api-impot-particulier", Topic::Approved) => {
-            pair(dgfip_approved::Text { m }, dgfip_approved::Html { m })
-        }
         (_, Topic::Submitted | Topic::Resubmitted) => {
             pair(submitted::Text { m }, submitted::Html { m })
         }
@@ -136,6 +177,39 @@ pub fn render(provider: &str, topic: Topic, m: &MailData) -> Result<(String, Str
     }
 }
 
+/// Renders every provider's own emails with sample data: a variable that does not exist, or a
+/// template that fails, stops start-up (and `habilis providers check`) with its file named.
+pub fn check_provider_mails(catalog: &Catalog) -> Result<(), Vec<String>> {
+    let m = MailData {
+        subject: "Objet".into(),
+        public_id: "D1".into(),
+        intitule: "Intitulé".into(),
+        organisation: "Mairie".into(),
+        provider_name: "Fournisseur".into(),
+        actor_name: "Marie Dupont".into(),
+        quote: "Motif\nsur deux lignes".into(),
+        link: "https://habilis.example/demandes/1".into(),
+        link_label: "Voir la demande".into(),
+        unsubscribe: Some("https://habilis.example/desabonnement".into()),
+        until: Some("01/01/2030".into()),
+        role: "responsable de traitement".into(),
+        delay_days: Some(30),
+        decision: "validée".into(),
+        ..MailData::default()
+    };
+    let errors: Vec<String> = catalog
+        .all()
+        .iter()
+        .flat_map(|p| p.mails.values())
+        .filter_map(|mail| render_custom(mail, &m).err())
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// Renders a weekly digest.
 pub fn render_digest(m: &MailData, d: &DigestData) -> Result<(String, String), AppError> {
     pair(digest::Text { m, d }, digest::Html { m, d })
@@ -145,6 +219,11 @@ pub fn render_digest(m: &MailData, d: &DigestData) -> Result<(String, String), A
 mod tests {
     use super::*;
 
+    fn shipped() -> Catalog {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("providers");
+        crate::catalog::load_dir(&dir).unwrap()
+    }
+
     #[test]
     fn a_provider_s_own_template_wins_over_the_generic_one() {
         let m = MailData {
@@ -152,15 +231,32 @@ mod tests {
             intitule: "Cantine".into(),
             ..MailData::default()
         };
-        let (dgfip, _) = render("api-impot-particulier", Topic::Approved, &m).unwrap();
-        assert!(dgfip.contains("homologation de sécurité"));
-        let (generic, html) = render("api-particulier", Topic::Approved, &m).unwrap();
+        let catalog = shipped();
+        let dgfip = catalog.get("api-impot-particulier").unwrap();
+        let (text, html) = render(dgfip, Topic::Approved, &m).unwrap();
+        assert!(text.contains("homologation de sécurité"));
+        assert!(
+            text.contains("Se désabonner") || text.contains("--"),
+            "{text}"
+        );
+        assert!(html.contains("<strong>D1</strong>"), "{html}");
+        let particulier = catalog.get("api-particulier").unwrap();
+        let (generic, html) = render(particulier, Topic::Approved, &m).unwrap();
         assert!(!generic.contains("homologation"));
         assert!(html.contains("<strong>D1</strong>"));
+        assert_eq!(check_provider_mails(&catalog), Ok(()));
+        let typed = MailData {
+            intitule: "Cantine <script>".into(),
+            ..m
+        };
+        let (text, html) = render(dgfip, Topic::Approved, &typed).unwrap();
+        assert!(text.contains("Cantine <script>"), "the text part is plain text");
+        assert!(!html.contains("<script>"), "{html}");
     }
 
     #[test]
     fn html_parts_escape_what_people_typed_and_keep_its_line_breaks() {
+        let catalog = shipped();
         let m = MailData {
             quote: "Ligne un\r\nLigne deux <script>alert(1)</script>".into(),
             ..MailData::default()
@@ -173,7 +269,7 @@ mod tests {
             Topic::MessageToApplicant,
             Topic::Reminder("reminder_draft"),
         ] {
-            let (text, html) = render("x", topic, &m).unwrap();
+            let (text, html) = render(catalog.get("api-particulier").unwrap(), topic, &m).unwrap();
             assert!(text.contains("<script>"), "the text part is plain text");
             assert!(!html.contains("<script>"), "{topic:?}");
             assert!(html.contains("&#60;script&#62;"), "{topic:?}: {html}");
@@ -182,5 +278,27 @@ mod tests {
                 "{topic:?}: {html}"
             );
         }
+    }
+
+    #[test]
+    fn a_misspelt_variable_in_a_provider_s_mail_is_found_before_any_email() {
+        let mut catalog = shipped();
+        let mut provider = catalog.get("api-particulier").unwrap().clone();
+        provider.mails.insert(
+            "approved".into(),
+            MailText {
+                text: "Validée : {{ m.intitul }}".into(),
+                html: "<p>{{ m.intitule }}</p>".into(),
+                text_file: "providers/api-particulier/mails/approved.txt".into(),
+                html_file: "providers/api-particulier/mails/approved.html".into(),
+            },
+        );
+        catalog = Catalog::new(vec![provider]);
+        let errors = check_provider_mails(&catalog).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].starts_with("providers/api-particulier/mails/approved.txt"),
+            "{errors:?}"
+        );
     }
 }

@@ -18,7 +18,9 @@ use crate::error::AppError;
 
 pub use kinds::{Kind, Topic, holders, receivable};
 pub use links::Links;
-pub use mails::{DigestData, MailData, WaitingDemande, render, render_digest};
+pub use mails::{
+    DigestData, MailData, WaitingDemande, check_provider_mails, render, render_digest,
+};
 use recipients::To;
 pub use tell::{digest, on_message, on_transition};
 
@@ -137,7 +139,7 @@ fn queue(out: &mut Out, topic: Topic, to: Vec<To>, data: &MailData) -> Result<()
             link: person.link.unwrap_or_else(|| data.link.clone()),
             ..data.clone()
         };
-        let rendered = render(slug, topic, &data)?;
+        let rendered = render(out.provider, topic, &data)?;
         let id = Some(out.demande.id);
         write(out.conn, topic, id, &email, &data, rendered, out.now)?;
     }
