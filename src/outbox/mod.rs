@@ -27,8 +27,8 @@ pub fn worker(
             .build()?,
         webhook_env: settings.webhook_env.clone(),
         provider_names,
-        max_attempts: settings.outbox_max_attempts,
-        backoff: Duration::from_millis(settings.outbox_backoff_ms),
-        poll: Duration::from_millis(settings.outbox_poll_ms),
+        max_attempts: settings.outbox.max_attempts,
+        backoff: Duration::from_millis(settings.outbox.backoff_ms),
+        poll: Duration::from_millis(settings.outbox.poll_ms),
     })
 }
