@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::demande::{State, parse_public_id};
+use super::demande::State;
+use super::public_id::{Kind, PublicId};
 
 /// Searches longer than this are ignored (with a message).
 pub const MAX_SEARCH_CHARS: usize = 200;
@@ -28,8 +29,8 @@ impl SearchKey {
         if compact.len() == 14 && compact.chars().all(|c| c.is_ascii_digit()) {
             return Some(SearchKey::Siret(compact));
         }
-        if let Some(id) = parse_public_id(&compact).filter(|_| compact.len() <= 12) {
-            return Some(SearchKey::Id(id));
+        if let Some(id) = PublicId::parse(Kind::Demande, &compact).filter(|_| compact.len() <= 12) {
+            return Some(SearchKey::Id(id.id()));
         }
         if raw.contains('@') {
             return Some(SearchKey::Email(raw.to_lowercase()));

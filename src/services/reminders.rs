@@ -117,7 +117,7 @@ pub async fn run(app: std::sync::Arc<App>, now: NaiveDateTime) -> Result<Sent, A
                         continue;
                     }
                     let Some(d) = demandes::find(conn, h.demande_id)? else { continue };
-                    let tag = format!("H{}", h.id);
+                    let tag = h.public_id().to_string();
                     let subject = format!("[habilis] Votre habilitation {tag} expire le {}", h.expires_at.format("%d/%m/%Y"));
                     let text = format!(
                         "L'habilitation {tag} accordée à la suite de la demande {} prend fin le {}. Pour la prolonger, ouvrez la demande et choisissez « Mettre à jour ou renouveler la demande » : vos réponses sont reprises et l'habilitation reste active pendant l'instruction.",
