@@ -165,7 +165,9 @@ fn resolve(
     }
     let session_key = match (raw.session_key, env) {
         (Some(key), _) if key.expose_secret().len() >= 64 => key,
-        (Some(_), _) => bail!("HABILIS_SESSION_KEY doit compter au moins 64 caractères"),
+        (Some(_), _) => {
+            bail!("HABILIS_SESSION_KEY (clé session_key) doit compter au moins 64 caractères")
+        }
         // In dev a fresh key per start is fine: sessions simply end on restart.
         (None, Environment::Dev) => SecretString::from(random_key()),
         (None, Environment::Prod) => {
@@ -176,7 +178,9 @@ fn resolve(
     };
     let audit_key = match (raw.audit_key, env) {
         (Some(key), _) if key.expose_secret().len() >= 32 => key,
-        (Some(_), _) => bail!("HABILIS_AUDIT_KEY doit compter au moins 32 caractères"),
+        (Some(_), _) => {
+            bail!("HABILIS_AUDIT_KEY (clé audit_key) doit compter au moins 32 caractères")
+        }
         // Fixed in dev, so a demo database verifies across restarts; never a secret.
         (None, Environment::Dev) => SecretString::from(DEV_AUDIT_KEY),
         (None, Environment::Prod) => bail!(
@@ -208,7 +212,8 @@ fn resolve(
         }),
         (None, None, None) => None,
         _ => bail!(
-            "HABILIS_OIDC_ISSUER, HABILIS_OIDC_CLIENT_ID et HABILIS_OIDC_CLIENT_SECRET vont ensemble : il en manque"
+            "HABILIS_OIDC_ISSUER, HABILIS_OIDC_CLIENT_ID et HABILIS_OIDC_CLIENT_SECRET vont ensemble \
+             (clés oidc.issuer, oidc.client_id, oidc.client_secret) : il en manque"
         ),
     };
     if env == Environment::Prod && oidc.is_none() {
