@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::models::{Habilitation, NewHabilitation};
 use super::schema::habilitations;
-use crate::domain::habilitation::Stored;
+use crate::domain::habilitation::{Bounds, Stored};
 
 pub fn insert(conn: &mut DbConnection, new: &NewHabilitation) -> QueryResult<Habilitation> {
     diesel::insert_into(habilitations::table)
@@ -64,19 +64,23 @@ pub use crate::domain::habilitation::Status;
 /// A habilitation with its demande's intitulé, organisation name and SIRET.
 pub type ListedHabilitation = (Habilitation, (String, String, String));
 
-type Boxed<'a> = diesel::helper_types::IntoBoxed<
+pub(super) type Boxed<'a> = diesel::helper_types::IntoBoxed<
     'a,
     diesel::helper_types::InnerJoin<habilitations::table, super::schema::demandes::table>,
     super::MultiBackend,
 >;
 
 fn by_status(providers: &[String], status: Status, now: chrono::NaiveDateTime) -> Boxed<'static> {
-    let bounds = status.bounds(now);
-    let mut q = habilitations::table
+    let q = habilitations::table
         .inner_join(super::schema::demandes::table)
         .into_boxed()
-        .filter(habilitations::provider.eq_any(providers.to_vec()))
-        .filter(habilitations::state.eq(bounds.stored.as_str()));
+        .filter(habilitations::provider.eq_any(providers.to_vec()));
+    within(q, status.bounds(now))
+}
+
+/// The rows the domain's bounds admit: one translation to SQL of the lifecycle's rule.
+pub(super) fn within(mut q: Boxed<'_>, bounds: Bounds) -> Boxed<'_> {
+    q = q.filter(habilitations::state.eq(bounds.stored.as_str()));
     if let Some(after) = bounds.ends_after {
         q = q.filter(habilitations::expires_at.gt(after));
     }

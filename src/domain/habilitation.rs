@@ -53,6 +53,28 @@ impl Standing {
         }
     }
 
+    pub const ALL: [Standing; 4] = [
+        Standing::Active,
+        Standing::Expired,
+        Standing::Revoked,
+        Standing::Obsolete,
+    ];
+
+    /// Reads the code of the API and webhooks.
+    pub fn parse(code: &str) -> Option<Standing> {
+        Standing::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+
+    /// The rows that have this standing at `now`, for the database to filter with.
+    pub fn bounds(self, now: NaiveDateTime) -> Bounds {
+        match self {
+            Standing::Active => Status::Active.bounds(now),
+            Standing::Expired => Status::Expired.bounds(now),
+            Standing::Revoked => Status::Revoked.bounds(now),
+            Standing::Obsolete => Status::Obsolete.bounds(now),
+        }
+    }
+
     /// The code of the API and webhooks.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -221,6 +243,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn each_standing_bounds_exactly_its_rows() {
+        let now = at(0);
+        for standing in Standing::ALL {
+            assert_eq!(Standing::parse(standing.as_str()), Some(standing));
+            let bounds = standing.bounds(now);
+            for s in [Stored::Active, Stored::Revoked, Stored::Obsolete] {
+                for days in [-400, -1, 0, 1, 400] {
+                    let ends = at(days);
+                    assert_eq!(
+                        bounds.admit(s, ends),
+                        Standing::at(s, ends, now) == standing,
+                        "{standing:?} {s:?} {days}"
+                    );
+                }
+            }
+        }
+        assert_eq!(Standing::parse("expiree"), None);
     }
 
     #[test]
