@@ -5,75 +5,20 @@
 
 mod blocks;
 mod build;
+mod check_form;
+mod check_scopes;
+mod check_templates;
+mod error;
 pub mod mails;
+mod provider;
 mod raw;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::domain::form::{Answers, Form};
-
 pub use blocks::{BLOCKS, CONTACT_KINDS};
-
-/// One provider's form and its settings.
-#[derive(Debug, Clone)]
-pub struct Provider {
-    pub slug: String,
-    pub name: String,
-    /// The organisation that holds the data (DGFiP, DINUM...).
-    pub provider: String,
-    pub description: String,
-    pub contact_email: String,
-    pub validity_months: u32,
-    /// The usual time to decide, in days, told to applicants in their receipt.
-    pub usual_delay_days: Option<u32>,
-    pub cgu_url: String,
-    pub eligible_naf: Vec<String>,
-    pub form: Form,
-    pub templates: Vec<Template>,
-    pub webhook: Option<Webhook>,
-    /// The provider's own wording of emails, by event (`providers/<slug>/mails/`).
-    pub mails: std::collections::BTreeMap<String, mails::MailText>,
-}
-
-/// Events the provider's systems hear of, signed with the secret.
-#[derive(Debug, Clone)]
-pub struct Webhook {
-    pub url_env: String,
-    pub secret_env: String,
-    pub events: Vec<String>,
-}
-
-/// Events a webhook may ask for.
-pub const WEBHOOK_EVENTS: [&str; 11] = [
-    "create",
-    "submit",
-    "request_changes",
-    "approve",
-    "refuse",
-    "revoke",
-    "archive",
-    "reopen",
-    "cancel_reopening",
-    "transfer",
-    "update",
-];
-
-impl Provider {
-    pub fn template(&self, id: &str) -> Option<&Template> {
-        self.templates.iter().find(|t| t.id == id)
-    }
-}
-
-/// A prefilled use case ("démarche").
-#[derive(Debug, Clone)]
-pub struct Template {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    /// Prefilled answers, scopes included under [`crate::domain::form::SCOPES_KEY`].
-    pub values: Answers,
-}
+pub use build::parse_provider;
+pub use error::{CatalogError, CatalogErrors};
+pub use provider::{Provider, Template, WEBHOOK_EVENTS, Webhook};
 
 /// Every provider, sorted by slug.
 #[derive(Debug, Clone, Default)]
@@ -93,47 +38,6 @@ impl Catalog {
 
     pub fn all(&self) -> &[Provider] {
         &self.providers
-    }
-}
-
-/// One problem in one file, at one key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogError {
-    pub file: PathBuf,
-    /// Dotted path to the key (`steps[2].fields[0].type`), empty for the whole file.
-    pub key: String,
-    pub message: String,
-}
-
-impl fmt::Display for CatalogError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.key.is_empty() {
-            write!(f, "{}: {}", self.file.display(), self.message)
-        } else {
-            write!(
-                f,
-                "{}: {} : {}",
-                self.file.display(),
-                self.key,
-                self.message
-            )
-        }
-    }
-}
-
-/// All the problems found, one per line.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct CatalogErrors(pub Vec<CatalogError>);
-
-impl fmt::Display for CatalogErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
     }
 }
 
@@ -201,8 +105,6 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogErrors> {
         Err(CatalogErrors(errors))
     }
 }
-
-pub use build::parse_provider;
 
 #[cfg(test)]
 mod tests;

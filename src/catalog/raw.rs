@@ -1,5 +1,5 @@
 //! The TOML shape of a provider file, as written by people. Checked and turned into
-//! [`super::Provider`] by [`super::build`].
+//! a `Provider` by the checks beside it.
 
 use std::collections::BTreeMap;
 

@@ -1,3 +1,5 @@
+//! Provider files: what loads, and how each mistake is named by file and key.
+
 use std::path::Path;
 
 use super::*;

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::models::{Demande, Habilitation};
+use super::models::{Demande, Habilitation, Standing};
 use super::schema::{api_tokens, demandes, habilitations};
 
 pub fn insert_token(
@@ -91,14 +91,12 @@ pub fn habilitations(
         q = q.filter(habilitations::granted_at.ge(since));
     }
     q = match f.state.as_deref() {
-        Some("active") => q
-            .filter(habilitations::state.eq("active"))
-            .filter(habilitations::expires_at.gt(now)),
-        Some("expired") => q
-            .filter(habilitations::state.eq("active"))
-            .filter(habilitations::expires_at.le(now)),
-        Some(other) => q.filter(habilitations::state.eq(other.to_string())),
         None => q,
+        Some(code) => match Standing::parse(code) {
+            Some(standing) => super::habilitations::within(q, standing.bounds(now)),
+            // The service refuses unknown codes first; were one to pass, it matches nothing.
+            None => q.filter(habilitations::state.eq(code.to_string())),
+        },
     };
     q.order(habilitations::id.desc())
         .offset(offset)

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::models::{Habilitation, NewHabilitation};
 use super::schema::habilitations;
+use crate::domain::habilitation::{Bounds, Stored};
 
 pub fn insert(conn: &mut DbConnection, new: &NewHabilitation) -> QueryResult<Habilitation> {
     diesel::insert_into(habilitations::table)
@@ -52,86 +53,41 @@ pub fn revoke_active(conn: &mut DbConnection, demande_id: i64) -> QueryResult<us
     diesel::update(
         habilitations::table
             .filter(habilitations::demande_id.eq(demande_id))
-            .filter(habilitations::state.eq("active")),
+            .filter(habilitations::state.eq(Stored::Active.as_str())),
     )
-    .set(habilitations::state.eq("revoked"))
+    .set(habilitations::state.eq(Stored::Revoked.as_str()))
     .execute(conn)
 }
 
-/// Which habilitations a list shows. Expired is computed from `expires_at`: no batch job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Active,
-    /// Active, ending within 60 days.
-    Expiring,
-    Expired,
-    Revoked,
-    Obsolete,
-}
-
-impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Active,
-        Status::Expiring,
-        Status::Expired,
-        Status::Revoked,
-        Status::Obsolete,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Expiring => "expirant",
-            Status::Expired => "expiree",
-            Status::Revoked => "revoquee",
-            Status::Obsolete => "remplacee",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == raw)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Active => "Actives",
-            Status::Expiring => "Expirent dans 60 jours",
-            Status::Expired => "Expirées",
-            Status::Revoked => "Révoquées",
-            Status::Obsolete => "Remplacées",
-        }
-    }
-}
+pub use crate::domain::habilitation::Status;
 
 /// A habilitation with its demande's intitulé, organisation name and SIRET.
 pub type ListedHabilitation = (Habilitation, (String, String, String));
 
-type Boxed<'a> = diesel::helper_types::IntoBoxed<
+pub(super) type Boxed<'a> = diesel::helper_types::IntoBoxed<
     'a,
     diesel::helper_types::InnerJoin<habilitations::table, super::schema::demandes::table>,
     super::MultiBackend,
 >;
 
 fn by_status(providers: &[String], status: Status, now: chrono::NaiveDateTime) -> Boxed<'static> {
-    let soon = now + chrono::Duration::days(60);
     let q = habilitations::table
         .inner_join(super::schema::demandes::table)
         .into_boxed()
         .filter(habilitations::provider.eq_any(providers.to_vec()));
-    match status {
-        Status::Active => q
-            .filter(habilitations::state.eq("active"))
-            .filter(habilitations::expires_at.gt(now)),
-        Status::Expiring => q
-            .filter(habilitations::state.eq("active"))
-            .filter(habilitations::expires_at.gt(now))
-            .filter(habilitations::expires_at.le(soon)),
-        Status::Expired => q
-            .filter(habilitations::state.eq("active"))
-            .filter(habilitations::expires_at.le(now)),
-        Status::Revoked => q.filter(habilitations::state.eq("revoked")),
-        Status::Obsolete => q.filter(habilitations::state.eq("obsolete")),
+    within(q, status.bounds(now))
+}
+
+/// The rows the domain's bounds admit: one translation to SQL of the lifecycle's rule.
+pub(super) fn within(mut q: Boxed<'_>, bounds: Bounds) -> Boxed<'_> {
+    q = q.filter(habilitations::state.eq(bounds.stored.as_str()));
+    if let Some(after) = bounds.ends_after {
+        q = q.filter(habilitations::expires_at.gt(after));
     }
+    if let Some(by) = bounds.ends_by {
+        q = q.filter(habilitations::expires_at.le(by));
+    }
+    q
 }
 
 /// A page of habilitations of some providers, newest first, after the given id.
@@ -185,7 +141,7 @@ pub fn expiring(
     until: chrono::NaiveDateTime,
 ) -> QueryResult<Vec<Habilitation>> {
     habilitations::table
-        .filter(habilitations::state.eq("active"))
+        .filter(habilitations::state.eq(Stored::Active.as_str()))
         .filter(habilitations::expires_at.gt(now))
         .filter(habilitations::expires_at.le(until))
         .order(habilitations::id)
@@ -198,9 +154,9 @@ pub fn obsolete_active(conn: &mut DbConnection, demande_id: i64) -> QueryResult<
     diesel::update(
         habilitations::table
             .filter(habilitations::demande_id.eq(demande_id))
-            .filter(habilitations::state.eq("active")),
+            .filter(habilitations::state.eq(Stored::Active.as_str())),
     )
-    .set(habilitations::state.eq("obsolete"))
+    .set(habilitations::state.eq(Stored::Obsolete.as_str()))
     .execute(conn)
 }
 
@@ -208,7 +164,7 @@ pub fn obsolete_active(conn: &mut DbConnection, demande_id: i64) -> QueryResult<
 pub fn active_for(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Option<Habilitation>> {
     habilitations::table
         .filter(habilitations::demande_id.eq(demande_id))
-        .filter(habilitations::state.eq("active"))
+        .filter(habilitations::state.eq(Stored::Active.as_str()))
         .order(habilitations::id.desc())
         .select(Habilitation::as_select())
         .first(conn)

@@ -4,6 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::*;
+pub use crate::domain::habilitation::Standing;
+use crate::domain::habilitation::Stored;
+use crate::domain::public_id::PublicId;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]
@@ -142,46 +145,15 @@ pub struct Habilitation {
     pub token_id: Option<String>,
 }
 
-/// What a habilitation is worth at a given time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    Active,
-    Expired,
-    Revoked,
-    Obsolete,
-}
-
-impl Standing {
-    /// The code of the API and webhooks.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Standing::Active => "active",
-            Standing::Expired => "expired",
-            Standing::Revoked => "revoked",
-            Standing::Obsolete => "obsolete",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Standing::Active => "Active",
-            Standing::Expired => "Expirée",
-            Standing::Revoked => "Révoquée",
-            Standing::Obsolete => "Remplacée",
-        }
-    }
-}
-
 impl Habilitation {
-    /// An active habilitation past its end date is expired: read at `now`, no batch job
-    /// (the same bound as the habilitations tab's filters).
+    /// What it is worth at `now` (see [`Standing::at`]).
     pub fn standing_at(&self, now: NaiveDateTime) -> Standing {
-        match self.state.as_str() {
-            "active" if self.expires_at <= now => Standing::Expired,
-            "active" => Standing::Active,
-            "revoked" => Standing::Revoked,
-            _ => Standing::Obsolete,
-        }
+        Standing::at(Stored::parse(&self.state), self.expires_at, now)
+    }
+
+    /// `H45`.
+    pub fn public_id(&self) -> PublicId {
+        PublicId::habilitation(self.id)
     }
 }
 
@@ -196,36 +168,4 @@ pub struct NewHabilitation<'a> {
     pub state: &'a str,
     pub granted_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
-}
-
-#[cfg(test)]
-mod standing_tests {
-    use super::*;
-
-    #[test]
-    fn an_active_habilitation_is_expired_from_its_end_date_on() {
-        let end = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap();
-        let h = |state: &str| Habilitation {
-            id: 1,
-            demande_id: 1,
-            provider: "p".into(),
-            organisation_id: 1,
-            scopes: "[]".into(),
-            answers: "{}".into(),
-            state: state.into(),
-            granted_at: end - chrono::Duration::days(365),
-            expires_at: end,
-            token_id: None,
-        };
-        let before = end - chrono::Duration::seconds(1);
-        assert_eq!(h("active").standing_at(before), Standing::Active);
-        assert_eq!(h("active").standing_at(end), Standing::Expired);
-        assert_eq!(h("revoked").standing_at(before), Standing::Revoked);
-        assert_eq!(h("obsolete").standing_at(before), Standing::Obsolete);
-        assert_eq!(Standing::Expired.label(), "Expirée");
-        assert_eq!(Standing::Expired.as_str(), "expired");
-    }
 }

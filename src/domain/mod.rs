@@ -3,6 +3,8 @@
 pub mod demande;
 pub mod email;
 pub mod form;
+pub mod habilitation;
 pub mod listing;
 pub mod policy;
+pub mod public_id;
 pub mod siret;

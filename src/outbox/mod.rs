@@ -28,9 +28,9 @@ pub fn worker(
             .build()?,
         webhook_env: settings.webhook_env.clone(),
         provider_names,
-        max_attempts: settings.outbox_max_attempts,
-        backoff: Duration::from_millis(settings.outbox_backoff_ms),
-        poll: Duration::from_millis(settings.outbox_poll_ms),
+        max_attempts: settings.outbox.max_attempts,
+        backoff: Duration::from_millis(settings.outbox.backoff_ms),
+        poll: Duration::from_millis(settings.outbox.poll_ms),
         clock: crate::clock::now,
         base_url: settings.base_url.clone(),
     })

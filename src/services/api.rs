@@ -187,7 +187,7 @@ pub async fn authenticate(
 fn habilitation_json((h, (siret, organisation)): &Row, at: NaiveDateTime) -> Value {
     json!({
         "id": h.id,
-        "public_id": format!("H{}", h.id),
+        "public_id": h.public_id().to_string(),
         "demande_id": h.demande_id,
         "demande_public_id": public_id(h.demande_id),
         "state": h.standing_at(at).as_str(),

@@ -45,7 +45,7 @@ pub fn payload(
             "answers": answers,
             "habilitations": habs.iter().map(|h| json!({
                 "id": h.id,
-                "public_id": format!("H{}", h.id),
+                "public_id": h.public_id().to_string(),
                 "state": h.standing_at(at).as_str(),
                 "scopes": serde_json::from_str::<serde_json::Value>(&h.scopes).unwrap_or_default(),
                 "granted_at": h.granted_at.and_utc().to_rfc3339(),

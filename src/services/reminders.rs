@@ -112,7 +112,7 @@ pub async fn run(app: std::sync::Arc<App>, now: NaiveDateTime) -> Result<Sent, A
                     };
                     let due = Due {
                         reminder,
-                        tag: Some(format!("H{}", h.id)),
+                        tag: Some(h.public_id().to_string()),
                         until: Some(h.expires_at),
                     };
                     sent.expiries += usize::from(record(conn, app, &d, due, now)?);

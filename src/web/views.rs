@@ -465,7 +465,7 @@ pub struct HabilitationView {
 pub fn habilitation_view(provider: &Provider, h: &Habilitation) -> HabilitationView {
     let ids: Vec<String> = serde_json::from_str(&h.scopes).unwrap_or_default();
     HabilitationView {
-        public_id: format!("H{}", h.id),
+        public_id: h.public_id().to_string(),
         token: h.token_id.clone(),
         state: h.standing_at(crate::services::now()).label().to_string(),
         scopes: ids

@@ -169,17 +169,13 @@ pub use transition::*;
 
 /// Public identifier shown to people: D123.
 pub fn public_id(id: i64) -> String {
-    format!("D{id}")
+    super::public_id::PublicId::demande(id).to_string()
 }
 
 /// Reads `D123`, `d123` or `123`.
 pub fn parse_public_id(raw: &str) -> Option<i64> {
-    let raw = raw.trim();
-    let digits = raw
-        .strip_prefix('D')
-        .or_else(|| raw.strip_prefix('d'))
-        .unwrap_or(raw);
-    digits.parse::<i64>().ok().filter(|id| *id > 0)
+    use super::public_id::{Kind, PublicId};
+    PublicId::parse(Kind::Demande, raw).map(PublicId::id)
 }
 
 #[cfg(test)]

@@ -250,7 +250,10 @@ mod tests {
             ..m
         };
         let (text, html) = render(dgfip, Topic::Approved, &typed).unwrap();
-        assert!(text.contains("Cantine <script>"), "the text part is plain text");
+        assert!(
+            text.contains("Cantine <script>"),
+            "the text part is plain text"
+        );
         assert!(!html.contains("<script>"), "{html}");
     }
 

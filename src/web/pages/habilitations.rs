@@ -97,7 +97,7 @@ pub async fn list_habilitations(
         .rows
         .iter()
         .map(|(h, (intitule, organisation, siret))| HabilitationRow {
-            public_id: format!("H{}", h.id),
+            public_id: h.public_id().to_string(),
             demande_id: h.demande_id,
             demande_public_id: public_id(h.demande_id),
             provider: name(&h.provider),

@@ -73,7 +73,7 @@ pub async fn show_summary(
             .iter()
             .map(|(h, standing)| {
                 (
-                    format!("H{}", h.id),
+                    h.public_id().to_string(),
                     standing.label(),
                     format_date(&h.granted_at),
                     format_date(&h.expires_at),

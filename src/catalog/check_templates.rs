@@ -1,0 +1,101 @@
+//! What refers to fields and scopes by id once all are known: conditions and templates.
+
+use super::check_form::valid_id;
+use super::error::Errors;
+use super::provider::Template;
+use super::raw::RawProvider;
+use crate::domain::form::{FieldKind, Form, SCOPES_KEY, Value};
+
+/// References between fields, once every field is known.
+pub(super) fn check_cross_references(form: &Form, raw: &RawProvider, errors: &mut Errors) {
+    for (si, raw_step) in raw.steps.iter().enumerate() {
+        for (fi, f) in raw_step.fields.iter().enumerate() {
+            let key = format!("steps[{si}].fields[{fi}]");
+            if let Some(scope) = &f.required_if_scope
+                && form.scope(scope).is_none()
+            {
+                errors.add(
+                    format!("{key}.required_if_scope"),
+                    format!("donnée inconnue « {scope} »"),
+                );
+            }
+            if let Some(cond) = &f.required_if {
+                let numeric = form.field(&cond.field).is_some_and(|other| {
+                    matches!(
+                        other.kind,
+                        FieldKind::Number | FieldKind::Select | FieldKind::Radio
+                    )
+                });
+                if !numeric {
+                    errors.add(
+                        format!("{key}.required_if.field"),
+                        format!(
+                            "« {} » n'est pas un champ numérique de ce formulaire",
+                            cond.field
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+pub(super) fn check_templates(
+    raw: &RawProvider,
+    form: &Form,
+    errors: &mut Errors,
+) -> Vec<Template> {
+    let mut out: Vec<Template> = Vec::new();
+    for (ti, t) in raw.templates.iter().enumerate() {
+        let key = format!("templates[{ti}]");
+        if !valid_id(&t.id) {
+            errors.add(
+                format!("{key}.id"),
+                format!("identifiant invalide « {} »", t.id),
+            );
+        }
+        if out.iter().any(|o| o.id == t.id) {
+            errors.add(
+                format!("{key}.id"),
+                format!("le modèle « {} » est déclaré deux fois", t.id),
+            );
+        }
+        let mut values = t.values.clone();
+        for name in t.values.keys() {
+            if name == SCOPES_KEY {
+                errors.add(
+                    format!("{key}.values.{name}"),
+                    "les données se déclarent dans « scopes », pas dans « values »",
+                );
+            } else if form.field_for_key(name).is_none() {
+                errors.add(
+                    format!("{key}.values.{name}"),
+                    format!("champ inconnu « {name} »"),
+                );
+            }
+        }
+        for (si, scope) in t.scopes.iter().enumerate() {
+            match form.scope(scope) {
+                None => errors.add(
+                    format!("{key}.scopes[{si}]"),
+                    format!("donnée inconnue « {scope} »"),
+                ),
+                Some(s) if s.deprecated => errors.add(
+                    format!("{key}.scopes[{si}]"),
+                    format!("la donnée « {scope} » est obsolète"),
+                ),
+                Some(_) => {}
+            }
+        }
+        if !t.scopes.is_empty() {
+            values.insert(SCOPES_KEY.to_string(), Value::Many(t.scopes.clone()));
+        }
+        out.push(Template {
+            id: t.id.clone(),
+            name: t.name.clone(),
+            description: t.description.clone(),
+            values,
+        });
+    }
+    out
+}

@@ -1,0 +1,94 @@
+//! Every key a settings file may hold, as one typed struct: the files, the environment
+//! variables' names and `config/example.toml` all follow it.
+//!
+//! Each key is optional here; [`super::Settings`] gives the defaults and the checks.
+//! A key `smtp.host` is set by `[smtp] host = …` in a file, or by `HABILIS_SMTP_HOST`.
+
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// How to talk to the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain SMTP (a local relay or a test sink).
+    None,
+    /// STARTTLS on a plain connection (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// The whole settings tree, as files and variables give it.
+///
+/// `Serialize` only lists the keys (see [`super::sources::key_paths`]): secrets serialise as
+/// nothing, so they cannot leak through it.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Raw {
+    #[serde(serialize_with = "hidden")]
+    pub database_url: Option<SecretString>,
+    pub bind: Option<String>,
+    pub providers_dir: Option<PathBuf>,
+    #[serde(serialize_with = "hidden")]
+    pub session_key: Option<SecretString>,
+    #[serde(serialize_with = "hidden")]
+    pub audit_key: Option<SecretString>,
+    pub base_url: Option<String>,
+    pub db_pool_size: Option<u32>,
+    pub seed_demo: Option<bool>,
+    pub mail_from: Option<String>,
+    pub worker: Option<bool>,
+    pub company_api_url: Option<String>,
+    pub company_api_timeout_ms: Option<u64>,
+    pub session_idle_seconds: Option<i64>,
+    pub session_max_seconds: Option<i64>,
+    pub login_rate_per_minute: Option<u32>,
+    pub api_rate_per_minute: Option<u32>,
+    pub api_invalid_tokens_per_minute: Option<u32>,
+    pub smtp: RawSmtp,
+    pub oidc: RawOidc,
+    pub outbox: RawOutbox,
+}
+
+/// `[smtp]`: the server emails leave through.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawSmtp {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub tls: Option<SmtpTls>,
+    pub username: Option<String>,
+    #[serde(serialize_with = "hidden")]
+    pub password: Option<SecretString>,
+}
+
+/// `[oidc]`: the OpenID provider people sign in with.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawOidc {
+    pub issuer: Option<String>,
+    pub client_id: Option<String>,
+    #[serde(serialize_with = "hidden")]
+    pub client_secret: Option<SecretString>,
+    pub redirect_url: Option<String>,
+    pub post_logout_url: Option<String>,
+    /// Space-separated, as in the OAuth `scope` parameter.
+    pub scopes: Option<String>,
+}
+
+/// `[outbox]`: how emails and webhooks are retried.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawOutbox {
+    pub max_attempts: Option<i32>,
+    pub poll_ms: Option<u64>,
+    pub backoff_ms: Option<u64>,
+}
+
+/// A secret's place in the key list, without its value.
+fn hidden<S: Serializer>(_: &Option<SecretString>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_none()
+}

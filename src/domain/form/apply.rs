@@ -1,0 +1,90 @@
+//! Applying what an applicant posted on one step to the answers, typed values kept as typed.
+
+use super::schema::{Answers, FieldKind, Form, MAX_VALUE_CHARS, Value};
+
+/// What an applicant posted on one step, applied to the answers.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Keys that are not part of this step.
+    pub unknown_keys: Vec<String>,
+    /// Keys whose value was refused outright (kept as before), with why.
+    pub rejected: Vec<(String, String)>,
+}
+
+/// Applies the inputs of one step to the answers: every value is kept as typed, valid or not,
+/// except values no field could hold (too long, several where one is expected).
+/// Keys starting with `_` (CSRF token, button) are the page's own and ignored.
+pub fn apply_step(
+    form: &Form,
+    step: usize,
+    answers: &mut Answers,
+    input: &[(String, String)],
+) -> Applied {
+    let mut applied = Applied::default();
+    let Some(step) = form.steps.get(step) else {
+        return applied;
+    };
+    for (key, _) in input {
+        let known = step.fields.iter().any(|f| f.keys().contains(key));
+        if !known && !key.starts_with('_') && !applied.unknown_keys.contains(key) {
+            applied.unknown_keys.push(key.clone());
+        }
+    }
+    for field in &step.fields {
+        for key in field.keys() {
+            let posted: Vec<&str> = input
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, v)| v.as_str())
+                .collect();
+            if field.kind.is_multi() {
+                let mut values: Vec<String> = posted
+                    .iter()
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                values.dedup();
+                if values.iter().any(|v| v.chars().count() > 200) || values.len() > 500 {
+                    applied
+                        .rejected
+                        .push((key, "Valeurs invalides.".to_string()));
+                } else if values.is_empty() {
+                    answers.remove(&key);
+                } else {
+                    answers.insert(key, Value::Many(values));
+                }
+                continue;
+            }
+            match posted.as_slice() {
+                [] => {
+                    answers.remove(&key);
+                }
+                [raw] => {
+                    let value = normalise(raw, field.kind);
+                    if value.chars().count() > MAX_VALUE_CHARS {
+                        applied.rejected.push((
+                            key,
+                            format!("Ce texte est trop long : {MAX_VALUE_CHARS} caractères au maximum. Il n'a pas été enregistré."),
+                        ));
+                    } else if value.is_empty() {
+                        answers.remove(&key);
+                    } else {
+                        answers.insert(key, Value::One(value));
+                    }
+                }
+                _ => applied
+                    .rejected
+                    .push((key, "Une seule valeur est attendue.".to_string())),
+            }
+        }
+    }
+    applied
+}
+
+fn normalise(raw: &str, kind: FieldKind) -> String {
+    let unified = raw.replace("\r\n", "\n");
+    match kind {
+        FieldKind::Textarea => unified.trim().to_string(),
+        _ => unified.replace('\n', " ").trim().to_string(),
+    }
+}

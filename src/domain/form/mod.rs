@@ -1,0 +1,20 @@
+//! A provider's form as data, and the checks of answers against it.
+//!
+//! Answers are kept as typed, valid or not: a draft never loses what someone wrote.
+//! [`check`] says what is wrong, field by field, in French. One job per file: the schema,
+//! the checks, the scope rules, applying a step, and the diff between two versions.
+
+mod apply;
+mod checks;
+mod diff;
+mod schema;
+mod scopes;
+
+pub use apply::{Applied, apply_step};
+pub use checks::{FieldError, FormErrors, Strictness, check};
+pub use diff::{Change, compose, diff};
+pub use schema::*;
+pub use scopes::{BrokenScopeRule, broken_scope_rule, chosen_scopes};
+
+#[cfg(test)]
+mod tests;
