@@ -1,13 +1,12 @@
 //! The home page: the providers one can ask.
 
-use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 
+use crate::catalog::Catalog;
 use crate::error::AppError;
 use crate::services::App;
-use crate::web::csrf;
-use crate::web::session::MaybeUser;
+use crate::web::ctx::VisitorCtx;
 use crate::web::views::Layout;
 
 pub struct ProviderCard {
@@ -25,30 +24,28 @@ pub struct HomePage {
     pub providers: Vec<ProviderCard>,
 }
 
-pub async fn home(
-    app: web::Data<App>,
-    user: MaybeUser,
-    session: Session,
-) -> Result<HttpResponse, AppError> {
-    let providers = app
-        .catalog
-        .all()
-        .iter()
-        .map(|p| ProviderCard {
-            slug: p.slug.clone(),
-            name: p.name.clone(),
-            provider: p.provider.clone(),
-            description: p.description.clone(),
-            templates: p.templates.len(),
-        })
-        .collect();
-    let layout = Layout::new(
-        user.0.as_ref(),
-        csrf::token(&session)?,
-        app.settings.is_dev(),
-        "accueil",
-    );
-    super::ok(&HomePage { layout, providers })
+impl HomePage {
+    pub fn new(ctx: &VisitorCtx, catalog: &Catalog) -> HomePage {
+        let providers = catalog
+            .all()
+            .iter()
+            .map(|p| ProviderCard {
+                slug: p.slug.clone(),
+                name: p.name.clone(),
+                provider: p.provider.clone(),
+                description: p.description.clone(),
+                templates: p.templates.len(),
+            })
+            .collect();
+        HomePage {
+            layout: ctx.layout("accueil"),
+            providers,
+        }
+    }
+}
+
+pub async fn home(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResponse, AppError> {
+    super::ok(&HomePage::new(&ctx, &app.catalog))
 }
 
 /// Unknown addresses.
@@ -64,19 +61,9 @@ pub struct DevelopersPage {
 }
 
 /// A short page for providers' developers: the API and the webhooks.
-pub async fn developers(
-    app: web::Data<App>,
-    user: MaybeUser,
-    session: Session,
-) -> Result<HttpResponse, AppError> {
-    let layout = Layout::new(
-        user.0.as_ref(),
-        csrf::token(&session)?,
-        app.settings.is_dev(),
-        "developpeurs",
-    );
+pub async fn developers(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResponse, AppError> {
     super::ok(&DevelopersPage {
-        layout,
+        layout: ctx.layout("developpeurs"),
         base_url: app.settings.base_url.clone(),
     })
 }
