@@ -4,13 +4,14 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_session::SessionExt;
+use actix_session::{Session, SessionExt};
 use actix_web::{FromRequest, HttpRequest, dev, web};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::services::instruction::Decision;
 
 use super::input::FormInput;
 
@@ -40,17 +41,22 @@ impl StepForm {
 
 type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 
-/// The body as a stream; taking it cannot fail.
-fn body(
-    req: &HttpRequest,
-    payload: &mut dev::Payload,
-) -> impl Future<Output = Result<web::Payload, AppError>> + use<> {
+/// Takes the session and the body, then reads the body with `read`.
+fn extract<T, F, Fut>(req: &HttpRequest, payload: &mut dev::Payload, read: F) -> Extracted<T>
+where
+    T: 'static,
+    F: FnOnce(web::Payload, Session) -> Fut + 'static,
+    Fut: Future<Output = Result<T, AppError>> + 'static,
+{
+    let session = req.get_session();
+    // Taking the body as a stream cannot fail.
     let taken = web::Payload::from_request(req, payload);
-    async move {
-        taken
+    Box::pin(async move {
+        let body = taken
             .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("corps de la requête : {e}")))
-    }
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("corps de la requête : {e}")))?;
+        read(body, session).await
+    })
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
@@ -58,10 +64,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
     type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut dev::Payload) -> Self::Future {
-        let session = req.get_session();
-        let body = body(req, payload);
-        Box::pin(async move {
-            let input = FormInput::read(body.await?, &session).await?;
+        extract(req, payload, |body, session| async move {
+            let input = FormInput::read(body, &session).await?;
             typed(&input.0).map(Form)
         })
     }
@@ -72,10 +76,8 @@ impl FromRequest for StepForm {
     type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut dev::Payload) -> Self::Future {
-        let session = req.get_session();
-        let body = body(req, payload);
-        Box::pin(async move {
-            let (input, undecodable) = FormInput::read_keeping_valid(body.await?, &session).await?;
+        extract(req, payload, |body, session| async move {
+            let (input, undecodable) = FormInput::read_keeping_valid(body, &session).await?;
             Ok(StepForm {
                 pairs: input.0,
                 undecodable,
@@ -154,6 +156,19 @@ pub struct DecisionForm {
     #[serde(default)]
     pub scopes: Vec<String>,
     pub duree: Option<String>,
+}
+
+impl DecisionForm {
+    /// The decision for the service, and the reason as typed (given back if it is refused).
+    pub fn decision(self) -> (Decision, String) {
+        let typed = self.reason.clone().unwrap_or_default();
+        let decision = Decision {
+            reason: self.reason,
+            scopes: self.scopes_listed.map(|_| self.scopes),
+            months: self.duree,
+        };
+        (decision, typed)
+    }
 }
 
 /// Signing in as a demo account.

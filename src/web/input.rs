@@ -33,13 +33,6 @@ impl FormInput {
         super::csrf::verify(session, &decoded.pairs)?;
         Ok((FormInput(decoded.pairs), decoded.undecodable))
     }
-
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 /// The body, refused whole beyond [`MAX_BODY_BYTES`].

@@ -2,65 +2,19 @@
 //! admins' page to remove a person's membership of an organisation.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 
 use crate::error::AppError;
 use crate::services::App;
-use crate::services::memberships::{self, Member};
+use crate::services::memberships;
 use crate::web::ctx::PageCtx;
 use crate::web::forms::{Form, RemoveMemberForm};
 use crate::web::input;
-use crate::web::views::{Layout, provider_name};
+use crate::web::views::account::{AccountPage, MembersPage};
 
 use super::{ok, or_show_again, see_other};
 
-#[derive(Template)]
-#[template(path = "compte/account.html")]
-pub struct AccountPage {
-    pub layout: Layout,
-    pub name: String,
-    pub email: String,
-    /// (SIRET, name) of the organisations the person acts for.
-    pub organisations: Vec<(String, String)>,
-    /// (provider name, role label).
-    pub roles: Vec<(String, &'static str)>,
-}
-
-impl AccountPage {
-    pub fn new(ctx: &PageCtx, app: &App) -> AccountPage {
-        let current = &ctx.current;
-        AccountPage {
-            layout: ctx.layout("moncompte"),
-            name: current.user.full_name().trim().to_string(),
-            email: current.user.email.clone(),
-            organisations: current
-                .organisations
-                .iter()
-                .map(|o| (o.siret.clone(), o.name.clone()))
-                .collect(),
-            roles: current
-                .actor
-                .roles
-                .iter()
-                .map(|(p, r)| (provider_name(&app.catalog, p), r.label()))
-                .collect(),
-        }
-    }
-}
-
 pub async fn show_account(app: web::Data<App>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
     ok(&AccountPage::new(&ctx, &app))
-}
-
-#[derive(Template)]
-#[template(path = "admin/members.html")]
-pub struct MembersPage {
-    pub layout: Layout,
-    pub email: String,
-    pub member: Option<Member>,
-    pub searched: bool,
-    pub done: bool,
-    pub error: Option<String>,
 }
 
 /// The members page, with the person looked up by `email` when one is given.

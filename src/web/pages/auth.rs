@@ -5,28 +5,16 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use askama::Template;
 
 use crate::error::AppError;
 use crate::services::App;
-use crate::services::accounts::{self, DevAccount};
+use crate::services::accounts;
 use crate::services::audit::SignIn;
-use crate::services::oidc::Pending;
+use crate::services::oidc::{Oidc, Pending};
 use crate::web::ctx::VisitorCtx;
 use crate::web::forms::{ButtonForm, DevLoginForm, Form, OrganisationForm};
 use crate::web::session::{self, MaybeUser, SignedIn};
-use crate::web::views::Layout;
-
-#[derive(Template)]
-#[template(path = "login.html")]
-pub struct LoginPage {
-    pub layout: Layout,
-    pub accounts: Vec<DevAccount>,
-    /// An identity provider is configured.
-    pub proconnect: bool,
-    /// Just signed out of every device.
-    pub signed_out_everywhere: bool,
-}
+use crate::web::views::home::LoginPage;
 
 pub async fn login_page(
     app: web::Data<App>,
@@ -122,14 +110,21 @@ pub async fn logout_everywhere(
 const PENDING_KEY: &str = "oidc_pending";
 const ID_TOKEN_KEY: &str = "id_token";
 
+/// The identity provider (these routes do not exist without one), for an attempt within the
+/// caller's sign-in rate.
+fn identity_provider<'a>(app: &'a App, req: &HttpRequest) -> Result<&'a Oidc, AppError> {
+    let oidc = app.oidc.as_ref().ok_or(AppError::NotFound)?;
+    check_rate(app, req)?;
+    Ok(oidc)
+}
+
 /// Sends the browser to the identity provider (authorization code flow with PKCE).
 pub async fn login_with_provider(
     app: web::Data<App>,
     session: Session,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let oidc = app.oidc.as_ref().ok_or(AppError::NotFound)?;
-    check_rate(&app, &req)?;
+    let oidc = identity_provider(&app, &req)?;
     let (url, pending) = oidc.authorize();
     session
         .insert(PENDING_KEY, pending)
@@ -161,19 +156,22 @@ fn look_up_companies_later(app: &web::Data<App>) {
     });
 }
 
+/// The sign-in this browser started. One use only: a replayed callback finds nothing pending.
+fn take_pending(session: &Session) -> Option<Pending> {
+    session
+        .remove_as::<Pending>(PENDING_KEY)
+        .and_then(Result::ok)
+}
+
 /// Where the identity provider sends the browser back.
 pub async fn login_callback(
     app: web::Data<App>,
     session: Session,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let oidc = app.oidc.as_ref().ok_or(AppError::NotFound)?;
-    check_rate(&app, &req)?;
+    let oidc = identity_provider(&app, &req)?;
     let pairs = crate::web::input::decode(req.query_string().as_bytes()).pairs;
-    // One use only: a replayed callback finds nothing pending.
-    let pending = session
-        .remove_as::<Pending>(PENDING_KEY)
-        .and_then(Result::ok);
+    let pending = take_pending(&session);
     let (code, state) = provider_answer(&pairs)?;
     let pending = pending.ok_or_else(|| AppError::LoginFailed(NOTHING_PENDING.to_string()))?;
     let identity = oidc.complete(pending, code, state).await?;

@@ -22,14 +22,22 @@ pub async fn write_applicant_message(
     let id = demande_id(&path)?;
     let done = messages::write_as_applicant(&app, &ctx.current, id, &form.body).await;
     let done = done.map(|()| see_other(&format!("/demandes/{id}#messages")));
-    or_show_again(done, |message| {
-        let feedback = ShowFeedback {
-            message_error: Some(message),
-            ..ShowFeedback::default()
-        };
-        show_page(&app, &ctx, id, feedback)
-    })
-    .await
+    let feedback = |message| ShowFeedback {
+        message_error: Some(message),
+        ..ShowFeedback::default()
+    };
+    or_show_demande_again(&app, &ctx, id, done, feedback).await
+}
+
+/// The demande page again when one of its forms was refused, the message beside that form.
+async fn or_show_demande_again(
+    app: &App,
+    ctx: &PageCtx,
+    id: i64,
+    done: Result<HttpResponse, AppError>,
+    feedback: impl FnOnce(String) -> ShowFeedback,
+) -> Result<HttpResponse, AppError> {
+    or_show_again(done, |message| show_page(app, ctx, id, feedback(message))).await
 }
 
 pub async fn write_instructor_message(
@@ -71,12 +79,9 @@ pub async fn transfer_demande(
     let id = demande_id(&path)?;
     let done = handover::transfer(&app, &ctx.current, id, &form.email).await;
     let done = done.map(|()| see_other(&format!("/demandes/{id}")));
-    or_show_again(done, |message| {
-        let feedback = ShowFeedback {
-            transfer_error: Some(message),
-            ..ShowFeedback::default()
-        };
-        show_page(&app, &ctx, id, feedback)
-    })
-    .await
+    let feedback = |message| ShowFeedback {
+        transfer_error: Some(message),
+        ..ShowFeedback::default()
+    };
+    or_show_demande_again(&app, &ctx, id, done, feedback).await
 }

@@ -77,12 +77,7 @@ async fn decide(
     (event, action): (Event, &'static str),
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
-    let typed = form.reason.clone().unwrap_or_default();
-    let decision = service::Decision {
-        reason: form.reason,
-        scopes: form.scopes_listed.map(|_| form.scopes),
-        months: form.duree,
-    };
+    let (decision, typed) = form.decision();
     let done = service::decide(&app, &ctx.current, id, event, decision).await;
     let done = done.map(|()| see_other(&format!("/instruction/demandes/{id}")));
     or_show_again(done, |message| {

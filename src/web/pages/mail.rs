@@ -1,55 +1,19 @@
 //! Pages about emails: the dev mailbox, dead letters, notification settings, unsubscribing.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 
-use crate::db::outbox::OutboxRow;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::mailbox::{self, Unsubscribe};
-use crate::services::notify::Kind;
 use crate::web::ctx::{PageCtx, VisitorCtx};
 use crate::web::forms::{ButtonForm, Form, NotificationsForm};
 use crate::web::input;
 use crate::web::session::SignedIn;
-use crate::web::views::{Layout, delivery_status, format_datetime, provider_name};
+use crate::web::views::mail::{
+    DevEmailsPage, EmailView, NotificationsPage, OutboxPage, UnsubscribePage,
+};
 
 use super::{ok, row_id, see_other};
-
-pub struct EmailView {
-    pub id: i64,
-    pub recipient: String,
-    pub subject: String,
-    pub topic: String,
-    pub status: String,
-    pub created: String,
-    pub text: String,
-    pub last_error: String,
-    pub attempts: i32,
-}
-
-impl EmailView {
-    fn new(r: OutboxRow) -> EmailView {
-        EmailView {
-            status: delivery_status(&r, "envoyé"),
-            created: format_datetime(&r.created_at),
-            id: r.id,
-            recipient: r.recipient,
-            subject: r.subject,
-            topic: r.topic,
-            text: r.body_text,
-            last_error: r.last_error.unwrap_or_default(),
-            attempts: r.attempts,
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "dev/emails.html")]
-pub struct DevEmailsPage {
-    pub layout: Layout,
-    pub emails: Vec<EmailView>,
-}
 
 /// Every email the portal sent, in dev (404 elsewhere).
 pub async fn dev_emails(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResponse, AppError> {
@@ -58,14 +22,6 @@ pub async fn dev_emails(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResp
         layout: ctx.layout("courriels"),
         emails: emails.into_iter().map(EmailView::new).collect(),
     })
-}
-
-#[derive(Template)]
-#[template(path = "admin/outbox.html")]
-pub struct OutboxPage {
-    pub layout: Layout,
-    pub emails: Vec<EmailView>,
-    pub done: bool,
 }
 
 pub async fn dead_letters(
@@ -91,49 +47,6 @@ pub async fn retry_email(
     Ok(see_other("/admin/outbox?relance=1"))
 }
 
-pub struct KindRow {
-    pub kind: &'static str,
-    pub label: &'static str,
-    /// (provider slug, provider name, on).
-    pub providers: Vec<(String, String, bool)>,
-}
-
-#[derive(Template)]
-#[template(path = "compte/notifications.html")]
-pub struct NotificationsPage {
-    pub layout: Layout,
-    /// Only the kinds and providers the person can receive.
-    pub kinds: Vec<KindRow>,
-    pub saved: bool,
-}
-
-/// A kind of email, with the providers it can come from and whether each is on.
-type Choice = (Kind, Vec<(String, bool)>);
-
-impl NotificationsPage {
-    fn new(ctx: &PageCtx, app: &App, choices: Vec<Choice>, saved: bool) -> NotificationsPage {
-        let kinds = choices
-            .into_iter()
-            .map(|(kind, providers)| KindRow {
-                kind: kind.as_str(),
-                label: kind.label(),
-                providers: providers
-                    .into_iter()
-                    .map(|(slug, on)| {
-                        let name = provider_name(&app.catalog, &slug);
-                        (slug, name, on)
-                    })
-                    .collect(),
-            })
-            .collect();
-        NotificationsPage {
-            layout: ctx.layout("compte"),
-            kinds,
-            saved,
-        }
-    }
-}
-
 pub async fn notifications(
     app: web::Data<App>,
     ctx: PageCtx,
@@ -157,28 +70,6 @@ pub async fn save_notifications(
         .collect();
     mailbox::save_preferences(&app, &current, on).await?;
     Ok(see_other("/compte/notifications?enregistre=1"))
-}
-
-#[derive(Template)]
-#[template(path = "compte/unsubscribe.html")]
-pub struct UnsubscribePage {
-    pub layout: Layout,
-    pub provider: String,
-    pub kind: &'static str,
-    pub query: String,
-    pub done: bool,
-}
-
-impl UnsubscribePage {
-    fn new(ctx: &VisitorCtx, app: &App, req: &HttpRequest, link: &Unsubscribe, done: bool) -> Self {
-        UnsubscribePage {
-            layout: ctx.layout("compte"),
-            provider: provider_name(&app.catalog, &link.provider),
-            kind: link.kind_label(),
-            query: req.query_string().to_string(),
-            done,
-        }
-    }
 }
 
 fn link_of(app: &App, req: &HttpRequest) -> Result<Unsubscribe, AppError> {

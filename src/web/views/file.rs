@@ -7,6 +7,7 @@ use crate::db::models::{Demande, Habilitation};
 use crate::domain::demande::{Event, State, public_id};
 use crate::domain::form::{CONTACT_PARTS, Value};
 
+use super::form::scope_label;
 use super::format_date;
 use super::format_datetime;
 
@@ -130,15 +131,7 @@ pub fn habilitation_view(provider: &Provider, h: &Habilitation) -> HabilitationV
         public_id: format!("H{}", h.id),
         token: h.token_id.clone(),
         state: h.standing_at(crate::services::now()).label().to_string(),
-        scopes: ids
-            .iter()
-            .map(|id| {
-                provider
-                    .form
-                    .scope(id)
-                    .map_or(id.clone(), |s| s.label.clone())
-            })
-            .collect(),
+        scopes: ids.iter().map(|id| scope_label(provider, id)).collect(),
         granted: format_date(&h.granted_at),
         expires: format_date(&h.expires_at),
     }

@@ -153,6 +153,14 @@ pub fn field_view(
     view
 }
 
+/// A scope's label, or its id when the provider's form no longer has it.
+pub fn scope_label(provider: &Provider, id: &str) -> String {
+    provider
+        .form
+        .scope(id)
+        .map_or(id.to_string(), |s| s.label.clone())
+}
+
 /// A step of the stepper.
 #[derive(Debug, Clone)]
 pub struct StepLink {
@@ -216,12 +224,7 @@ pub fn summaries(provider: &Provider, answers: &Answers, errors: &FormErrors) ->
                     FieldKind::Scopes => {
                         let labels: Vec<String> = chosen_scopes(&provider.form, answers)
                             .iter()
-                            .map(|id| {
-                                provider
-                                    .form
-                                    .scope(id)
-                                    .map_or(id.clone(), |s| s.label.clone())
-                            })
+                            .map(|id| scope_label(provider, id))
                             .collect();
                         rows.push((field.id.clone(), field.label.clone(), labels.join(" ; ")));
                     }

@@ -19,7 +19,7 @@ use super::file::{
     ChangeView, DemandeRow, EventView, HabilitationView, MessageView,
     changes_since_last_submission, habilitation_view, message_views, timeline,
 };
-use super::form::{StepSummary, summaries};
+use super::form::{StepSummary, scope_label, summaries};
 use super::{Layout, format_datetime, provider_name};
 
 const SECTION: &str = "instruction";
@@ -268,12 +268,6 @@ impl InstructionPage {
             file.state,
             file.demande.reopening,
         );
-        let scope_label = |id: &String| {
-            provider
-                .form
-                .scope(id)
-                .map_or(id.clone(), |s| s.label.clone())
-        };
         let refused_message = refused.as_ref().filter(|r| r.action == "message");
         InstructionPage {
             layout: ctx.layout(SECTION),
@@ -294,7 +288,7 @@ impl InstructionPage {
             asked_scopes: crate::services::scopes_of(&file.demande.scopes)
                 .into_iter()
                 .map(|id| {
-                    let label = scope_label(&id);
+                    let label = scope_label(provider, &id);
                     (id, label)
                 })
                 .collect(),

@@ -2,13 +2,18 @@
 //! connection). The layout lives here; page models are built by `XPage::new` in one module per
 //! area, from pieces shared in `form` (the demande's fields) and `file` (its history).
 
+pub mod account;
 pub mod admin;
 pub mod demandes;
 pub mod file;
 pub mod form;
 pub mod habilitations;
+pub mod home;
 pub mod instruction;
+pub mod mail;
 pub mod steps;
+pub mod subscription;
+pub mod webhooks;
 
 use chrono::NaiveDateTime;
 
