@@ -39,7 +39,9 @@ impl FormInput {
 async fn read_body(mut payload: web::Payload) -> Result<web::BytesMut, AppError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| {
+        let chunk = chunk.map_err(|e| {
+            // The client's doing (a dropped connection), not ours: noted, not an error log.
+            tracing::info!(error = %e, "form body interrupted");
             AppError::BadRequest("L'envoi du formulaire a été interrompu.".to_string())
         })?;
         if body.len() + chunk.len() > MAX_BODY_BYTES {
