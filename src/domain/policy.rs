@@ -1,6 +1,6 @@
 //! Who may do what. Pure functions over an [`Actor`] and the facts of a demande.
 
-use super::demande::ActorKind;
+use super::demande::{ActorKind, Event, State, is_offered};
 
 /// A role held for one provider. Manager implies instructor, which implies reporter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -154,6 +154,59 @@ pub fn can_create_for(actor: &Actor, organisation_id: i64) -> bool {
 /// May `actor` grant and remove roles for `provider`? Admins everywhere, managers for theirs.
 pub fn can_manage_roles(actor: &Actor, provider: &str) -> bool {
     actor.is_admin || actor.has_role(provider, Role::Manager)
+}
+
+/// What a person may do on a demande's pages, decided once for every page and handler: each flag
+/// is "has the right" and "the state machine offers it now". Templates receive these booleans.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Offered {
+    /// The person who created it, still a member of its organisation.
+    pub owner: bool,
+    /// Change the answers now.
+    pub edit: bool,
+    pub submit: bool,
+    /// Archive it as the applicant.
+    pub archive: bool,
+    pub transfer: bool,
+    /// Reopen a validated demande to update it.
+    pub reopen: bool,
+    pub cancel_reopening: bool,
+    /// Instruct it at all (an instructor of the provider, not of the applicant organisation).
+    pub instruct: bool,
+    /// Approve, refuse or request changes now.
+    pub decide: bool,
+    /// Archive it as instructor.
+    pub close: bool,
+    pub revoke: bool,
+    /// Write to the applicant from the instruction side.
+    pub write_as_instructor: bool,
+    /// An instructor of the provider who belongs to the applicant organisation: the page says
+    /// why another instructor decides.
+    pub own_organisation: bool,
+}
+
+/// What `actor` may do on a demande in `state` (with `reopening` when a validated demande is
+/// being updated).
+pub fn offered(actor: &Actor, demande: &DemandeFacts, state: State, reopening: bool) -> Offered {
+    let owner = can(actor, Action::EditAsApplicant, demande);
+    let instruct = can(actor, Action::Instruct, demande);
+    let applicant = |event| owner && is_offered(state, event, ActorKind::Applicant, reopening);
+    let instructor = |event| instruct && is_offered(state, event, ActorKind::Instructor, reopening);
+    Offered {
+        owner,
+        edit: applicant(Event::Update),
+        submit: applicant(Event::Submit),
+        archive: applicant(Event::Archive),
+        transfer: applicant(Event::Transfer),
+        reopen: applicant(Event::Reopen),
+        cancel_reopening: applicant(Event::CancelReopening),
+        instruct,
+        decide: instructor(Event::Approve),
+        close: instructor(Event::Archive),
+        revoke: instructor(Event::Revoke),
+        write_as_instructor: instruct && state != State::Archived,
+        own_organisation: instructs_own_organisation(actor, demande),
+    }
 }
 
 /// The capacity in which an action is carried out, for the state machine.
@@ -317,6 +370,36 @@ mod tests {
         );
         assert!(!instructs_own_organisation(&outsider, &demande()));
         assert!(can(&outsider, Action::Instruct, &demande()));
+    }
+
+    #[test]
+    fn only_the_owner_is_offered_the_applicant_s_actions() {
+        let owner = person(OWNER, &[ORG], &[], false);
+        let colleague = person(2, &[ORG], &[], false);
+        let draft = offered(&owner, &demande(), State::Draft, false);
+        assert!(draft.edit && draft.submit && draft.archive);
+        assert!(!draft.reopen && !draft.instruct && !draft.decide);
+        assert_eq!(
+            offered(&colleague, &demande(), State::Draft, false),
+            Offered::default()
+        );
+        let validated = offered(&owner, &demande(), State::Validated, false);
+        assert!(validated.reopen && !validated.edit);
+    }
+
+    #[test]
+    fn instructors_are_offered_the_decisions_the_state_allows() {
+        let instructor = person(7, &[], &[("api-particulier", Role::Instructor)], false);
+        let submitted = offered(&instructor, &demande(), State::Submitted, false);
+        assert!(submitted.instruct && submitted.decide && submitted.write_as_instructor);
+        assert!(!submitted.edit && !submitted.revoke && !submitted.own_organisation);
+        let validated = offered(&instructor, &demande(), State::Validated, false);
+        assert!(validated.revoke && !validated.decide);
+        let archived = offered(&instructor, &demande(), State::Archived, false);
+        assert!(!archived.write_as_instructor);
+        let agent = person(12, &[ORG], &[("api-particulier", Role::Instructor)], false);
+        let own = offered(&agent, &demande(), State::Submitted, false);
+        assert!(own.own_organisation && !own.decide && !own.instruct);
     }
 
     #[test]

@@ -11,43 +11,29 @@ use crate::domain::demande::public_id;
 
 use super::{App, audit, now};
 
-/// An API error: its status, a code and a French message, as JSON.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: u16,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ApiError {
-    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-    pub fn unauthorized() -> ApiError {
-        ApiError::new(
-            401,
-            "unauthorized",
-            "Jeton d'accès absent, invalide ou révoqué (en-tête Authorization: Bearer …).",
-        )
-    }
-    pub fn not_found() -> ApiError {
-        ApiError::new(
-            404,
-            "not_found",
-            "Ressource introuvable pour ce fournisseur.",
-        )
-    }
-    fn internal() -> ApiError {
-        ApiError::new(
-            500,
-            "internal",
-            "Erreur technique : réessayez dans quelques instants.",
-        )
-    }
+/// Why the rights API refuses a request. Only the web layer gives each a status and a JSON
+/// body; an internal error keeps its cause, logged there once.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiRefusal {
+    /// Too many invalid tokens from the caller's address.
+    #[error("trop de jetons invalides depuis cette adresse")]
+    TooManyInvalidTokens,
+    /// Too many requests with one token.
+    #[error("trop de requêtes pour ce jeton")]
+    TooManyRequests,
+    #[error("jeton absent, invalide ou révoqué")]
+    Unauthorized,
+    /// The token's provider is no longer in the catalogue.
+    #[error("fournisseur retiré")]
+    ProviderWithdrawn,
+    /// Unknown, or not this provider's.
+    #[error("introuvable")]
+    NotFound,
+    /// A filter or an identifier that cannot be read, with a French message.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
 }
 
 fn hash(token: &str) -> String {
@@ -138,15 +124,11 @@ pub async fn authenticate(
     app: &App,
     authorization: Option<&str>,
     client: std::net::IpAddr,
-) -> Result<String, ApiError> {
+) -> Result<String, ApiRefusal> {
     let at = chrono::Utc::now().timestamp();
     if app.api_failures.blocked(&client, at) {
         tracing::warn!(%client, "too many invalid API tokens");
-        return Err(ApiError::new(
-            429,
-            "too_many_requests",
-            "Trop de jetons invalides depuis cette adresse : réessayez dans une minute.",
-        ));
+        return Err(ApiRefusal::TooManyInvalidTokens);
     }
     let token = authorization
         .and_then(|h| h.strip_prefix("Bearer "))
@@ -154,32 +136,24 @@ pub async fn authenticate(
         .filter(|t| !t.is_empty() && t.len() < 200);
     // No token costs no lookup: only tokens looked up in vain count against the address.
     let Some(token) = token else {
-        return Err(ApiError::unauthorized());
+        return Err(ApiRefusal::Unauthorized);
     };
     let digest = hash(token);
     if !app.api_limiter.allow(digest.clone(), at) {
-        return Err(ApiError::new(
-            429,
-            "too_many_requests",
-            "Trop de requêtes pour ce jeton : réessayez dans une minute.",
-        ));
+        return Err(ApiRefusal::TooManyRequests);
     }
     let provider = app
         .db
         .run(move |conn| Ok::<_, anyhow::Error>(api::use_token(conn, &digest, now())?))
         .await
-        .map_err(|_| ApiError::internal())?;
+        .map_err(ApiRefusal::Internal)?;
     let Some(provider) = provider else {
         app.api_failures.failed(client, at);
-        return Err(ApiError::unauthorized());
+        return Err(ApiRefusal::Unauthorized);
     };
     // A token outlives its provider's withdrawal from the catalogue, but opens nothing.
     if app.catalog.get(&provider).is_none() {
-        return Err(ApiError::new(
-            403,
-            "forbidden",
-            "Ce jeton appartient à un fournisseur qui n'est plus servi par habilis.",
-        ));
+        return Err(ApiRefusal::ProviderWithdrawn);
     }
     Ok(provider)
 }
@@ -206,7 +180,7 @@ pub async fn habilitations(
     app: &App,
     provider: String,
     pairs: &[(String, String)],
-) -> Result<Value, ApiError> {
+) -> Result<Value, ApiRefusal> {
     let get = |name: &str| {
         pairs
             .iter()
@@ -214,7 +188,7 @@ pub async fn habilitations(
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
     };
-    let bad = |message: String| ApiError::new(400, "bad_request", message);
+    let bad = ApiRefusal::BadRequest;
     let mut f = Filters::default();
     if let Some(siret) = get("siret") {
         f.siret = Some(
@@ -266,7 +240,7 @@ pub async fn habilitations(
             )?)
         })
         .await
-        .map_err(|_| ApiError::internal())?;
+        .map_err(ApiRefusal::Internal)?;
     let more = rows.len() as i64 > PER_PAGE;
     let items: Vec<Value> = rows
         .iter()
@@ -276,18 +250,18 @@ pub async fn habilitations(
     Ok(json!({ "page": page, "per_page": PER_PAGE, "has_more": more, "items": items }))
 }
 
-pub async fn habilitation(app: &App, provider: String, id: i64) -> Result<Value, ApiError> {
+pub async fn habilitation(app: &App, provider: String, id: i64) -> Result<Value, ApiRefusal> {
     let at = now();
     let row = app
         .db
         .run(move |conn| Ok::<_, anyhow::Error>(api::habilitation(conn, &provider, id)?))
         .await
-        .map_err(|_| ApiError::internal())?;
+        .map_err(ApiRefusal::Internal)?;
     row.map(|r| habilitation_json(&r, at))
-        .ok_or_else(ApiError::not_found)
+        .ok_or(ApiRefusal::NotFound)
 }
 
-pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiError> {
+pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiRefusal> {
     let found = app
         .db
         .run(move |conn| {
@@ -298,8 +272,8 @@ pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiE
             Ok(Some((d, timeline)))
         })
         .await
-        .map_err(|_| ApiError::internal())?;
-    let (d, timeline) = found.ok_or_else(ApiError::not_found)?;
+        .map_err(ApiRefusal::Internal)?;
+    let (d, timeline) = found.ok_or(ApiRefusal::NotFound)?;
     Ok(json!({
         "id": d.id,
         "public_id": public_id(d.id),
@@ -317,9 +291,9 @@ pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiE
 }
 
 /// Active scopes of an organisation right now, with each habilitation's end.
-pub async fn rights(app: &App, provider: String, siret: &str) -> Result<Value, ApiError> {
+pub async fn rights(app: &App, provider: String, siret: &str) -> Result<Value, ApiRefusal> {
     let siret = crate::domain::siret::Siret::parse(siret)
-        .map_err(|e| ApiError::new(400, "bad_request", format!("siret : {e}")))?;
+        .map_err(|e| ApiRefusal::BadRequest(format!("siret : {e}")))?;
     let f = Filters {
         siret: Some(siret.as_str().to_string()),
         state: Some("active".to_string()),
@@ -332,7 +306,7 @@ pub async fn rights(app: &App, provider: String, siret: &str) -> Result<Value, A
             Ok::<_, anyhow::Error>(api::habilitations(conn, &provider, &f, at, 0, 1000)?)
         })
         .await
-        .map_err(|_| ApiError::internal())?;
+        .map_err(ApiRefusal::Internal)?;
     let mut scopes: Vec<String> = rows
         .iter()
         .flat_map(|(h, _)| serde_json::from_str::<Vec<String>>(&h.scopes).unwrap_or_default())

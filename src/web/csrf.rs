@@ -15,7 +15,7 @@ pub fn token(session: &Session) -> Result<String, AppError> {
     let token = crate::config::random_key();
     session
         .insert(KEY, &token)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session : {e}")))?;
+        .map_err(super::session::stored)?;
     Ok(token)
 }
 

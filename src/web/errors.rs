@@ -1,4 +1,5 @@
-//! Every error becomes a calm French page with the right status; internal causes are logged.
+//! Every error becomes a calm French page with the right status, or for the rights API a JSON
+//! answer; internal causes are logged here, once, with their chain.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -6,6 +7,7 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use crate::error::AppError;
+use crate::services::api::ApiRefusal;
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -87,5 +89,67 @@ impl ResponseError for AppError {
                 .content_type(ContentType::plaintext())
                 .body(message),
         }
+    }
+}
+
+/// A refusal of the rights API as HTTP: a status, a stable code and a French message, as JSON.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ApiError(#[from] pub ApiRefusal);
+
+impl ApiError {
+    fn code_and_message(&self) -> (&'static str, String) {
+        match &self.0 {
+            ApiRefusal::TooManyInvalidTokens => (
+                "too_many_requests",
+                "Trop de jetons invalides depuis cette adresse : réessayez dans une minute.".into(),
+            ),
+            ApiRefusal::TooManyRequests => (
+                "too_many_requests",
+                "Trop de requêtes pour ce jeton : réessayez dans une minute.".into(),
+            ),
+            ApiRefusal::Unauthorized => (
+                "unauthorized",
+                "Jeton d'accès absent, invalide ou révoqué (en-tête Authorization: Bearer …)."
+                    .into(),
+            ),
+            ApiRefusal::ProviderWithdrawn => (
+                "forbidden",
+                "Ce jeton appartient à un fournisseur qui n'est plus servi par habilis.".into(),
+            ),
+            ApiRefusal::NotFound => (
+                "not_found",
+                "Ressource introuvable pour ce fournisseur.".into(),
+            ),
+            ApiRefusal::BadRequest(message) => ("bad_request", message.clone()),
+            ApiRefusal::Internal(_) => (
+                "internal",
+                "Erreur technique : réessayez dans quelques instants.".into(),
+            ),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match &self.0 {
+            ApiRefusal::TooManyInvalidTokens | ApiRefusal::TooManyRequests => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ApiRefusal::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiRefusal::ProviderWithdrawn => StatusCode::FORBIDDEN,
+            ApiRefusal::NotFound => StatusCode::NOT_FOUND,
+            ApiRefusal::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiRefusal::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiRefusal::Internal(cause) = &self.0 {
+            tracing::error!(error = ?cause, "rights API internal error");
+        }
+        let (code, message) = self.code_and_message();
+        HttpResponse::build(self.status_code())
+            .json(serde_json::json!({ "error": code, "message": message }))
     }
 }

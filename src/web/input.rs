@@ -33,20 +33,15 @@ impl FormInput {
         super::csrf::verify(session, &decoded.pairs)?;
         Ok((FormInput(decoded.pairs), decoded.undecodable))
     }
-
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 /// The body, refused whole beyond [`MAX_BODY_BYTES`].
 async fn read_body(mut payload: web::Payload) -> Result<web::BytesMut, AppError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| {
+        let chunk = chunk.map_err(|e| {
+            // The client's doing (a dropped connection), not ours: noted, not an error log.
+            tracing::info!(error = %e, "form body interrupted");
             AppError::BadRequest("L'envoi du formulaire a été interrompu.".to_string())
         })?;
         if body.len() + chunk.len() > MAX_BODY_BYTES {

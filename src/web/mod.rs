@@ -1,7 +1,9 @@
 //! HTTP: routes per area, extractors, CSRF, errors. Reaches the database only through services.
 
 pub mod csrf;
+pub mod ctx;
 pub mod errors;
+pub mod forms;
 pub mod input;
 pub mod pages;
 pub mod session;

@@ -27,7 +27,7 @@ pub struct MaybeUser(pub Option<CurrentUser>);
 /// The signed-in person; anonymous visitors are sent to the login page.
 pub struct SignedIn(pub CurrentUser);
 
-async fn current(
+pub(crate) async fn current(
     session: Session,
     app: Option<web::Data<App>>,
 ) -> Result<Option<CurrentUser>, AppError> {
@@ -89,6 +89,11 @@ impl FromRequest for SignedIn {
     }
 }
 
+/// A value the session could not store, its cause kept.
+pub fn stored(e: actix_session::SessionInsertError) -> AppError {
+    AppError::Internal(anyhow::Error::new(e).context("session"))
+}
+
 /// Starts a fresh session for the user (a new cookie: no session fixation), recorded on the
 /// server so that signing out ends it for good.
 pub async fn sign_in(
@@ -101,19 +106,15 @@ pub async fn sign_in(
     session.renew();
     session.clear();
     let now = chrono::Utc::now().timestamp();
-    let err =
-        |e: actix_session::SessionInsertError| AppError::Internal(anyhow::anyhow!("session : {e}"));
-    session.insert(USER_KEY, user_id).map_err(err)?;
-    session.insert(TOKEN_KEY, token).map_err(err)?;
-    session.insert(ISSUED_KEY, now).map_err(err)?;
-    session.insert(SEEN_KEY, now).map_err(err)
+    session.insert(USER_KEY, user_id).map_err(stored)?;
+    session.insert(TOKEN_KEY, token).map_err(stored)?;
+    session.insert(ISSUED_KEY, now).map_err(stored)?;
+    session.insert(SEEN_KEY, now).map_err(stored)
 }
 
 /// Remembers the organisation the person acts for (checked against their memberships on use).
 pub fn choose_organisation(session: &Session, organisation_id: i64) -> Result<(), AppError> {
-    session
-        .insert(ORG_KEY, organisation_id)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session : {e}")))
+    session.insert(ORG_KEY, organisation_id).map_err(stored)
 }
 
 /// Ends this session (or all of the person's) on the server, then clears the cookie.

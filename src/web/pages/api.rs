@@ -1,23 +1,21 @@
 //! The rights API over HTTP: bearer tokens, JSON answers and JSON errors.
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
-use serde_json::{Value, json};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use serde_json::Value;
 
 use crate::services::App;
-use crate::services::api::{self as service, ApiError};
+use crate::services::api::{self as service, ApiRefusal};
+use crate::web::errors::ApiError;
 
-fn respond(result: Result<Value, ApiError>) -> HttpResponse {
+/// The JSON answer, or the refusal as JSON with its status.
+fn respond(result: Result<Value, ApiRefusal>) -> HttpResponse {
     match result {
         Ok(value) => HttpResponse::Ok().json(value),
-        Err(e) => HttpResponse::build(
-            StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        )
-        .json(json!({ "error": e.code, "message": e.message })),
+        Err(refusal) => ApiError(refusal).error_response(),
     }
 }
 
-async fn provider_of(app: &App, req: &HttpRequest) -> Result<String, ApiError> {
+async fn provider_of(app: &App, req: &HttpRequest) -> Result<String, ApiRefusal> {
     let header = req
         .headers()
         .get("Authorization")
@@ -29,13 +27,13 @@ async fn provider_of(app: &App, req: &HttpRequest) -> Result<String, ApiError> {
     service::authenticate(app, header, client).await
 }
 
-fn id(raw: &str) -> Result<i64, ApiError> {
+fn id(raw: &str) -> Result<i64, ApiRefusal> {
     let digits = raw.trim_start_matches(['D', 'H', 'd', 'h']);
     digits
         .parse::<i64>()
         .ok()
         .filter(|i| *i > 0)
-        .ok_or_else(ApiError::not_found)
+        .ok_or(ApiRefusal::NotFound)
 }
 
 /// Habilitations granted by the token's provider.
@@ -55,14 +53,10 @@ pub async fn list_habilitations(app: web::Data<App>, req: HttpRequest) -> HttpRe
     respond(
         match (provider_of(&app, &req).await, decoded.undecodable.first()) {
             (Err(e), _) => Err(e),
-            (Ok(_), Some(key)) => Err(service::ApiError::new(
-                400,
-                "bad_request",
-                format!(
-                    "{} : caractères invalides (caractère nul ou encodage non UTF-8).",
-                    key.chars().take(40).collect::<String>()
-                ),
-            )),
+            (Ok(_), Some(key)) => Err(ApiRefusal::BadRequest(format!(
+                "{} : caractères invalides (caractère nul ou encodage non UTF-8).",
+                key.chars().take(40).collect::<String>()
+            ))),
             (Ok(provider), None) => service::habilitations(&app, provider, &decoded.pairs).await,
         },
     )
@@ -143,7 +137,10 @@ impl utoipa::Modify for BearerToken {
 
 pub async fn openapi() -> HttpResponse {
     use utoipa::OpenApi;
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(ApiDoc::openapi().to_json().unwrap_or_default())
+    match ApiDoc::openapi().to_json() {
+        Ok(body) => HttpResponse::Ok()
+            .content_type("application/json")
+            .body(body),
+        Err(e) => ApiError(ApiRefusal::Internal(e.into())).error_response(),
+    }
 }

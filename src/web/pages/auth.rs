@@ -1,33 +1,24 @@
 //! Signing in and out. The demo login exists only when `HABILIS_ENV=dev`.
 
 use actix_session::Session;
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 
 use crate::error::AppError;
 use crate::services::App;
-use crate::services::accounts::{self, DevAccount};
+use crate::services::accounts;
 use crate::services::audit::SignIn;
-use crate::web::csrf;
-use crate::web::input::FormInput;
+use crate::services::oidc::{Oidc, Pending};
+use crate::web::ctx::VisitorCtx;
+use crate::web::forms::{ButtonForm, DevLoginForm, Form, OrganisationForm};
 use crate::web::session::{self, MaybeUser, SignedIn};
-use crate::web::views::Layout;
-
-#[derive(Template)]
-#[template(path = "login.html")]
-pub struct LoginPage {
-    pub layout: Layout,
-    pub accounts: Vec<DevAccount>,
-    /// An identity provider is configured.
-    pub proconnect: bool,
-    /// Just signed out of every device.
-    pub signed_out_everywhere: bool,
-}
+use crate::web::views::home::LoginPage;
 
 pub async fn login_page(
     app: web::Data<App>,
-    user: MaybeUser,
-    session: Session,
+    ctx: VisitorCtx,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let accounts = if app.settings.is_dev() {
@@ -35,34 +26,43 @@ pub async fn login_page(
     } else {
         vec![]
     };
-    let layout = Layout::new(
-        user.0.as_ref(),
-        csrf::token(&session)?,
-        app.settings.is_dev(),
-        "connexion",
-    );
     super::ok(&LoginPage {
-        layout,
+        layout: ctx.layout("connexion"),
         accounts,
         proconnect: app.oidc.is_some(),
         signed_out_everywhere: req.query_string() == "deconnecte=partout",
     })
 }
 
+/// The demo login's guard, checked before its body is read: the route exists only in dev
+/// (404 elsewhere), and every attempt counts against the caller's sign-in rate.
+pub struct DemoAttempt;
+
+impl FromRequest for DemoAttempt {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let app = req.app_data::<web::Data<App>>();
+        ready(match app {
+            None => Err(AppError::Internal(anyhow::anyhow!(
+                "état de l'application absent"
+            ))),
+            Some(app) if !app.settings.is_dev() => Err(AppError::NotFound),
+            Some(app) => check_rate(app, req).map(|()| DemoAttempt),
+        })
+    }
+}
+
 /// Signs in as a demo account (dev only; 404 elsewhere).
 pub async fn dev_login(
     app: web::Data<App>,
     session: Session,
-    req: HttpRequest,
-    payload: web::Payload,
+    _: DemoAttempt,
+    Form(form): Form<DevLoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    if !app.settings.is_dev() {
-        return Err(AppError::NotFound);
-    }
-    check_rate(&app, &req)?;
-    let input = FormInput::read(payload, &session).await?;
-    let user_id = input
-        .get("user_id")
+    let user_id = form
+        .user_id
         .and_then(|v| v.parse::<i64>().ok())
         .ok_or_else(|| AppError::BadRequest("Compte de démonstration invalide.".to_string()))?;
     let user = accounts::load(&app, user_id, None)
@@ -85,9 +85,8 @@ pub async fn logout(
     app: web::Data<App>,
     user: MaybeUser,
     session: Session,
-    payload: web::Payload,
+    _: Form<ButtonForm>,
 ) -> Result<HttpResponse, AppError> {
-    FormInput::read(payload, &session).await?;
     let id_token = session.get::<String>(ID_TOKEN_KEY).ok().flatten();
     session::sign_out(&app, &session, user.0.as_ref(), false).await?;
     let provider_logout = match (&app.oidc, id_token) {
@@ -102,9 +101,8 @@ pub async fn logout_everywhere(
     app: web::Data<App>,
     SignedIn(current): SignedIn,
     session: Session,
-    payload: web::Payload,
+    _: Form<ButtonForm>,
 ) -> Result<HttpResponse, AppError> {
-    FormInput::read(payload, &session).await?;
     session::sign_out(&app, &session, Some(&current), true).await?;
     Ok(super::see_other("/connexion?deconnecte=partout"))
 }
@@ -112,19 +110,57 @@ pub async fn logout_everywhere(
 const PENDING_KEY: &str = "oidc_pending";
 const ID_TOKEN_KEY: &str = "id_token";
 
+/// The identity provider (these routes do not exist without one), for an attempt within the
+/// caller's sign-in rate.
+fn identity_provider<'a>(app: &'a App, req: &HttpRequest) -> Result<&'a Oidc, AppError> {
+    let oidc = app.oidc.as_ref().ok_or(AppError::NotFound)?;
+    check_rate(app, req)?;
+    Ok(oidc)
+}
+
 /// Sends the browser to the identity provider (authorization code flow with PKCE).
 pub async fn login_with_provider(
     app: web::Data<App>,
     session: Session,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let oidc = app.oidc.as_ref().ok_or(AppError::NotFound)?;
-    check_rate(&app, &req)?;
+    let oidc = identity_provider(&app, &req)?;
     let (url, pending) = oidc.authorize();
     session
         .insert(PENDING_KEY, pending)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session : {e}")))?;
+        .map_err(session::stored)?;
     Ok(super::see_other(&url))
+}
+
+/// The code and state the identity provider sent back; its refusals are said in fixed wording
+/// (a description would be the provider's, or anyone's who crafted the link).
+fn provider_answer(pairs: &[(String, String)]) -> Result<(&str, &str), AppError> {
+    let get = |name: &str| super::query_value(pairs, name);
+    if get("error").is_some() {
+        return Err(AppError::LoginFailed(
+            "Le fournisseur d'identité a refusé ou annulé la connexion.".to_string(),
+        ));
+    }
+    get("code").zip(get("state")).ok_or_else(|| {
+        AppError::LoginFailed("La réponse du fournisseur d'identité est incomplète.".to_string())
+    })
+}
+
+/// A SIRET seen for the first time is looked up now, in the background: never blocking.
+fn look_up_companies_later(app: &web::Data<App>) {
+    let background = app.clone().into_inner();
+    tokio::spawn(async move {
+        if let Err(e) = crate::services::companies::refresh_pending(&background).await {
+            tracing::warn!(error = ?e, "company lookup after sign-in failed");
+        }
+    });
+}
+
+/// The sign-in this browser started. One use only: a replayed callback finds nothing pending.
+fn take_pending(session: &Session) -> Option<Pending> {
+    session
+        .remove_as::<Pending>(PENDING_KEY)
+        .and_then(Result::ok)
 }
 
 /// Where the identity provider sends the browser back.
@@ -133,54 +169,26 @@ pub async fn login_callback(
     session: Session,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let oidc = app.oidc.as_ref().ok_or(AppError::NotFound)?;
-    check_rate(&app, &req)?;
+    let oidc = identity_provider(&app, &req)?;
     let pairs = crate::web::input::decode(req.query_string().as_bytes()).pairs;
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    // One use only: a replayed callback finds nothing pending.
-    let pending = session
-        .remove_as::<crate::services::oidc::Pending>(PENDING_KEY)
-        .and_then(Result::ok);
-    if get("error").is_some() {
-        // Fixed wording: the description is the provider's, or anyone's who crafted the link.
-        return Err(AppError::LoginFailed(
-            "Le fournisseur d'identité a refusé ou annulé la connexion.".to_string(),
-        ));
-    }
-    let (Some(code), Some(state)) = (get("code"), get("state")) else {
-        return Err(AppError::LoginFailed(
-            "La réponse du fournisseur d'identité est incomplète.".to_string(),
-        ));
-    };
-    let pending = pending.ok_or_else(|| {
-        AppError::LoginFailed(
-            "Aucune connexion n'était en cours dans ce navigateur (lien déjà utilisé ou expiré)."
-                .to_string(),
-        )
-    })?;
+    let pending = take_pending(&session);
+    let (code, state) = provider_answer(&pairs)?;
+    let pending = pending.ok_or_else(|| AppError::LoginFailed(NOTHING_PENDING.to_string()))?;
     let identity = oidc.complete(pending, code, state).await?;
     let id_token = identity.id_token.clone();
     let (user_id, organisation_id) = accounts::sign_in_identity(&app, identity).await?;
-    // A SIRET seen for the first time is looked up now, in the background: never blocking.
-    let background = app.clone().into_inner();
-    tokio::spawn(async move {
-        if let Err(e) = crate::services::companies::refresh_pending(&background).await {
-            tracing::warn!(error = ?e, "company lookup after sign-in failed");
-        }
-    });
+    look_up_companies_later(&app);
     session::sign_in(&app, &session, user_id, SignIn::IdentityProvider).await?;
     session::choose_organisation(&session, organisation_id)?;
     session
         .insert(ID_TOKEN_KEY, id_token)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session : {e}")))?;
+        .map_err(session::stored)?;
     tracing::info!(user = user_id, "signed in with the identity provider");
     Ok(super::see_other("/demandes"))
 }
+
+const NOTHING_PENDING: &str =
+    "Aucune connexion n'était en cours dans ce navigateur (lien déjà utilisé ou expiré).";
 
 /// Refuses sign-in attempts beyond the allowed rate for the caller's address.
 pub fn check_rate(app: &App, req: &HttpRequest) -> Result<(), AppError> {
@@ -200,12 +208,9 @@ pub fn check_rate(app: &App, req: &HttpRequest) -> Result<(), AppError> {
 pub async fn choose_organisation(
     SignedIn(current): SignedIn,
     session: Session,
-    payload: web::Payload,
+    Form(form): Form<OrganisationForm>,
 ) -> Result<HttpResponse, AppError> {
-    let input = FormInput::read(payload, &session).await?;
-    let id = input
-        .get("organisation_id")
-        .and_then(|v| v.parse::<i64>().ok());
+    let id = form.organisation_id.and_then(|v| v.parse::<i64>().ok());
     match id {
         Some(id) if current.organisations.iter().any(|o| o.id == id) => {
             session::choose_organisation(&session, id)?;

@@ -1,99 +1,87 @@
 //! Messages, copies and transfers of a demande.
 
-use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use crate::error::AppError;
 use crate::services::{App, handover, messages};
-use crate::web::input::FormInput;
+use crate::web::ctx::PageCtx;
+use crate::web::forms::{ButtonForm, Form, MessageForm, TransferForm};
 use crate::web::session::SignedIn;
+use crate::web::views::demandes::ShowFeedback;
+use crate::web::views::instruction::Refused;
 
-use super::demandes::{ShowFeedback, show_page};
-use super::{demande_id, render, see_other};
+use super::demandes::show_page;
+use super::{demande_id, or_show_again, see_other};
 
 pub async fn write_applicant_message(
     app: web::Data<App>,
-    SignedIn(current): SignedIn,
-    session: Session,
+    ctx: PageCtx,
     path: web::Path<String>,
-    payload: web::Payload,
+    Form(form): Form<MessageForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
-    let input = FormInput::read(payload, &session).await?;
-    match messages::write_as_applicant(&app, &current, id, input.get("body").unwrap_or("")).await {
-        Ok(()) => Ok(see_other(&format!("/demandes/{id}#messages"))),
-        Err(AppError::Unprocessable(message)) => {
-            let feedback = ShowFeedback {
-                message_error: Some(message),
-                ..ShowFeedback::default()
-            };
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &show_page(&app, &current, &session, id, feedback).await?,
-            )
-        }
-        Err(e) => Err(e),
-    }
+    let done = messages::write_as_applicant(&app, &ctx.current, id, &form.body).await;
+    let done = done.map(|()| see_other(&format!("/demandes/{id}#messages")));
+    let feedback = |message| ShowFeedback {
+        message_error: Some(message),
+        ..ShowFeedback::default()
+    };
+    or_show_demande_again(&app, &ctx, id, done, feedback).await
+}
+
+/// The demande page again when one of its forms was refused, the message beside that form.
+async fn or_show_demande_again(
+    app: &App,
+    ctx: &PageCtx,
+    id: i64,
+    done: Result<HttpResponse, AppError>,
+    feedback: impl FnOnce(String) -> ShowFeedback,
+) -> Result<HttpResponse, AppError> {
+    or_show_again(done, |message| show_page(app, ctx, id, feedback(message))).await
 }
 
 pub async fn write_instructor_message(
     app: web::Data<App>,
-    SignedIn(current): SignedIn,
-    session: Session,
+    ctx: PageCtx,
     path: web::Path<String>,
-    payload: web::Payload,
+    Form(form): Form<MessageForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
-    let input = FormInput::read(payload, &session).await?;
-    let body = input.get("body").unwrap_or("").to_string();
-    match messages::write_as_instructor(&app, &current, id, &body).await {
-        Ok(()) => Ok(see_other(&format!("/instruction/demandes/{id}#messages"))),
-        Err(AppError::Unprocessable(message)) => {
-            let error = Some(("message", message, body));
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &super::instruction::page(&app, &current, &session, id, error).await?,
-            )
-        }
-        Err(e) => Err(e),
-    }
+    let done = messages::write_as_instructor(&app, &ctx.current, id, &form.body).await;
+    let done = done.map(|()| see_other(&format!("/instruction/demandes/{id}#messages")));
+    or_show_again(done, |message| {
+        let refused = Refused {
+            action: "message",
+            message,
+            typed: form.body,
+        };
+        super::instruction::page(&app, &ctx, id, Some(refused))
+    })
+    .await
 }
 
 pub async fn copy_demande(
     app: web::Data<App>,
     SignedIn(current): SignedIn,
-    session: Session,
     path: web::Path<String>,
-    payload: web::Payload,
+    _: Form<ButtonForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = demande_id(&path)?;
-    FormInput::read(payload, &session).await?;
-    let copy = handover::copy(&app, &current, id).await?;
+    let copy = handover::copy(&app, &current, demande_id(&path)?).await?;
     Ok(see_other(&format!("/demandes/{copy}/etapes/1")))
 }
 
 pub async fn transfer_demande(
     app: web::Data<App>,
-    SignedIn(current): SignedIn,
-    session: Session,
+    ctx: PageCtx,
     path: web::Path<String>,
-    payload: web::Payload,
+    Form(form): Form<TransferForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
-    let input = FormInput::read(payload, &session).await?;
-    match handover::transfer(&app, &current, id, input.get("email").unwrap_or("")).await {
-        Ok(()) => Ok(see_other(&format!("/demandes/{id}"))),
-        Err(AppError::Unprocessable(message)) => {
-            let feedback = ShowFeedback {
-                transfer_error: Some(message),
-                ..ShowFeedback::default()
-            };
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &show_page(&app, &current, &session, id, feedback).await?,
-            )
-        }
-        Err(e) => Err(e),
-    }
+    let done = handover::transfer(&app, &ctx.current, id, &form.email).await;
+    let done = done.map(|()| see_other(&format!("/demandes/{id}")));
+    let feedback = |message| ShowFeedback {
+        transfer_error: Some(message),
+        ..ShowFeedback::default()
+    };
+    or_show_demande_again(&app, &ctx, id, done, feedback).await
 }

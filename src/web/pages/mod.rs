@@ -15,6 +15,8 @@ pub mod subscription;
 pub mod tokens;
 pub mod webhooks;
 
+use std::future::Future;
+
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
@@ -27,12 +29,13 @@ use crate::error::AppError;
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
     let body = page
         .render()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("gabarit : {e}")))?;
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("gabarit")))?;
     Ok(HttpResponse::build(status)
         .content_type(ContentType::html())
         .body(body))
 }
 
+/// Renders a page with 200.
 pub fn ok(page: &impl Template) -> Result<HttpResponse, AppError> {
     render(StatusCode::OK, page)
 }
@@ -44,7 +47,39 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
+/// The outcome of a form: its redirect, or, when the service refused the input (422), the page
+/// of the form rendered again with the message. The one place that re-renders a refused form.
+pub async fn or_show_again<P, F, Fut>(
+    done: Result<HttpResponse, AppError>,
+    page: F,
+) -> Result<HttpResponse, AppError>
+where
+    P: Template,
+    F: FnOnce(String) -> Fut,
+    Fut: Future<Output = Result<P, AppError>>,
+{
+    match done {
+        Err(AppError::Unprocessable(message)) => {
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page(message).await?)
+        }
+        other => other,
+    }
+}
+
 /// A demande id from the URL (`123` or `D123`); anything else is a page that does not exist.
 pub fn demande_id(raw: &str) -> Result<i64, AppError> {
     parse_public_id(raw).ok_or(AppError::NotFound)
+}
+
+/// The first value of `name` in decoded query pairs.
+pub fn query_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A row id from the URL (an email, a webhook delivery, a token); anything else is not found.
+pub fn row_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse::<i64>().ok().ok_or(AppError::NotFound)
 }

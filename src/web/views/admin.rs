@@ -1,0 +1,158 @@
+//! Page models of administration: roles (with the audit trail for admins) and the rights
+//! API's tokens.
+
+use askama::Template;
+
+use crate::db::audit::AuditRow;
+use crate::domain::policy::Role;
+use crate::services::App;
+use crate::services::roles::Holder;
+use crate::web::ctx::PageCtx;
+
+use super::{Layout, format_datetime, provider_name};
+
+pub struct RoleChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+pub struct AuditLine {
+    pub when: String,
+    pub actor: String,
+    pub action: String,
+    pub resource: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl AuditLine {
+    fn new(r: AuditRow) -> AuditLine {
+        AuditLine {
+            when: format_datetime(&r.created_at),
+            actor: r.actor,
+            action: r.action,
+            resource: r.resource,
+            before: r.old_value.unwrap_or_default(),
+            after: r.new_value.unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/roles.html")]
+pub struct RolesPage {
+    pub layout: Layout,
+    /// (slug, name) of the providers the person manages.
+    pub providers: Vec<(String, String)>,
+    pub roles: Vec<RoleChoice>,
+    /// (provider name, holders).
+    pub groups: Vec<(String, String, Vec<Holder>)>,
+    pub done: Option<&'static str>,
+    pub error: Option<String>,
+    pub email: String,
+    pub audit: Vec<AuditLine>,
+}
+
+/// What the roles service found for the page.
+pub struct Roles {
+    pub holders: Vec<Holder>,
+    /// The providers the person manages.
+    pub managed: Vec<String>,
+    pub audit: Vec<AuditRow>,
+}
+
+/// What the roles page says about the last change: done, or refused with the email typed.
+#[derive(Default)]
+pub struct RolesFeedback {
+    pub done: Option<&'static str>,
+    pub error: Option<String>,
+    pub email: String,
+}
+
+impl RolesPage {
+    pub fn new(ctx: &PageCtx, app: &App, roles: Roles, feedback: RolesFeedback) -> RolesPage {
+        let Roles {
+            holders,
+            managed,
+            audit,
+        } = roles;
+        let name = |slug: &str| provider_name(&app.catalog, slug);
+        let held = |slug: &String| {
+            let mine = holders.iter().filter(|h| &h.provider == slug);
+            mine.cloned().collect()
+        };
+        RolesPage {
+            layout: ctx.layout("admin"),
+            providers: managed.iter().map(|s| (s.clone(), name(s))).collect(),
+            roles: Role::ALL
+                .iter()
+                .map(|r| RoleChoice {
+                    value: r.as_str(),
+                    label: r.label(),
+                })
+                .collect(),
+            groups: managed
+                .iter()
+                .map(|s| (s.clone(), name(s), held(s)))
+                .collect(),
+            done: feedback.done,
+            error: feedback.error,
+            email: feedback.email,
+            audit: audit.into_iter().map(AuditLine::new).collect(),
+        }
+    }
+}
+
+pub struct TokenView {
+    pub id: i64,
+    pub provider: String,
+    pub name: String,
+    pub created: String,
+    pub last_used: String,
+    pub revoked: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "instruction/tokens.html")]
+pub struct TokensPage {
+    pub layout: Layout,
+    pub providers: Vec<(String, String)>,
+    pub tokens: Vec<TokenView>,
+    /// The token just created: shown this once.
+    pub created: Option<String>,
+    pub error: Option<String>,
+}
+
+impl TokensPage {
+    /// The tokens of the providers the person manages, with the token just created or the
+    /// reason one was not.
+    pub fn new(
+        ctx: &PageCtx,
+        app: &App,
+        (rows, managed): (Vec<crate::db::api::TokenRow>, Vec<String>),
+        (created, error): (Option<String>, Option<String>),
+    ) -> TokensPage {
+        let name = |slug: &str| provider_name(&app.catalog, slug);
+        let tokens = rows
+            .into_iter()
+            .map(|t| TokenView {
+                id: t.id,
+                provider: name(&t.provider),
+                name: t.name,
+                created: format_datetime(&t.created_at),
+                last_used: t
+                    .last_used_at
+                    .as_ref()
+                    .map_or_else(|| "jamais".to_string(), format_datetime),
+                revoked: t.revoked_at.as_ref().map(format_datetime),
+            })
+            .collect();
+        TokensPage {
+            layout: ctx.layout("instruction"),
+            providers: managed.iter().map(|s| (s.clone(), name(s))).collect(),
+            tokens,
+            created,
+            error,
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The applicant's page models: the list of demandes, starting one, and the demande page.
+//! Filling the form in is in `steps`.
+
+use askama::Template;
+
+use crate::catalog::Provider;
+use crate::db::models::{Demande, Habilitation};
+use crate::domain::demande::{State, public_id};
+use crate::domain::form::FormErrors;
+use crate::domain::policy::{self, Offered};
+use crate::error::AppError;
+use crate::services::App;
+use crate::services::demandes::DemandeFile;
+use crate::services::messages::Message;
+use crate::web::ctx::PageCtx;
+
+use super::file::{
+    DemandeRow, EventView, HabilitationView, MessageView, habilitation_view, latest_reason,
+    message_views, timeline,
+};
+use super::form::{StepSummary, summaries};
+use super::{Layout, provider_name};
+
+const SECTION: &str = "demandes";
+
+/// What the applicant may do on this demande.
+pub fn offered_to(ctx: &PageCtx, file: &DemandeFile) -> Offered {
+    let facts = crate::services::facts(&file.demande);
+    policy::offered(
+        &ctx.current.actor,
+        &facts,
+        file.state,
+        file.demande.reopening,
+    )
+}
+
+#[derive(Template)]
+#[template(path = "demandes/list.html")]
+pub struct ListPage {
+    pub layout: Layout,
+    pub organisation: Option<String>,
+    pub rows: Vec<DemandeRow>,
+    pub habilitations: Vec<(i64, String, String, HabilitationView)>,
+}
+
+impl ListPage {
+    /// The person's demandes (those with unread messages marked) and their habilitations.
+    pub fn new(
+        ctx: &PageCtx,
+        app: &App,
+        (list, habs): (Vec<Demande>, Vec<Habilitation>),
+        unread: &[i64],
+    ) -> ListPage {
+        let rows = list
+            .iter()
+            .map(|d| DemandeRow {
+                unread: unread.contains(&d.id),
+                ..DemandeRow::new(d, &provider_name(&app.catalog, &d.provider))
+            })
+            .collect();
+        let habilitations = habs
+            .iter()
+            .filter_map(|h| {
+                let p = app.catalog.get(&h.provider)?;
+                let view = habilitation_view(p, h);
+                Some((h.demande_id, public_id(h.demande_id), p.name.clone(), view))
+            })
+            .collect();
+        ListPage {
+            layout: ctx.layout(SECTION),
+            organisation: ctx.current.current_organisation().map(|o| o.name.clone()),
+            rows,
+            habilitations,
+        }
+    }
+}
+
+const NO_ORGANISATION: &str =
+    "Votre compte n'est rattaché à aucune organisation : vous ne pouvez pas faire de demande.";
+
+#[derive(Template)]
+#[template(path = "demandes/new.html")]
+pub struct NewPage<'a> {
+    pub layout: Layout,
+    pub provider: &'a Provider,
+    pub organisation: String,
+    /// The organisation's NAF code is outside the provider's list (a warning, not a block).
+    pub naf_warning: Option<String>,
+}
+
+impl<'a> NewPage<'a> {
+    /// Refused to a person who acts for no organisation.
+    pub fn new(ctx: &PageCtx, provider: &'a Provider) -> Result<NewPage<'a>, AppError> {
+        let org = ctx
+            .current
+            .current_organisation()
+            .ok_or_else(|| AppError::ForbiddenBecause(NO_ORGANISATION.to_string()))?;
+        let naf_warning = match &org.naf {
+            Some(naf)
+                if !provider.eligible_naf.is_empty() && !provider.eligible_naf.contains(naf) =>
+            {
+                Some(format!(
+                    "Votre organisme (code NAF {naf}) ne semble pas éligible à {} : vérifiez que vous y avez droit avant de faire la demande.",
+                    provider.name
+                ))
+            }
+            _ => None,
+        };
+        Ok(NewPage {
+            layout: ctx.layout(SECTION),
+            provider,
+            organisation: org.name.clone(),
+            naf_warning,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "demandes/show.html")]
+pub struct ShowPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub public_id: String,
+    pub provider_name: String,
+    pub intitule: String,
+    pub organisation: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub reason: Option<String>,
+    pub can_edit: bool,
+    pub can_archive: bool,
+    pub steps: Vec<StepSummary>,
+    pub timeline: Vec<EventView>,
+    pub habilitations: Vec<HabilitationView>,
+    pub messages: Vec<MessageView>,
+    /// Where the message form posts ("" when writing is not possible).
+    pub message_action: String,
+    pub message_error: Option<String>,
+    pub can_copy: bool,
+    pub can_transfer: bool,
+    pub can_reopen: bool,
+    pub can_cancel_reopening: bool,
+    /// A validated demande being updated.
+    pub reopening: bool,
+    pub transfer_error: Option<String>,
+}
+
+/// Errors of the forms on the demande page, shown back on it.
+#[derive(Default)]
+pub struct ShowFeedback {
+    pub message_error: Option<String>,
+    pub transfer_error: Option<String>,
+}
+
+impl ShowPage {
+    /// The demande as its organisation sees it, with the actions offered to this person.
+    pub fn new(
+        ctx: &PageCtx,
+        provider: &Provider,
+        file: &DemandeFile,
+        thread: &[Message],
+        feedback: ShowFeedback,
+    ) -> ShowPage {
+        let id = file.demande.id;
+        let offered = offered_to(ctx, file);
+        let reason = match file.state {
+            State::ChangesRequested | State::Refused => latest_reason(&file.events),
+            _ => None,
+        };
+        ShowPage {
+            layout: ctx.layout(SECTION),
+            id,
+            public_id: public_id(id),
+            provider_name: provider.name.clone(),
+            intitule: file.demande.intitule.clone(),
+            organisation: file.demande.organisation_name.clone(),
+            state: file.state.as_str(),
+            state_label: file.state.label(),
+            reason,
+            can_edit: offered.edit,
+            can_archive: offered.archive,
+            steps: summaries(provider, &file.answers, &FormErrors::default()),
+            timeline: timeline(&file.events),
+            habilitations: file
+                .habilitations
+                .iter()
+                .map(|h| habilitation_view(provider, h))
+                .collect(),
+            messages: message_views(thread),
+            message_action: if file.state != State::Archived {
+                format!("/demandes/{id}/messages")
+            } else {
+                String::new()
+            },
+            message_error: feedback.message_error,
+            can_copy: true,
+            can_transfer: offered.transfer,
+            transfer_error: feedback.transfer_error,
+            can_reopen: offered.reopen,
+            can_cancel_reopening: offered.cancel_reopening,
+            reopening: file.demande.reopening,
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! A demande's file as templates show it: its row in a list, its timeline, habilitations,
+//! changes since the last submission and messages.
+
+use crate::catalog::Provider;
+use crate::db::events::TimelineRow;
+use crate::db::models::{Demande, Habilitation};
+use crate::domain::demande::{Event, State, public_id};
+use crate::domain::form::{CONTACT_PARTS, Value};
+
+use super::form::scope_label;
+use super::format_date;
+use super::format_datetime;
+
+/// A row in a list of demandes.
+#[derive(Debug, Clone)]
+pub struct DemandeRow {
+    pub id: i64,
+    pub public_id: String,
+    pub provider_name: String,
+    pub intitule: String,
+    pub organisation: String,
+    pub siret: String,
+    pub applicant: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub submitted: String,
+    pub updated: String,
+    /// Messages from the other side not read yet.
+    pub unread: bool,
+}
+
+impl DemandeRow {
+    pub fn new(d: &Demande, provider_name: &str) -> DemandeRow {
+        let state = State::parse(&d.state);
+        DemandeRow {
+            id: d.id,
+            public_id: public_id(d.id),
+            provider_name: provider_name.to_string(),
+            intitule: if d.intitule.is_empty() {
+                "(sans titre)".to_string()
+            } else {
+                d.intitule.clone()
+            },
+            organisation: d.organisation_name.clone(),
+            siret: d.siret.clone(),
+            applicant: d.applicant_email.clone(),
+            state: state.map_or("unknown", State::as_str),
+            state_label: state.map_or("inconnu", State::label),
+            submitted: d
+                .last_submitted_at
+                .as_ref()
+                .map(format_datetime)
+                .unwrap_or_else(|| "—".to_string()),
+            updated: format_datetime(&d.updated_at),
+            unread: false,
+        }
+    }
+}
+
+/// One line of the timeline.
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub label: String,
+    pub when: String,
+    pub who: String,
+    pub change: Option<String>,
+    pub reason: Option<String>,
+    pub fields_changed: usize,
+}
+
+pub fn timeline(events: &[TimelineRow]) -> Vec<EventView> {
+    events
+        .iter()
+        .map(|(e, actor)| {
+            let label = match Event::parse(&e.name) {
+                Some(ev) => ev.label().to_string(),
+                None if e.name.starts_with("reminder") => "Rappel envoyé par courriel".to_string(),
+                None => e.name.clone(),
+            };
+            let change = match (
+                e.from_state.as_deref().and_then(State::parse),
+                State::parse(&e.to_state),
+            ) {
+                (Some(from), Some(to)) if from != to => {
+                    Some(format!("{} → {}", from.label(), to.label()))
+                }
+                _ => None,
+            };
+            let fields_changed = e
+                .diff
+                .as_deref()
+                .and_then(|d| serde_json::from_str::<Vec<serde_json::Value>>(d).ok())
+                .map_or(0, |v| v.len());
+            EventView {
+                label,
+                when: format_datetime(&e.created_at),
+                who: actor
+                    .as_ref()
+                    .map_or("habilis".to_string(), |(g, f, m)| format!("{g} {f} ({m})")),
+                change,
+                reason: e.reason.clone(),
+                fields_changed,
+            }
+        })
+        .collect()
+}
+
+/// The latest reason given by an instructor (changes requested, refusal).
+pub fn latest_reason(events: &[TimelineRow]) -> Option<String> {
+    events
+        .iter()
+        .rev()
+        .find(|(e, _)| e.reason.is_some())
+        .and_then(|(e, _)| e.reason.clone())
+}
+
+#[derive(Debug, Clone)]
+pub struct HabilitationView {
+    pub public_id: String,
+    /// The provider's token for it, when its system answered the webhook with one.
+    pub token: Option<String>,
+    pub state: String,
+    pub scopes: Vec<String>,
+    pub granted: String,
+    pub expires: String,
+}
+
+pub fn habilitation_view(provider: &Provider, h: &Habilitation) -> HabilitationView {
+    let ids: Vec<String> = serde_json::from_str(&h.scopes).unwrap_or_default();
+    HabilitationView {
+        public_id: h.public_id().to_string(),
+        token: h.token_id.clone(),
+        state: h.standing_at(crate::services::now()).label().to_string(),
+        scopes: ids.iter().map(|id| scope_label(provider, id)).collect(),
+        granted: format_date(&h.granted_at),
+        expires: format_date(&h.expires_at),
+    }
+}
+
+/// One answer that changed since the previous submission.
+#[derive(Debug, Clone)]
+pub struct ChangeView {
+    pub label: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// What changed between the two latest submissions, when the demande came back.
+pub fn changes_since_last_submission(
+    provider: &Provider,
+    events: &[TimelineRow],
+) -> Vec<ChangeView> {
+    let submits: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, (e, _))| e.name == Event::Submit.as_str())
+        .map(|(i, _)| i)
+        .collect();
+    let [.., previous, last] = submits.as_slice() else {
+        return vec![];
+    };
+    let diffs: Vec<Vec<crate::domain::form::Change>> = events[*previous..*last]
+        .iter()
+        .filter(|(e, _)| e.name == Event::Update.as_str())
+        .filter_map(|(e, _)| e.diff.as_deref().and_then(|d| serde_json::from_str(d).ok()))
+        .collect();
+    let shown = |v: &Option<Value>| {
+        v.as_ref()
+            .map_or_else(|| "(vide)".to_string(), Value::display)
+    };
+    crate::domain::form::compose(&diffs)
+        .into_iter()
+        .map(|c| {
+            let label = match provider.form.field_for_key(&c.key) {
+                Some((_, field, Some(part))) => {
+                    format!("{} – {}", field.label, CONTACT_PARTS[part].1)
+                }
+                Some((_, field, None)) => field.label.clone(),
+                None => c.key.clone(),
+            };
+            ChangeView {
+                label,
+                before: shown(&c.before),
+                after: shown(&c.after),
+            }
+        })
+        .collect()
+}
+
+/// A message of the thread.
+#[derive(Debug, Clone)]
+pub struct MessageView {
+    pub author: String,
+    pub when: String,
+    pub body: String,
+    pub from_instructor: bool,
+}
+
+pub fn message_views(thread: &[crate::services::messages::Message]) -> Vec<MessageView> {
+    thread
+        .iter()
+        .map(|m| MessageView {
+            author: m.author.clone(),
+            when: format_datetime(&m.row.created_at),
+            body: m.row.body.clone(),
+            from_instructor: m.row.from_instructor,
+        })
+        .collect()
+}

@@ -1,0 +1,276 @@
+//! The demande's form as templates show it: one view per field (the shared field macro
+//! renders it), the stepper, and the answers summarised step by step.
+
+use crate::catalog::Provider;
+use crate::domain::form::{
+    Answers, CONTACT_PARTS, Field, FieldKind, FormErrors, Value, chosen_scopes,
+};
+
+#[derive(Debug, Clone)]
+pub struct ChoiceView {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+    pub locked: bool,
+    pub sensitive: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    pub name: String,
+    pub choices: Vec<ChoiceView>,
+}
+
+/// One input (or a contact block of inputs) as the field macro renders it.
+#[derive(Debug, Clone)]
+pub struct FieldView {
+    /// The input's name and id.
+    pub key: String,
+    pub kind: &'static str,
+    pub input_type: &'static str,
+    pub label: String,
+    pub hint: Option<String>,
+    pub required: bool,
+    pub value: String,
+    pub error: Option<String>,
+    pub choices: Vec<ChoiceView>,
+    pub groups: Vec<GroupView>,
+    pub parts: Vec<FieldView>,
+}
+
+fn one(answers: &Answers, key: &str) -> String {
+    match answers.get(key) {
+        Some(Value::One(s)) => s.clone(),
+        Some(v @ Value::Many(_)) => v.display(),
+        None => String::new(),
+    }
+}
+
+fn many(answers: &Answers, key: &str) -> Vec<String> {
+    answers
+        .get(key)
+        .map(|v| v.items().into_iter().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn input_type(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Email => "email",
+        FieldKind::Phone => "tel",
+        FieldKind::Url => "url",
+        FieldKind::Date => "date",
+        // Numbers stay text inputs with inputmode, so a wrong value is shown back as typed.
+        _ => "text",
+    }
+}
+
+pub fn field_view(
+    provider: &Provider,
+    field: &Field,
+    answers: &Answers,
+    errors: &FormErrors,
+) -> FieldView {
+    let key = field.id.clone();
+    let mut view = FieldView {
+        key: key.clone(),
+        kind: field.kind.as_str(),
+        input_type: input_type(field.kind),
+        label: field.label.clone(),
+        hint: field.hint.clone(),
+        required: field.required,
+        value: one(answers, &key),
+        error: errors.get(&key).map(str::to_string),
+        choices: vec![],
+        groups: vec![],
+        parts: vec![],
+    };
+    // A date a browser could not hold is shown back as typed, so it is not lost on the next save.
+    if field.kind == FieldKind::Date && view.error.is_some() {
+        view.input_type = "text";
+    }
+    match field.kind {
+        FieldKind::Select | FieldKind::Radio | FieldKind::Checkboxes => {
+            let chosen = many(answers, &key);
+            view.choices = field
+                .options
+                .iter()
+                .map(|o| ChoiceView {
+                    value: o.value.clone(),
+                    label: o.label.clone(),
+                    checked: chosen.contains(&o.value),
+                    locked: false,
+                    sensitive: false,
+                })
+                .collect();
+        }
+        FieldKind::Scopes => {
+            let chosen = chosen_scopes(&provider.form, answers);
+            for scope in &provider.form.scopes {
+                let checked = chosen.contains(&scope.id);
+                // Deprecated scopes are hidden from new choices but kept where already chosen.
+                if scope.deprecated && !checked {
+                    continue;
+                }
+                let choice = ChoiceView {
+                    value: scope.id.clone(),
+                    label: scope.label.clone(),
+                    checked,
+                    locked: scope.included,
+                    sensitive: scope.sensitive,
+                };
+                match view.groups.iter_mut().find(|g| g.name == scope.group) {
+                    Some(group) => group.choices.push(choice),
+                    None => view.groups.push(GroupView {
+                        name: scope.group.clone(),
+                        choices: vec![choice],
+                    }),
+                }
+            }
+        }
+        FieldKind::Contact => {
+            view.parts = CONTACT_PARTS
+                .iter()
+                .map(|(part, label, kind)| {
+                    let part_key = format!("{key}_{part}");
+                    FieldView {
+                        key: part_key.clone(),
+                        kind: kind.as_str(),
+                        input_type: input_type(*kind),
+                        label: label.to_string(),
+                        hint: None,
+                        required: field.required,
+                        value: one(answers, &part_key),
+                        error: errors.get(&part_key).map(str::to_string),
+                        choices: vec![],
+                        groups: vec![],
+                        parts: vec![],
+                    }
+                })
+                .collect();
+        }
+        _ => {}
+    }
+    view
+}
+
+/// A scope's label, or its id when the provider's form no longer has it.
+pub fn scope_label(provider: &Provider, id: &str) -> String {
+    provider
+        .form
+        .scope(id)
+        .map_or(id.to_string(), |s| s.label.clone())
+}
+
+/// A step of the stepper.
+#[derive(Debug, Clone)]
+pub struct StepLink {
+    pub number: usize,
+    pub title: String,
+    pub current: bool,
+    pub has_errors: bool,
+}
+
+pub fn step_links(provider: &Provider, current: usize, errors: &FormErrors) -> Vec<StepLink> {
+    provider
+        .form
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepLink {
+            number: i + 1,
+            title: s.title.clone(),
+            current: i == current,
+            has_errors: !errors.for_step(i).is_empty(),
+        })
+        .collect()
+}
+
+/// Answers of one step, for summaries.
+#[derive(Debug, Clone)]
+pub struct StepSummary {
+    pub number: usize,
+    pub title: String,
+    pub rows: Vec<SummaryRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SummaryRow {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+pub fn summaries(provider: &Provider, answers: &Answers, errors: &FormErrors) -> Vec<StepSummary> {
+    provider
+        .form
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let mut rows: Vec<(String, String, String)> = Vec::new();
+            for field in &step.fields {
+                match field.kind {
+                    FieldKind::Contact => {
+                        for (part, label, _) in CONTACT_PARTS {
+                            let v = one(answers, &format!("{}_{part}", field.id));
+                            rows.push((
+                                format!("{}_{part}", field.id),
+                                format!("{} – {label}", field.label),
+                                v,
+                            ));
+                        }
+                    }
+                    FieldKind::Scopes => {
+                        let labels: Vec<String> = chosen_scopes(&provider.form, answers)
+                            .iter()
+                            .map(|id| scope_label(provider, id))
+                            .collect();
+                        rows.push((field.id.clone(), field.label.clone(), labels.join(" ; ")));
+                    }
+                    FieldKind::Select | FieldKind::Radio | FieldKind::Checkboxes => {
+                        let chosen = many(answers, &field.id);
+                        let labels: Vec<String> = field
+                            .options
+                            .iter()
+                            .filter(|o| chosen.contains(&o.value))
+                            .map(|o| o.label.clone())
+                            .collect();
+                        rows.push((field.id.clone(), field.label.clone(), labels.join(", ")));
+                    }
+                    FieldKind::Checkbox => {
+                        let ticked = one(answers, &field.id) == "oui";
+                        rows.push((
+                            field.id.clone(),
+                            field.label.clone(),
+                            if ticked {
+                                "Oui".to_string()
+                            } else {
+                                String::new()
+                            },
+                        ));
+                    }
+                    _ => rows.push((
+                        field.id.clone(),
+                        field.label.clone(),
+                        one(answers, &field.id),
+                    )),
+                }
+            }
+            let rows = rows
+                .into_iter()
+                .map(|(key, label, value)| SummaryRow {
+                    error: errors.get(&key).map(str::to_string),
+                    key,
+                    label,
+                    value,
+                })
+                .collect();
+            StepSummary {
+                number: i + 1,
+                title: step.title.clone(),
+                rows,
+            }
+        })
+        .collect()
+}

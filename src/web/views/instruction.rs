@@ -1,0 +1,330 @@
+//! The instruction workspace's page models: the dashboard of demandes, and one demande with
+//! the decisions offered on it.
+
+use askama::Template;
+
+use crate::catalog::Provider;
+use crate::db::webhooks::Attempt;
+use crate::domain::demande::{State, public_id};
+use crate::domain::form::FormErrors;
+use crate::domain::listing::{DashboardQuery, Sort, query_string};
+use crate::domain::policy;
+use crate::services::App;
+use crate::services::demandes::DemandeFile;
+use crate::services::instruction::Dashboard;
+use crate::services::messages::Message;
+use crate::web::ctx::PageCtx;
+
+use super::file::{
+    ChangeView, DemandeRow, EventView, HabilitationView, MessageView,
+    changes_since_last_submission, habilitation_view, message_views, timeline,
+};
+use super::form::{StepSummary, scope_label, summaries};
+use super::{Layout, format_datetime, provider_name};
+
+const SECTION: &str = "instruction";
+
+/// A tab above a list, with its count.
+pub struct TabView {
+    pub label: &'static str,
+    pub count: String,
+    pub href: String,
+    pub current: bool,
+}
+
+/// A sortable column header.
+pub struct SortHeader {
+    pub label: &'static str,
+    pub href: String,
+    /// `aria-sort` value: ascending, descending or none.
+    pub aria: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "instruction/list.html")]
+pub struct DashboardPage {
+    pub layout: Layout,
+    pub rows: Vec<DemandeRow>,
+    pub problems: Vec<String>,
+    /// How many demandes have messages from applicants not read yet.
+    pub unread: usize,
+    pub text: String,
+    /// (slug, name, chosen).
+    pub providers: Vec<(String, String, bool)>,
+    /// (state, label, chosen).
+    pub states: Vec<(&'static str, &'static str, bool)>,
+    pub from: String,
+    pub to: String,
+    pub tabs: Vec<TabView>,
+    pub headers: Vec<SortHeader>,
+    pub next: Option<String>,
+    pub first: Option<String>,
+    pub page: u32,
+    pub export: String,
+}
+
+/// A count, or "n+" when counting stopped early.
+fn count_label(n: i64, capped: bool) -> String {
+    if capped {
+        format!("{n}+")
+    } else {
+        n.to_string()
+    }
+}
+
+fn dashboard_link(pairs: &[(&str, String)]) -> String {
+    format!("/instruction{}", query_string(pairs))
+}
+
+/// One tab for the default view, then one per state with its count.
+fn state_tabs(query: &DashboardQuery, board: &Dashboard) -> Vec<TabView> {
+    let without_states: Vec<(&str, String)> = query
+        .to_pairs()
+        .into_iter()
+        .filter(|(k, _)| *k != "etat")
+        .collect();
+    let mut tabs = vec![TabView {
+        label: "En cours et traitées",
+        count: String::new(),
+        href: dashboard_link(&without_states),
+        current: query.states.is_empty(),
+    }];
+    for (state, n) in &board.counts {
+        let mut pairs = without_states.clone();
+        pairs.push(("etat", state.as_str().to_string()));
+        tabs.push(TabView {
+            label: state.label(),
+            count: count_label(*n, board.counts_capped),
+            href: dashboard_link(&pairs),
+            current: query.states == vec![*state],
+        });
+    }
+    tabs
+}
+
+/// The column headers: clicking the current column flips the order; another starts descending.
+fn sort_headers(query: &DashboardQuery) -> Vec<SortHeader> {
+    let columns = [
+        (Sort::Id, "N°"),
+        (Sort::Intitule, "Projet"),
+        (Sort::Organisation, "Organisation"),
+        (Sort::Submitted, "Soumise le"),
+        (Sort::Updated, "Modifiée le"),
+    ];
+    columns
+        .into_iter()
+        .map(|(sort, label)| {
+            let current_sort = query.sort == sort;
+            let descending = !current_sort || !query.descending;
+            let mut pairs: Vec<(&str, String)> = query
+                .to_pairs()
+                .into_iter()
+                .filter(|(k, _)| *k != "tri" && *k != "ordre")
+                .collect();
+            pairs.push(("tri", sort.as_str().to_string()));
+            pairs.push(("ordre", if descending { "desc" } else { "asc" }.to_string()));
+            SortHeader {
+                label,
+                href: dashboard_link(&pairs),
+                aria: match (current_sort, query.descending) {
+                    (false, _) => "none",
+                    (true, true) => "descending",
+                    (true, false) => "ascending",
+                },
+            }
+        })
+        .collect()
+}
+
+/// What the dashboard shows, beside the board the service found.
+pub struct DashboardInput<'a> {
+    pub query: &'a DashboardQuery,
+    /// Criteria that could not be read, said on top.
+    pub problems: Vec<String>,
+    /// The providers the person may filter on.
+    pub visible: &'a [String],
+    /// Demandes with applicants' messages not read yet.
+    pub unread: &'a [i64],
+}
+
+impl DashboardPage {
+    pub fn new(ctx: &PageCtx, app: &App, input: DashboardInput, board: &Dashboard) -> Self {
+        let DashboardInput {
+            query,
+            problems,
+            visible,
+            unread,
+        } = input;
+        let name = |slug: &str| provider_name(&app.catalog, slug);
+        let rows = board
+            .rows
+            .iter()
+            .map(|d| DemandeRow {
+                unread: unread.contains(&d.id),
+                ..DemandeRow::new(d, &name(&d.provider))
+            })
+            .collect();
+        let base = query.to_pairs();
+        let next = board.next.as_ref().map(|cursor| {
+            let mut pairs = base.clone();
+            pairs.push(("apres", cursor.encode()));
+            pairs.push(("page", (query.page + 1).to_string()));
+            dashboard_link(&pairs)
+        });
+        DashboardPage {
+            layout: ctx.layout(SECTION),
+            rows,
+            problems,
+            unread: unread.len(),
+            text: query.text.clone(),
+            providers: visible
+                .iter()
+                .map(|slug| (slug.clone(), name(slug), query.providers.contains(slug)))
+                .collect(),
+            states: State::ALL
+                .iter()
+                .map(|s| (s.as_str(), s.label(), query.states.contains(s)))
+                .collect(),
+            from: query.from.map(|d| d.to_string()).unwrap_or_default(),
+            to: query.to.map(|d| d.to_string()).unwrap_or_default(),
+            tabs: state_tabs(query, board),
+            headers: sort_headers(query),
+            next,
+            first: (query.page > 1).then(|| dashboard_link(&base)),
+            page: query.page,
+            export: format!("/instruction/export.csv{}", query_string(&base)),
+        }
+    }
+}
+
+/// A webhook delivery attempt for this demande.
+pub struct AttemptView {
+    pub when: String,
+    pub status: String,
+    pub duration_ms: i64,
+    pub response: String,
+}
+
+#[derive(Template)]
+#[template(path = "instruction/show.html")]
+pub struct InstructionPage {
+    pub layout: Layout,
+    /// Webhook deliveries (for instructors and managers).
+    pub attempts: Vec<AttemptView>,
+    pub id: i64,
+    pub public_id: String,
+    pub provider_name: String,
+    pub intitule: String,
+    pub organisation: String,
+    pub siret: String,
+    pub applicant: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub can_decide: bool,
+    pub can_archive: bool,
+    pub can_revoke: bool,
+    /// (id, label) of the scopes asked, offered for the approval.
+    pub asked_scopes: Vec<(String, String)>,
+    pub validity_months: u32,
+    pub changes: Vec<ChangeView>,
+    pub messages: Vec<MessageView>,
+    pub message_action: String,
+    pub message_error: Option<String>,
+    pub steps: Vec<StepSummary>,
+    pub timeline: Vec<EventView>,
+    pub habilitations: Vec<HabilitationView>,
+    /// Why this instructor may not decide (their own organisation's demande).
+    pub not_yours: Option<&'static str>,
+    /// The decision form refused for a missing reason ("" when none), and why.
+    pub error_action: &'static str,
+    pub error_message: String,
+    /// What the instructor had typed, given back with the error.
+    pub typed_reason: String,
+}
+
+/// A form of the instruction page that was refused: which one ("valider", "message", ...),
+/// why, and what had been typed.
+pub struct Refused {
+    pub action: &'static str,
+    pub message: String,
+    pub typed: String,
+}
+
+const NOT_YOURS: &str = "Vous êtes membre de l'organisation qui a fait cette demande : vous ne pouvez pas l'instruire. Un autre instructeur du fournisseur de données s'en chargera.";
+
+impl InstructionPage {
+    pub fn new(
+        ctx: &PageCtx,
+        provider: &Provider,
+        file: &DemandeFile,
+        (thread, attempts): (&[Message], Vec<Attempt>),
+        refused: Option<Refused>,
+    ) -> InstructionPage {
+        let id = file.demande.id;
+        let facts = crate::services::facts(&file.demande);
+        let offered = policy::offered(
+            &ctx.current.actor,
+            &facts,
+            file.state,
+            file.demande.reopening,
+        );
+        let refused_message = refused.as_ref().filter(|r| r.action == "message");
+        InstructionPage {
+            layout: ctx.layout(SECTION),
+            attempts: attempts.into_iter().map(attempt_view).collect(),
+            id,
+            public_id: public_id(id),
+            provider_name: provider.name.clone(),
+            intitule: file.demande.intitule.clone(),
+            organisation: file.demande.organisation_name.clone(),
+            siret: file.demande.siret.clone(),
+            applicant: file.demande.applicant_email.clone(),
+            state: file.state.as_str(),
+            state_label: file.state.label(),
+            not_yours: offered.own_organisation.then_some(NOT_YOURS),
+            can_decide: offered.decide,
+            can_archive: offered.close,
+            can_revoke: offered.revoke,
+            asked_scopes: crate::services::scopes_of(&file.demande.scopes)
+                .into_iter()
+                .map(|id| {
+                    let label = scope_label(provider, &id);
+                    (id, label)
+                })
+                .collect(),
+            validity_months: provider.validity_months,
+            changes: changes_since_last_submission(provider, &file.events),
+            messages: message_views(thread),
+            message_action: if offered.write_as_instructor {
+                format!("/instruction/demandes/{id}/messages")
+            } else {
+                String::new()
+            },
+            message_error: refused_message.map(|r| r.message.clone()),
+            steps: summaries(provider, &file.answers, &FormErrors::default()),
+            timeline: timeline(&file.events),
+            habilitations: file
+                .habilitations
+                .iter()
+                .map(|h| habilitation_view(provider, h))
+                .collect(),
+            error_action: refused.as_ref().map_or("", |r| r.action),
+            typed_reason: refused
+                .as_ref()
+                .map(|r| r.typed.clone())
+                .unwrap_or_default(),
+            error_message: refused.map(|r| r.message).unwrap_or_default(),
+        }
+    }
+}
+
+fn attempt_view(a: Attempt) -> AttemptView {
+    AttemptView {
+        when: format_datetime(&a.attempted_at),
+        status: a
+            .status
+            .map_or("pas de réponse".to_string(), |s| s.to_string()),
+        duration_ms: a.duration_ms,
+        response: a.response.unwrap_or_default(),
+    }
+}

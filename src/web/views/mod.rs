@@ -1,0 +1,116 @@
+//! View models: what templates receive, computed in advance (flags, labels, never a
+//! connection). The layout lives here; page models are built by `XPage::new` in one module per
+//! area, from pieces shared in `form` (the demande's fields) and `file` (its history).
+
+pub mod account;
+pub mod admin;
+pub mod demandes;
+pub mod file;
+pub mod form;
+pub mod habilitations;
+pub mod home;
+pub mod instruction;
+pub mod mail;
+pub mod steps;
+pub mod subscription;
+pub mod webhooks;
+
+use chrono::NaiveDateTime;
+
+use crate::catalog::Catalog;
+use crate::services::accounts::CurrentUser;
+
+/// What the base layout shows around every page.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub user: Option<UserBox>,
+    pub csrf: String,
+    pub dev: bool,
+    /// The navigation entry of the page ("accueil", "demandes", "instruction").
+    pub section: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserBox {
+    pub name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+    pub sees_instruction: bool,
+    pub manages_roles: bool,
+    /// (id, name, current) when the person belongs to several organisations.
+    pub organisations: Vec<(i64, String, bool)>,
+}
+
+impl Layout {
+    /// For error pages, rendered without the request.
+    pub fn bare() -> Layout {
+        Layout::default()
+    }
+
+    pub fn new(
+        current: Option<&CurrentUser>,
+        csrf: String,
+        dev: bool,
+        section: &'static str,
+    ) -> Layout {
+        let user = current.map(|c| UserBox {
+            name: c.user.full_name(),
+            email: c.user.email.clone(),
+            organisation: c.current_organisation().map(|o| o.name.clone()),
+            organisations: if c.organisations.len() > 1 {
+                let current = c.current_organisation().map(|o| o.id);
+                c.organisations
+                    .iter()
+                    .map(|o| (o.id, o.name.clone(), Some(o.id) == current))
+                    .collect()
+            } else {
+                vec![]
+            },
+            sees_instruction: c.actor.sees_instruction(),
+            manages_roles: c.actor.is_admin
+                || c.actor
+                    .roles
+                    .iter()
+                    .any(|(_, r)| *r == crate::domain::policy::Role::Manager),
+        });
+        Layout {
+            user,
+            csrf,
+            dev,
+            section,
+        }
+    }
+}
+
+/// French date and time, in UTC (the portal's clock).
+pub fn format_datetime(at: &NaiveDateTime) -> String {
+    at.format("%d/%m/%Y à %H:%M").to_string()
+}
+
+pub fn format_date(at: &NaiveDateTime) -> String {
+    at.format("%d/%m/%Y").to_string()
+}
+
+/// A provider's name, or its slug when the catalog no longer knows it.
+pub fn provider_name(catalog: &Catalog, slug: &str) -> String {
+    catalog
+        .get(slug)
+        .map_or(slug.to_string(), |p| p.name.clone())
+}
+
+/// A French message naming a form field whose text could not be read.
+pub fn unreadable(key: &str) -> String {
+    format!(
+        "Le critère « {} » contient des caractères invalides (caractère nul ou encodage non UTF-8) : ignoré.",
+        key.chars().take(40).collect::<String>()
+    )
+}
+
+/// Where an outbox row stands: "`done` le …" once delivered, abandoned, or waiting.
+pub fn delivery_status(row: &crate::db::outbox::OutboxRow, done: &str) -> String {
+    match (row.delivered_at, row.failed_at) {
+        (Some(at), _) => format!("{done} le {}", format_datetime(&at)),
+        (None, Some(at)) => format!("abandonné le {}", format_datetime(&at)),
+        (None, None) => "en attente".to_string(),
+    }
+}

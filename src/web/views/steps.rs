@@ -1,0 +1,231 @@
+//! The applicant filling the form in: one step at a time, then the summary before submitting,
+//! each with its errors.
+
+use askama::Template;
+
+use crate::catalog::Provider;
+use crate::domain::demande::{State, public_id};
+use crate::domain::form::{FieldError, FormErrors};
+use crate::error::AppError;
+use crate::services::demandes::{DemandeFile, Refusal};
+use crate::web::ctx::PageCtx;
+
+use super::Layout;
+use super::file::latest_reason;
+use super::form::{FieldView, StepLink, StepSummary, field_view, step_links, summaries};
+
+const SECTION: &str = "demandes";
+
+/// The reason shown on top while the applicant has changes to make.
+fn changes_reason(file: &DemandeFile) -> Option<String> {
+    (file.state == State::ChangesRequested)
+        .then(|| latest_reason(&file.events))
+        .flatten()
+}
+
+#[derive(Template)]
+#[template(path = "demandes/step.html")]
+pub struct StepPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub public_id: String,
+    pub provider_name: String,
+    pub state_label: &'static str,
+    pub reason: Option<String>,
+    pub number: usize,
+    pub count: usize,
+    pub title: String,
+    pub steps: Vec<StepLink>,
+    pub fields: Vec<FieldView>,
+    /// (link, label, message) for the error summary.
+    pub errors: Vec<(String, String, String)>,
+    pub notices: Vec<String>,
+    pub saved: bool,
+}
+
+/// What the step page says about the last save.
+#[derive(Default)]
+pub struct Feedback {
+    pub errors: FormErrors,
+    pub notices: Vec<String>,
+    pub saved: bool,
+}
+
+impl Feedback {
+    /// After a save that refused some values or keys: each refused value is flagged beside its
+    /// field; what was valid is already saved.
+    pub fn refused(
+        provider: &Provider,
+        index: usize,
+        mut errors: FormErrors,
+        rejected: &[(String, String)],
+        unknown_keys: &[String],
+    ) -> Option<Feedback> {
+        if unknown_keys.is_empty() && rejected.is_empty() {
+            return None;
+        }
+        for (key, message) in rejected {
+            if let Some((_, field, _)) = provider.form.field_for_key(key) {
+                errors.0.retain(|e| &e.key != key);
+                errors.0.push(FieldError {
+                    key: key.clone(),
+                    label: field.label.clone(),
+                    message: message.clone(),
+                    step: index,
+                });
+            }
+        }
+        let mut notices = vec!["Vos autres réponses ont été enregistrées.".to_string()];
+        notices.extend(unknown_keys.iter().map(|k| {
+            format!(
+                "Le champ « {} » n'existe pas dans cette étape : il a été ignoré.",
+                k.chars().take(60).collect::<String>()
+            )
+        }));
+        Some(Feedback {
+            errors,
+            notices,
+            saved: false,
+        })
+    }
+}
+
+impl StepPage {
+    /// Step `index` (from 0) of the demande's form; a step that does not exist is not found.
+    pub fn new(
+        ctx: &PageCtx,
+        provider: &Provider,
+        file: &DemandeFile,
+        index: usize,
+        feedback: Feedback,
+    ) -> Result<StepPage, AppError> {
+        let Feedback {
+            errors,
+            notices,
+            saved,
+        } = feedback;
+        let step = provider.form.steps.get(index).ok_or(AppError::NotFound)?;
+        let fields = step
+            .fields
+            .iter()
+            .map(|f| field_view(provider, f, &file.answers, &errors))
+            .collect();
+        let summary = errors
+            .for_step(index)
+            .iter()
+            .map(|e| {
+                (
+                    format!("#champ-{}", e.key),
+                    e.label.clone(),
+                    e.message.clone(),
+                )
+            })
+            .collect();
+        Ok(StepPage {
+            layout: ctx.layout(SECTION),
+            id: file.demande.id,
+            public_id: public_id(file.demande.id),
+            provider_name: provider.name.clone(),
+            state_label: file.state.label(),
+            reason: changes_reason(file),
+            number: index + 1,
+            count: provider.form.steps.len(),
+            title: step.title.clone(),
+            steps: step_links(provider, index, &errors),
+            fields,
+            errors: summary,
+            notices,
+            saved,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "demandes/summary.html")]
+pub struct SummaryPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub public_id: String,
+    pub provider_name: String,
+    pub cgu_url: String,
+    pub state_label: &'static str,
+    pub reason: Option<String>,
+    pub steps: Vec<StepSummary>,
+    /// (link, label, message) for the error summary.
+    pub errors: Vec<(String, String, String)>,
+    pub cgu_error: Option<String>,
+    pub last_step: usize,
+}
+
+impl SummaryPage {
+    /// Every answer before submitting, with what is missing or wrong linked to its step.
+    pub fn new(
+        ctx: &PageCtx,
+        provider: &Provider,
+        file: &DemandeFile,
+        errors: &FormErrors,
+        cgu_error: Option<String>,
+    ) -> SummaryPage {
+        let id = file.demande.id;
+        let mut links: Vec<(String, String, String)> = errors
+            .0
+            .iter()
+            .map(|e| {
+                let step = e.step + 1;
+                let link = format!("/demandes/{id}/etapes/{step}?verifier=1#champ-{}", e.key);
+                (link, e.label.clone(), e.message.clone())
+            })
+            .collect();
+        if let Some(message) = &cgu_error {
+            links.push((
+                "#champ-cgu".to_string(),
+                "Conditions générales d'utilisation".to_string(),
+                message.clone(),
+            ));
+        }
+        SummaryPage {
+            layout: ctx.layout(SECTION),
+            id,
+            public_id: public_id(id),
+            provider_name: provider.name.clone(),
+            cgu_url: provider.cgu_url.clone(),
+            state_label: file.state.label(),
+            reason: changes_reason(file),
+            steps: summaries(provider, &file.answers, errors),
+            errors: links,
+            cgu_error,
+            last_step: provider.form.steps.len(),
+        }
+    }
+}
+
+impl SummaryPage {
+    /// The summary again after a refused submission, saying why.
+    pub fn refused(
+        ctx: &PageCtx,
+        provider: &Provider,
+        file: &DemandeFile,
+        refusal: Refusal,
+    ) -> SummaryPage {
+        let (errors, cgu_error) = match refusal {
+            Refusal::Invalid(errors) => (errors, None),
+            Refusal::CguNotAccepted => (
+                FormErrors::default(),
+                Some(
+                    "Cochez cette case pour accepter les conditions générales d'utilisation."
+                        .to_string(),
+                ),
+            ),
+            Refusal::ClosedEstablishment(message) => {
+                let error = FieldError {
+                    key: "organisation".into(),
+                    label: "Établissement".into(),
+                    message,
+                    step: 0,
+                };
+                (FormErrors(vec![error]), None)
+            }
+        };
+        SummaryPage::new(ctx, provider, file, &errors, cgu_error)
+    }
+}
