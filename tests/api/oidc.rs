@@ -238,8 +238,7 @@ async fn an_agent_signs_in_with_the_provider_and_out_again() {
     let page = habilis.get("/demandes").await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Noé Nouveau");
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
-    let mut conn = db.get().unwrap();
+    let mut conn = app.conn();
     let user = habilis::db::users::find_by_email(&mut conn, "nouvel.agent@ville-tours.fr")
         .unwrap()
         .unwrap();
@@ -402,9 +401,8 @@ async fn id_tokens_with_a_wrong_nonce_key_expiry_or_audience_sign_nobody_in() {
             Some("/connexion"),
             "{mode}: no session"
         );
-        let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
         assert!(
-            habilis::db::users::find_by_email(&mut db.get().unwrap(), "fautif@exemple.fr")
+            habilis::db::users::find_by_email(&mut app.conn(), "fautif@exemple.fr")
                 .unwrap()
                 .is_none(),
             "{mode}: no account"
