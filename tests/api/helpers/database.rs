@@ -1,9 +1,10 @@
 //! Each test's own database, copied from a template that is migrated and seeded once per run:
 //! a SQLite file copied from a template file, or a PostgreSQL database made with
-//! `CREATE DATABASE .. TEMPLATE ..` beside the run's database. Dropped with the test's app.
+//! `CREATE DATABASE .. TEMPLATE ..` beside the run's database. Dropped with the test's app
+//! (PostgreSQL's in the background; `.ci/run` sweeps what a run's end cut short).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use habilis::config::{Environment, random_key};
@@ -29,11 +30,14 @@ impl Drop for TestDatabase {
                     let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
                 }
             }
-            // FORCE: the app's pool may still hold connections when the test ends. A database
-            // left behind (a panic in Drop is swallowed) is swept by `.ci/run` with the run's.
+            // Dropped beside the next tests, not before them: with FORCE, PostgreSQL waits for
+            // the app's connections to go, which took 0.5 to 1 s a test on a busy server and
+            // made the run slower than migrating every database. A drop the end of the run
+            // cuts short leaves a database that `.ci/run` sweeps with the run's database.
             Cleanup::Postgres { name } => {
                 if let Some(run) = PostgresRun::from_env() {
-                    let _ = run.admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    std::thread::spawn(move || run.admin(&sql));
                 }
             }
         }
@@ -146,14 +150,11 @@ impl PostgresRun {
         format!("{}/{name}{}", self.server, self.params)
     }
 
-    /// Runs a statement on the run's database, through one connection shared by the tests.
+    /// Runs a statement on the run's database. A connection each: tests create and drop
+    /// their databases side by side (a shared one made them take turns, at ~0.5 s a turn).
     fn admin(&self, sql: &str) -> diesel::QueryResult<usize> {
-        static ADMIN: OnceLock<Mutex<PgConnection>> = OnceLock::new();
-        let conn = ADMIN.get_or_init(|| {
-            Mutex::new(PgConnection::establish(&self.base).expect("PostgreSQL for tests"))
-        });
-        let mut conn = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        diesel::sql_query(sql).execute(&mut *conn)
+        let mut conn = PgConnection::establish(&self.base).expect("PostgreSQL for tests");
+        diesel::sql_query(sql).execute(&mut conn)
     }
 
     /// The template of this build, made once per run: the first test makes it while the
