@@ -1,9 +1,10 @@
 //! Every route of the app x every kind of actor, with the status each must get.
 //! The rows are checked against the app's own route list: a new route without a row fails.
 
+use futures_util::StreamExt;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::helpers::{TestApp, spawn_app};
 
 const PROVIDER: &str = "api-particulier";
 
@@ -392,64 +393,56 @@ fn rows() -> Vec<Row> {
 /// A demande of the owner, in the state the row needs; returns its id.
 async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String> {
     let owner = || app.login_as("marie.dupont@mairie-lyon.fr");
-    let complete = |owner: Browser| async move {
-        let id = owner.start_demande(PROVIDER, "").await;
-        for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
-            assert_eq!(
-                owner.fill(id, step + 1, pairs).await.status,
-                StatusCode::SEE_OTHER
-            );
-        }
-        (owner, id)
-    };
     match fixture {
         Fixture::Nothing => None,
         Fixture::Draft => Some(owner().await.start_demande(PROVIDER, "").await.to_string()),
-        Fixture::CompleteDraft => Some(complete(owner().await).await.1.to_string()),
+        Fixture::CompleteDraft => {
+            Some(app.filled_draft(&owner().await, PROVIDER).await.to_string())
+        }
         Fixture::WebhookDelivery => {
-            let (owner, id) = complete(owner().await).await;
-            assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
+            let id = app.submitted_demande(&owner().await, PROVIDER).await;
             Some(app.webhook_delivery(id).to_string())
         }
-        Fixture::Submitted | Fixture::Refused | Fixture::Validated | Fixture::Reopened => {
-            let (owner, id) = complete(owner().await).await;
-            assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
-            let decision = match fixture {
-                Fixture::Refused => Some(("refuser", "Hors périmètre")),
-                Fixture::Validated | Fixture::Reopened => Some(("valider", "")),
-                _ => None,
-            };
-            if let Some((action, reason)) = decision {
-                let instructor = app.login_as("instruction@api-particulier.example").await;
-                assert_eq!(
-                    instructor.decide(id, action, reason).await.status,
-                    StatusCode::SEE_OTHER
-                );
-            }
-            if let Fixture::Reopened = fixture {
-                let csrf = owner.get(&format!("/demandes/{id}")).await.csrf();
-                let reopened = owner
-                    .post(
-                        &format!("/demandes/{id}/mettre-a-jour"),
-                        &[("_csrf", &csrf)],
-                    )
-                    .await;
-                assert_eq!(reopened.status, StatusCode::SEE_OTHER);
-            }
+        Fixture::Submitted => Some(
+            app.submitted_demande(&owner().await, PROVIDER)
+                .await
+                .to_string(),
+        ),
+        Fixture::Refused => {
+            let id = app
+                .decided_demande(&owner().await, PROVIDER, "refuser", "Hors périmètre")
+                .await;
+            Some(id.to_string())
+        }
+        Fixture::Validated => Some(
+            app.validated_demande(&owner().await, PROVIDER)
+                .await
+                .to_string(),
+        ),
+        Fixture::Reopened => {
+            let owner = owner().await;
+            let id = app.validated_demande(&owner, PROVIDER).await;
+            let csrf = owner.get(&format!("/demandes/{id}")).await.csrf();
+            let reopened = owner
+                .post(
+                    &format!("/demandes/{id}/mettre-a-jour"),
+                    &[("_csrf", &csrf)],
+                )
+                .await;
+            assert_eq!(reopened.status, StatusCode::SEE_OTHER);
             Some(id.to_string())
         }
         Fixture::DeadLetter => Some(app.dead_letter().to_string()),
-        Fixture::ApiToken => Some(app.api_token(PROVIDER).await.to_string()),
-        Fixture::OwnerOrganisation => Some(app.organisation_id("21690123100011").to_string()),
+        Fixture::ApiToken => Some(app.api_token(PROVIDER, "SI de test").await.0.to_string()),
+        Fixture::OwnerOrganisation => Some(app.organisation_id(OWNER_SIRET).to_string()),
         Fixture::Unsubscribe => {
-            let (owner, id) = complete(owner().await).await;
-            assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
+            let id = app.submitted_demande(&owner().await, PROVIDER).await;
             let rows = app.outbox();
             let url = rows
                 .iter()
                 .rev()
                 .find_map(|r| r.unsubscribe_url.clone())
-                .expect("an unsubscribe link");
+                .unwrap_or_else(|| panic!("an unsubscribe link after D{id}"));
             Some(url.split_once('?').unwrap().1.to_string())
         }
         Fixture::Membership => {
@@ -512,6 +505,82 @@ fn body(
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
+impl Row {
+    /// Whether the request changes its actor everywhere: ends all their sessions, or switches
+    /// their notifications.
+    fn changes_people_everywhere(&self) -> bool {
+        self.method == "post"
+            && matches!(
+                self.path,
+                "/compte/deconnexion-partout" | "/compte/notifications"
+            )
+    }
+}
+
+/// What checking a row found: its index, how many cells were checked, the wrong ones.
+type RowResult = (usize, usize, Vec<String>);
+
+/// Checks one row for every actor, in turn.
+async fn check_row(app: &TestApp, index: usize, row: &Row, owner_org: i64) -> RowResult {
+    let first_cell = index * ACTORS.len();
+    let shared = if row.method == "get" {
+        prepare(app, row.fixture, first_cell).await
+    } else {
+        None
+    };
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for (i, (actor, email)) in ACTORS.iter().enumerate() {
+        let cell = first_cell + i;
+        let value = if row.method == "get" {
+            shared.clone()
+        } else {
+            prepare(app, row.fixture, cell).await
+        };
+        let mut path = row
+            .path
+            .replace("{id}", value.as_deref().unwrap_or("0"))
+            .replace("{step}", "1")
+            .replace("{provider}", PROVIDER)
+            .replace("{siret}", OWNER_SIRET);
+        if let (Fixture::Unsubscribe, Some(query)) = (row.fixture, &value) {
+            path = format!("{path}?{query}");
+        }
+        let browser = match email {
+            Some(email) => app.login_as(email).await,
+            None => app.browser(),
+        };
+        let login_page = browser.get("/connexion").await;
+        let page = if row.method == "get" {
+            browser.get(&path).await
+        } else {
+            let user_id = crate::helpers::demo_user_id(
+                &login_page,
+                email.unwrap_or("marie.dupont@mairie-lyon.fr"),
+            );
+            let mut pairs = body(row.path, value.as_deref(), cell, &user_id, owner_org);
+            pairs.push(("_csrf".to_string(), login_page.csrf()));
+            let pairs: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            browser.post(&path, &pairs).await
+        };
+        if !row.want[i].matches(page.status, page.location.as_deref()) {
+            failures.push(format!(
+                "{} {} as {actor}: expected {:?}, got {} {:?}",
+                row.method.to_uppercase(),
+                row.path,
+                row.want[i],
+                page.status,
+                page.location
+            ));
+        }
+        checked += 1;
+    }
+    (index, checked, failures)
+}
+
 #[tokio::test]
 async fn every_route_for_every_actor() {
     let app = spawn_app().await;
@@ -540,63 +609,24 @@ async fn every_route_for_every_actor() {
         );
     }
 
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    for row in &rows {
-        let shared = if row.method == "get" {
-            prepare(&app, row.fixture, checked).await
-        } else {
-            None
-        };
-        for (i, (actor, email)) in ACTORS.iter().enumerate() {
-            let cell = checked;
-            let value = if row.method == "get" {
-                shared.clone()
-            } else {
-                prepare(&app, row.fixture, cell).await
-            };
-            let mut path = row
-                .path
-                .replace("{id}", value.as_deref().unwrap_or("0"))
-                .replace("{step}", "1")
-                .replace("{provider}", PROVIDER)
-                .replace("{siret}", "21690123100011");
-            if let (Fixture::Unsubscribe, Some(query)) = (row.fixture, &value) {
-                path = format!("{path}?{query}");
-            }
-            let browser = match email {
-                Some(email) => app.login_as(email).await,
-                None => app.browser(),
-            };
-            let login_page = browser.get("/connexion").await;
-            let page = if row.method == "get" {
-                browser.get(&path).await
-            } else {
-                let user_id = crate::helpers::demo_user_id(
-                    &login_page,
-                    email.unwrap_or("marie.dupont@mairie-lyon.fr"),
-                );
-                let mut pairs = body(row.path, value.as_deref(), cell, &user_id, owner_org);
-                pairs.push(("_csrf".to_string(), login_page.csrf()));
-                let pairs: Vec<(&str, &str)> = pairs
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                browser.post(&path, &pairs).await
-            };
-            if !row.want[i].matches(page.status, page.location.as_deref()) {
-                failures.push(format!(
-                    "{} {} as {actor}: expected {:?}, got {} {:?}",
-                    row.method.to_uppercase(),
-                    row.path,
-                    row.want[i],
-                    page.status,
-                    page.location
-                ));
-            }
-            checked += 1;
-        }
+    // Rows run side by side; within a row, its actors take turns. Rows that change a person
+    // everywhere (all their sessions, all their notifications) would disturb the rows beside
+    // them: they run last, one at a time.
+    let (everywhere, apart): (Vec<_>, Vec<_>) = rows
+        .iter()
+        .enumerate()
+        .partition(|(_, row)| row.changes_people_everywhere());
+    let mut results: Vec<RowResult> = futures_util::stream::iter(apart)
+        .map(|(index, row)| check_row(&app, index, row, owner_org))
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    for (index, row) in everywhere {
+        results.push(check_row(&app, index, row, owner_org).await);
     }
+    results.sort_by_key(|(index, _, _)| *index);
+    let checked: usize = results.iter().map(|(_, n, _)| n).sum();
+    let failures: Vec<String> = results.into_iter().flat_map(|(_, _, f)| f).collect();
     println!(
         "access matrix: {checked} cells checked ({} routes x {} actor kinds)",
         rows.len(),

@@ -54,8 +54,7 @@ fn verified_head(app: &TestApp) -> String {
 
 /// Rewrites every row's links as `hash` computes them from (previous hash, row).
 fn recompute_chain(app: &TestApp, hash: impl Fn(&str, &[String]) -> String) {
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
-    let mut conn = db.get().unwrap();
+    let mut conn = app.conn();
     let mut rows = habilis::db::audit::recent(&mut conn, 1000).unwrap();
     rows.reverse();
     let mut prev = habilis::db::audit::GENESIS.to_string();
@@ -113,15 +112,14 @@ async fn an_edited_row_fails_verify_even_with_the_chain_recomputed_without_the_k
     assert!(head.starts_with("2:"), "{head}");
 
     // Someone with database access edits the first row.
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
     let first: i64 = audit_log::table
         .select(diesel::dsl::min(audit_log::id))
-        .first::<Option<i64>>(&mut db.get().unwrap())
+        .first::<Option<i64>>(&mut app.conn())
         .unwrap()
         .unwrap();
     diesel::update(audit_log::table.find(first))
         .set(audit_log::new_value.eq("[\"manager\"]"))
-        .execute(&mut db.get().unwrap())
+        .execute(&mut app.conn())
         .unwrap();
     let (ok, _, stderr) = run(&app, &["audit", "verify"]);
     assert!(!ok);
@@ -162,14 +160,13 @@ async fn deleting_the_newest_rows_is_caught_by_the_head_recorded_earlier() {
     );
 
     // The newest row deleted: the rest still chains, but not up to the recorded head.
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
     let newest: i64 = audit_log::table
         .select(diesel::dsl::max(audit_log::id))
-        .first::<Option<i64>>(&mut db.get().unwrap())
+        .first::<Option<i64>>(&mut app.conn())
         .unwrap()
         .unwrap();
     diesel::delete(audit_log::table.find(newest))
-        .execute(&mut db.get().unwrap())
+        .execute(&mut app.conn())
         .unwrap();
     assert!(
         run(&app, &["audit", "verify"]).0,

@@ -189,14 +189,8 @@ async fn invalid_utf8_and_huge_bodies_are_refused_in_french() {
 #[tokio::test]
 async fn a_submitted_demande_can_no_longer_be_edited() {
     let app = spawn_app().await;
-    let (marie, id) = draft(&app).await;
-    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
     let csrf = marie.get("/demandes").await.csrf();
     let page = marie
         .post(

@@ -1,14 +1,12 @@
 //! The company directory, played by a local HTTP server: found, not found, closed, timeout,
 //! malformed answer. Lookups never block anyone; a closed establishment cannot submit.
 
-use std::sync::Arc;
-
 use habilis::config::Environment;
 use reqwest::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::helpers::{TestApp, settings_with, spawn_app_with};
+use crate::helpers::spawn_app_with;
 
 const SLOW: &str = "13002526500005";
 const GARBLED: &str = "55210055400005";
@@ -56,13 +54,6 @@ async fn directory() -> u16 {
     port
 }
 
-fn organisation(app: &TestApp, siret: &str) -> habilis::db::models::Organisation {
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
-    habilis::db::organisations::find_by_siret(&mut db.get().unwrap(), siret)
-        .unwrap()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn organisations_are_looked_up_and_a_closed_one_cannot_submit() {
     let port = directory().await;
@@ -74,8 +65,7 @@ async fn organisations_are_looked_up_and_a_closed_one_cannot_submit() {
     ];
     let app = spawn_app_with(Environment::Dev, &extra).await;
     {
-        let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
-        let mut conn = db.get().unwrap();
+        let mut conn = app.conn();
         for siret in [SLOW, GARBLED, UNKNOWN] {
             habilis::db::organisations::insert(
                 &mut conn,
@@ -89,12 +79,7 @@ async fn organisations_are_looked_up_and_a_closed_one_cannot_submit() {
             .unwrap();
         }
     }
-    let settings = settings_with(Environment::Dev, &app.database_url, &extra);
-    let services = Arc::new(habilis::services::App::new(
-        habilis::db::Db::connect(&app.database_url, 2).unwrap(),
-        app.catalog.clone(),
-        settings,
-    ));
+    let services = app.services();
 
     let done = habilis::services::companies::refresh_pending(&services)
         .await
@@ -104,18 +89,18 @@ async fn organisations_are_looked_up_and_a_closed_one_cannot_submit() {
         (2, 4),
         "CCAS de Lyon is unknown to this directory"
     );
-    let lyon = organisation(&app, "21690123100011");
+    let lyon = app.organisation("21690123100011");
     assert_eq!(lyon.name, "COMMUNE DE LYON");
     assert_eq!(lyon.naf.as_deref(), Some("47.11F"));
     assert_eq!(lyon.address.as_deref(), Some("1 PLACE DE LA MAIRIE"));
     assert_eq!(lyon.active, Some(true));
-    assert_eq!(organisation(&app, "21380055400007").active, Some(false));
+    assert_eq!(app.organisation("21380055400007").active, Some(false));
     for (siret, error) in [
         (SLOW, "répertoire des entreprises injoignable"),
         (GARBLED, "réponse illisible du répertoire des entreprises"),
         (UNKNOWN, "établissement introuvable"),
     ] {
-        let org = organisation(&app, siret);
+        let org = app.organisation(siret);
         assert!(
             org.lookup_error
                 .as_deref()
@@ -142,13 +127,7 @@ async fn organisations_are_looked_up_and_a_closed_one_cannot_submit() {
 
     // A closed establishment cannot submit, and is told why.
     let jeanne = app.login_as("jeanne.roux@grenoble.fr").await;
-    let id = jeanne.start_demande("api-particulier", "").await;
-    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
-        assert_eq!(
-            jeanne.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
+    let id = app.filled_draft(&jeanne, "api-particulier").await;
     let refused = jeanne.submit(id, true).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     refused.assert_contains(

@@ -9,14 +9,7 @@ async fn two_instructors_approving_and_refusing_at_once_make_one_decision() {
     let app = spawn_app().await;
     let provider = "api-entreprise";
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = marie.start_demande(provider, "").await;
-    for (step, pairs) in app.complete_answers(provider).iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let id = app.submitted_demande(&marie, provider).await;
 
     app.grant_role(
         "second.instructeur@api-entreprise.example",

@@ -6,13 +6,7 @@ use crate::helpers::{Browser, TestApp, spawn_app};
 
 /// A submitted demande with this project name; returns its id.
 async fn submitted(app: &TestApp, who: &Browser, provider: &str, intitule: &str) -> i64 {
-    let id = who.start_demande(provider, "").await;
-    for (step, pairs) in app.complete_answers(provider).iter().enumerate() {
-        assert_eq!(
-            who.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
+    let id = app.filled_draft(who, provider).await;
     let named = who
         .fill(
             id,
@@ -273,9 +267,8 @@ async fn the_csv_export_is_exactly_the_filtered_list_and_safe_in_a_spreadsheet()
 #[tokio::test]
 async fn pagination_walks_the_whole_list_without_gaps() {
     let app = spawn_app().await;
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
     let seeded =
-        habilis::services::seed::seed_demandes(&mut db.get().unwrap(), &app.catalog, 400).unwrap();
+        habilis::services::seed::seed_demandes(&mut app.conn(), &app.catalog, 400).unwrap();
     assert_eq!(seeded, 400);
     let admin = app.login_as("admin@habilis.example").await;
     let next = regex::Regex::new(r#"href="([^"]+)" rel="next""#).unwrap();
@@ -362,8 +355,7 @@ async fn the_habilitations_tab_sorts_them_by_status() {
 #[tokio::test]
 async fn seeded_validated_demandes_hold_their_habilitation() {
     let app = spawn_app().await;
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
-    habilis::services::seed::seed_demandes(&mut db.get().unwrap(), &app.catalog, 120).unwrap();
+    habilis::services::seed::seed_demandes(&mut app.conn(), &app.catalog, 120).unwrap();
     let admin = app.login_as("admin@habilis.example").await;
     let validated = listed(&admin.get("/instruction?etat=validated").await.body);
     assert!(!validated.is_empty());

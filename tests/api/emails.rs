@@ -4,7 +4,7 @@
 use habilis::config::Environment;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app_with};
 use crate::smtp_sink::SmtpSink;
 
 const PROVIDER: &str = "api-particulier";
@@ -37,11 +37,6 @@ async fn app_with_smtp(port: u16) -> TestApp {
     .await
 }
 
-/// A complete draft whose DPO is dpo@mairie-lyon.fr.
-async fn complete_draft(app: &TestApp, marie: &Browser) -> i64 {
-    app.complete_draft(marie, PROVIDER).await
-}
-
 fn recipients(mails: &[crate::smtp_sink::Mail]) -> Vec<String> {
     let mut to: Vec<String> = mails.iter().flat_map(|m| m.to.clone()).collect();
     to.sort();
@@ -60,11 +55,12 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
     let sink = SmtpSink::start().await;
     let app = app_with_smtp(sink.port).await;
     let marie = app.login_as(MARIE).await;
-    let id = complete_draft(&app, &marie).await;
+    let id = app.complete_draft(&marie, PROVIDER).await;
 
     // Submission: the provider's subscribers, reporters, instructors and managers, and a
     // receipt to the applicant.
     assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    app.deliver().await;
     let mails = sink.wait_for(5).await;
     assert_eq!(recipients(&mails), SUBMISSION);
     let mail = to(&mails, "instruction@api-particulier.example");
@@ -118,6 +114,7 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             .status,
         StatusCode::SEE_OTHER
     );
+    app.deliver().await;
     let mails = sink.wait_for(6).await;
     let mail = &mails[5];
     assert_eq!(mail.to, vec![MARIE]);
@@ -144,6 +141,7 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    app.deliver().await;
     let mails = sink.wait_for(11).await;
     assert_eq!(recipients(&mails[6..]), SUBMISSION);
     assert_eq!(
@@ -160,6 +158,7 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
         instructor.decide(id, "valider", "Bienvenue.").await.status,
         StatusCode::SEE_OTHER
     );
+    app.deliver().await;
     let mails = sink.wait_for(14).await;
     assert_eq!(
         recipients(&mails[11..]),
@@ -192,6 +191,7 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             .status,
         StatusCode::SEE_OTHER
     );
+    app.deliver().await;
     let mails = sink.wait_for(17).await;
     assert_eq!(
         recipients(&mails[14..]),
@@ -207,6 +207,7 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             &[("_csrf", &csrf), ("body", "Merci, une question.")],
         )
         .await;
+    app.deliver().await;
     let mails = sink.wait_for(19).await;
     assert_eq!(
         recipients(&mails[17..]),
@@ -226,15 +227,16 @@ async fn each_step_of_a_demande_emails_the_right_people_once() {
             &[("_csrf", &csrf), ("body", "Réponse.")],
         )
         .await;
+    app.deliver().await;
     let mails = sink.wait_for(20).await;
     assert_eq!(mails[19].to, vec![MARIE]);
 
     // Nothing twice: every outbox row delivered, one email each, with distinct Message-IDs.
-    let rows = app
-        .outbox_until("all delivered", |rows| {
-            rows.iter().all(|r| r.delivered_at.is_some())
-        })
-        .await;
+    let rows = app.deliver().await;
+    assert!(
+        rows.iter().all(|r| r.delivered_at.is_some()),
+        "all delivered: {rows:#?}"
+    );
     assert_eq!(rows.len(), 20);
     let mails = sink.mails();
     assert_eq!(mails.len(), 20);
@@ -253,7 +255,7 @@ async fn a_submission_succeeds_while_smtp_is_down_and_its_emails_leave_when_it_i
     let port = SmtpSink::start().await.stop();
     let app = app_with_smtp(port).await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = complete_draft(&app, &marie).await;
+    let id = app.complete_draft(&marie, PROVIDER).await;
     assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
     marie
         .get(&format!("/demandes/{id}"))
@@ -261,27 +263,28 @@ async fn a_submission_succeeds_while_smtp_is_down_and_its_emails_leave_when_it_i
         .assert_contains("En cours d'instruction");
 
     // The emails wait, with the error recorded.
-    let rows = app
-        .outbox_until("an attempt failed", |rows| {
-            rows.len() == 5
-                && rows
-                    .iter()
-                    .all(|r| r.attempts >= 1 && r.last_error.is_some())
-        })
-        .await;
+    let rows = app.deliver().await;
+    assert!(
+        rows.len() == 5
+            && rows
+                .iter()
+                .all(|r| r.attempts >= 1 && r.last_error.is_some()),
+        "an attempt failed: {rows:#?}"
+    );
     assert!(
         rows.iter()
             .all(|r| r.delivered_at.is_none() && r.failed_at.is_none())
     );
 
-    // SMTP comes back on the same port: they leave.
+    // SMTP comes back on the same port: they leave at their next attempt.
     let sink = SmtpSink::start_on(port).await;
+    let rows = app.deliver_retries().await;
     let mails = sink.wait_for(5).await;
     assert_eq!(recipients(&mails), SUBMISSION);
-    app.outbox_until("all delivered", |rows| {
-        rows.iter().all(|r| r.delivered_at.is_some())
-    })
-    .await;
+    assert!(
+        rows.iter().all(|r| r.delivered_at.is_some()),
+        "all delivered: {rows:#?}"
+    );
 }
 
 #[tokio::test]
@@ -290,14 +293,14 @@ async fn an_address_the_server_rejects_is_failed_with_its_answer_not_retried() {
     let app = app_with_smtp(sink.port).await;
     app.grant_role("refuse.moi@exemple.fr", PROVIDER, "subscriber");
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = complete_draft(&app, &marie).await;
+    let id = app.complete_draft(&marie, PROVIDER).await;
     assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let rows = app.deliver().await;
     sink.wait_for(5).await;
-    let rows = app
-        .outbox_until("the rejected one failed", |rows| {
-            rows.iter().any(|r| r.failed_at.is_some())
-        })
-        .await;
+    assert!(
+        rows.iter().any(|r| r.failed_at.is_some()),
+        "the rejected one failed: {rows:#?}"
+    );
     let rejected = rows
         .iter()
         .find(|r| r.recipient == "refuse.moi@exemple.fr")
@@ -319,10 +322,9 @@ async fn a_row_claimed_by_a_worker_that_died_is_claimed_again_after_its_lease() 
     let app =
         crate::helpers::spawn_app_with(Environment::Dev, &[("HABILIS_WORKER", "false")]).await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = complete_draft(&app, &marie).await;
+    let id = app.complete_draft(&marie, PROVIDER).await;
     assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
-    let mut conn = db.get().unwrap();
+    let mut conn = app.conn();
     let now = habilis::services::now();
     let lease = now + chrono::Duration::seconds(120);
     let first = habilis::db::outbox::claim(&mut conn, now, lease, 10).unwrap();

@@ -2,28 +2,16 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::helpers::spawn_app;
 
 const PROVIDER: &str = "api-particulier";
-
-async fn submitted(app: &TestApp, who: &Browser) -> i64 {
-    let id = who.start_demande(PROVIDER, "").await;
-    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
-        assert_eq!(
-            who.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(who.submit(id, true).await.status, StatusCode::SEE_OTHER);
-    id
-}
 
 #[tokio::test]
 async fn a_message_thread_with_unread_markers_that_never_changes_the_state() {
     let app = spawn_app().await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = submitted(&app, &marie).await;
-    let other = submitted(&app, &marie).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+    let other = app.submitted_demande(&marie, PROVIDER).await;
     let instructor = app.login_as("instruction@api-particulier.example").await;
 
     // The applicant writes on two demandes: the instructor's dashboard says so.
@@ -112,7 +100,7 @@ async fn a_message_thread_with_unread_markers_that_never_changes_the_state() {
 async fn an_old_demande_is_copied_into_a_new_draft() {
     let app = spawn_app().await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = submitted(&app, &marie).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
     let paul = app.login_as("paul.martin@mairie-lyon.fr").await;
     let csrf = paul.get(&format!("/demandes/{id}")).await.csrf();
     let copied = paul

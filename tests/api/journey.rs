@@ -211,20 +211,10 @@ async fn a_demande_goes_from_draft_to_validated_with_every_step_in_its_timeline(
 async fn a_refused_demande_shows_the_reason_and_can_be_archived() {
     let app = spawn_app().await;
     let marie = app.login_as(APPLICANT).await;
-    let id = marie.start_demande(PROVIDER, "").await;
-    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
-    let instructor = app.login_as(INSTRUCTOR).await;
     let reason = "Le cadre juridique ne couvre pas la cantine.";
-    assert_eq!(
-        instructor.decide(id, "refuser", reason).await.status,
-        StatusCode::SEE_OTHER
-    );
+    let id = app
+        .decided_demande(&marie, PROVIDER, "refuser", reason)
+        .await;
 
     let show = marie.get(&format!("/demandes/{id}")).await;
     show.assert_contains("Refusée");

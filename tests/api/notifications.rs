@@ -4,21 +4,9 @@ use chrono::Duration;
 use habilis::config::Environment;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, TestApp, recipients_of, spawn_app, spawn_app_in};
+use crate::helpers::{recipients_of, spawn_app, spawn_app_in};
 
 const PROVIDER: &str = "api-particulier";
-
-async fn submitted(app: &TestApp, marie: &Browser) -> i64 {
-    let id = marie.start_demande(PROVIDER, "").await;
-    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
-    id
-}
 
 #[tokio::test]
 async fn a_person_switches_a_kind_off_per_provider_and_gets_none_of_them() {
@@ -54,7 +42,7 @@ async fn a_person_switches_a_kind_off_per_provider_and_gets_none_of_them() {
     );
 
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    submitted(&app, &marie).await;
+    app.submitted_demande(&marie, PROVIDER).await;
     let rows = app.outbox();
     assert_eq!(
         recipients_of(&rows, "submitted"),
@@ -70,7 +58,7 @@ async fn a_person_switches_a_kind_off_per_provider_and_gets_none_of_them() {
 async fn the_unsubscribe_link_works_without_login_and_turns_off_exactly_that_kind() {
     let app = spawn_app().await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    submitted(&app, &marie).await;
+    app.submitted_demande(&marie, PROVIDER).await;
     let rows = app.outbox();
     let row = rows
         .iter()
@@ -98,7 +86,7 @@ async fn the_unsubscribe_link_works_without_login_and_turns_off_exactly_that_kin
     );
 
     // Only that kind, for that provider: new demandes stop, messages still come.
-    let id = submitted(&app, &marie).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
     let csrf = marie.get(&format!("/demandes/{id}")).await.csrf();
     marie
         .post(
@@ -125,11 +113,12 @@ async fn the_unsubscribe_link_works_without_login_and_turns_off_exactly_that_kin
 async fn without_smtp_the_dev_mailbox_shows_every_email() {
     let app = spawn_app().await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = submitted(&app, &marie).await;
-    app.outbox_until("delivered to the dev mailbox", |rows| {
-        !rows.is_empty() && rows.iter().all(|r| r.delivered_at.is_some())
-    })
-    .await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+    let rows = app.deliver().await;
+    assert!(
+        !rows.is_empty() && rows.iter().all(|r| r.delivered_at.is_some()),
+        "delivered to the dev mailbox: {rows:#?}"
+    );
     let page = app.browser().get("/dev/emails").await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains(&format!(
@@ -165,10 +154,11 @@ async fn an_admin_sees_dead_letters_and_sends_them_again() {
         .await
         .assert_contains("Aucun courriel en échec.");
     // Back in the queue, the worker delivers it (to the dev mailbox here).
-    app.outbox_until("retried and delivered", |rows| {
-        rows.iter().any(|r| r.id == id && r.delivered_at.is_some())
-    })
-    .await;
+    let rows = app.deliver().await;
+    assert!(
+        rows.iter().any(|r| r.id == id && r.delivered_at.is_some()),
+        "retried and delivered: {rows:#?}"
+    );
     assert_eq!(
         admin
             .post(
@@ -217,7 +207,7 @@ async fn a_draft_idle_for_15_days_gets_one_reminder() {
 async fn a_demande_waiting_for_changes_30_days_gets_one_reminder() {
     let app = spawn_app().await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = submitted(&app, &marie).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
     let instructor = app.login_as("instruction@api-particulier.example").await;
     assert_eq!(
         instructor
@@ -260,7 +250,7 @@ async fn a_demande_waiting_for_changes_30_days_gets_one_reminder() {
 async fn a_habilitation_ending_gets_a_reminder_60_then_15_days_before() {
     let app = spawn_app().await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = submitted(&app, &marie).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
     let instructor = app.login_as("instruction@api-particulier.example").await;
     let csrf = instructor
         .get(&format!("/instruction/demandes/{id}"))

@@ -1,21 +1,10 @@
 //! The rights API: bearer tokens per provider, every answer limited to the provider asking.
 
-use std::sync::Arc;
-
 use habilis::config::Environment;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, settings_with, spawn_app};
-
-fn services(app: &TestApp) -> Arc<habilis::services::App> {
-    let settings = settings_with(Environment::Dev, &app.database_url, &[]);
-    Arc::new(habilis::services::App::new(
-        habilis::db::Db::connect(&app.database_url, 2).unwrap(),
-        app.catalog.clone(),
-        settings,
-    ))
-}
+use crate::helpers::{TestApp, spawn_app};
 
 async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (StatusCode, Value) {
     let mut request = reqwest::Client::new().get(format!("{}{path}", app.address));
@@ -30,24 +19,13 @@ async fn get(app: &TestApp, token: Option<&str>, path: &str) -> (StatusCode, Val
 #[tokio::test]
 async fn a_provider_s_system_reads_only_its_own_rights() {
     let app = spawn_app().await;
-    let services = services(&app);
-    let (_, particulier) =
-        habilis::services::api::create_token(&services, "api-particulier", "SI API Particulier")
-            .await
-            .unwrap();
-    let (entreprise_id, entreprise) =
-        habilis::services::api::create_token(&services, "api-entreprise", "SI API Entreprise")
-            .await
-            .unwrap();
+    let (_, particulier) = app.api_token("api-particulier", "SI API Particulier").await;
+    let (entreprise_id, entreprise) = app.api_token("api-entreprise", "SI API Entreprise").await;
 
     // A validated demande of API Particulier, granted one scope.
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = app.submitted_demande(&marie, "api-particulier").await;
+    let id = app.validated_demande(&marie, "api-particulier").await;
     let instructor = app.login_as("instruction@api-particulier.example").await;
-    assert_eq!(
-        instructor.decide(id, "valider", "").await.status,
-        StatusCode::SEE_OTHER
-    );
 
     // Its rights, seen by its provider.
     let (status, body) = get(
@@ -135,7 +113,7 @@ async fn a_provider_s_system_reads_only_its_own_rights() {
 
     // Revoked: 401 with a JSON error in French; no token: the same.
     assert!(
-        habilis::services::api::revoke_token(&services, entreprise_id)
+        habilis::services::api::revoke_token(&app.services(), entreprise_id)
             .await
             .unwrap()
     );
@@ -170,9 +148,7 @@ async fn a_provider_s_system_reads_only_its_own_rights() {
 #[tokio::test]
 async fn bad_filters_get_a_400_that_says_which() {
     let app = spawn_app().await;
-    let (_, token) = habilis::services::api::create_token(&services(&app), "api-particulier", "SI")
-        .await
-        .unwrap();
+    let (_, token) = app.api_token("api-particulier", "SI").await;
     for (query, message) in [
         ("siret=123", "siret :"),
         ("state=approuvee", "state : « approuvee » inconnu"),
@@ -213,18 +189,8 @@ async fn each_token_is_rate_limited() {
     let app =
         crate::helpers::spawn_app_with(Environment::Dev, &[("HABILIS_API_RATE_PER_MINUTE", "3")])
             .await;
-    let settings = settings_with(Environment::Dev, &app.database_url, &[]);
-    let services = habilis::services::App::new(
-        habilis::db::Db::connect(&app.database_url, 1).unwrap(),
-        app.catalog.clone(),
-        settings,
-    );
-    let (_, token) = habilis::services::api::create_token(&services, "api-particulier", "SI")
-        .await
-        .unwrap();
-    let (_, other) = habilis::services::api::create_token(&services, "api-particulier", "SI bis")
-        .await
-        .unwrap();
+    let (_, token) = app.api_token("api-particulier", "SI").await;
+    let (_, other) = app.api_token("api-particulier", "SI bis").await;
     for _ in 0..3 {
         assert_eq!(
             get(&app, Some(&token), "/api/v1/habilitations").await.0,
@@ -349,18 +315,9 @@ async fn a_manager_creates_a_token_shown_once_and_revokes_it() {
 async fn an_expired_habilitation_leaves_the_rights_and_filters_narrow_the_list() {
     use diesel::RunQueryDsl;
     let app = spawn_app().await;
-    let services = services(&app);
-    let (_, token) =
-        habilis::services::api::create_token(&services, "api-particulier", "SI API Particulier")
-            .await
-            .unwrap();
+    let (_, token) = app.api_token("api-particulier", "SI API Particulier").await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = app.submitted_demande(&marie, "api-particulier").await;
-    let instructor = app.login_as("instruction@api-particulier.example").await;
-    assert_eq!(
-        instructor.decide(id, "valider", "").await.status,
-        StatusCode::SEE_OTHER
-    );
+    let id = app.validated_demande(&marie, "api-particulier").await;
 
     // Granted today: found since yesterday's date, not since a future one; one page only.
     let (_, since_past) = get(
@@ -385,9 +342,8 @@ async fn an_expired_habilitation_leaves_the_rights_and_filters_narrow_the_list()
     assert!(second["items"].as_array().unwrap().is_empty());
 
     // Its end date passes: it no longer grants anything, and it is listed as expired.
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
     diesel::sql_query("UPDATE habilitations SET expires_at = '2020-01-01 00:00:00'")
-        .execute(&mut db.get().unwrap())
+        .execute(&mut app.conn())
         .unwrap();
     let (status, rights) = get(
         &app,
@@ -425,14 +381,9 @@ async fn an_expired_habilitation_leaves_the_rights_and_filters_narrow_the_list()
 async fn a_token_of_a_provider_no_longer_served_is_forbidden() {
     use diesel::RunQueryDsl;
     let app = spawn_app().await;
-    let services = services(&app);
-    let (_, token) =
-        habilis::services::api::create_token(&services, "api-entreprise", "SI API Entreprise")
-            .await
-            .unwrap();
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
+    let (_, token) = app.api_token("api-entreprise", "SI API Entreprise").await;
     diesel::sql_query("UPDATE api_tokens SET provider = 'fournisseur-retire'")
-        .execute(&mut db.get().unwrap())
+        .execute(&mut app.conn())
         .unwrap();
     let (status, error) = get(&app, Some(&token), "/api/v1/habilitations").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -448,9 +399,7 @@ async fn a_token_of_a_provider_no_longer_served_is_forbidden() {
 #[tokio::test]
 async fn a_draft_never_submitted_is_not_found_through_the_api() {
     let app = spawn_app().await;
-    let (_, token) = habilis::services::api::create_token(&services(&app), "api-particulier", "SI")
-        .await
-        .unwrap();
+    let (_, token) = app.api_token("api-particulier", "SI").await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
     let draft = marie.start_demande("api-particulier", "").await;
     let (status, body) = get(&app, Some(&token), &format!("/api/v1/demandes/D{draft}")).await;
@@ -471,9 +420,7 @@ async fn an_address_sending_invalid_tokens_is_turned_away_before_the_database() 
         &[("HABILIS_API_INVALID_TOKENS_PER_MINUTE", "3")],
     )
     .await;
-    let (_, token) = habilis::services::api::create_token(&services(&app), "api-particulier", "SI")
-        .await
-        .unwrap();
+    let (_, token) = app.api_token("api-particulier", "SI").await;
     for guess in ["hab_un", "hab_deux", "hab_trois"] {
         assert_eq!(
             get(&app, Some(guess), "/api/v1/habilitations").await.0,

@@ -230,9 +230,8 @@ async fn the_command_line_grants_roles_and_verifies_the_audit_chain() {
     );
 
     // Editing a row breaks the chain, and verify says where.
-    let db = habilis::db::Db::connect(&app.database_url, 1).unwrap();
     diesel::sql_query("UPDATE audit_log SET new_value = '[\"manager\"]'")
-        .execute(&mut db.get().unwrap())
+        .execute(&mut app.conn())
         .unwrap();
     let out = habilis().args(["audit", "verify"]).output().unwrap();
     assert!(!out.status.success());

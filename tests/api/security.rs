@@ -7,16 +7,10 @@ use crate::helpers::{Browser, TestApp, spawn_app, spawn_app_in};
 
 const PROVIDER: &str = "api-particulier";
 
+/// Marie's submitted demande of the provider.
 async fn submitted_demande(app: &TestApp) -> (Browser, i64) {
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = marie.start_demande(PROVIDER, "").await;
-    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let id = app.submitted_demande(&marie, PROVIDER).await;
     (marie, id)
 }
 

@@ -10,7 +10,7 @@ use sha2::Sha256;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::helpers::spawn_app_with;
+use crate::helpers::{TestApp, spawn_app_with};
 
 const SECRET: &str = "secret-partage-avec-api-particulier";
 
@@ -101,46 +101,37 @@ async fn receiver_on(port: u16, failures: usize) -> (u16, Arc<Mutex<Vec<Received
     (port, seen)
 }
 
-async fn wait_for(seen: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        let list = seen.lock().unwrap().clone();
-        if list.len() >= n {
-            return list;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "expected {n} webhook calls, got {}",
-            list.len()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+/// The calls received so far, at least `n` of them.
+fn received(seen: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {
+    let list = seen.lock().unwrap().clone();
+    assert!(
+        list.len() >= n,
+        "expected {n} webhook calls, got {}",
+        list.len()
+    );
+    list
+}
+
+/// The app, with a provider's webhook (`provider` as in the variables' names) sent to `url`.
+async fn app_notifying(provider: &str, url: &str) -> TestApp {
+    let (url_var, secret_var) = (
+        format!("HABILIS_WEBHOOK_URL_{provider}"),
+        format!("HABILIS_WEBHOOK_SECRET_{provider}"),
+    );
+    spawn_app_with(Environment::Dev, &[(&url_var, url), (&secret_var, SECRET)]).await
 }
 
 #[tokio::test]
 async fn decisions_reach_the_provider_signed_retried_with_a_stable_id_and_its_token_is_kept() {
     let (port, seen) = receiver(1).await;
     let url = format!("http://127.0.0.1:{port}/habilis");
-    let app = spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_WEBHOOK_URL_API_PARTICULIER", url.as_str()),
-            ("HABILIS_WEBHOOK_SECRET_API_PARTICULIER", SECRET),
-        ],
-    )
-    .await;
+    let app = app_notifying("API_PARTICULIER", &url).await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = marie.start_demande("api-particulier", "").await;
-    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let id = app.submitted_demande(&marie, "api-particulier").await;
 
     // The submission: first answered 500, retried with the same event id.
-    let calls = wait_for(&seen, 2).await;
+    app.deliver_retries().await;
+    let calls = received(&seen, 2);
     assert!(calls.iter().all(|c| c.signature_ok), "{calls:?}");
     assert_eq!(calls[0].event_id, calls[1].event_id);
     assert!(calls[0].event_id.starts_with("evt-"));
@@ -177,23 +168,15 @@ async fn decisions_reach_the_provider_signed_retried_with_a_stable_id_and_its_to
         instructor.decide(id, "valider", "").await.status,
         StatusCode::SEE_OTHER
     );
-    let calls = wait_for(&seen, 3).await;
+    app.deliver().await;
+    let calls = received(&seen, 3);
     assert_ne!(calls[2].event_id, calls[1].event_id);
     assert_eq!(calls[2].body["event"], "approve");
     assert_eq!(calls[2].body["data"]["habilitations"][0]["state"], "active");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        let show = marie.get(&format!("/demandes/{id}")).await;
-        if show.body.contains("jeton-123") {
-            show.assert_contains("Votre jeton : <code>jeton-123</code>");
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the token never showed"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    marie
+        .get(&format!("/demandes/{id}"))
+        .await
+        .assert_contains("Votre jeton : <code>jeton-123</code>");
 
     // The deliveries page lists them; replaying one sends it again, with the same event id.
     let page = instructor.get("/instruction/webhooks").await;
@@ -207,7 +190,8 @@ async fn decisions_reach_the_provider_signed_retried_with_a_stable_id_and_its_to
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
-    let calls = wait_for(&seen, 4).await;
+    app.deliver().await;
+    let calls = received(&seen, 4);
     assert_eq!(calls[3].event_id, calls[2].event_id);
     assert_eq!(calls[3].body["event"], "approve");
 }
@@ -243,7 +227,7 @@ async fn the_command_line_sends_a_signed_test_payload() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(&format!("{url} → 200")), "{stdout}");
     assert!(stdout.contains("jeton-123"));
-    let calls = wait_for(&seen, 1).await;
+    let calls = received(&seen, 1);
     assert!(calls[0].signature_ok);
     assert_eq!(calls[0].body["test"], true);
 }
@@ -257,40 +241,20 @@ async fn an_event_sent_while_the_receiver_is_down_arrives_once_it_is_up() {
         .unwrap()
         .port();
     let url = format!("http://127.0.0.1:{port}/habilis");
-    let app = spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_WEBHOOK_URL_API_PARTICULIER", url.as_str()),
-            ("HABILIS_WEBHOOK_SECRET_API_PARTICULIER", SECRET),
-        ],
-    )
-    .await;
+    let app = app_notifying("API_PARTICULIER", &url).await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = marie.start_demande("api-particulier", "").await;
-    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let id = app.submitted_demande(&marie, "api-particulier").await;
     // The failed attempt is recorded ("pas de réponse") before the receiver comes up.
+    app.deliver().await;
     let instructor = app.login_as("instruction@api-particulier.example").await;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    while !instructor
-        .get(&format!("/instruction/demandes/{id}"))
-        .await
-        .body
-        .contains("pas de réponse")
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no failed attempt recorded"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
+    assert!(
+        page.body.contains("pas de réponse"),
+        "no failed attempt recorded"
+    );
     let (_, seen) = receiver_on(port, 0).await;
-    let calls = wait_for(&seen, 1).await;
+    app.deliver_retries().await;
+    let calls = received(&seen, 1);
     assert!(calls[0].signature_ok);
     assert_eq!(calls[0].body["event"], "submit");
 }
@@ -299,31 +263,17 @@ async fn an_event_sent_while_the_receiver_is_down_arrives_once_it_is_up() {
 async fn after_five_failures_in_a_row_the_provider_s_managers_are_told() {
     let (port, seen) = receiver(5).await;
     let url = format!("http://127.0.0.1:{port}/habilis");
-    let app = spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_WEBHOOK_URL_API_PARTICULIER", url.as_str()),
-            ("HABILIS_WEBHOOK_SECRET_API_PARTICULIER", SECRET),
-        ],
-    )
-    .await;
+    let app = app_notifying("API_PARTICULIER", &url).await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
-    let id = marie.start_demande("api-particulier", "").await;
-    for (step, pairs) in app.complete_answers("api-particulier").iter().enumerate() {
-        assert_eq!(
-            marie.fill(id, step + 1, pairs).await.status,
-            StatusCode::SEE_OTHER
-        );
-    }
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    app.submitted_demande(&marie, "api-particulier").await;
     // Five 500s, then a 200: delivered in the end, and the managers were told once.
-    let calls = wait_for(&seen, 6).await;
+    let rows = app.deliver_retries().await;
+    let calls = received(&seen, 6);
     assert!(calls.iter().all(|c| c.event_id == calls[0].event_id));
-    let rows = app
-        .outbox_until("the alert", |rows| {
-            rows.iter().any(|r| r.topic == "webhook_failing")
-        })
-        .await;
+    assert!(
+        rows.iter().any(|r| r.topic == "webhook_failing"),
+        "the alert: {rows:#?}"
+    );
     let alerts: Vec<_> = rows
         .iter()
         .filter(|r| r.topic == "webhook_failing")
@@ -341,17 +291,11 @@ async fn after_five_failures_in_a_row_the_provider_s_managers_are_told() {
 async fn a_provider_listening_to_every_event_hears_of_creation_and_of_each_saved_draft() {
     let (port, seen) = receiver(0).await;
     let url = format!("http://127.0.0.1:{port}/habilis");
-    let app = spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_WEBHOOK_URL_API_ENTREPRISE", url.as_str()),
-            ("HABILIS_WEBHOOK_SECRET_API_ENTREPRISE", SECRET),
-        ],
-    )
-    .await;
+    let app = app_notifying("API_ENTREPRISE", &url).await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
     let id = marie.start_demande("api-entreprise", "").await;
-    let calls = wait_for(&seen, 1).await;
+    app.deliver().await;
+    let calls = received(&seen, 1);
     assert!(calls[0].signature_ok, "{calls:?}");
     assert_eq!(calls[0].body["event"], "create");
     assert_eq!(calls[0].body["data"]["public_id"], format!("D{id}"));
@@ -367,7 +311,8 @@ async fn a_provider_listening_to_every_event_hears_of_creation_and_of_each_saved
         marie.fill(id, 1, first_step).await.status,
         StatusCode::SEE_OTHER
     );
-    let calls = wait_for(&seen, 2).await;
+    app.deliver().await;
+    let calls = received(&seen, 2);
     assert_eq!(calls[1].body["event"], "update");
     assert_eq!(calls[1].body["data"]["state"], "draft");
     assert_ne!(calls[1].event_id, calls[0].event_id);

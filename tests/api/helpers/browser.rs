@@ -1,0 +1,217 @@
+//! Someone with a browser: keeps cookies, does not follow redirects, and reads pages as a
+//! person does.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use reqwest::StatusCode;
+
+/// A demo account on the dev login page: its id, then its email.
+static DEMO_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"name="user_id" value="(\d+)">\s*<h2>[^<]*</h2>\s*<p class="muted">([^<]+)</p>"#)
+        .unwrap()
+});
+static CSRF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"name="_csrf" value="([^"]+)""#).unwrap());
+
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub address: String,
+    pub(super) jar: std::sync::Arc<reqwest::cookie::Jar>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// The page's CSRF token.
+    pub fn csrf(&self) -> String {
+        CSRF.captures(&self.body)
+            .map(|c| c[1].to_string())
+            .expect("a form with a CSRF token")
+    }
+
+    /// The body with HTML entities decoded, as a person reads it.
+    pub fn text(&self) -> String {
+        self.body
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&#38;", "&")
+            .replace("&amp;", "&")
+    }
+
+    pub fn assert_contains(&self, text: &str) {
+        assert!(
+            self.text().contains(text),
+            "expected « {text} » in the page ({}):\n{}",
+            self.status,
+            self.body
+        );
+    }
+
+    async fn read(response: reqwest::Response) -> Page {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let headers = response.headers().clone();
+        let body = response.text().await.unwrap_or_default();
+        Page {
+            status,
+            location,
+            headers,
+            body,
+        }
+    }
+}
+
+/// The id of a demo account, read from the dev login page.
+pub fn demo_user_id(login_page: &Page, email: &str) -> String {
+    DEMO_ACCOUNT
+        .captures_iter(&login_page.body)
+        .find(|c| &c[2] == email)
+        .map(|c| c[1].to_string())
+        .unwrap_or_else(|| panic!("no demo account {email}"))
+}
+
+impl Browser {
+    pub(super) fn new(address: &str) -> Browser {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            address: address.to_string(),
+            jar,
+        }
+    }
+
+    /// The cookies this browser sends (as a `Cookie` header).
+    pub fn cookies(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        let url: reqwest::Url = self.address.parse().unwrap();
+        self.jar
+            .cookies(&url)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Signs in with the dev login as the demo account with this email.
+    pub async fn sign_in_as(&self, email: &str) {
+        let page = self.get("/connexion").await;
+        let id = demo_user_id(&page, email);
+        let done = self
+            .post(
+                "/connexion/demo",
+                &[("_csrf", &page.csrf()), ("user_id", &id)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET");
+        Page::read(response).await
+    }
+
+    pub async fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .form(pairs)
+            .send()
+            .await
+            .expect("POST");
+        Page::read(response).await
+    }
+
+    /// Posts a raw body (for malformed input).
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        Page::read(response).await
+    }
+
+    /// Starts a demande and returns its id.
+    pub async fn start_demande(&self, provider: &str, template: &str) -> i64 {
+        let page = self.get(&format!("/demandes/nouvelle/{provider}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let done = self
+            .post(
+                "/demandes",
+                &[
+                    ("_csrf", &page.csrf()),
+                    ("provider", provider),
+                    ("template", template),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        let location = done.location.unwrap();
+        let id = location
+            .trim_start_matches("/demandes/")
+            .trim_end_matches("/etapes/1");
+        id.parse()
+            .unwrap_or_else(|_| panic!("unexpected redirect {location}"))
+    }
+
+    /// Posts a step of the form with the page's token.
+    pub async fn fill(&self, id: i64, step: usize, pairs: &[(String, String)]) -> Page {
+        let path = format!("/demandes/{id}/etapes/{step}");
+        let csrf = self.get(&path).await.csrf();
+        let mut body: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("_action", "enregistrer")];
+        body.extend(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        self.post(&path, &body).await
+    }
+
+    pub async fn submit(&self, id: i64, accept_cgu: bool) -> Page {
+        let csrf = self.get("/demandes").await.csrf();
+        let mut body = vec![("_csrf", csrf.as_str())];
+        if accept_cgu {
+            body.push(("cgu", "oui"));
+        }
+        self.post(&format!("/demandes/{id}/soumettre"), &body).await
+    }
+
+    /// An instructor's decision: "valider", "refuser", "demander-modifications", "archiver".
+    pub async fn decide(&self, id: i64, action: &str, reason: &str) -> Page {
+        let csrf = self.get("/instruction").await.csrf();
+        self.post(
+            &format!("/instruction/demandes/{id}/{action}"),
+            &[("_csrf", &csrf), ("reason", reason)],
+        )
+        .await
+    }
+
+    /// Saves the notification choices: exactly the "provider:kind" pairs given are on.
+    pub async fn choose_notifications(&self, on: &[&str]) -> Page {
+        let csrf = self.get("/compte/notifications").await.csrf();
+        let mut body = vec![("_csrf", csrf.as_str())];
+        body.extend(on.iter().map(|pair| ("on", *pair)));
+        self.post("/compte/notifications", &body).await
+    }
+}
