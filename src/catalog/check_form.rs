@@ -1,6 +1,7 @@
 //! The steps and their fields: ids, types, choices, bounds and patterns, each error at its key.
 
 use regex::Regex;
+use strum::VariantArray;
 
 use super::blocks;
 use super::error::Errors;
@@ -117,7 +118,7 @@ fn note_keys(field: &Field, key: &str, seen: &mut Vec<(String, String)>, errors:
 
 fn check_field(raw: &RawField, key: &str, errors: &mut Errors) -> Option<Field> {
     let Some(kind) = FieldKind::parse(&raw.kind) else {
-        let expected: Vec<&str> = FieldKind::ALL.iter().map(|k| k.as_str()).collect();
+        let expected: Vec<&str> = FieldKind::VARIANTS.iter().map(|k| k.as_str()).collect();
         errors.add(
             format!("{key}.type"),
             format!(

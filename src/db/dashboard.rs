@@ -6,6 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
+use strum::VariantArray;
 
 use super::models::Demande;
 use super::schema::demandes;
@@ -191,7 +192,7 @@ pub fn counts(
         .limit(cap + 1)
         .load(conn)?;
     let capped = states.len() as i64 > cap;
-    let counts = State::ALL
+    let counts = State::VARIANTS
         .iter()
         .map(|state| {
             (

@@ -1,6 +1,7 @@
 //! Habilitations: the rights a validated demande granted.
 
 use diesel::prelude::*;
+use strum::VariantArray;
 
 use super::DbConnection;
 use super::models::{Habilitation, NewHabilitation};
@@ -123,8 +124,9 @@ pub fn count_by_status(
     providers: &[String],
     now: chrono::NaiveDateTime,
 ) -> QueryResult<Vec<(Status, i64)>> {
-    Status::ALL
-        .into_iter()
+    Status::VARIANTS
+        .iter()
+        .copied()
         .map(|status| {
             by_status(providers, status, now)
                 .count()

@@ -34,7 +34,10 @@ impl Stored {
 }
 
 /// What a habilitation is worth at a given time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Standing {
     Active,
     Expired,
@@ -53,16 +56,9 @@ impl Standing {
         }
     }
 
-    pub const ALL: [Standing; 4] = [
-        Standing::Active,
-        Standing::Expired,
-        Standing::Revoked,
-        Standing::Obsolete,
-    ];
-
     /// Reads the code of the API and webhooks.
     pub fn parse(code: &str) -> Option<Standing> {
-        Standing::ALL.into_iter().find(|s| s.as_str() == code)
+        code.parse().ok()
     }
 
     /// The rows that have this standing at `now`, for the database to filter with.
@@ -77,12 +73,7 @@ impl Standing {
 
     /// The code of the API and webhooks.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Standing::Active => "active",
-            Standing::Expired => "expired",
-            Standing::Revoked => "revoked",
-            Standing::Obsolete => "obsolete",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -99,13 +90,20 @@ impl Standing {
 pub const EXPIRING_WITHIN_DAYS: i64 = 60;
 
 /// Which habilitations a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
 pub enum Status {
+    #[strum(serialize = "active")]
     Active,
     /// Active, ending within [`EXPIRING_WITHIN_DAYS`].
+    #[strum(serialize = "expirant")]
     Expiring,
+    #[strum(serialize = "expiree")]
     Expired,
+    #[strum(serialize = "revoquee")]
     Revoked,
+    #[strum(serialize = "remplacee")]
     Obsolete,
 }
 
@@ -127,27 +125,13 @@ impl Bounds {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::Active,
-        Status::Expiring,
-        Status::Expired,
-        Status::Revoked,
-        Status::Obsolete,
-    ];
-
     /// The URL's value.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Active => "active",
-            Status::Expiring => "expirant",
-            Status::Expired => "expiree",
-            Status::Revoked => "revoquee",
-            Status::Obsolete => "remplacee",
-        }
+        self.into()
     }
 
     pub fn parse(raw: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.as_str() == raw)
+        raw.parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -184,6 +168,7 @@ impl Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     fn at(days: i64) -> NaiveDateTime {
         chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
@@ -216,7 +201,7 @@ mod tests {
     fn every_list_shows_what_its_standing_says() {
         let now = at(0);
         let stored = [Stored::Active, Stored::Revoked, Stored::Obsolete];
-        for status in Status::ALL {
+        for status in Status::VARIANTS.iter().copied() {
             let bounds = status.bounds(now);
             for s in stored {
                 for days in [
@@ -248,7 +233,7 @@ mod tests {
     #[test]
     fn each_standing_bounds_exactly_its_rows() {
         let now = at(0);
-        for standing in Standing::ALL {
+        for standing in Standing::VARIANTS.iter().copied() {
             assert_eq!(Standing::parse(standing.as_str()), Some(standing));
             let bounds = standing.bounds(now);
             for s in [Stored::Active, Stored::Revoked, Stored::Obsolete] {
@@ -267,7 +252,7 @@ mod tests {
 
     #[test]
     fn statuses_read_back_from_their_url_value() {
-        for status in Status::ALL {
+        for status in Status::VARIANTS.iter().copied() {
             assert_eq!(Status::parse(status.as_str()), Some(status));
         }
         assert_eq!(Status::parse("toutes"), None);

@@ -46,36 +46,29 @@ impl SearchKey {
 }
 
 /// Sortable columns, named as in the URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
 pub enum Sort {
+    #[strum(serialize = "soumise")]
     Submitted,
+    #[strum(serialize = "modifiee")]
     Updated,
+    #[strum(serialize = "numero")]
     Id,
+    #[strum(serialize = "organisation")]
     Organisation,
+    #[strum(serialize = "intitule")]
     Intitule,
 }
 
 impl Sort {
-    pub const ALL: [Sort; 5] = [
-        Sort::Submitted,
-        Sort::Updated,
-        Sort::Id,
-        Sort::Organisation,
-        Sort::Intitule,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Sort::Submitted => "soumise",
-            Sort::Updated => "modifiee",
-            Sort::Id => "numero",
-            Sort::Organisation => "organisation",
-            Sort::Intitule => "intitule",
-        }
+        self.into()
     }
 
     pub fn parse(raw: &str) -> Option<Sort> {
-        Sort::ALL.into_iter().find(|s| s.as_str() == raw)
+        raw.parse().ok()
     }
 }
 

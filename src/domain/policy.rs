@@ -3,7 +3,20 @@
 use super::demande::{ActorKind, Event, State, is_offered};
 
 /// A role held for one provider. Manager implies instructor, which implies reporter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Subscriber,
     Reporter,
@@ -12,24 +25,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Subscriber,
-        Role::Reporter,
-        Role::Instructor,
-        Role::Manager,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Subscriber => "subscriber",
-            Role::Reporter => "reporter",
-            Role::Instructor => "instructor",
-            Role::Manager => "manager",
-        }
+        self.into()
     }
 
     pub fn parse(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == name)
+        name.parse().ok()
     }
 
     pub fn label(self) -> &'static str {

@@ -4,7 +4,18 @@
 use std::fmt;
 
 /// Where a demande stands. Stored as its `as_str` name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum State {
     Draft,
     Submitted,
@@ -16,31 +27,13 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 7] = [
-        State::Draft,
-        State::Submitted,
-        State::ChangesRequested,
-        State::Validated,
-        State::Refused,
-        State::Archived,
-        State::Revoked,
-    ];
-
     /// The stable name stored in the database and used in URLs.
     pub fn as_str(self) -> &'static str {
-        match self {
-            State::Draft => "draft",
-            State::Submitted => "submitted",
-            State::ChangesRequested => "changes_requested",
-            State::Validated => "validated",
-            State::Refused => "refused",
-            State::Archived => "archived",
-            State::Revoked => "revoked",
-        }
+        self.into()
     }
 
     pub fn parse(name: &str) -> Option<State> {
-        State::ALL.into_iter().find(|s| s.as_str() == name)
+        name.parse().ok()
     }
 
     /// The French label people see.
@@ -69,7 +62,18 @@ impl fmt::Display for State {
 }
 
 /// Something that happens to a demande. Verbs; their names are stored on event rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Event {
     Create,
     Update,
@@ -86,38 +90,12 @@ pub enum Event {
 }
 
 impl Event {
-    pub const ALL: [Event; 11] = [
-        Event::Create,
-        Event::Update,
-        Event::Submit,
-        Event::RequestChanges,
-        Event::Approve,
-        Event::Refuse,
-        Event::Archive,
-        Event::Revoke,
-        Event::Transfer,
-        Event::Reopen,
-        Event::CancelReopening,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            Event::Create => "create",
-            Event::Update => "update",
-            Event::Submit => "submit",
-            Event::RequestChanges => "request_changes",
-            Event::Approve => "approve",
-            Event::Refuse => "refuse",
-            Event::Archive => "archive",
-            Event::Revoke => "revoke",
-            Event::Transfer => "transfer",
-            Event::Reopen => "reopen",
-            Event::CancelReopening => "cancel_reopening",
-        }
+        self.into()
     }
 
     pub fn parse(name: &str) -> Option<Event> {
-        Event::ALL.into_iter().find(|e| e.as_str() == name)
+        name.parse().ok()
     }
 
     /// How the timeline describes the event.
@@ -144,7 +122,7 @@ impl Event {
 }
 
 /// In which capacity someone acts on a demande (decided by the policy, per provider).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
 pub enum ActorKind {
     Applicant,
     Instructor,
@@ -153,15 +131,7 @@ pub enum ActorKind {
     Admin,
 }
 
-impl ActorKind {
-    pub const ALL: [ActorKind; 5] = [
-        ActorKind::Applicant,
-        ActorKind::Instructor,
-        ActorKind::Reporter,
-        ActorKind::Subscriber,
-        ActorKind::Admin,
-    ];
-}
+impl ActorKind {}
 
 mod transition;
 

@@ -43,7 +43,10 @@ impl Value {
 
 pub type Answers = BTreeMap<String, Value>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum FieldKind {
     Text,
     Textarea,
@@ -62,44 +65,12 @@ pub enum FieldKind {
 }
 
 impl FieldKind {
-    pub const ALL: [FieldKind; 14] = [
-        FieldKind::Text,
-        FieldKind::Textarea,
-        FieldKind::Email,
-        FieldKind::Phone,
-        FieldKind::Url,
-        FieldKind::Number,
-        FieldKind::Date,
-        FieldKind::Select,
-        FieldKind::Radio,
-        FieldKind::Checkbox,
-        FieldKind::Checkboxes,
-        FieldKind::Siret,
-        FieldKind::Contact,
-        FieldKind::Scopes,
-    ];
-
     pub fn as_str(self) -> &'static str {
-        match self {
-            FieldKind::Text => "text",
-            FieldKind::Textarea => "textarea",
-            FieldKind::Email => "email",
-            FieldKind::Phone => "phone",
-            FieldKind::Url => "url",
-            FieldKind::Number => "number",
-            FieldKind::Date => "date",
-            FieldKind::Select => "select",
-            FieldKind::Radio => "radio",
-            FieldKind::Checkbox => "checkbox",
-            FieldKind::Checkboxes => "checkboxes",
-            FieldKind::Siret => "siret",
-            FieldKind::Contact => "contact",
-            FieldKind::Scopes => "scopes",
-        }
+        self.into()
     }
 
     pub fn parse(name: &str) -> Option<FieldKind> {
-        FieldKind::ALL.into_iter().find(|k| k.as_str() == name)
+        name.parse().ok()
     }
 
     /// Kinds whose answer is a list.

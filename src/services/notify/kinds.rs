@@ -2,46 +2,40 @@
 //! which kinds each person can receive at all.
 
 use crate::domain::policy::{Actor, Role};
+use strum::VariantArray;
 
-/// Kinds of email a person switches on or off, per provider, at `/compte/notifications`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Kinds of email a person switches on or off, per provider, at `/compte/notifications`, in
+/// the order the page lists them: what a provider's people get, then what applicants get.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
 pub enum Kind {
     /// New and resubmitted demandes of a provider (its subscribers, reporters, instructors).
+    #[strum(serialize = "nouvelles_demandes")]
     NewDemandes,
-    /// The applicant's own demandes: receipt and decisions.
-    Decisions,
     /// Decisions taken on a provider's demandes (its reporters).
+    #[strum(serialize = "decisions_fournisseur")]
     ProviderDecisions,
-    Messages,
-    Reminders,
     /// A weekly summary of a provider's demandes (those who see its dashboard).
+    #[strum(serialize = "resume_hebdomadaire")]
     WeeklyDigest,
+    /// The applicant's own demandes: receipt and decisions.
+    #[strum(serialize = "decisions")]
+    Decisions,
+    #[strum(serialize = "messages")]
+    Messages,
+    #[strum(serialize = "rappels")]
+    Reminders,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::NewDemandes,
-        Kind::ProviderDecisions,
-        Kind::WeeklyDigest,
-        Kind::Decisions,
-        Kind::Messages,
-        Kind::Reminders,
-    ];
-
     /// The name stored in preferences and unsubscribe links.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::NewDemandes => "nouvelles_demandes",
-            Kind::Decisions => "decisions",
-            Kind::ProviderDecisions => "decisions_fournisseur",
-            Kind::Messages => "messages",
-            Kind::Reminders => "rappels",
-            Kind::WeeklyDigest => "resume_hebdomadaire",
-        }
+        self.into()
     }
 
     pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+        name.parse().ok()
     }
 
     pub fn label(self) -> &'static str {
@@ -144,8 +138,9 @@ pub fn holders(kind: Kind) -> &'static [&'static str] {
 /// they are offered the applicant's kinds for every one; the rest follows their roles.
 pub fn receivable(actor: &Actor, providers: &[String]) -> Vec<(Kind, Vec<String>)> {
     let applicant = !actor.organisations.is_empty();
-    Kind::ALL
-        .into_iter()
+    Kind::VARIANTS
+        .iter()
+        .copied()
         .map(|kind| {
             let list = providers
                 .iter()
@@ -239,7 +234,7 @@ mod tests {
 
     #[test]
     fn only_the_digest_is_off_by_default() {
-        for kind in Kind::ALL {
+        for kind in Kind::VARIANTS.iter().copied() {
             assert_eq!(kind.on_by_default(), kind != Kind::WeeklyDigest);
             assert_eq!(Kind::parse(kind.as_str()), Some(kind));
         }

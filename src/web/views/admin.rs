@@ -2,6 +2,7 @@
 //! API's tokens.
 
 use askama::Template;
+use strum::VariantArray;
 
 use crate::db::audit::AuditRow;
 use crate::domain::policy::Role;
@@ -84,7 +85,7 @@ impl RolesPage {
         RolesPage {
             layout: ctx.layout("admin"),
             providers: managed.iter().map(|s| (s.clone(), name(s))).collect(),
-            roles: Role::ALL
+            roles: Role::VARIANTS
                 .iter()
                 .map(|r| RoleChoice {
                     value: r.as_str(),

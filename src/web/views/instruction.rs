@@ -2,6 +2,7 @@
 //! the decisions offered on it.
 
 use askama::Template;
+use strum::VariantArray;
 
 use crate::catalog::Provider;
 use crate::db::webhooks::Attempt;
@@ -181,7 +182,7 @@ impl DashboardPage {
                 .iter()
                 .map(|slug| (slug.clone(), name(slug), query.providers.contains(slug)))
                 .collect(),
-            states: State::ALL
+            states: State::VARIANTS
                 .iter()
                 .map(|s| (s.as_str(), s.label(), query.states.contains(s)))
                 .collect(),
