@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::models::{NewUser, Organisation, User};
 use super::schema::{memberships, organisations, roles, users};
+use crate::domain::policy::Role;
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<User>> {
     users::table
@@ -39,22 +40,32 @@ pub fn all(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<User>> {
         .load(conn)
 }
 
-/// (provider, role name) pairs held by a user.
-pub fn roles_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(String, String)>> {
-    roles::table
+/// A role as stored; a name this version does not know is left out.
+fn known(name: &str) -> Option<Role> {
+    Role::parse(name)
+}
+
+/// (provider, role) pairs held by a user.
+pub fn roles_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<(String, Role)>> {
+    let rows: Vec<(String, String)> = roles::table
         .filter(roles::user_id.eq(user_id))
         .order((roles::provider, roles::role))
         .select((roles::provider, roles::role))
-        .load(conn)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, r)| known(&r).map(|r| (p, r)))
+        .collect())
 }
 
 pub fn grant_role(
     conn: &mut DbConnection,
     user_id: i64,
     provider: &str,
-    role: &str,
+    role: Role,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    let role = role.as_str();
     let held = roles::table
         .filter(
             roles::user_id
@@ -162,8 +173,9 @@ pub fn revoke_role(
     conn: &mut DbConnection,
     user_id: i64,
     provider: &str,
-    role: &str,
+    role: Role,
 ) -> QueryResult<usize> {
+    let role = role.as_str();
     diesel::delete(
         roles::table.filter(
             roles::user_id
@@ -179,13 +191,17 @@ pub fn revoke_role(
 pub fn role_holders(
     conn: &mut DbConnection,
     providers: &[String],
-) -> QueryResult<Vec<(String, String, User)>> {
-    roles::table
+) -> QueryResult<Vec<(String, Role, User)>> {
+    let rows: Vec<(String, String, User)> = roles::table
         .inner_join(users::table)
         .filter(roles::provider.eq_any(providers))
         .order((roles::provider, roles::role, users::email))
         .select((roles::provider, roles::role, User::as_select()))
-        .load(conn)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(p, r, u)| known(&r).map(|r| (p, r, u)))
+        .collect())
 }
 
 /// Role names one user holds for one provider, sorted.
@@ -193,24 +209,26 @@ pub fn roles_for_provider(
     conn: &mut DbConnection,
     user_id: i64,
     provider: &str,
-) -> QueryResult<Vec<String>> {
-    roles::table
+) -> QueryResult<Vec<Role>> {
+    let names: Vec<String> = roles::table
         .filter(roles::user_id.eq(user_id).and(roles::provider.eq(provider)))
         .order(roles::role)
         .select(roles::role)
-        .load(conn)
+        .load(conn)?;
+    Ok(names.iter().filter_map(|n| known(n)).collect())
 }
 
 /// People holding any of these roles for a provider, once each.
 pub fn holders_of(
     conn: &mut DbConnection,
     provider: &str,
-    role_names: &[&str],
+    roles: &[Role],
 ) -> QueryResult<Vec<User>> {
+    let role_names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     let mut list: Vec<User> = roles::table
         .inner_join(users::table)
         .filter(roles::provider.eq(provider))
-        .filter(roles::role.eq_any(role_names.to_vec()))
+        .filter(roles::role.eq_any(role_names))
         .order(users::email)
         .select(User::as_select())
         .load(conn)?;

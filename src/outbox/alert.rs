@@ -86,7 +86,7 @@ pub fn managers(
         unsubscribe: None,
     };
     let (text, html) = (Text { m: &m }.render()?, Html { m: &m }.render()?);
-    for manager in users::holders_of(conn, &provider, &["manager"])? {
+    for manager in users::holders_of(conn, &provider, &[crate::domain::policy::Role::Manager])? {
         outbox::insert(
             conn,
             &outbox::NewOutboxRow {

@@ -2,7 +2,7 @@
 
 use crate::db::models::{Organisation, User};
 use crate::db::{DbConnection, users};
-use crate::domain::policy::{Actor, Role};
+use crate::domain::policy::Actor;
 use crate::error::AppError;
 
 use super::App;
@@ -45,10 +45,7 @@ pub fn load_with(
     let Some(user) = users::find(conn, user_id)? else {
         return Ok(None);
     };
-    let roles = users::roles_of(conn, user_id)?
-        .into_iter()
-        .filter_map(|(provider, role)| Role::parse(&role).map(|r| (provider, r)))
-        .collect();
+    let roles = users::roles_of(conn, user_id)?;
     let organisations = users::organisations_of(conn, user_id)?;
     let actor = Actor {
         user_id,
@@ -83,10 +80,7 @@ pub async fn dev_accounts(app: &App) -> Result<Vec<DevAccount>, AppError> {
                     .map(|o| format!("demandeur pour {}", o.name))
                     .collect();
                 for (provider, role) in users::roles_of(conn, user.id)? {
-                    let label = Role::parse(&role)
-                        .map(|r| r.label())
-                        .unwrap_or("rôle inconnu");
-                    parts.push(format!("{} {}", label.to_lowercase(), provider));
+                    parts.push(format!("{} {}", role.label().to_lowercase(), provider));
                 }
                 if user.is_admin {
                     parts.push("administrateur".to_string());

@@ -63,13 +63,11 @@ pub async fn holders(app: &App, current: &CurrentUser) -> Result<Vec<Holder>, Ap
         .run(move |conn| {
             Ok(users::role_holders(conn, &providers)?
                 .into_iter()
-                .filter_map(|(provider, role, user)| {
-                    Role::parse(&role).map(|role| Holder {
-                        provider,
-                        role,
-                        name: user.full_name().trim().to_string(),
-                        email: user.email,
-                    })
+                .map(|(provider, role, user)| Holder {
+                    provider,
+                    role,
+                    name: user.full_name().trim().to_string(),
+                    email: user.email,
                 })
                 .collect())
         })
@@ -119,12 +117,14 @@ fn audit_change(
     who: &str,
     action: &str,
     req: &Request,
-    before: &[String],
-    after: &[String],
+    before: &[Role],
+    after: &[Role],
 ) -> Result<(), AppError> {
     let resource = format!("roles:{}:{}", req.provider, req.email);
-    let old = serde_json::to_string(before).map_err(anyhow::Error::from)?;
-    let new = serde_json::to_string(after).map_err(anyhow::Error::from)?;
+    // The stored names, as the audit log always showed them.
+    let names = |roles: &[Role]| roles.iter().map(|r| r.as_str()).collect::<Vec<_>>();
+    let old = serde_json::to_string(&names(before)).map_err(anyhow::Error::from)?;
+    let new = serde_json::to_string(&names(after)).map_err(anyhow::Error::from)?;
     super::audit::record(conn, key, who, action, &resource, Some(&old), Some(&new))
 }
 
@@ -157,13 +157,13 @@ pub async fn grant(
                     )?,
                 };
                 let before = users::roles_for_provider(conn, user.id, &req.provider)?;
-                if before.iter().any(|r| r == req.role.as_str()) {
+                if before.contains(&req.role) {
                     return Err(AppError::Unprocessable(format!(
                         "{} a déjà ce rôle.",
                         req.email
                     )));
                 }
-                users::grant_role(conn, user.id, &req.provider, req.role.as_str(), now())?;
+                users::grant_role(conn, user.id, &req.provider, req.role, now())?;
                 let after = users::roles_for_provider(conn, user.id, &req.provider)?;
                 audit_change(conn, &key, &actor, "role.grant", &req, &before, &after)
             })
@@ -189,7 +189,7 @@ pub async fn revoke(
                 let missing = || AppError::Unprocessable(format!("{} n'a pas ce rôle.", req.email));
                 let user = users::find_by_email(conn, req.email.as_str())?.ok_or_else(missing)?;
                 let before = users::roles_for_provider(conn, user.id, &req.provider)?;
-                if users::revoke_role(conn, user.id, &req.provider, req.role.as_str())? == 0 {
+                if users::revoke_role(conn, user.id, &req.provider, req.role)? == 0 {
                     return Err(missing());
                 }
                 let after = users::roles_for_provider(conn, user.id, &req.provider)?;

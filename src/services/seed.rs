@@ -128,7 +128,7 @@ pub fn seed_demo(conn: &mut DbConnection, catalog: &Catalog) -> anyhow::Result<(
         ] {
             let email = role_email(&provider.slug, role);
             let u = user(conn, &email, role.label(), &provider.name, false)?;
-            users::grant_role(conn, u.id, &provider.slug, role.as_str(), now())?;
+            users::grant_role(conn, u.id, &provider.slug, role, now())?;
         }
     }
     user(conn, DEMO_ADMIN, "Alice", "Administratrice", true)?;

@@ -122,13 +122,14 @@ impl Topic {
     }
 }
 
-/// Role names whose holders get each provider-side kind (the applicant's kinds aside).
-pub fn holders(kind: Kind) -> &'static [&'static str] {
+/// Roles whose holders get each provider-side kind (the applicant's kinds aside).
+pub fn holders(kind: Kind) -> &'static [Role] {
+    use Role::*;
     match kind {
-        Kind::NewDemandes => &["subscriber", "reporter", "instructor", "manager"],
-        Kind::ProviderDecisions => &["reporter"],
-        Kind::Messages => &["instructor", "manager"],
-        Kind::WeeklyDigest => &["reporter", "instructor", "manager"],
+        Kind::NewDemandes => &[Subscriber, Reporter, Instructor, Manager],
+        Kind::ProviderDecisions => &[Reporter],
+        Kind::Messages => &[Instructor, Manager],
+        Kind::WeeklyDigest => &[Reporter, Instructor, Manager],
         Kind::Decisions | Kind::Reminders => &[],
     }
 }
@@ -145,11 +146,9 @@ pub fn receivable(actor: &Actor, providers: &[String]) -> Vec<(Kind, Vec<String>
             let list = providers
                 .iter()
                 .filter(|p| {
-                    let by_role = holders(kind).iter().any(|name| {
-                        Role::parse(name).is_some_and(|role| {
-                            actor.roles.iter().any(|(rp, r)| rp == *p && *r == role)
-                        })
-                    });
+                    let by_role = holders(kind)
+                        .iter()
+                        .any(|role| actor.roles.iter().any(|(rp, r)| rp == *p && r == role));
                     let as_applicant = applicant
                         && matches!(kind, Kind::Decisions | Kind::Messages | Kind::Reminders);
                     by_role || as_applicant

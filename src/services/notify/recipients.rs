@@ -4,6 +4,7 @@ use crate::catalog::Provider;
 use crate::db::models::{Demande, User};
 use crate::db::{DbConnection, users};
 use crate::domain::form::{Answers, Value};
+use crate::domain::policy::Role;
 use crate::error::AppError;
 
 use super::{Kind, Links, holders};
@@ -51,12 +52,12 @@ pub(super) fn staff(
     let held = users::role_holders(conn, std::slice::from_ref(&provider.slug))?;
     let mut to: Vec<(String, To)> = Vec::new();
     for (_, role, user) in &held {
-        if !holders(kind).contains(&role.as_str()) || to.iter().any(|(e, _)| e == &user.email) {
+        if !holders(kind).contains(role) || to.iter().any(|(e, _)| e == &user.email) {
             continue;
         }
         let reads_workspace = held
             .iter()
-            .any(|(_, r, u)| u.id == user.id && r != "subscriber");
+            .any(|(_, r, u)| u.id == user.id && *r != Role::Subscriber);
         let path = if reads_workspace {
             instruction_path(demande)
         } else {

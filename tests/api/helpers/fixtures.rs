@@ -180,7 +180,7 @@ impl TestApp {
             &mut conn,
             user.id,
             provider,
-            role,
+            habilis::domain::policy::Role::parse(role).expect("a role name"),
             habilis::services::now(),
         )
         .unwrap();
