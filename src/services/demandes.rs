@@ -62,7 +62,7 @@ pub async fn find_for_applicant(
 }
 
 /// Whether the person may change this demande (seen already).
-pub fn can_edit(current: &CurrentUser, demande: &Demande) -> bool {
+fn can_edit(current: &CurrentUser, demande: &Demande) -> bool {
     policy::can(&current.actor, Action::EditAsApplicant, &facts(demande))
 }
 

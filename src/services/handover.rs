@@ -4,10 +4,11 @@ use crate::db::models::NewDemande;
 use crate::db::{users, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, public_id, transition};
 use crate::domain::email::Email;
+use crate::domain::policy::{self, Action};
 use crate::error::AppError;
 
 use super::accounts::CurrentUser;
-use super::demandes::{actor_of, can_edit, find_for_applicant};
+use super::demandes::{actor_of, find_for_applicant};
 use super::persist::{Change, Happened, Recorder, Stale, Write, persist, persist_within};
 use super::{App, now};
 
@@ -67,7 +68,11 @@ pub async fn transfer(
     email: &str,
 ) -> Result<(), AppError> {
     let file = find_for_applicant(app, current, id).await?;
-    if !can_edit(current, &file.demande) {
+    if !policy::can(
+        &current.actor,
+        Action::EditAsApplicant,
+        &super::facts(&file.demande),
+    ) {
         return Err(AppError::ForbiddenBecause(
             "Seule la personne qui a créé cette demande peut la transférer.".to_string(),
         ));

@@ -182,17 +182,6 @@ pub async fn find(app: &App, current: &CurrentUser, id: i64) -> Result<DemandeFi
     Ok(file)
 }
 
-pub fn can_instruct(current: &CurrentUser, demande: &Demande) -> bool {
-    policy::can(&current.actor, Action::Instruct, &facts(demande))
-}
-
-/// Why an instructor of the provider may not instruct this demande, when that is the case.
-pub fn why_not_instruct(current: &CurrentUser, demande: &Demande) -> Option<&'static str> {
-    policy::instructs_own_organisation(&current.actor, &facts(demande)).then_some(
-        "Vous êtes membre de l'organisation qui a fait cette demande : vous ne pouvez pas l'instruire. Un autre instructeur du fournisseur de données s'en chargera.",
-    )
-}
-
 /// What an instructor sends with a decision.
 #[derive(Debug, Clone, Default)]
 pub struct Decision {
@@ -281,9 +270,11 @@ pub async fn decide(
     let file = find(app, current, id).await?;
     let Some(actor) = policy::actor_kind(&current.actor, Action::Instruct, &facts(&file.demande))
     else {
-        return Err(match why_not_instruct(current, &file.demande) {
-            Some(why) => AppError::ForbiddenBecause(why.to_string()),
-            None => AppError::Forbidden,
+        let own = policy::instructs_own_organisation(&current.actor, &facts(&file.demande));
+        return Err(if own {
+            AppError::ForbiddenBecause(policy::OWN_ORGANISATION.to_string())
+        } else {
+            AppError::Forbidden
         });
     };
     let reason = decision

@@ -3,6 +3,7 @@
 use crate::db::messages::{self, MessageRow};
 use crate::db::write_transaction;
 use crate::domain::demande::State;
+use crate::domain::policy::{self, Action};
 use crate::error::AppError;
 
 use super::accounts::CurrentUser;
@@ -94,7 +95,11 @@ pub async fn write_as_instructor(
     body: &str,
 ) -> Result<(), AppError> {
     let file = instruction::find(app, current, id).await?;
-    if !instruction::can_instruct(current, &file.demande) {
+    if !policy::can(
+        &current.actor,
+        Action::Instruct,
+        &super::facts(&file.demande),
+    ) {
         return Err(AppError::Forbidden);
     }
     write(app, current, file, true, body).await

@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use crate::domain::policy::{self, Action};
 use crate::error::AppError;
 
 /// Delivery attempts of a demande's webhooks, for its instructors and managers.
@@ -12,7 +13,11 @@ pub async fn attempts(
     demande_id: i64,
 ) -> Result<Vec<crate::db::webhooks::Attempt>, AppError> {
     let file = super::instruction::find(app, current, demande_id).await?;
-    if !super::instruction::can_instruct(current, &file.demande) {
+    if !policy::can(
+        &current.actor,
+        Action::Instruct,
+        &super::facts(&file.demande),
+    ) {
         return Ok(vec![]);
     }
     app.db

@@ -251,8 +251,6 @@ pub struct Refused {
     pub typed: String,
 }
 
-const NOT_YOURS: &str = "Vous êtes membre de l'organisation qui a fait cette demande : vous ne pouvez pas l'instruire. Un autre instructeur du fournisseur de données s'en chargera.";
-
 impl InstructionPage {
     pub fn new(
         ctx: &PageCtx,
@@ -282,7 +280,9 @@ impl InstructionPage {
             applicant: file.demande.applicant_email.clone(),
             state: file.state.as_str(),
             state_label: file.state.label(),
-            not_yours: offered.own_organisation.then_some(NOT_YOURS),
+            not_yours: offered
+                .own_organisation
+                .then_some(crate::domain::policy::OWN_ORGANISATION),
             can_decide: offered.decide,
             can_archive: offered.close,
             can_revoke: offered.revoke,
