@@ -107,9 +107,9 @@ pub async fn start(
     app.db
         .run(move |conn| {
             let at = now();
-            let change = Change {
-                demande: None,
-                write: Write::Insert(NewDemande {
+            let change = Change::of(
+                None,
+                Write::Insert(NewDemande {
                     provider: &provider.slug,
                     template: template_id.as_deref(),
                     organisation_id: organisation.id,
@@ -126,14 +126,10 @@ pub async fn start(
                     updated_at: at,
                     last_submitted_at: None,
                 }),
-                happened: Happened::Event(Event::Create),
-                outcome: &outcome,
-                actor: actor_of(&user),
-                reason: None,
-                diff: None,
-                grant: None,
-                until: None,
-            };
+                Happened::Event(Event::Create),
+                &outcome,
+                actor_of(&user),
+            );
             let created = persist(conn, &recorder, &provider, &change, at)?;
             created.map(|d| d.id).map_err(|Stale| {
                 AppError::Conflict("La demande n'a pas pu être créée.".to_string())
@@ -231,19 +227,18 @@ pub async fn save_step(
             .db
             .run(move |conn| {
                 let change = Change {
-                    demande: Some(&demande),
-                    write: Write::Answers {
-                        answers: &answers_json,
-                        scopes: &scopes_json,
-                        intitule: &intitule,
-                    },
-                    happened: Happened::Event(Event::Update),
-                    outcome: &outcome,
-                    actor: actor_of(&user),
-                    reason: None,
                     diff: Some(&diff_json),
-                    grant: None,
-                    until: None,
+                    ..Change::of(
+                        Some(&demande),
+                        Write::Answers {
+                            answers: &answers_json,
+                            scopes: &scopes_json,
+                            intitule: &intitule,
+                        },
+                        Happened::Event(Event::Update),
+                        &outcome,
+                        actor_of(&user),
+                    )
                 };
                 Ok::<_, AppError>(persist(conn, &recorder, &provider, &change, now())?.is_ok())
             })

@@ -26,31 +26,30 @@ pub async fn copy(app: &App, current: &CurrentUser, id: i64) -> Result<i64, AppE
             let at = now();
             let reason = format!("Copie de la demande {}", public_id(source.id));
             let change = Change {
-                demande: None,
-                write: Write::Insert(NewDemande {
-                    provider: &source.provider,
-                    template: source.template.as_deref(),
-                    organisation_id: source.organisation_id,
-                    applicant_id: user.id,
-                    state: outcome.to.as_str(),
-                    answers: &source.answers,
-                    scopes: &source.scopes,
-                    intitule: &source.intitule,
-                    organisation_name: &source.organisation_name,
-                    siret: &source.siret,
-                    applicant_email: &user.email,
-                    lock_version: 0,
-                    created_at: at,
-                    updated_at: at,
-                    last_submitted_at: None,
-                }),
-                happened: Happened::Event(Event::Create),
-                outcome: &outcome,
-                actor: actor_of(&user),
                 reason: Some(&reason),
-                diff: None,
-                grant: None,
-                until: None,
+                ..Change::of(
+                    None,
+                    Write::Insert(NewDemande {
+                        provider: &source.provider,
+                        template: source.template.as_deref(),
+                        organisation_id: source.organisation_id,
+                        applicant_id: user.id,
+                        state: outcome.to.as_str(),
+                        answers: &source.answers,
+                        scopes: &source.scopes,
+                        intitule: &source.intitule,
+                        organisation_name: &source.organisation_name,
+                        siret: &source.siret,
+                        applicant_email: &user.email,
+                        lock_version: 0,
+                        created_at: at,
+                        updated_at: at,
+                        last_submitted_at: None,
+                    }),
+                    Happened::Event(Event::Create),
+                    &outcome,
+                    actor_of(&user),
+                )
             };
             persist(conn, &recorder, &provider, &change, at)?
                 .map(|copy| copy.id)
@@ -111,15 +110,14 @@ pub async fn transfer(
                 }
                 let reason = format!("Transférée à {}", colleague.email);
                 let change = Change {
-                    demande: Some(&demande),
-                    write: Write::Applicant { id: colleague.id, email: &colleague.email },
-                    happened: Happened::Event(Event::Transfer),
-                    outcome: &outcome,
-                    actor: actor_of(&user),
                     reason: Some(&reason),
-                    diff: None,
-                    grant: None,
-                    until: None,
+                    ..Change::of(
+                        Some(&demande),
+                        Write::Applicant { id: colleague.id, email: &colleague.email },
+                        Happened::Event(Event::Transfer),
+                        &outcome,
+                        actor_of(&user),
+                    )
                 };
                 match persist_within(conn, &recorder, &provider, &change, now())? {
                     Ok(_) => Ok(()),

@@ -88,6 +88,29 @@ pub struct Change<'a> {
     pub until: Option<NaiveDateTime>,
 }
 
+impl<'a> Change<'a> {
+    /// A change with no reason, diff, grant or date: set those that apply with `..`.
+    pub fn of(
+        demande: Option<&'a Demande>,
+        write: Write<'a>,
+        happened: Happened,
+        outcome: &'a Outcome,
+        actor: Actor<'a>,
+    ) -> Change<'a> {
+        Change {
+            demande,
+            write,
+            happened,
+            outcome,
+            actor,
+            reason: None,
+            diff: None,
+            grant: None,
+            until: None,
+        }
+    }
+}
+
 /// Where the effects go besides the database rows: the links and keys emails and webhooks
 /// need, and the key that chains the audit log.
 #[derive(Clone)]
@@ -321,19 +344,19 @@ pub async fn apply(
     app.db
         .run(move |conn| {
             let change = Change {
-                demande: Some(&decided.demande),
-                write: Write::State,
-                happened: Happened::Event(decided.event),
-                outcome: &decided.outcome,
-                actor: Actor {
+                reason: decided.reason.as_deref(),
+                grant: decided.grant,
+                ..Change::of(
+                    Some(&decided.demande),
+                    Write::State,
+                    Happened::Event(decided.event),
+                    &decided.outcome,
+                    Actor {
                     id: Some(user.id),
                     email: &user.email,
                     name: user.full_name(),
                 },
-                reason: decided.reason.as_deref(),
-                diff: None,
-                grant: decided.grant,
-                until: None,
+                )
             };
             match persist(conn, &recorder, &decided.provider, &change, super::now())? {
                 Ok(_) => Ok(()),

@@ -53,15 +53,15 @@ fn record(
             return Ok(false);
         }
         let change = Change {
-            demande: Some(demande),
-            write: Write::Nothing,
-            happened: Happened::Reminder(due.reminder),
-            outcome: &outcome,
-            actor: Actor::PORTAL,
             reason: due.tag.as_deref(),
-            diff: None,
-            grant: None,
             until: due.until,
+            ..Change::of(
+                Some(demande),
+                Write::Nothing,
+                Happened::Reminder(due.reminder),
+                &outcome,
+                Actor::PORTAL,
+            )
         };
         Ok(persist_within(conn, &Recorder::of(app), provider, &change, now)?.is_ok())
     })

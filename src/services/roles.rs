@@ -128,6 +128,13 @@ fn audit_change(
     super::audit::record(conn, key, who, action, &resource, Some(&old), Some(&new))
 }
 
+/// What is done to a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Grant,
+    Revoke,
+}
+
 /// Gives a role (creating the person's account by email when it does not exist yet).
 #[tracing::instrument(skip_all, fields(provider, role))]
 pub async fn grant(
@@ -137,38 +144,13 @@ pub async fn grant(
     provider: &str,
     role: &str,
 ) -> Result<(), AppError> {
-    let req = parse(app, who, email, provider, role)?;
-    let actor = who.label();
-    let key = app.settings.audit_key.clone();
-    app.db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let user = match users::find_by_email(conn, req.email.as_str())? {
-                    Some(user) => user,
-                    None => users::insert(
-                        conn,
-                        &NewUser {
-                            email: req.email.as_str(),
-                            given_name: "",
-                            family_name: "",
-                            is_admin: false,
-                            created_at: now(),
-                        },
-                    )?,
-                };
-                let before = users::roles_for_provider(conn, user.id, &req.provider)?;
-                if before.contains(&req.role) {
-                    return Err(AppError::Unprocessable(format!(
-                        "{} a déjà ce rôle.",
-                        req.email
-                    )));
-                }
-                users::grant_role(conn, user.id, &req.provider, req.role, now())?;
-                let after = users::roles_for_provider(conn, user.id, &req.provider)?;
-                audit_change(conn, &key, &actor, "role.grant", &req, &before, &after)
-            })
-        })
-        .await
+    change(
+        app,
+        who,
+        parse(app, who, email, provider, role)?,
+        Change::Grant,
+    )
+    .await
 }
 
 /// Removes a role.
@@ -180,20 +162,58 @@ pub async fn revoke(
     provider: &str,
     role: &str,
 ) -> Result<(), AppError> {
-    let req = parse(app, who, email, provider, role)?;
+    change(
+        app,
+        who,
+        parse(app, who, email, provider, role)?,
+        Change::Revoke,
+    )
+    .await
+}
+
+/// Grants or removes a checked role in one transaction, audited with the roles before and after.
+async fn change(app: &App, who: Who<'_>, req: Request, change: Change) -> Result<(), AppError> {
     let actor = who.label();
     let key = app.settings.audit_key.clone();
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 let missing = || AppError::Unprocessable(format!("{} n'a pas ce rôle.", req.email));
-                let user = users::find_by_email(conn, req.email.as_str())?.ok_or_else(missing)?;
+                let user = match (users::find_by_email(conn, req.email.as_str())?, change) {
+                    (Some(user), _) => user,
+                    (None, Change::Revoke) => return Err(missing()),
+                    (None, Change::Grant) => users::insert(
+                        conn,
+                        &NewUser {
+                            email: req.email.as_str(),
+                            given_name: "",
+                            family_name: "",
+                            is_admin: false,
+                            created_at: now(),
+                        },
+                    )?,
+                };
                 let before = users::roles_for_provider(conn, user.id, &req.provider)?;
-                if users::revoke_role(conn, user.id, &req.provider, req.role)? == 0 {
-                    return Err(missing());
-                }
+                let action = match change {
+                    Change::Grant if before.contains(&req.role) => {
+                        return Err(AppError::Unprocessable(format!(
+                            "{} a déjà ce rôle.",
+                            req.email
+                        )));
+                    }
+                    Change::Grant => {
+                        users::grant_role(conn, user.id, &req.provider, req.role, now())?;
+                        "role.grant"
+                    }
+                    Change::Revoke => {
+                        if users::revoke_role(conn, user.id, &req.provider, req.role)? == 0 {
+                            return Err(missing());
+                        }
+                        "role.revoke"
+                    }
+                };
                 let after = users::roles_for_provider(conn, user.id, &req.provider)?;
-                audit_change(conn, &key, &actor, "role.revoke", &req, &before, &after)
+                audit_change(conn, &key, &actor, action, &req, &before, &after)
             })
         })
         .await
