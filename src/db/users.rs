@@ -100,14 +100,15 @@ pub fn organisations_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Ve
         .load(conn)
 }
 
-/// Makes the person a member (again, when a lapsed membership exists).
+/// Makes the person a member (again, when a lapsed membership exists); true when it restored a
+/// lapsed one.
 pub fn add_membership(
     conn: &mut DbConnection,
     user_id: i64,
     organisation_id: i64,
     verified: bool,
     now: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<bool> {
     let this = memberships::table.filter(
         memberships::user_id
             .eq(user_id)
@@ -115,20 +116,20 @@ pub fn add_membership(
     );
     let held = this.count().get_result::<i64>(conn)?;
     if held > 0 {
-        diesel::update(this)
+        let restored = diesel::update(this.filter(memberships::lapsed_at.is_not_null()))
             .set(memberships::lapsed_at.eq(None::<NaiveDateTime>))
             .execute(conn)?;
-    } else {
-        diesel::insert_into(memberships::table)
-            .values((
-                memberships::user_id.eq(user_id),
-                memberships::organisation_id.eq(organisation_id),
-                memberships::verified.eq(verified),
-                memberships::created_at.eq(now),
-            ))
-            .execute(conn)?;
+        return Ok(restored > 0);
     }
-    Ok(())
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::user_id.eq(user_id),
+            memberships::organisation_id.eq(organisation_id),
+            memberships::verified.eq(verified),
+            memberships::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(false)
 }
 
 /// Ends the person's current memberships except `keep`; returns the organisations that lapsed.

@@ -116,7 +116,8 @@ impl Worker {
 
     /// Posts a webhook and records the attempt; a 2xx delivers it, anything else retries.
     async fn post_webhook(&self, row: &OutboxRow) -> anyhow::Result<Result<(), SendError>> {
-        let variable = row.secret_env.as_deref().unwrap_or_default();
+        // Rows queued by a version before secret_env named the variable in `subject`.
+        let variable = row.secret_env.as_deref().unwrap_or(&row.subject);
         let Some(secret) = self.webhook_env.get(variable) else {
             return Ok(Err(SendError {
                 permanent: true,

@@ -204,7 +204,19 @@ pub async fn sign_in_identity(
                         },
                     )?,
                 };
-                users::add_membership(conn, user.id, org.id, true, now)?;
+                if users::add_membership(conn, user.id, org.id, true, now)? {
+                    // Back for an organisation it had left, or been removed from by an admin:
+                    // the identity provider vouches for it again, and the log says so.
+                    super::audit::record(
+                        conn,
+                        &key,
+                        email.as_str(),
+                        "membership.restore",
+                        &format!("memberships:{}:{}", email.as_str(), org.siret),
+                        None,
+                        Some(&format!("rétablie : connexion pour le SIRET {}", siret.as_str())),
+                    )?;
+                }
                 for lapsed in users::lapse_memberships_except(conn, user.id, org.id, now)? {
                     super::audit::record(
                         conn,

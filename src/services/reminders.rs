@@ -43,6 +43,13 @@ fn record(
     write_transaction(conn, |conn| {
         // Several instances run reminders: one at a time per demande, so none is sent twice.
         crate::db::lock_demande(conn, demande.id)?;
+        // Read again under the lock: a demande changed since the pass listed it (a draft just
+        // submitted) is left to the next pass.
+        match demandes::find(conn, demande.id)? {
+            Some(fresh)
+                if fresh.state == demande.state && fresh.updated_at == demande.updated_at => {}
+            _ => return Ok(false),
+        }
         // Since the last change for idle reminders; ever (per habilitation) for expiry ones.
         let since = if due.tag.is_some() {
             demande.created_at

@@ -95,3 +95,11 @@ pub async fn end(
         })
         .await
 }
+
+/// Ends a session that ran out (idle or too old), without an audit entry: nobody acted.
+pub async fn expire(app: &App, token: String) -> Result<(), AppError> {
+    let digest = sha256_hex(&token);
+    app.db
+        .run(move |conn| Ok(sessions::revoke(conn, &digest, now()).map(|_| ())?))
+        .await
+}

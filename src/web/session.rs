@@ -43,7 +43,7 @@ pub(crate) async fn current(
     if now - issued >= app.settings.session_max_seconds
         || now - seen >= app.settings.session_idle_seconds
     {
-        session.purge();
+        expire(&app, &session).await?;
         return Ok(None);
     }
     if now - seen >= 60 {
@@ -52,14 +52,27 @@ pub(crate) async fn current(
     let chosen = session.get::<i64>(ORG_KEY).ok().flatten();
     // A copied cookie outlives nothing: the session must still be live on the server.
     let Some(token) = session.get::<String>(TOKEN_KEY).ok().flatten() else {
-        session.purge();
+        expire(&app, &session).await?;
         return Ok(None);
     };
     let user = sessions::resume(&app, user_id, token, chosen).await?;
     if user.is_none() {
-        session.purge();
+        expire(&app, &session).await?;
     }
     Ok(user)
+}
+
+/// An expired session is ended on the server too (a copy of the cookie dies with it), and the
+/// person is signed out here; the CSRF token and the identity provider's ID token stay, so the
+/// sign-out form still works and still reaches the provider.
+async fn expire(app: &App, session: &Session) -> Result<(), AppError> {
+    if let Some(token) = session.get::<String>(TOKEN_KEY).ok().flatten() {
+        sessions::expire(app, token).await?;
+    }
+    for key in [USER_KEY, TOKEN_KEY, ISSUED_KEY, SEEN_KEY, ORG_KEY] {
+        session.remove(key);
+    }
+    Ok(())
 }
 
 impl FromRequest for MaybeUser {

@@ -97,3 +97,38 @@ async fn an_instructor_cannot_instruct_their_own_organisation_s_demande() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn an_applicant_who_left_the_organisation_is_no_longer_emailed_its_decisions() {
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = app.submitted_demande(&marie, "api-particulier").await;
+    app.lapse_member("marie.dupont@mairie-lyon.fr", LYON);
+    let instructor = app.login_as("instruction@api-particulier.example").await;
+    let refused = instructor.decide(id, "refuser", "Hors périmètre").await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    let to = crate::helpers::recipients_of(&app.outbox(), "refused");
+    assert!(
+        !to.contains(&"marie.dupont@mairie-lyon.fr".to_string()),
+        "{to:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_applicant_who_moved_and_instructs_the_provider_cannot_decide_their_own_demande() {
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = app.submitted_demande(&marie, "api-particulier").await;
+    // Marie moved to Grenoble, and instructs API Particulier there.
+    app.add_member("marie.dupont@mairie-lyon.fr", "21380055400007");
+    app.lapse_member("marie.dupont@mairie-lyon.fr", LYON);
+    app.grant_role(
+        "marie.dupont@mairie-lyon.fr",
+        "api-particulier",
+        "instructor",
+    );
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let refused = marie.decide(id, "valider", "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    refused.assert_contains("vous ne pouvez pas l'instruire");
+}

@@ -130,7 +130,7 @@ pub fn can(actor: &Actor, action: Action, demande: &DemandeFacts) -> bool {
         Action::Instruct => {
             demande.ever_submitted
                 && actor.has_role(demande.provider, Role::Instructor)
-                && !actor.belongs_to(demande.organisation_id)
+                && !instructs_own_organisation(actor, demande)
         }
         Action::ViewSummary => {
             demande.ever_submitted
@@ -144,10 +144,12 @@ pub fn can(actor: &Actor, action: Action, demande: &DemandeFacts) -> bool {
 /// What such an instructor is told, on the page and when they try to decide anyway.
 pub const OWN_ORGANISATION: &str = "Vous êtes membre de l'organisation qui a fait cette demande : vous ne pouvez pas l'instruire. Un autre instructeur du fournisseur de données s'en chargera.";
 
-/// An instructor of the provider who is also an agent of the applicant organisation: nobody
-/// instructs their own organisation's demande (the page says why, another instructor decides).
+/// An instructor of the provider who is also an agent of the applicant organisation, or who made
+/// the demande (an agent who moved since): nobody instructs their own organisation's demande,
+/// nor their own (the page says why, another instructor decides).
 pub fn instructs_own_organisation(actor: &Actor, demande: &DemandeFacts) -> bool {
-    actor.has_role(demande.provider, Role::Instructor) && actor.belongs_to(demande.organisation_id)
+    actor.has_role(demande.provider, Role::Instructor)
+        && (actor.belongs_to(demande.organisation_id) || actor.user_id == demande.applicant_id)
 }
 
 /// May `actor` start a demande for this organisation?

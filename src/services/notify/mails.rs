@@ -149,8 +149,12 @@ pub fn render(
     m: &MailData,
 ) -> Result<(String, String), AppError> {
     if let Some(mail) = provider.mails.get(topic.as_str()) {
-        return render_custom(mail, m)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("gabarit de courriel : {e}")));
+        // A provider's template that fails on this email's data (start-up checked it on a
+        // sample) must not cost the decision: the generic wording goes instead.
+        match render_custom(mail, m) {
+            Ok(rendered) => return Ok(rendered),
+            Err(e) => tracing::error!(error = %e, "provider mail failed: generic email sent"),
+        }
     }
     match (provider, topic) {
         (_, Topic::Submitted | Topic::Resubmitted) => {

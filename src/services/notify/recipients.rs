@@ -76,7 +76,15 @@ pub(super) fn staff(
     Ok(to.into_iter().map(|(_, t)| t).collect())
 }
 
+/// The applicant, while still an agent of the organisation: one who left (their membership
+/// lapsed or was removed) is no longer told of its demandes.
 pub(super) fn applicant(conn: &mut DbConnection, demande: &Demande) -> Result<Vec<To>, AppError> {
+    let member = users::organisations_of(conn, demande.applicant_id)?
+        .iter()
+        .any(|o| o.id == demande.organisation_id);
+    if !member {
+        return Ok(vec![]);
+    }
     Ok(users::find(conn, demande.applicant_id)?
         .map(|u| {
             vec![To {
