@@ -15,8 +15,8 @@ use crate::services::messages::Message;
 use crate::web::ctx::PageCtx;
 
 use super::file::{
-    DemandeRow, EventView, HabilitationView, MessageView, habilitation_view, latest_reason,
-    message_views, timeline,
+    DemandeHead, DemandeRow, EventView, HabilitationView, MessageView, habilitation_view,
+    latest_reason, message_views, timeline,
 };
 use super::form::{StepSummary, summaries};
 use super::{Layout, provider_name};
@@ -119,13 +119,7 @@ impl<'a> NewPage<'a> {
 #[template(path = "demandes/show.html")]
 pub struct ShowPage {
     pub layout: Layout,
-    pub id: i64,
-    pub public_id: String,
-    pub provider_name: String,
-    pub intitule: String,
-    pub organisation: String,
-    pub state: &'static str,
-    pub state_label: &'static str,
+    pub head: DemandeHead,
     pub reason: Option<String>,
     pub can_edit: bool,
     pub can_archive: bool,
@@ -169,13 +163,7 @@ impl ShowPage {
         };
         ShowPage {
             layout: ctx.layout(SECTION),
-            id,
-            public_id: public_id(id),
-            provider_name: provider.name.clone(),
-            intitule: file.demande.intitule.clone(),
-            organisation: file.demande.organisation_name.clone(),
-            state: file.state.as_str(),
-            state_label: file.state.label(),
+            head: DemandeHead::new(&file.demande, file.state, provider.name.clone()),
             reason,
             can_edit: offered.edit,
             can_archive: offered.archive,

@@ -11,6 +11,34 @@ use super::form::scope_label;
 use super::format_date;
 use super::format_datetime;
 
+/// What every page about one demande shows at its top.
+#[derive(Debug, Clone)]
+pub struct DemandeHead {
+    pub id: i64,
+    pub public_id: String,
+    pub provider_name: String,
+    pub intitule: String,
+    pub organisation: String,
+    pub siret: String,
+    pub state: &'static str,
+    pub state_label: &'static str,
+}
+
+impl DemandeHead {
+    pub fn new(d: &Demande, state: State, provider_name: String) -> DemandeHead {
+        DemandeHead {
+            id: d.id,
+            public_id: public_id(d.id),
+            provider_name,
+            intitule: d.intitule.clone(),
+            organisation: d.organisation_name.clone(),
+            siret: d.siret.clone(),
+            state: state.as_str(),
+            state_label: state.label(),
+        }
+    }
+}
+
 /// A row in a list of demandes.
 #[derive(Debug, Clone)]
 pub struct DemandeRow {

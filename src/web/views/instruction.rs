@@ -6,7 +6,7 @@ use strum::VariantArray;
 
 use crate::catalog::Provider;
 use crate::db::webhooks::Attempt;
-use crate::domain::demande::{State, public_id};
+use crate::domain::demande::State;
 use crate::domain::form::FormErrors;
 use crate::domain::listing::{DashboardQuery, Sort, query_string};
 use crate::domain::policy;
@@ -17,7 +17,7 @@ use crate::services::messages::Message;
 use crate::web::ctx::PageCtx;
 
 use super::file::{
-    ChangeView, DemandeRow, EventView, HabilitationView, MessageView,
+    ChangeView, DemandeHead, DemandeRow, EventView, HabilitationView, MessageView,
     changes_since_last_submission, habilitation_view, message_views, timeline,
 };
 use super::form::{StepSummary, scope_label, summaries};
@@ -210,17 +210,10 @@ pub struct AttemptView {
 #[template(path = "instruction/show.html")]
 pub struct InstructionPage {
     pub layout: Layout,
+    pub head: DemandeHead,
     /// Webhook deliveries (for instructors and managers).
     pub attempts: Vec<AttemptView>,
-    pub id: i64,
-    pub public_id: String,
-    pub provider_name: String,
-    pub intitule: String,
-    pub organisation: String,
-    pub siret: String,
     pub applicant: String,
-    pub state: &'static str,
-    pub state_label: &'static str,
     pub can_decide: bool,
     pub can_archive: bool,
     pub can_revoke: bool,
@@ -271,15 +264,8 @@ impl InstructionPage {
         InstructionPage {
             layout: ctx.layout(SECTION),
             attempts: attempts.into_iter().map(attempt_view).collect(),
-            id,
-            public_id: public_id(id),
-            provider_name: provider.name.clone(),
-            intitule: file.demande.intitule.clone(),
-            organisation: file.demande.organisation_name.clone(),
-            siret: file.demande.siret.clone(),
+            head: DemandeHead::new(&file.demande, file.state, provider.name.clone()),
             applicant: file.demande.applicant_email.clone(),
-            state: file.state.as_str(),
-            state_label: file.state.label(),
             not_yours: offered
                 .own_organisation
                 .then_some(crate::domain::policy::OWN_ORGANISATION),

@@ -2,25 +2,18 @@
 
 use askama::Template;
 
-use crate::domain::demande::public_id;
 use crate::services::App;
 use crate::services::subscription::Summary;
 use crate::web::ctx::PageCtx;
 
+use super::file::DemandeHead;
 use super::{Layout, format_date, format_datetime, provider_name};
 
 #[derive(Template)]
 #[template(path = "abonnement/show.html")]
 pub struct SummaryPage {
     pub layout: Layout,
-    pub id: i64,
-    pub public_id: String,
-    pub provider_name: String,
-    pub intitule: String,
-    pub organisation: String,
-    pub siret: String,
-    pub state: &'static str,
-    pub state_label: &'static str,
+    pub head: DemandeHead,
     pub created: String,
     pub submitted: String,
     pub updated: String,
@@ -34,14 +27,7 @@ impl SummaryPage {
         let d = &s.demande;
         SummaryPage {
             layout: ctx.layout("instruction"),
-            id: d.id,
-            public_id: public_id(d.id),
-            provider_name: provider_name(&app.catalog, &d.provider),
-            intitule: d.intitule.clone(),
-            organisation: d.organisation_name.clone(),
-            siret: d.siret.clone(),
-            state: s.state.as_str(),
-            state_label: s.state.label(),
+            head: DemandeHead::new(d, s.state, provider_name(&app.catalog, &d.provider)),
             created: format_datetime(&d.created_at),
             submitted: d
                 .last_submitted_at
