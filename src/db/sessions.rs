@@ -23,15 +23,29 @@ pub fn insert(
         .map(|_| ())
 }
 
-/// Whether this token is a live session of this user.
-pub fn is_live(conn: &mut DbConnection, user_id: i64, token_hash: &str) -> QueryResult<bool> {
+/// When a live session of this user with this token was last used (None: no such session);
+/// a session never seen since its start counts from its start.
+pub fn last_seen(
+    conn: &mut DbConnection,
+    user_id: i64,
+    token_hash: &str,
+) -> QueryResult<Option<NaiveDateTime>> {
     sessions::table
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
-        .count()
-        .get_result::<i64>(conn)
-        .map(|n| n > 0)
+        .select((sessions::created_at, sessions::last_seen_at))
+        .first::<(NaiveDateTime, Option<NaiveDateTime>)>(conn)
+        .optional()
+        .map(|row| row.map(|(created, seen)| seen.unwrap_or(created)))
+}
+
+/// Records that the session was used now.
+pub fn seen(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(sessions::table.filter(sessions::token_hash.eq(token_hash)))
+        .set(sessions::last_seen_at.eq(Some(now)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Ends one session.

@@ -38,7 +38,9 @@ pub async fn start(app: &App, user_id: i64, how: SignIn) -> Result<String, AppEr
     Ok(token)
 }
 
-/// The signed-in person, when this session is still live.
+/// The signed-in person, when this session is still live: not revoked, and used within the
+/// idle timeout (kept here, not only in the cookie, so a copy of the cookie in use elsewhere
+/// cannot keep alive a session its owner left). Use is recorded at most once a minute.
 pub async fn resume(
     app: &App,
     user_id: i64,
@@ -46,10 +48,19 @@ pub async fn resume(
     chosen: Option<i64>,
 ) -> Result<Option<CurrentUser>, AppError> {
     let digest = sha256_hex(&token);
+    let idle = chrono::Duration::seconds(app.settings.session_idle_seconds.max(0));
     app.db
         .run(move |conn| {
-            if !sessions::is_live(conn, user_id, &digest)? {
+            let at = now();
+            let Some(seen) = sessions::last_seen(conn, user_id, &digest)? else {
                 return Ok(None);
+            };
+            if at - seen >= idle {
+                sessions::revoke(conn, &digest, at)?;
+                return Ok(None);
+            }
+            if at - seen >= chrono::Duration::seconds(60) {
+                sessions::seen(conn, &digest, at)?;
             }
             accounts::load_with(conn, user_id, chosen)
         })

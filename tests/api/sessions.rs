@@ -153,3 +153,27 @@ async fn a_logout_on_one_instance_ends_the_session_on_the_others() {
     let page = elsewhere.get("/demandes").await;
     assert_eq!(page.location.as_deref(), Some("/connexion"));
 }
+
+#[tokio::test]
+async fn a_copied_cookie_kept_in_use_does_not_outlive_its_owner_s_idle_session() {
+    use diesel::prelude::*;
+    use habilis::db::schema::sessions;
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let copy = app.browser_with_cookies(&app.address, &marie.cookies());
+    assert_eq!(copy.get("/demandes").await.status, StatusCode::OK);
+    // Three hours without the server seeing the session used (the idle timeout is two): the
+    // copy's own cookie says it was seen a moment ago, the server knows better.
+    let three_hours_ago = habilis::services::now() - chrono::Duration::hours(3);
+    diesel::update(sessions::table)
+        .set(sessions::last_seen_at.eq(Some(three_hours_ago)))
+        .execute(&mut app.conn())
+        .unwrap();
+    let page = copy.get("/demandes").await;
+    assert_eq!(page.location.as_deref(), Some("/connexion"));
+    assert_eq!(
+        marie.get("/demandes").await.location.as_deref(),
+        Some("/connexion"),
+        "the session itself ended"
+    );
+}
