@@ -212,22 +212,27 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             let (catalog, db) = prepare(&settings)?;
             let app = services::App::new(db, catalog, settings);
             let who = services::roles::Who::Cli;
-            let done = match &command {
+            use services::roles::{Change, Typed};
+            let (email, provider, role, change, word) = match &command {
                 RolesCommand::Grant {
                     email,
                     provider,
                     role,
-                } => services::roles::grant(&app, who, email, provider, role)
-                    .await
-                    .map(|()| "attribué"),
+                } => (email, provider, role, Change::Grant, "attribué"),
                 RolesCommand::Revoke {
                     email,
                     provider,
                     role,
-                } => services::roles::revoke(&app, who, email, provider, role)
-                    .await
-                    .map(|()| "retiré"),
+                } => (email, provider, role, Change::Revoke, "retiré"),
             };
+            let typed = Typed {
+                email,
+                provider,
+                role,
+            };
+            let done = services::roles::change(&app, who, typed, change)
+                .await
+                .map(|()| word);
             match done {
                 Ok(word) => println!("rôle {word}"),
                 Err(habilis::error::AppError::Unprocessable(message)) => anyhow::bail!(message),

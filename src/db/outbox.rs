@@ -4,14 +4,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Timestamp};
+use strum::{AsRefStr, EnumString, IntoStaticStr};
 
 use super::DbConnection;
 use super::schema::{notification_prefs, outbox};
 
 /// What an outbox row holds, stored by its snake_case name.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::AsRefStr, strum::EnumString, strum::IntoStaticStr,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, AsRefStr, EnumString, IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum Kind {
     /// An email: recipient, subject, text and HTML bodies.

@@ -3,6 +3,7 @@
 //! habilitation is expired from its end date on, read at the time asked, with no batch job.
 
 use chrono::{Duration, NaiveDateTime};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// The state written on the row: only a revocation or a renewal changes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,9 +35,7 @@ impl Stored {
 }
 
 /// What a habilitation is worth at a given time.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum Standing {
     Active,
@@ -90,9 +89,7 @@ impl Standing {
 pub const EXPIRING_WITHIN_DAYS: i64 = 60;
 
 /// Which habilitations a list shows.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
 pub enum Status {
     #[strum(serialize = "active")]
     Active,

@@ -2,6 +2,7 @@
 //! French and ignored, never an error), and written back into links, so a view can be shared.
 
 use chrono::NaiveDate;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use super::demande::State;
 use super::public_id::{Kind, PublicId};
@@ -46,9 +47,7 @@ impl SearchKey {
 }
 
 /// Sortable columns, named as in the URL.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
 pub enum Sort {
     #[strum(serialize = "soumise")]
     Submitted,

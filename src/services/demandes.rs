@@ -2,7 +2,7 @@
 
 use crate::db::events::TimelineRow;
 use crate::db::models::{Demande, Habilitation, NewDemande};
-use crate::db::{demandes, events, habilitations, organisations};
+use crate::db::{demandes, events, habilitations, organisations, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
 use crate::domain::form::{self, Answers, Applied, FormErrors, SCOPES_KEY, Strictness, Value};
 use crate::domain::policy::{self, Action};
@@ -130,7 +130,9 @@ pub async fn start(
                 &outcome,
                 actor_of(&user),
             );
-            let created = persist(conn, &recorder, &provider, &change, at)?;
+            let created = write_transaction(conn, |conn| {
+                persist(conn, &recorder, &provider, &change, at)
+            })?;
             created.map(|d| d.id).map_err(|Stale| {
                 AppError::Conflict("La demande n'a pas pu être créée.".to_string())
             })
@@ -240,7 +242,10 @@ pub async fn save_step(
                         actor_of(&user),
                     )
                 };
-                Ok::<_, AppError>(persist(conn, &recorder, &provider, &change, now())?.is_ok())
+                let written = write_transaction(conn, |conn| {
+                    persist(conn, &recorder, &provider, &change, now())
+                })?;
+                Ok::<_, AppError>(written.is_ok())
             })
             .await?;
         if saved {

@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 use super::accounts::CurrentUser;
 use super::demandes::{actor_of, find_for_applicant};
-use super::persist::{Change, Happened, Recorder, Stale, Write, persist, persist_within};
+use super::persist::{Change, Happened, Recorder, Stale, Write, persist};
 use super::{App, now};
 
 /// A new draft with the answers of a demande the person may read; returns its id.
@@ -51,9 +51,11 @@ pub async fn copy(app: &App, current: &CurrentUser, id: i64) -> Result<i64, AppE
                     actor_of(&user),
                 )
             };
-            persist(conn, &recorder, &provider, &change, at)?
-                .map(|copy| copy.id)
-                .map_err(|Stale| AppError::Conflict("La copie n'a pas pu être créée.".to_string()))
+            write_transaction(conn, |conn| {
+                persist(conn, &recorder, &provider, &change, at)
+            })?
+            .map(|copy| copy.id)
+            .map_err(|Stale| AppError::Conflict("La copie n'a pas pu être créée.".to_string()))
         })
         .await
 }
@@ -119,7 +121,7 @@ pub async fn transfer(
                         actor_of(&user),
                     )
                 };
-                match persist_within(conn, &recorder, &provider, &change, now())? {
+                match persist(conn, &recorder, &provider, &change, now())? {
                     Ok(_) => Ok(()),
                     Err(Stale) => Err(AppError::Conflict("La demande a changé entre-temps : rechargez la page.".to_string())),
                 }

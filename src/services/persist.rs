@@ -132,23 +132,11 @@ impl Recorder {
 #[derive(Debug)]
 pub struct Stale;
 
-/// Writes a change and its effects in one transaction. `Ok(Err(Stale))` when someone changed
-/// the demande first (nothing is written); the caller says so or tries again.
+/// Writes a change and its effects. Call it inside a write transaction (`db::write_transaction`),
+/// which the caller opens so that it can check something first under the same lock (reminders,
+/// transfers) and so that the change and its effects commit or fail together. `Ok(Err(Stale))`
+/// when someone changed the demande first: nothing is written; the caller says so or retries.
 pub fn persist(
-    conn: &mut DbConnection,
-    recorder: &Recorder,
-    provider: &Provider,
-    change: &Change,
-    now: NaiveDateTime,
-) -> Result<Result<Demande, Stale>, AppError> {
-    write_transaction(conn, |conn| {
-        persist_within(conn, recorder, provider, change, now)
-    })
-}
-
-/// [`persist`], inside a write transaction the caller opened (to check something first under
-/// the same lock, as reminders do).
-pub fn persist_within(
     conn: &mut DbConnection,
     recorder: &Recorder,
     provider: &Provider,
@@ -358,7 +346,10 @@ pub async fn apply(
                 },
                 )
             };
-            match persist(conn, &recorder, &decided.provider, &change, super::now())? {
+            let written = write_transaction(conn, |conn| {
+                persist(conn, &recorder, &decided.provider, &change, super::now())
+            })?;
+            match written {
                 Ok(_) => Ok(()),
                 Err(Stale) => Err(AppError::Conflict(
                     "Cette demande vient d'être traitée par quelqu'un d'autre : votre action n'a pas été appliquée.".to_string(),

@@ -9,7 +9,7 @@ use crate::domain::demande::{Reminder, remind};
 use crate::error::AppError;
 
 use super::App;
-use super::persist::{Actor, Change, Happened, Recorder, Write, persist_within};
+use super::persist::{Actor, Change, Happened, Recorder, Write, persist};
 
 /// How many reminders one pass sent.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -70,7 +70,7 @@ fn record(
                 Actor::PORTAL,
             )
         };
-        Ok(persist_within(conn, &Recorder::of(app), provider, &change, now)?.is_ok())
+        Ok(persist(conn, &Recorder::of(app), provider, &change, now)?.is_ok())
     })
 }
 

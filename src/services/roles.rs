@@ -130,49 +130,33 @@ fn audit_change(
 
 /// What is done to a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Change {
+pub enum Change {
+    /// Gives it (creating the person's account by email when it does not exist yet).
     Grant,
     Revoke,
 }
 
-/// Gives a role (creating the person's account by email when it does not exist yet).
-#[tracing::instrument(skip_all, fields(provider, role))]
-pub async fn grant(
-    app: &App,
-    who: Who<'_>,
-    email: &str,
-    provider: &str,
-    role: &str,
-) -> Result<(), AppError> {
-    change(
-        app,
-        who,
-        parse(app, who, email, provider, role)?,
-        Change::Grant,
-    )
-    .await
+/// The role a request names, as typed: an email, a provider's slug, a role name.
+pub struct Typed<'a> {
+    pub email: &'a str,
+    pub provider: &'a str,
+    pub role: &'a str,
 }
 
-/// Removes a role.
-#[tracing::instrument(skip_all, fields(provider, role))]
-pub async fn revoke(
+/// Gives or removes a role, after checking what was typed and who asks.
+#[tracing::instrument(skip_all, fields(provider = typed.provider, role = typed.role))]
+pub async fn change(
     app: &App,
     who: Who<'_>,
-    email: &str,
-    provider: &str,
-    role: &str,
+    typed: Typed<'_>,
+    change: Change,
 ) -> Result<(), AppError> {
-    change(
-        app,
-        who,
-        parse(app, who, email, provider, role)?,
-        Change::Revoke,
-    )
-    .await
+    let req = parse(app, who, typed.email, typed.provider, typed.role)?;
+    apply(app, who, req, change).await
 }
 
 /// Grants or removes a checked role in one transaction, audited with the roles before and after.
-async fn change(app: &App, who: Who<'_>, req: Request, change: Change) -> Result<(), AppError> {
+async fn apply(app: &App, who: Who<'_>, req: Request, change: Change) -> Result<(), AppError> {
     let actor = who.label();
     let key = app.settings.audit_key.clone();
     app.db

@@ -2,19 +2,10 @@
 //! that says what each event does and which effects follow.
 
 use std::fmt;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// Where a demande stands. Stored as its `as_str` name.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum State {
     Draft,
@@ -62,17 +53,7 @@ impl fmt::Display for State {
 }
 
 /// Something that happens to a demande. Verbs; their names are stored on event rows.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum Event {
     Create,
@@ -122,7 +103,7 @@ impl Event {
 }
 
 /// In which capacity someone acts on a demande (decided by the policy, per provider).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, VariantArray)]
 pub enum ActorKind {
     Applicant,
     Instructor,

@@ -1,6 +1,7 @@
 //! The form as data: fields, steps, scopes and their rules, and the answers kept against it.
 
 use std::collections::BTreeMap;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -43,9 +44,7 @@ impl Value {
 
 pub type Answers = BTreeMap<String, Value>;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum FieldKind {
     Text,

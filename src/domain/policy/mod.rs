@@ -1,6 +1,7 @@
 //! Who may do what. Pure functions over an [`Actor`] and the facts of a demande.
 
 use super::demande::{ActorKind, Event, State, is_offered};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// A role held for one provider. Manager implies instructor, which implies reporter.
 #[derive(
@@ -12,9 +13,9 @@ use super::demande::{ActorKind, Event, State, is_offered};
     PartialOrd,
     Ord,
     Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
+    IntoStaticStr,
+    EnumString,
+    VariantArray,
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum Role {

@@ -2,13 +2,11 @@
 //! which kinds each person can receive at all.
 
 use crate::domain::policy::{Actor, Role};
-use strum::VariantArray;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 /// Kinds of email a person switches on or off, per provider, at `/compte/notifications`, in
 /// the order the page lists them: what a provider's people get, then what applicants get.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
 pub enum Kind {
     /// New and resubmitted demandes of a provider (its subscribers, reporters, instructors).
     #[strum(serialize = "nouvelles_demandes")]

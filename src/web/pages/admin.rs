@@ -51,19 +51,24 @@ async fn change(
     form: RoleForm,
     grant: bool,
 ) -> Result<HttpResponse, AppError> {
-    let (email, provider, role) = (&form.email, &form.provider, &form.role);
-    let who = Who::User(&ctx.current);
-    let done = match grant {
-        true => service::grant(&app, who, email, provider, role).await,
-        false => service::revoke(&app, who, email, provider, role).await,
+    let typed = service::Typed {
+        email: &form.email,
+        provider: &form.provider,
+        role: &form.role,
     };
+    let change = if grant {
+        service::Change::Grant
+    } else {
+        service::Change::Revoke
+    };
+    let done = service::change(&app, Who::User(&ctx.current), typed, change).await;
     let back = if grant { "ajout" } else { "retrait" };
     let done = done.map(|()| see_other(&format!("/admin/roles?fait={back}")));
     or_show_again(done, |message| {
         let feedback = RolesFeedback {
             done: None,
             error: Some(message),
-            email: email.chars().take(254).collect(),
+            email: form.email.chars().take(254).collect(),
         };
         page(&app, &ctx, feedback)
     })
