@@ -8,6 +8,7 @@ use actix_session::config::CookieContentSecurity;
 use actix_session::storage::CookieSessionStore;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
+use actix_web::http::StatusCode;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{App as ActixApp, HttpServer, web};
 use anyhow::Context;
@@ -149,6 +150,10 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
             headers = headers.add(("Strict-Transport-Security", HSTS));
         }
         ActixApp::new()
+            .wrap(
+                actix_web::middleware::ErrorHandlers::new()
+                    .handler(StatusCode::CONFLICT, crate::web::errors::with_link_back),
+            )
             .wrap(sessions)
             .wrap(headers)
             .wrap(TracingLogger::<PathOnly>::new())

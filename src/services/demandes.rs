@@ -22,6 +22,18 @@ pub struct DemandeFile {
     pub habilitations: Vec<Habilitation>,
 }
 
+impl DemandeFile {
+    /// Whether this person's latest act on the demande was this event, and nothing happened
+    /// since: the same person repeating it (a double click) gets the done action, not a conflict.
+    pub fn just_done_by(&self, event: Event, user_id: i64) -> bool {
+        self.events.last().is_some_and(|(e, _)| {
+            e.name == event.as_str()
+                && e.actor_id == Some(user_id)
+                && e.to_state == self.demande.state
+        })
+    }
+}
+
 /// Loads a demande and its timeline; `None` when it does not exist.
 pub(super) async fn load_file(app: &App, id: i64) -> Result<Option<DemandeFile>, AppError> {
     app.db
@@ -283,6 +295,9 @@ pub async fn submit(
     if !can_edit(current, &file.demande) {
         return Err(AppError::Forbidden);
     }
+    if file.just_done_by(Event::Submit, current.user.id) {
+        return Ok(Ok(()));
+    }
     let provider = app.provider(&file.demande.provider)?.clone();
     let organisation_id = file.demande.organisation_id;
     let organisation = app
@@ -321,10 +336,20 @@ pub async fn submit(
                 reason: None,
                 grant: None,
             };
-            apply(app, current, decided).await?;
+            match apply(app, current, decided).await {
+                // Both clicks of a double click raced: the one that lost sees the other's work.
+                Err(AppError::Conflict(_)) if submitted_by(app, current, id).await? => {}
+                done => done?,
+            }
         }
     }
     Ok(Ok(()))
+}
+
+/// Whether the person's own submission is the demande's latest event.
+async fn submitted_by(app: &App, current: &CurrentUser, id: i64) -> Result<bool, AppError> {
+    let file = find_for_applicant(app, current, id).await?;
+    Ok(file.just_done_by(Event::Submit, current.user.id))
 }
 
 /// Archives a demande the applicant no longer needs.

@@ -277,6 +277,10 @@ pub async fn decide(
             AppError::Forbidden
         });
     };
+    // The same instructor deciding the same thing again (a double click): done already.
+    if file.just_done_by(event, current.user.id) {
+        return Ok(());
+    }
     let reason = decision
         .reason
         .as_ref()
@@ -308,7 +312,17 @@ pub async fn decide(
         reason,
         grant,
     };
-    apply(app, current, decided).await.map_err(processed)
+    match apply(app, current, decided).await {
+        // Both clicks of a double click raced: the one that lost sees the other's decision.
+        Err(AppError::Conflict(_))
+            if find(app, current, id)
+                .await?
+                .just_done_by(event, current.user.id) =>
+        {
+            Ok(())
+        }
+        done => done.map_err(processed),
+    }
 }
 
 /// For an instructor, a decision that does not fit the state means someone decided first.

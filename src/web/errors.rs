@@ -16,6 +16,65 @@ pub struct ErrorPage<'a> {
     pub status: u16,
     pub title: &'a str,
     pub message: &'a str,
+    /// The page of the demande the refused action was about, when there is one.
+    pub back: Option<String>,
+}
+
+/// The page of the demande a path acts on: `/demandes/12/soumettre` -> `/demandes/12`,
+/// `/instruction/demandes/12/valider` -> `/instruction/demandes/12`.
+pub fn demande_page_of(path: &str) -> Option<String> {
+    let mut parts = path.trim_start_matches('/').split('/');
+    let (first, second) = (parts.next()?, parts.next()?);
+    match (first, second) {
+        ("demandes", id) if id.chars().all(|c| c.is_ascii_alphanumeric()) && id != "nouvelle" => {
+            Some(format!("/demandes/{id}"))
+        }
+        ("instruction", "demandes") => {
+            let id = parts.next()?;
+            id.chars()
+                .all(|c| c.is_ascii_alphanumeric())
+                .then(|| format!("/instruction/demandes/{id}"))
+        }
+        _ => None,
+    }
+}
+
+/// A conflict (409) shown with a link back to the demande it is about: the request knows which,
+/// the error does not.
+pub fn with_link_back<B>(
+    res: actix_web::dev::ServiceResponse<B>,
+) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
+    use actix_web::middleware::ErrorHandlerResponse;
+    let back = demande_page_of(res.request().path());
+    let Some(error) = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>())
+    else {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    };
+    let (title, message) = match error {
+        AppError::Conflict(m) => ("Action impossible", m.clone()),
+        AppError::AlreadyProcessed(m) => ("Demande déjà traitée", m.clone()),
+        _ => return Ok(ErrorHandlerResponse::Response(res.map_into_left_body())),
+    };
+    let page = ErrorPage {
+        layout: super::views::Layout::bare(),
+        status: 409,
+        title,
+        message: &message,
+        back,
+    };
+    let Ok(body) = page.render() else {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    };
+    let (req, _) = res.into_parts();
+    let response = HttpResponse::Conflict()
+        .content_type(ContentType::html())
+        .body(body);
+    Ok(ErrorHandlerResponse::Response(
+        actix_web::dev::ServiceResponse::new(req, response).map_into_right_body(),
+    ))
 }
 
 impl ResponseError for AppError {
@@ -80,6 +139,7 @@ impl ResponseError for AppError {
             status: status.as_u16(),
             title,
             message: &message,
+            back: None,
         };
         match page.render() {
             Ok(body) => HttpResponse::build(status)

@@ -200,7 +200,9 @@ async fn a_submitted_demande_can_no_longer_be_edited() {
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT);
     page.assert_contains("« En cours d'instruction »");
-    assert_eq!(marie.submit(id, true).await.status, StatusCode::CONFLICT);
+    page.assert_contains("Revenir à la demande");
+    // Submitting again is the same person repeating what she did: the done page, no conflict.
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
 }
 
 /// A NUL character (U+0000) is refused by PostgreSQL in text: it must never cost a step, a

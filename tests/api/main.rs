@@ -20,6 +20,7 @@ mod mail_readers;
 mod memberships;
 mod notifications;
 mod oidc;
+mod repeats;
 mod rights_api;
 mod roles;
 mod security;

@@ -1,0 +1,56 @@
+//! A person who clicks twice gets the page of the done action, once; a conflict with someone
+//! else's action says so and links back to the demande.
+
+use reqwest::StatusCode;
+
+use crate::helpers::spawn_app;
+
+const PROVIDER: &str = "api-particulier";
+
+#[tokio::test]
+async fn submitting_twice_submits_once_and_both_clicks_land_on_the_done_page() {
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = app.filled_draft(&marie, PROVIDER).await;
+    let first = marie.submit(id, true).await;
+    let second = marie.submit(id, true).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    assert_eq!(first.location, second.location);
+    let page = marie.get(&format!("/demandes/{id}")).await;
+    assert_eq!(page.text().matches("Demande soumise").count(), 1);
+    let receipts = app
+        .outbox()
+        .into_iter()
+        .filter(|r| r.topic == "receipt" && r.demande_id == Some(id))
+        .count();
+    assert_eq!(receipts, 1, "one receipt");
+}
+
+#[tokio::test]
+async fn validating_twice_grants_one_habilitation_without_a_conflict() {
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+    let instructor = app.login_as("instruction@api-particulier.example").await;
+    assert_eq!(
+        instructor.decide(id, "valider", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let again = instructor.decide(id, "valider", "").await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
+    assert_eq!(page.text().matches("Habilitation H").count(), 1);
+
+    // Refusing what was just validated is a conflict, which links back to the demande.
+    let refused = instructor.decide(id, "refuser", "Trop tard").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    refused.assert_contains("Revenir à la demande");
+    assert!(
+        refused
+            .body
+            .contains(&format!("href=\"/instruction/demandes/{id}\"")),
+        "{}",
+        refused.body
+    );
+}
