@@ -166,19 +166,20 @@ async fn a_demande_goes_from_draft_to_validated_with_every_step_in_its_timeline(
     let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
     let text = page.text();
     let timeline = &text[text.find("Historique").unwrap()..];
+    // Newest first; the draft saves made in a row are one line ("Demande modifiée (3 enregistrements)").
     let order = [
-        "Demande créée",
-        "Demande modifiée",
-        "Demande soumise",
-        "Modifications demandées",
-        "Demande modifiée",
-        "Demande soumise",
         "Demande validée",
+        "Demande soumise",
+        "Demande modifiée",
+        "Modifications demandées",
+        "Demande soumise",
+        "Demande modifiée",
+        "Demande créée",
     ];
     let mut from = 0;
     for label in order {
         let at = timeline[from..]
-            .find(&format!("<strong>{label}</strong>"))
+            .find(&format!("<strong>{label}"))
             .unwrap_or_else(|| panic!("{label} after {from} in {timeline}"));
         from += at + label.len();
     }

@@ -54,3 +54,29 @@ async fn validating_twice_grants_one_habilitation_without_a_conflict() {
         refused.body
     );
 }
+
+#[tokio::test]
+async fn the_history_shows_the_newest_first_and_a_run_of_draft_saves_as_one_line() {
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+    let steps = app.complete_answers(PROVIDER).len();
+    let page = marie.get(&format!("/demandes/{id}")).await;
+    let text = page.text();
+    let history = &text[text.find("Historique").unwrap()..];
+    let history = &history[..history.find("</ol>").unwrap()];
+    let lines: Vec<&str> = history
+        .split("<strong>")
+        .skip(1)
+        .map(|l| l.split("</strong>").next().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Demande soumise".to_string(),
+            format!("Demande modifiée ({steps} enregistrements)"),
+            "Demande créée".to_string(),
+        ],
+        "{history}"
+    );
+}

@@ -94,43 +94,60 @@ pub struct EventView {
     pub change: Option<String>,
     pub reason: Option<String>,
     pub fields_changed: usize,
+    /// Draft saves merged into this line (0 for other events).
+    pub saves: usize,
 }
 
+/// The history as people read it: newest first, and the draft saves one person made in a row
+/// as one line (how many saves, how many answers changed), not one line per click.
 pub fn timeline(events: &[TimelineRow]) -> Vec<EventView> {
-    events
-        .iter()
-        .map(|(e, actor)| {
-            let label = match Event::parse(&e.name) {
-                Some(ev) => ev.label().to_string(),
-                None if e.name.starts_with("reminder") => "Rappel envoyé par courriel".to_string(),
-                None => e.name.clone(),
-            };
-            let change = match (
-                e.from_state.as_deref().and_then(State::parse),
-                State::parse(&e.to_state),
-            ) {
-                (Some(from), Some(to)) if from != to => {
-                    Some(format!("{} → {}", from.label(), to.label()))
-                }
-                _ => None,
-            };
-            let fields_changed = e
-                .diff
-                .as_deref()
-                .and_then(|d| serde_json::from_str::<Vec<serde_json::Value>>(d).ok())
-                .map_or(0, |v| v.len());
-            EventView {
-                label,
-                when: format_datetime(&e.created_at),
-                who: actor
-                    .as_ref()
-                    .map_or("habilis".to_string(), |(g, f, m)| format!("{g} {f} ({m})")),
-                change,
-                reason: e.reason.clone(),
-                fields_changed,
+    let mut lines: Vec<(Option<i64>, EventView)> = Vec::new();
+    for (e, actor) in events {
+        let view = event_view(e, actor.as_ref());
+        let is_save = e.name == Event::Update.as_str();
+        match lines.last_mut() {
+            Some((last_actor, last)) if is_save && last.saves > 0 && *last_actor == e.actor_id => {
+                last.saves += 1;
+                last.fields_changed += view.fields_changed;
+                last.when = view.when;
+                last.label = format!("{} ({} enregistrements)", Event::Update.label(), last.saves);
             }
-        })
-        .collect()
+            _ => lines.push((e.actor_id, view)),
+        }
+    }
+    lines.into_iter().rev().map(|(_, view)| view).collect()
+}
+
+fn event_view(
+    e: &crate::db::models::EventRow,
+    actor: Option<&(String, String, String)>,
+) -> EventView {
+    let label = match Event::parse(&e.name) {
+        Some(ev) => ev.label().to_string(),
+        None if e.name.starts_with("reminder") => "Rappel envoyé par courriel".to_string(),
+        None => e.name.clone(),
+    };
+    let change = match (
+        e.from_state.as_deref().and_then(State::parse),
+        State::parse(&e.to_state),
+    ) {
+        (Some(from), Some(to)) if from != to => Some(format!("{} → {}", from.label(), to.label())),
+        _ => None,
+    };
+    let fields_changed = e
+        .diff
+        .as_deref()
+        .and_then(|d| serde_json::from_str::<Vec<serde_json::Value>>(d).ok())
+        .map_or(0, |v| v.len());
+    EventView {
+        label,
+        when: format_datetime(&e.created_at),
+        who: actor.map_or("habilis".to_string(), |(g, f, m)| format!("{g} {f} ({m})")),
+        change,
+        reason: e.reason.clone(),
+        fields_changed,
+        saves: usize::from(e.name == Event::Update.as_str()),
+    }
 }
 
 /// The latest reason given by an instructor (changes requested, refusal).
