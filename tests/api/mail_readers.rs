@@ -199,7 +199,7 @@ async fn a_subscriber_opens_the_demande_from_the_email() {
         "API Particulier",
         &format!("D{id}"),
         "Mairie de Lyon",
-        "21690123100011",
+        "216 901 231 00011",
         "Tarification sociale de la cantine",
         "En cours d'instruction",
         "Dernière soumission le",

@@ -30,7 +30,7 @@ impl AccountPage {
             organisations: current
                 .organisations
                 .iter()
-                .map(|o| (o.siret.clone(), o.name.clone()))
+                .map(|o| (super::format_siret(&o.siret), o.name.clone()))
                 .collect(),
             roles: current
                 .actor

@@ -32,7 +32,7 @@ impl DemandeHead {
             provider_name,
             intitule: d.intitule.clone(),
             organisation: d.organisation_name.clone(),
-            siret: d.siret.clone(),
+            siret: super::format_siret(&d.siret),
             state: state.as_str(),
             state_label: state.label(),
         }
@@ -70,7 +70,7 @@ impl DemandeRow {
                 d.intitule.clone()
             },
             organisation: d.organisation_name.clone(),
-            siret: d.siret.clone(),
+            siret: super::format_siret(&d.siret),
             applicant: d.applicant_email.clone(),
             state: state.map_or("unknown", State::as_str),
             state_label: state.map_or("inconnu", State::label),

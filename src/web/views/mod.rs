@@ -87,6 +87,11 @@ pub fn format_datetime(at: &NaiveDateTime) -> String {
     at.format("%d/%m/%Y à %H:%M").to_string()
 }
 
+/// A SIRET as people read it, `216 901 231 00011` (as stored when it is not a valid one).
+pub fn format_siret(raw: &str) -> String {
+    crate::domain::siret::Siret::parse(raw).map_or_else(|_| raw.to_string(), |s| s.to_string())
+}
+
 pub fn format_date(at: &NaiveDateTime) -> String {
     at.format("%d/%m/%Y").to_string()
 }
