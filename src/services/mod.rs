@@ -21,6 +21,7 @@ pub mod reminders;
 pub mod roles;
 pub mod seed;
 pub mod sessions;
+pub mod submission;
 pub mod subscription;
 pub mod throttle;
 pub mod webhooks;

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use crate::domain::form::{self, FormErrors, Strictness};
 use crate::error::AppError;
 use crate::services::demandes::{self as service, DemandeFile};
-use crate::services::{App, messages};
+use crate::services::{App, messages, submission};
 use crate::web::ctx::PageCtx;
 use crate::web::forms::{ButtonForm, Form, NewDemandeForm, StepForm, SubmitForm};
 use crate::web::input;
@@ -153,7 +153,8 @@ pub async fn submit_demande(
     Form(form): Form<SubmitForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
-    let Err(refusal) = service::submit(&app, &ctx.current, id, form.accepts_terms()).await? else {
+    let Err(refusal) = submission::submit(&app, &ctx.current, id, form.accepts_terms()).await?
+    else {
         return Ok(see_other(&format!("/demandes/{id}")));
     };
     let file = service::find_for_applicant(&app, &ctx.current, id).await?;

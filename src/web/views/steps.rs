@@ -7,7 +7,8 @@ use crate::catalog::Provider;
 use crate::domain::demande::{State, public_id};
 use crate::domain::form::{FieldError, FormErrors};
 use crate::error::AppError;
-use crate::services::demandes::{DemandeFile, Refusal};
+use crate::services::demandes::DemandeFile;
+use crate::services::submission::Refusal;
 use crate::web::ctx::PageCtx;
 
 use super::Layout;

@@ -1,0 +1,90 @@
+//! Submitting a demande: the establishment must be open, the form complete, the terms
+//! accepted; the same person submitting twice gets the done submission.
+
+use crate::db::organisations;
+use crate::domain::demande::{ActorKind, Ctx, Event, transition};
+use crate::domain::form::{self, FormErrors, Strictness};
+use crate::error::AppError;
+
+use super::App;
+use super::accounts::CurrentUser;
+use super::demandes::{can_edit, find_for_applicant};
+use super::persist::{Decided, apply};
+
+/// Why a submission did not go through.
+#[derive(Debug)]
+pub enum Refusal {
+    Invalid(FormErrors),
+    CguNotAccepted,
+    /// The company directory says the establishment is closed.
+    ClosedEstablishment(String),
+}
+
+/// Submits the demande if the form is complete and the terms accepted.
+#[tracing::instrument(skip_all, fields(demande = id))]
+pub async fn submit(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    cgu_accepted: bool,
+) -> Result<Result<(), Refusal>, AppError> {
+    let file = find_for_applicant(app, current, id).await?;
+    if !can_edit(current, &file.demande) {
+        return Err(AppError::Forbidden);
+    }
+    if file.just_done_by(Event::Submit, current.user.id) {
+        return Ok(Ok(()));
+    }
+    let provider = app.provider(&file.demande.provider)?.clone();
+    let organisation_id = file.demande.organisation_id;
+    let organisation = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(organisations::find(conn, organisation_id)?))
+        .await?;
+    if let Some(org) = organisation.filter(|o| o.active == Some(false)) {
+        return Ok(Err(Refusal::ClosedEstablishment(format!(
+            "L'établissement {} (SIRET {}) est fermé selon le répertoire des entreprises : il ne peut pas soumettre de demande. \
+             Connectez-vous au titre d'un établissement ouvert de votre organisation.",
+            org.name, org.siret
+        ))));
+    }
+    let errors = form::check(&provider.form, &file.answers, Strictness::Submit);
+    let ctx = Ctx {
+        actor: ActorKind::Applicant,
+        form_complete: errors.is_empty(),
+        cgu_accepted,
+        reason: None,
+        reopening: file.demande.reopening,
+    };
+    match transition(Some(file.state), Event::Submit, &ctx) {
+        Err(crate::domain::demande::TransitionError::FormIncomplete) => {
+            return Ok(Err(Refusal::Invalid(errors)));
+        }
+        Err(crate::domain::demande::TransitionError::CguNotAccepted) => {
+            return Ok(Err(Refusal::CguNotAccepted));
+        }
+        Err(e) => return Err(e.into()),
+        Ok(outcome) => {
+            let decided = Decided {
+                provider,
+                demande: file.demande,
+                outcome,
+                event: Event::Submit,
+                reason: None,
+                grant: None,
+            };
+            match apply(app, current, decided).await {
+                // Both clicks of a double click raced: the one that lost sees the other's work.
+                Err(AppError::Conflict(_)) if submitted_by(app, current, id).await? => {}
+                done => done?,
+            }
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Whether the person's own submission is the demande's latest event.
+async fn submitted_by(app: &App, current: &CurrentUser, id: i64) -> Result<bool, AppError> {
+    let file = find_for_applicant(app, current, id).await?;
+    Ok(file.just_done_by(Event::Submit, current.user.id))
+}
