@@ -3,7 +3,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::db::api::{self, Filters, Row};
 use crate::db::{events, write_transaction};
@@ -36,13 +35,6 @@ pub enum ApiRefusal {
     Internal(#[from] anyhow::Error),
 }
 
-fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// A new token for a provider, by an operator on the command line: returned once, only its
 /// hash is kept.
 pub async fn create_token(app: &App, provider: &str, name: &str) -> anyhow::Result<(i64, String)> {
@@ -61,7 +53,11 @@ async fn create_token_by(
         "fournisseur inconnu « {provider} »"
     );
     let token = format!("hab_{}", crate::config::random_key());
-    let (digest, provider, name) = (hash(&token), provider.to_string(), name.to_string());
+    let (digest, provider, name) = (
+        super::sha256_hex(&token),
+        provider.to_string(),
+        name.to_string(),
+    );
     let (key, actor) = (app.settings.audit_key.clone(), actor.to_string());
     let id = app
         .db
@@ -138,7 +134,7 @@ pub async fn authenticate(
     let Some(token) = token else {
         return Err(ApiRefusal::Unauthorized);
     };
-    let digest = hash(token);
+    let digest = super::sha256_hex(token);
     if !app.api_limiter.allow(digest.clone(), at) {
         return Err(ApiRefusal::TooManyRequests);
     }

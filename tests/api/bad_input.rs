@@ -146,21 +146,29 @@ async fn unknown_providers_templates_and_ids_are_clear_4xx() {
     );
 }
 
+/// Saves step 1 with a raw body (after the CSRF token), then reads the step back.
+async fn save_raw_step(
+    person: &crate::helpers::Browser,
+    id: i64,
+    body: &str,
+) -> (crate::helpers::Page, crate::helpers::Page) {
+    let csrf = person.get("/demandes").await.csrf();
+    let path = format!("/demandes/{id}/etapes/1");
+    let saved = person
+        .post_raw(&path, format!("_csrf={csrf}&{body}").into_bytes())
+        .await;
+    (saved, person.get(&path).await)
+}
+
 #[tokio::test]
 async fn invalid_utf8_and_huge_bodies_are_refused_in_french() {
     let app = spawn_app().await;
     let (marie, id) = draft(&app).await;
-    let csrf = marie.get("/demandes").await.csrf();
-    let page = marie
-        .post_raw(
-            &format!("/demandes/{id}/etapes/1"),
-            format!("_csrf={csrf}&intitule=%FF%FE&description=Lisible").into_bytes(),
-        )
-        .await;
+    let (page, step) = save_raw_step(&marie, id, "intitule=%FF%FE&description=Lisible").await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     page.assert_contains("Ce texte contient des caractères invalides (caractère nul ou encodage non UTF-8) : il n'a pas été enregistré");
-    let step = marie.get(&format!("/demandes/{id}/etapes/1")).await;
     step.assert_contains(">Lisible</textarea>");
+    let csrf = marie.get("/demandes").await.csrf();
     // Elsewhere, a form that is not UTF-8 is refused whole.
     let page = marie
         .post_raw(
@@ -211,16 +219,10 @@ async fn a_submitted_demande_can_no_longer_be_edited() {
 async fn a_nul_character_is_refused_in_french_and_loses_nothing() {
     let app = spawn_app().await;
     let (marie, id) = draft(&app).await;
-    let csrf = marie.get("/demandes").await.csrf();
-    let page = marie
-        .post_raw(
-            &format!("/demandes/{id}/etapes/1"),
-            format!("_csrf={csrf}&intitule=Cantine%00&description=Repas+des+enfants").into_bytes(),
-        )
-        .await;
+    let body = "intitule=Cantine%00&description=Repas+des+enfants";
+    let (page, step) = save_raw_step(&marie, id, body).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     page.assert_contains("caractère nul");
-    let step = marie.get(&format!("/demandes/{id}/etapes/1")).await;
     step.assert_contains(">Repas des enfants</textarea>");
 
     let submitted = app.submitted_demande(&marie, PROVIDER).await;

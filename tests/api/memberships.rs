@@ -23,16 +23,13 @@ async fn an_admin_removes_a_membership_and_the_agent_stops_seeing_its_demandes()
         .get("/admin/membres?email=paul.martin%40mairie-lyon.fr")
         .await;
     page.assert_contains("Mairie de Lyon");
-    let removed = admin
-        .post(
-            "/admin/membres/retirer",
-            &[
-                ("_csrf", &page.csrf()),
-                ("email", "paul.martin@mairie-lyon.fr"),
-                ("organisation_id", &app.organisation_id(LYON).to_string()),
-            ],
-        )
-        .await;
+    let remove = [
+        ("_csrf", page.csrf()),
+        ("email", "paul.martin@mairie-lyon.fr".to_string()),
+        ("organisation_id", app.organisation_id(LYON).to_string()),
+    ];
+    let remove: Vec<(&str, &str)> = remove.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let removed = admin.post("/admin/membres/retirer", &remove).await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
     admin
         .get(removed.location.as_deref().unwrap())
@@ -48,16 +45,7 @@ async fn an_admin_removes_a_membership_and_the_agent_stops_seeing_its_demandes()
     roles.assert_contains("memberships:paul.martin@mairie-lyon.fr:21690123100011");
 
     // Removing it again says so, in French, without a 500.
-    let again = admin
-        .post(
-            "/admin/membres/retirer",
-            &[
-                ("_csrf", &page.csrf()),
-                ("email", "paul.martin@mairie-lyon.fr"),
-                ("organisation_id", &app.organisation_id(LYON).to_string()),
-            ],
-        )
-        .await;
+    let again = admin.post("/admin/membres/retirer", &remove).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     again.assert_contains("n'est pas membre de cette organisation");
 }
