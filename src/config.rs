@@ -14,7 +14,7 @@ use anyhow::bail;
 use secrecy::{ExposeSecret, SecretString};
 
 use raw::Raw;
-pub use raw::SmtpTls;
+pub use raw::{SmtpTls, Theme};
 pub use sources::{env_name, key_paths};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +108,10 @@ pub struct Settings {
     pub api_rate_per_minute: u32,
     /// Invalid rights-API tokens allowed per client address and minute, before 429.
     pub api_invalid_tokens_per_minute: u32,
+    /// The state's look, or a neutral one.
+    pub theme: Theme,
+    /// Who runs the portal, shown in the header and footer.
+    pub operator_name: String,
     pub oidc: Option<OidcSettings>,
     /// `HABILIS_WEBHOOK_*` variables: the URLs and secrets providers' files name.
     pub webhook_env: HashMap<String, String>,
@@ -282,6 +286,12 @@ fn resolve(
         login_rate_per_minute: raw.login_rate_per_minute.unwrap_or(30).max(1),
         api_rate_per_minute: raw.api_rate_per_minute.unwrap_or(600).max(1),
         api_invalid_tokens_per_minute: raw.api_invalid_tokens_per_minute.unwrap_or(20).max(1),
+        theme: raw.theme.unwrap_or_default(),
+        operator_name: raw
+            .operator_name
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "République française".to_string()),
         oidc,
         webhook_env,
     })

@@ -156,6 +156,8 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
             )
             .wrap(sessions)
             .wrap(headers)
+            // The design system's stylesheet is 700 kB as is, 90 kB gzipped.
+            .wrap(actix_web::middleware::Compress::default())
             .wrap(TracingLogger::<PathOnly>::new())
             .app_data(app.clone())
             .configure(crate::web::routes)

@@ -21,6 +21,16 @@ pub enum SmtpTls {
     Tls,
 }
 
+/// The look of the pages: the state's (Marianne, "République française") or a neutral one
+/// with the same components, for operators that are not state bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    #[default]
+    Etat,
+    Neutre,
+}
+
 /// The whole settings tree, as files and variables give it.
 ///
 /// `Serialize` only lists the keys (see [`super::sources::key_paths`]): secrets serialise as
@@ -48,6 +58,9 @@ pub struct Raw {
     pub login_rate_per_minute: Option<u32>,
     pub api_rate_per_minute: Option<u32>,
     pub api_invalid_tokens_per_minute: Option<u32>,
+    pub theme: Option<Theme>,
+    /// The operator named in the header and footer (neutral theme) or under the Marianne.
+    pub operator_name: Option<String>,
     pub smtp: RawSmtp,
     pub oidc: RawOidc,
     pub outbox: RawOutbox,

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::services::App;
 use crate::services::accounts::CurrentUser;
 
-use super::views::Layout;
+use super::views::{Layout, Site};
 
 /// What every page handler starts from. `PageCtx` requires a signed-in person (anonymous
 /// visitors are sent to the login page); [`VisitorCtx`] serves pages open to everyone.
@@ -19,6 +19,7 @@ pub struct PageCtx<U = CurrentUser> {
     pub current: U,
     csrf: String,
     dev: bool,
+    site: Site,
 }
 
 /// The context of a page anyone may open, signed in or not.
@@ -27,14 +28,26 @@ pub type VisitorCtx = PageCtx<Option<CurrentUser>>;
 impl PageCtx<CurrentUser> {
     /// The layout of a page in the `section` of the navigation.
     pub fn layout(&self, section: &'static str) -> Layout {
-        Layout::new(Some(&self.current), self.csrf.clone(), self.dev, section)
+        Layout::new(
+            Some(&self.current),
+            self.csrf.clone(),
+            self.dev,
+            section,
+            self.site.clone(),
+        )
     }
 }
 
 impl PageCtx<Option<CurrentUser>> {
     /// The layout of a page in the `section` of the navigation.
     pub fn layout(&self, section: &'static str) -> Layout {
-        Layout::new(self.current.as_ref(), self.csrf.clone(), self.dev, section)
+        Layout::new(
+            self.current.as_ref(),
+            self.csrf.clone(),
+            self.dev,
+            section,
+            self.site.clone(),
+        )
     }
 }
 
@@ -47,12 +60,21 @@ fn extract(req: &HttpRequest, signed_in: bool) -> Extracted<VisitorCtx> {
     let app = req.app_data::<web::Data<App>>().cloned();
     Box::pin(async move {
         let dev = app.as_ref().is_some_and(|app| app.settings.is_dev());
+        let site = app
+            .as_ref()
+            .map(|app| Site::new(&app.settings))
+            .unwrap_or_default();
         let current = super::session::current(session.clone(), app).await?;
         if signed_in && current.is_none() {
             return Err(AppError::Unauthenticated);
         }
         let csrf = super::csrf::token(&session)?;
-        Ok(PageCtx { current, csrf, dev })
+        Ok(PageCtx {
+            current,
+            csrf,
+            dev,
+            site,
+        })
     })
 }
 
@@ -72,9 +94,19 @@ impl FromRequest for PageCtx<CurrentUser> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let visitor = extract(req, true);
         Box::pin(async move {
-            let PageCtx { current, csrf, dev } = visitor.await?;
+            let PageCtx {
+                current,
+                csrf,
+                dev,
+                site,
+            } = visitor.await?;
             let current = current.ok_or(AppError::Unauthenticated)?;
-            Ok(PageCtx { current, csrf, dev })
+            Ok(PageCtx {
+                current,
+                csrf,
+                dev,
+                site,
+            })
         })
     }
 }

@@ -33,7 +33,7 @@ macro_rules! route_table {
 route_table! {
     get "/" => home::home;
     get "/healthz" => assets::healthz;
-    get "/static/habilis.css" => assets::stylesheet;
+    get "/static/{path:.*}" => assets::file;
     get "/connexion" => auth::login_page;
     post "/connexion/demo" => auth::dev_login;
     get "/connexion/proconnect" => auth::login_with_provider;

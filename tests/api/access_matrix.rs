@@ -163,7 +163,7 @@ fn rows() -> Vec<Row> {
     vec![
         row("get", "/", Nothing, ALL_OK),
         row("get", "/healthz", Nothing, ALL_OK),
-        row("get", "/static/habilis.css", Nothing, ALL_OK),
+        row("get", "/static/{path:.*}", Nothing, ALL_OK),
         row("get", "/connexion", Nothing, ALL_OK),
         row("post", "/connexion/demo", Nothing, [Done; 13]),
         row("post", "/deconnexion", Nothing, [Done; 13]),
@@ -542,7 +542,8 @@ async fn check_row(app: &TestApp, index: usize, row: &Row, owner_org: i64) -> Ro
             .replace("{id}", value.as_deref().unwrap_or("0"))
             .replace("{step}", "1")
             .replace("{provider}", PROVIDER)
-            .replace("{siret}", OWNER_SIRET);
+            .replace("{siret}", OWNER_SIRET)
+            .replace("{path:.*}", "dsfr/dsfr.min.css");
         if let (Fixture::Unsubscribe, Some(query)) = (row.fixture, &value) {
             path = format!("{path}?{query}");
         }

@@ -11,6 +11,7 @@ mod cli;
 mod companies;
 mod concurrency;
 mod dashboard;
+mod design;
 mod emails;
 mod exchanges;
 mod helpers;

@@ -1,17 +1,40 @@
-//! The stylesheet (compiled in, so the binary is all one needs) and the health check.
+//! The static files (compiled into the release binary, so the binary is all one needs: our
+//! stylesheet and the vendored design system), and the health check.
 
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpResponse, web};
 
 use crate::services::App;
 
-const CSS: &str = include_str!("../../../static/habilis.css");
+/// `static/`, without the script that vendors the design system.
+#[derive(rust_embed::Embed)]
+#[folder = "static/"]
+#[exclude = "*.sh"]
+struct Static;
 
-pub async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(CSS)
+/// A static file, cached for a day (the design system's files change only with its version,
+/// ours with a release), or the French 404.
+pub async fn file(path: web::Path<String>) -> HttpResponse {
+    let path = path.into_inner();
+    match Static::get(&path) {
+        Some(file) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, content_type(&path, &file)))
+            .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+            .body(file.data.into_owned()),
+        None => HttpResponse::NotFound()
+            .content_type(ContentType::plaintext())
+            .body("fichier introuvable"),
+    }
+}
+
+/// The type from the name, with the charset browsers want for text.
+fn content_type(path: &str, file: &rust_embed::EmbeddedFile) -> String {
+    let mime = file.metadata.mimetype();
+    if mime.starts_with("text/") || path.ends_with(".js") {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
+    }
 }
 
 /// 200 when the database answers, 503 otherwise.

@@ -28,6 +28,45 @@ pub struct Layout {
     pub dev: bool,
     /// The navigation entry of the page ("accueil", "demandes", "instruction").
     pub section: &'static str,
+    pub site: Site,
+}
+
+/// Who runs the portal and in which look: the state's (the Marianne block naming the
+/// operator) or a neutral one (the operator's name in plain text, no Marianne).
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub etat: bool,
+    pub operator: String,
+    /// The Marianne block's first line ("République") and the rest ("française").
+    pub logo_first: String,
+    pub logo_rest: Option<String>,
+}
+
+impl Site {
+    pub fn new(settings: &crate::config::Settings) -> Site {
+        let operator = settings.operator_name.clone();
+        let (first, rest) = match operator.split_once(' ') {
+            Some((first, rest)) => (first.to_string(), Some(rest.to_string())),
+            None => (operator.clone(), None),
+        };
+        Site {
+            etat: settings.theme == crate::config::Theme::Etat,
+            operator,
+            logo_first: first,
+            logo_rest: rest,
+        }
+    }
+}
+
+impl Default for Site {
+    fn default() -> Site {
+        Site {
+            etat: true,
+            operator: "République française".to_string(),
+            logo_first: "République".to_string(),
+            logo_rest: Some("française".to_string()),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +91,7 @@ impl Layout {
         csrf: String,
         dev: bool,
         section: &'static str,
+        site: Site,
     ) -> Layout {
         let user = current.map(|c| UserBox {
             name: c.user.full_name(),
@@ -78,6 +118,7 @@ impl Layout {
             csrf,
             dev,
             section,
+            site,
         }
     }
 }
