@@ -152,7 +152,9 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
         ActixApp::new()
             .wrap(
                 actix_web::middleware::ErrorHandlers::new()
-                    .handler(StatusCode::CONFLICT, crate::web::errors::with_link_back),
+                    .handler(StatusCode::CONFLICT, crate::web::errors::in_layout)
+                    .handler(StatusCode::FORBIDDEN, crate::web::errors::in_layout)
+                    .handler(StatusCode::NOT_FOUND, crate::web::errors::in_layout),
             )
             .wrap(sessions)
             .wrap(headers)

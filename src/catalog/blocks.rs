@@ -62,7 +62,7 @@ pub fn fields(block: &str, contacts: &[String]) -> Option<Vec<Field>> {
                     Date,
                     "Date de mise en production prévue",
                     false,
-                    Some("Au format AAAA-MM-JJ."),
+                    Some("Format : jj/mm/aaaa"),
                 ),
                 field(
                     "volumetrie_approximative",

@@ -89,7 +89,8 @@ pub async fn transfer(
     let email = Email::parse(email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
     if email.as_str() == current.user.email {
         return Err(AppError::Unprocessable(
-            "La demande est déjà la vôtre : indiquez l'adresse d'un collègue.".to_string(),
+            "La demande est déjà la vôtre : indiquez l'adresse électronique d'un collègue."
+                .to_string(),
         ));
     }
     let demande = file.demande;

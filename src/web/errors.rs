@@ -39,42 +39,98 @@ pub fn demande_page_of(path: &str) -> Option<String> {
     }
 }
 
-/// A conflict (409) shown with a link back to the demande it is about: the request knows which,
-/// the error does not.
-pub fn with_link_back<B>(
+/// 403, 404 and 409 pages in the normal layout, with the signed-in person's header and links
+/// onwards; a conflict (409) also links back to the demande it is about (the request knows
+/// which, the error does not). Errors that are not the pages' own (the rights API's JSON) pass.
+pub fn in_layout<B: 'static>(
     res: actix_web::dev::ServiceResponse<B>,
 ) -> actix_web::Result<actix_web::middleware::ErrorHandlerResponse<B>> {
     use actix_web::middleware::ErrorHandlerResponse;
-    let back = demande_page_of(res.request().path());
-    let Some(error) = res
+    let Some((title, message)) = res
         .response()
         .error()
         .and_then(|e| e.as_error::<AppError>())
+        .map(AppError::describe)
     else {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     };
-    let (title, message) = match error {
-        AppError::Conflict(m) => ("Action impossible", m.clone()),
-        AppError::AlreadyProcessed(m) => ("Demande déjà traitée", m.clone()),
-        _ => return Ok(ErrorHandlerResponse::Response(res.map_into_left_body())),
+    Ok(ErrorHandlerResponse::Future(Box::pin(async move {
+        let status = res.status();
+        let back = (status == StatusCode::CONFLICT)
+            .then(|| demande_page_of(res.request().path()))
+            .flatten();
+        let layout = layout_of(res.request()).await;
+        let page = ErrorPage {
+            layout,
+            status: status.as_u16(),
+            title,
+            message: &message,
+            back,
+        };
+        let Ok(body) = page.render() else {
+            return Ok(res.map_into_left_body());
+        };
+        let (req, _) = res.into_parts();
+        let response = HttpResponse::build(status)
+            .content_type(ContentType::html())
+            .body(body);
+        Ok(actix_web::dev::ServiceResponse::new(req, response).map_into_right_body())
+    })))
+}
+
+/// The layout of an error page: the person's header when signed in (and its CSRF token for the
+/// sign-out form); a bare one otherwise, so an anonymous error makes no session.
+async fn layout_of(req: &actix_web::HttpRequest) -> super::views::Layout {
+    use actix_session::SessionExt;
+    let session = req.get_session();
+    let app = req
+        .app_data::<actix_web::web::Data<crate::services::App>>()
+        .cloned();
+    let dev = app.as_ref().is_some_and(|app| app.settings.is_dev());
+    let current = super::session::current(session.clone(), app)
+        .await
+        .ok()
+        .flatten();
+    let csrf = match current {
+        Some(_) => super::csrf::token(&session).unwrap_or_default(),
+        None => String::new(),
     };
-    let page = ErrorPage {
-        layout: super::views::Layout::bare(),
-        status: 409,
-        title,
-        message: &message,
-        back,
-    };
-    let Ok(body) = page.render() else {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    };
-    let (req, _) = res.into_parts();
-    let response = HttpResponse::Conflict()
-        .content_type(ContentType::html())
-        .body(body);
-    Ok(ErrorHandlerResponse::Response(
-        actix_web::dev::ServiceResponse::new(req, response).map_into_right_body(),
-    ))
+    super::views::Layout::new(current.as_ref(), csrf, dev, "")
+}
+
+impl AppError {
+    /// The title and the French message of the error's page.
+    fn describe(&self) -> (&'static str, String) {
+        match self {
+            AppError::NotFound => ("Page introuvable", "Cette page n'existe pas, ou vous n'y avez pas accès.".to_string()),
+            AppError::Forbidden => ("Accès refusé", "Vous n'avez pas le droit d'effectuer cette action.".to_string()),
+            AppError::ForbiddenBecause(m) => ("Accès refusé", m.clone()),
+            AppError::Csrf => (
+                "Formulaire expiré",
+                "Le jeton de sécurité du formulaire est absent ou expiré. Revenez en arrière, rechargez la page et recommencez."
+                    .to_string(),
+            ),
+            AppError::Conflict(m) => ("Action impossible", m.clone()),
+            AppError::AlreadyProcessed(m) => ("Demande déjà traitée", m.clone()),
+            AppError::BadRequest(m) => ("Requête invalide", m.clone()),
+            AppError::Unprocessable(m) => ("Action impossible", m.clone()),
+            AppError::PayloadTooLarge => (
+                "Envoi trop volumineux",
+                "Les données envoyées dépassent la taille autorisée. Raccourcissez vos réponses et recommencez.".to_string(),
+            ),
+            AppError::LoginFailed(m) => ("La connexion a échoué", format!("{m} Vous n'êtes pas connecté : recommencez depuis la page de connexion.")),
+            AppError::TooManyRequests => (
+                "Trop de tentatives",
+                "Trop de tentatives de connexion depuis votre adresse : réessayez dans une minute.".to_string(),
+            ),
+            AppError::Unauthenticated => ("Connexion requise", "Connectez-vous pour continuer.".to_string()),
+            AppError::Internal(_) => (
+                "Erreur technique",
+                "Une erreur technique nous empêche d'afficher cette page. Vos données enregistrées ne sont pas perdues ; réessayez dans quelques instants."
+                    .to_string(),
+            ),
+        }
+    }
 }
 
 impl ResponseError for AppError {
@@ -101,38 +157,10 @@ impl ResponseError for AppError {
                 .insert_header((header::LOCATION, "/connexion"))
                 .finish();
         }
-        let (title, message): (&str, String) = match self {
-            AppError::NotFound => ("Page introuvable", "Cette page n'existe pas, ou vous n'y avez pas accès.".to_string()),
-            AppError::Forbidden => ("Accès refusé", "Vous n'avez pas le droit d'effectuer cette action.".to_string()),
-            AppError::ForbiddenBecause(m) => ("Accès refusé", m.clone()),
-            AppError::Csrf => (
-                "Formulaire expiré",
-                "Le jeton de sécurité du formulaire est absent ou expiré. Revenez en arrière, rechargez la page et recommencez."
-                    .to_string(),
-            ),
-            AppError::Conflict(m) => ("Action impossible", m.clone()),
-            AppError::AlreadyProcessed(m) => ("Demande déjà traitée", m.clone()),
-            AppError::BadRequest(m) => ("Requête invalide", m.clone()),
-            AppError::Unprocessable(m) => ("Action impossible", m.clone()),
-            AppError::PayloadTooLarge => (
-                "Envoi trop volumineux",
-                "Les données envoyées dépassent la taille autorisée. Raccourcissez vos réponses et recommencez.".to_string(),
-            ),
-            AppError::LoginFailed(m) => ("La connexion a échoué", format!("{m} Vous n'êtes pas connecté : recommencez depuis la page de connexion.")),
-            AppError::TooManyRequests => (
-                "Trop de tentatives",
-                "Trop de tentatives de connexion depuis votre adresse : réessayez dans une minute.".to_string(),
-            ),
-            AppError::Unauthenticated => ("Connexion requise", "Connectez-vous pour continuer.".to_string()),
-            AppError::Internal(cause) => {
-                tracing::error!(error = ?cause, "internal error");
-                (
-                    "Erreur technique",
-                    "Une erreur technique nous empêche d'afficher cette page. Vos données enregistrées ne sont pas perdues ; réessayez dans quelques instants."
-                        .to_string(),
-                )
-            }
-        };
+        if let AppError::Internal(cause) = self {
+            tracing::error!(error = ?cause, "internal error");
+        }
+        let (title, message) = self.describe();
         let status = self.status_code();
         let page = ErrorPage {
             layout: super::views::Layout::bare(),

@@ -156,6 +156,9 @@ pub struct DecisionForm {
     #[serde(default)]
     pub scopes: Vec<String>,
     pub duree: Option<String>,
+    /// The dashboard list the page was opened from, kept if the page is shown again.
+    #[serde(default)]
+    pub retour: String,
 }
 
 impl DecisionForm {

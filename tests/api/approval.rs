@@ -42,7 +42,7 @@ async fn an_approval_cannot_grant_a_combination_the_form_forbids() {
 
     // Nothing changed: still to be decided, no habilitation.
     let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
-    page.assert_contains("Valider la demande");
+    page.assert_contains(">Valider</button>");
     assert!(!page.body.contains("Habilitation H"), "{}", page.body);
     marie
         .get(&format!("/demandes/{id}"))

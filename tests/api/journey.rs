@@ -46,7 +46,7 @@ async fn a_demande_goes_from_draft_to_validated_with_every_step_in_its_timeline(
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let step1 = marie.get(&format!("/demandes/{id}/etapes/1")).await;
     step1.assert_contains("value=\"31/02/2027\"");
-    step1.assert_contains("Saisissez une date valide, au format AAAA-MM-JJ");
+    step1.assert_contains("Saisissez une date valide, au format jj/mm/aaaa");
 
     // Leaving and coming back: what was typed is still there.
     let later = app.login_as(APPLICANT).await;
@@ -103,7 +103,7 @@ async fn a_demande_goes_from_draft_to_validated_with_every_step_in_its_timeline(
     dashboard.assert_contains(&format!(">D{id}<"));
     dashboard.assert_contains("Mairie de Lyon");
     let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
-    page.assert_contains("Valider la demande");
+    page.assert_contains(">Valider</button>");
     page.assert_contains("Revenu fiscal de référence");
     let no_reason = instructor.decide(id, "demander-modifications", "  ").await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);

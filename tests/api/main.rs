@@ -16,6 +16,7 @@ mod emails;
 mod exchanges;
 mod helpers;
 mod journey;
+mod journeys_instructor;
 mod layers;
 mod mail_readers;
 mod memberships;

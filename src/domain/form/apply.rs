@@ -85,6 +85,12 @@ fn normalise(raw: &str, kind: FieldKind) -> String {
     let unified = raw.replace("\r\n", "\n");
     match kind {
         FieldKind::Textarea => unified.trim().to_string(),
+        // A date typed as French people write it (31/01/2027) is stored as the browser sends it.
+        FieldKind::Date => {
+            let text = unified.replace('\n', " ").trim().to_string();
+            chrono::NaiveDate::parse_from_str(&text, "%d/%m/%Y")
+                .map_or(text, |d| d.format("%Y-%m-%d").to_string())
+        }
         _ => unified.replace('\n', " ").trim().to_string(),
     }
 }

@@ -222,7 +222,7 @@ fn value_error(form: &Form, field: &Field, part: Option<usize>, value: &Value) -
         FieldKind::Date => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
             .is_err()
             .then(|| {
-                "Saisissez une date valide, au format AAAA-MM-JJ (par exemple 2027-01-31)."
+                "Saisissez une date valide, au format jj/mm/aaaa (par exemple 31/01/2027)."
                     .to_string()
             }),
         FieldKind::Select | FieldKind::Radio => (!field.options.iter().any(|o| o.value == text))

@@ -10,7 +10,9 @@ use crate::web::ctx::PageCtx;
 use crate::web::forms::{DecisionForm, Form};
 use crate::web::input;
 use crate::web::session::SignedIn;
-use crate::web::views::instruction::{DashboardInput, DashboardPage, InstructionPage, Refused};
+use crate::web::views::instruction::{
+    DashboardInput, DashboardPage, InstructionPage, Refused, list_link,
+};
 use crate::web::views::unreadable;
 
 use super::{demande_id, ok, or_show_again, see_other};
@@ -51,21 +53,40 @@ pub async fn page(
     id: i64,
     refused: Option<Refused>,
 ) -> Result<InstructionPage, AppError> {
+    page_from(app, ctx, (id, None), refused).await
+}
+
+/// The same, with its link back to the dashboard list it was opened from (`retour`: that
+/// list's parameters).
+async fn page_from(
+    app: &App,
+    ctx: &PageCtx,
+    (id, retour): (i64, Option<&str>),
+    refused: Option<Refused>,
+) -> Result<InstructionPage, AppError> {
     let file = service::find(app, &ctx.current, id).await?;
     let provider = app.provider(&file.demande.provider)?;
     let thread = messages::read_thread(app, &ctx.current, id).await?;
     let attempts = webhooks::attempts(app, &ctx.current, id).await?;
     let history = (thread.as_slice(), attempts);
-    Ok(InstructionPage::new(ctx, provider, &file, history, refused))
+    let (back, retour) = list_link(retour, &service::visible_providers(app, &ctx.current));
+    Ok(InstructionPage {
+        back,
+        retour,
+        ..InstructionPage::new(ctx, provider, &file, history, refused)
+    })
 }
 
 pub async fn show(
     app: web::Data<App>,
     ctx: PageCtx,
     path: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
-    ok(&page(&app, &ctx, id, None).await?)
+    let decoded = input::decode(req.query_string().as_bytes());
+    let retour = super::query_value(&decoded.pairs, "retour");
+    ok(&page_from(&app, &ctx, (id, retour), None).await?)
 }
 
 /// Every decision: a refused one (a reason missing) shows the page again with what was typed.
@@ -77,6 +98,7 @@ async fn decide(
     (event, action): (Event, &'static str),
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
+    let retour = form.retour.clone();
     let (decision, typed) = form.decision();
     let done = service::decide(&app, &ctx.current, id, event, decision).await;
     let done = done.map(|()| see_other(&format!("/instruction/demandes/{id}")));
@@ -86,7 +108,7 @@ async fn decide(
             message,
             typed,
         };
-        page(&app, &ctx, id, Some(refused))
+        page_from(&app, &ctx, (id, Some(retour.as_str())), Some(refused))
     })
     .await
 }

@@ -25,14 +25,30 @@ use askama::Template;
 use crate::domain::demande::parse_public_id;
 use crate::error::AppError;
 
-/// Renders a page with a status.
+/// Renders a page with a status. A form shown again with its errors (422) says so first in its
+/// title, as screen readers announce it: one place for every form (the layout is shared).
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
-    let body = page
+    let mut body = page
         .render()
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("gabarit")))?;
+    if status == StatusCode::UNPROCESSABLE_ENTITY {
+        body = error_title(body);
+    }
     Ok(HttpResponse::build(status)
         .content_type(ContentType::html())
         .body(body))
+}
+
+/// "Erreur : " at the start of the page's title, once.
+fn error_title(body: String) -> String {
+    const OPEN: &str = "<title>";
+    match body.find(OPEN) {
+        Some(at) if !body[at + OPEN.len()..].starts_with("Erreur : ") => {
+            let (head, rest) = body.split_at(at + OPEN.len());
+            format!("{head}Erreur : {rest}")
+        }
+        _ => body,
+    }
 }
 
 /// Renders a page with 200.

@@ -5,7 +5,7 @@ use crate::catalog::Provider;
 use crate::db::events::TimelineRow;
 use crate::db::models::{Demande, Habilitation};
 use crate::domain::demande::{Event, State, public_id};
-use crate::domain::form::{CONTACT_PARTS, Value};
+use crate::domain::form::{CONTACT_PARTS, FieldKind, Value};
 
 use super::form::scope_label;
 use super::format_date;
@@ -209,19 +209,22 @@ pub fn changes_since_last_submission(
         .filter(|(e, _)| e.name == Event::Update.as_str())
         .filter_map(|(e, _)| e.diff.as_deref().and_then(|d| serde_json::from_str(d).ok()))
         .collect();
-    let shown = |v: &Option<Value>| {
-        v.as_ref()
-            .map_or_else(|| "(vide)".to_string(), Value::display)
-    };
     crate::domain::form::compose(&diffs)
         .into_iter()
         .map(|c| {
-            let label = match provider.form.field_for_key(&c.key) {
+            let found = provider.form.field_for_key(&c.key);
+            let label = match found {
                 Some((_, field, Some(part))) => {
                     format!("{} – {}", field.label, CONTACT_PARTS[part].1)
                 }
                 Some((_, field, None)) => field.label.clone(),
                 None => c.key.clone(),
+            };
+            let is_date = found.is_some_and(|(_, f, _)| f.kind == FieldKind::Date);
+            let shown = |v: &Option<Value>| match v {
+                None => "(vide)".to_string(),
+                Some(v) if is_date => super::format_date_answer(&v.display()),
+                Some(v) => v.display(),
             };
             ChangeView {
                 label,

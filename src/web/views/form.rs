@@ -153,6 +153,24 @@ pub fn field_view(
     view
 }
 
+/// The id of the input an error about `key` is about, for the error summary's link: the input
+/// itself, or the first box of a group (focusing it puts the person in the group).
+pub fn input_id(provider: &Provider, key: &str) -> String {
+    let Some((_, field, part)) = provider.form.field_for_key(key) else {
+        return key.to_string();
+    };
+    match (field.kind, part) {
+        (FieldKind::Radio | FieldKind::Checkboxes, _) => format!("{key}-1"),
+        (FieldKind::Scopes, _) => provider
+            .form
+            .scopes
+            .iter()
+            .find(|s| !s.deprecated && !s.included)
+            .map_or_else(|| key.to_string(), |s| format!("{key}-{}", s.id)),
+        _ => key.to_string(),
+    }
+}
+
 /// A scope's label, or its id when the provider's form no longer has it.
 pub fn scope_label(provider: &Provider, id: &str) -> String {
     provider
@@ -250,6 +268,11 @@ pub fn summaries(provider: &Provider, answers: &Answers, errors: &FormErrors) ->
                             },
                         ));
                     }
+                    FieldKind::Date => rows.push((
+                        field.id.clone(),
+                        field.label.clone(),
+                        super::format_date_answer(&one(answers, &field.id)),
+                    )),
                     _ => rows.push((
                         field.id.clone(),
                         field.label.clone(),

@@ -62,6 +62,8 @@ pub struct DashboardPage {
     pub first: Option<String>,
     pub page: u32,
     pub export: String,
+    /// `?retour=…` added to the links to a demande, so its page links back to this list.
+    pub retour: String,
 }
 
 /// A count, or "n+" when counting stopped early.
@@ -75,6 +77,27 @@ fn count_label(n: i64, capped: bool) -> String {
 
 fn dashboard_link(pairs: &[(&str, String)]) -> String {
     format!("/instruction{}", query_string(pairs))
+}
+
+/// The list's criteria and position as URL parameters (what a link back to it needs).
+fn list_pairs(query: &DashboardQuery) -> Vec<(&'static str, String)> {
+    let mut pairs = query.to_pairs();
+    if let Some(cursor) = &query.after {
+        pairs.push(("apres", cursor.encode()));
+        pairs.push(("page", query.page.to_string()));
+    }
+    pairs
+}
+
+/// The dashboard list a demande page was opened from, from its `retour` parameter: the
+/// criteria are read again and re-encoded, so the link only ever goes to `/instruction` with
+/// known parameters (anything else is dropped). Returns the link and the cleaned parameter.
+pub fn list_link(retour: Option<&str>, visible: &[String]) -> (String, String) {
+    let decoded = crate::web::input::decode(retour.unwrap_or_default().as_bytes());
+    let (query, _) = DashboardQuery::parse(&decoded.pairs, visible);
+    let cleaned = query_string(&list_pairs(&query));
+    let retour = cleaned.trim_start_matches('?').to_string();
+    (format!("/instruction{cleaned}"), retour)
 }
 
 /// One tab for the default view, then one per state with its count.
@@ -193,6 +216,10 @@ impl DashboardPage {
             next,
             first: (query.page > 1).then(|| dashboard_link(&base)),
             page: query.page,
+            retour: match query_string(&list_pairs(query)).trim_start_matches('?') {
+                "" => String::new(),
+                list => query_string(&[("retour", list.to_string())]),
+            },
             export: format!("/instruction/export.csv{}", query_string(&base)),
         }
     }
@@ -234,6 +261,17 @@ pub struct InstructionPage {
     pub error_message: String,
     /// What the instructor had typed, given back with the error.
     pub typed_reason: String,
+    /// The dashboard list this page was opened from, with its filters.
+    pub back: String,
+    /// The same list's parameters, carried through the decision form.
+    pub retour: String,
+}
+
+impl InstructionPage {
+    /// Whether the refused form is the decision block (validate, ask for changes, refuse).
+    pub fn decision_refused(&self) -> bool {
+        matches!(self.error_action, "valider" | "modifier" | "refuser")
+    }
 }
 
 /// A form of the instruction page that was refused: which one ("valider", "message", ...),
@@ -301,6 +339,8 @@ impl InstructionPage {
                 .map(|r| r.typed.clone())
                 .unwrap_or_default(),
             error_message: refused.map(|r| r.message).unwrap_or_default(),
+            back: "/instruction".to_string(),
+            retour: String::new(),
         }
     }
 }

@@ -21,6 +21,20 @@ use crate::catalog::Catalog;
 use crate::services::accounts::CurrentUser;
 
 /// What the base layout shows around every page.
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    #[test]
+    fn days_are_written_in_french() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(super::format_day(day(2026, 3, 12)), "12 mars 2026");
+        assert_eq!(super::format_day(day(2026, 4, 1)), "1er avril 2026");
+        assert_eq!(super::format_date_answer("2026-12-31"), "31 décembre 2026");
+        assert_eq!(super::format_date_answer("31/02/2027"), "31/02/2027");
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub user: Option<UserBox>,
@@ -131,6 +145,38 @@ pub fn format_datetime(at: &NaiveDateTime) -> String {
 /// A SIRET as people read it, `216 901 231 00011` (as stored when it is not a valid one).
 pub fn format_siret(raw: &str) -> String {
     crate::domain::siret::Siret::parse(raw).map_or_else(|_| raw.to_string(), |s| s.to_string())
+}
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// A day as French people write it in full: `12 mars 2026`, `1er avril 2026`.
+pub fn format_day(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let month = MONTHS[day.month0() as usize % 12];
+    match day.day() {
+        1 => format!("1er {month} {}", day.year()),
+        d => format!("{d} {month} {}", day.year()),
+    }
+}
+
+/// A date answer (stored as the browser sends it, `2026-03-12`) as people read it; a value that
+/// is not a date is shown as typed.
+pub fn format_date_answer(raw: &str) -> String {
+    chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_or_else(|_| raw.to_string(), format_day)
 }
 
 pub fn format_date(at: &NaiveDateTime) -> String {

@@ -13,7 +13,7 @@ use crate::web::ctx::PageCtx;
 
 use super::Layout;
 use super::file::latest_reason;
-use super::form::{FieldView, StepLink, StepSummary, field_view, step_links, summaries};
+use super::form::{FieldView, StepLink, StepSummary, field_view, input_id, step_links, summaries};
 
 const SECTION: &str = "demandes";
 
@@ -116,7 +116,7 @@ impl StepPage {
             .iter()
             .map(|e| {
                 (
-                    format!("#champ-{}", e.key),
+                    format!("#{}", input_id(provider, &e.key)),
                     e.label.clone(),
                     e.message.clone(),
                 )
@@ -173,13 +173,16 @@ impl SummaryPage {
             .iter()
             .map(|e| {
                 let step = e.step + 1;
-                let link = format!("/demandes/{id}/etapes/{step}?verifier=1#champ-{}", e.key);
+                let link = format!(
+                    "/demandes/{id}/etapes/{step}?verifier=1#{}",
+                    input_id(provider, &e.key)
+                );
                 (link, e.label.clone(), e.message.clone())
             })
             .collect();
         if let Some(message) = &cgu_error {
             links.push((
-                "#champ-cgu".to_string(),
+                "#cgu".to_string(),
                 "Conditions générales d'utilisation".to_string(),
                 message.clone(),
             ));
