@@ -28,6 +28,11 @@ fn main() {
     let browser = node && std::path::Path::new(&chromium).exists();
     if !browser && std::env::var_os("HABILIS_REQUIRE_BROWSER").is_none() {
         println!("cargo::rustc-cfg=habilis_no_browser");
+        // A package installs Chromium with its own, older date, which cargo takes for
+        // unchanged: watch its directory, whose date the install moves.
+        if let Some(dir) = std::path::Path::new(&chromium).parent() {
+            println!("cargo::rerun-if-changed={}", dir.display());
+        }
     }
     if node || std::env::var_os("HABILIS_REQUIRE_NODE").is_some() {
         return;

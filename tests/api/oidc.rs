@@ -67,13 +67,18 @@ fn start_faulty_provider(mode: &str) -> OpenIdProvider {
     )
 }
 
-/// Installs the provider's package once per test run (the tests run in parallel: the first
-/// installs, the others wait for it).
 /// `npm install` in a folder of tests/ once per run (parallel tests wait for it), unless its
-/// package is there already.
-fn npm_install(dir: &std::path::Path, package: &str, done: &'static OnceLock<Result<(), String>>) {
+/// packages are there already.
+fn npm_install(
+    dir: &std::path::Path,
+    packages: &[&str],
+    done: &'static OnceLock<Result<(), String>>,
+) {
     let result = done.get_or_init(|| {
-        if dir.join("node_modules").join(package).exists() {
+        if packages
+            .iter()
+            .all(|p| dir.join("node_modules").join(p).exists())
+        {
             return Ok(());
         }
         let out = Command::new("npm")
@@ -98,14 +103,15 @@ fn npm_install(dir: &std::path::Path, package: &str, done: &'static OnceLock<Res
 
 fn install_provider_package() {
     static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
-    npm_install(&fixture_dir(), "oidc-provider", &INSTALLED);
+    npm_install(&fixture_dir(), &["oidc-provider"], &INSTALLED);
 }
 
-/// A script of tests/browser, with playwright-core installed beside it.
-fn browser_script(name: &str) -> PathBuf {
+/// A script of tests/browser, with its packages (tests/browser/package.json) installed beside
+/// it.
+pub(crate) fn browser_script(name: &str) -> PathBuf {
     static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
     let dir = fixture_dir().parent().unwrap().join("browser");
-    npm_install(&dir, "playwright-core", &INSTALLED);
+    npm_install(&dir, &["playwright-core", "axe-core"], &INSTALLED);
     dir.join(name)
 }
 

@@ -17,6 +17,7 @@ use habilis::db::Db;
 use habilis::startup::Application;
 
 pub use browser::{Browser, Page, demo_user_id};
+pub use fixtures::instructor_of;
 pub use outbox::{email_to, recipients_of};
 
 pub struct TestApp {

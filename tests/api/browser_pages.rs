@@ -1,0 +1,266 @@
+//! Every page of every journey in headless Chromium, at 1280 and 390 px wide: no WCAG A/AA
+//! violation found by axe-core, nothing wider than the window (tests/browser/pages.mjs does
+//! the looking). The app is the real one on a fresh database, with what each role sees on a
+//! working day: an applicant's draft, submitted and validated demandes, and the provider's
+//! instructor, reporter, subscriber and manager, and the admin.
+//!
+//! The same pages are photographed for the README by tests/browser/screenshots.sh, which runs
+//! `refresh_screenshots` below (ignored otherwise).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use habilis::domain::form::FieldKind;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, instructor_of, spawn_app};
+use crate::oidc::browser_script;
+
+const PROVIDER: &str = "api-particulier";
+const APPLICANT: &str = "marie.dupont@mairie-lyon.fr";
+const ADMIN: &str = "admin@habilis.example";
+
+/// The demandes the pages show.
+struct Demandes {
+    draft: i64,
+    submitted: i64,
+    validated: i64,
+}
+
+/// An applicant's demandes in three states, made as she makes them.
+async fn demandes(app: &TestApp) -> Demandes {
+    let marie = app.login_as(APPLICANT).await;
+    Demandes {
+        draft: app.filled_draft(&marie, PROVIDER).await,
+        submitted: app.submitted_demande(&marie, PROVIDER).await,
+        validated: app.validated_demande(&marie, PROVIDER).await,
+    }
+}
+
+/// The step of the provider's form where data are chosen (its longest), 1-based.
+fn scopes_step(app: &TestApp) -> usize {
+    let form = &app.catalog.get(PROVIDER).unwrap().form;
+    form.steps
+        .iter()
+        .position(|s| s.fields.iter().any(|f| f.kind == FieldKind::Scopes))
+        .map_or(1, |i| i + 1)
+}
+
+fn role(kind: &str) -> String {
+    format!("{kind}@{PROVIDER}.example")
+}
+
+/// (name, account signed in as, path, expected status).
+fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u16)> {
+    let marie = Some(APPLICANT.to_string());
+    let instructor = Some(instructor_of(PROVIDER));
+    let admin = Some(ADMIN.to_string());
+    let page =
+        |name: &str, who: &Option<String>, path: String| (name.to_string(), who.clone(), path, 200);
+    vec![
+        page("accueil", &None, "/".into()),
+        page("connexion", &None, "/connexion".into()),
+        page("developpeurs", &None, "/developpeurs".into()),
+        (
+            "introuvable".into(),
+            None,
+            "/page-qui-n-existe-pas".into(),
+            404,
+        ),
+        page("demandes", &marie, "/demandes".into()),
+        page(
+            "nouvelle-demande",
+            &marie,
+            format!("/demandes/nouvelle/{PROVIDER}"),
+        ),
+        page(
+            "demande-brouillon",
+            &marie,
+            format!("/demandes/{}", d.draft),
+        ),
+        page(
+            "demande-soumise",
+            &marie,
+            format!("/demandes/{}", d.submitted),
+        ),
+        page(
+            "demande-validee",
+            &marie,
+            format!("/demandes/{}", d.validated),
+        ),
+        page("etape-1", &marie, format!("/demandes/{}/etapes/1", d.draft)),
+        page(
+            "etape-donnees",
+            &marie,
+            format!("/demandes/{}/etapes/{}", d.draft, scopes_step(app)),
+        ),
+        page("resume", &marie, format!("/demandes/{}/resume", d.draft)),
+        page("compte", &marie, "/compte".into()),
+        page("notifications", &instructor, "/compte/notifications".into()),
+        page("instruction", &instructor, "/instruction".into()),
+        page(
+            "instruction-demande",
+            &instructor,
+            format!("/instruction/demandes/{}", d.submitted),
+        ),
+        page(
+            "habilitations",
+            &instructor,
+            "/instruction/habilitations".into(),
+        ),
+        page("webhooks", &instructor, "/instruction/webhooks".into()),
+        page("rapport", &Some(role("rapport")), "/instruction".into()),
+        page("api", &Some(role("gestion")), "/instruction/api".into()),
+        page(
+            "abonnement",
+            &Some(role("abonnement")),
+            format!("/abonnement/demandes/{}", d.submitted),
+        ),
+        page("admin-roles", &admin, "/admin/roles".into()),
+        page("admin-membres", &admin, "/admin/membres".into()),
+        page("admin-outbox", &admin, "/admin/outbox".into()),
+    ]
+}
+
+fn as_json(pages: &[(String, Option<String>, String, u16)]) -> String {
+    Value::from(
+        pages
+            .iter()
+            .map(|(name, account, path, status)| {
+                json!({"name": name, "account": account, "path": path, "status": status})
+            })
+            .collect::<Vec<_>>(),
+    )
+    .to_string()
+}
+
+/// Runs a script of tests/browser with these arguments beside the test's runtime (which
+/// keeps serving the app meanwhile): its exit status, stdout and stderr.
+async fn run_script(name: &str, args: Vec<String>) -> (bool, String, String) {
+    let script: PathBuf = browser_script(name);
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .current_dir(script.parent().unwrap())
+            .arg(&script)
+            .args(&args)
+            .output()
+            .expect("node runs the browser script")
+    })
+    .await
+    .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// One line per failure of pages.mjs's report, for a reader in a hurry.
+fn summary(report: &Value) -> String {
+    let Some(failures) = report["failures"].as_array() else {
+        return String::new();
+    };
+    failures
+        .iter()
+        .map(|f| {
+            let what = match f["problem"].as_str().unwrap_or_default() {
+                "axe" => format!("axe {}", f["rules"]),
+                "horizontal_overflow" => format!(
+                    "{} px wide > {} px: {}",
+                    f["scrollWidth"],
+                    f["limit"],
+                    f["offenders"]
+                        .as_array()
+                        .map(|o| {
+                            o.iter()
+                                .take(3)
+                                .map(|e| format!("{} ({} px)", e["selector"], e["width"]))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_default()
+                ),
+                other => format!("{other}: {f}"),
+            };
+            format!("{} {} @{}: {what}", f["page"], f["path"], f["width"])
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+#[cfg_attr(
+    habilis_no_browser,
+    ignore = "needs Node.js and Chromium (/usr/bin/chromium or HABILIS_CHROMIUM); CI sets HABILIS_REQUIRE_BROWSER=1"
+)]
+async fn every_page_is_accessible_and_fits_a_phone() {
+    let app = spawn_app().await;
+    let d = demandes(&app).await;
+    let pages = pages(&app, &d);
+    let (ok, stdout, stderr) =
+        run_script("pages.mjs", vec![app.address.clone(), as_json(&pages)]).await;
+    let report: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|_| panic!("pages.mjs printed no report:\n{stdout}\n{stderr}"));
+    assert!(
+        ok,
+        "pages that fail (axe-core WCAG A/AA, or wider than the window):\n{}\n\nthe report:\n{stdout}\n{stderr}",
+        summary(&report)
+    );
+    assert_eq!(report["checked"], pages.len() * 2, "{stdout}");
+}
+
+/// Photographs the main page of each role at both widths into docs/screenshots/ (run by
+/// tests/browser/screenshots.sh; it writes into the repository, so never by plain `cargo test`).
+#[tokio::test]
+#[ignore = "refreshes docs/screenshots/: run tests/browser/screenshots.sh"]
+async fn refresh_screenshots() {
+    let app = spawn_app().await;
+    let d = demandes(&app).await;
+    let instructor = Some(instructor_of(PROVIDER));
+    let marie = Some(APPLICANT.to_string());
+    let shots = [
+        ("demandeur-demandes", &marie, "/demandes".to_string()),
+        (
+            "demandeur-etape",
+            &marie,
+            format!("/demandes/{}/etapes/{}", d.draft, scopes_step(&app)),
+        ),
+        (
+            "demandeur-resume",
+            &marie,
+            format!("/demandes/{}/resume", d.draft),
+        ),
+        ("instructeur-tableau", &instructor, "/instruction".into()),
+        (
+            "instructeur-demande",
+            &instructor,
+            format!("/instruction/demandes/{}", d.submitted),
+        ),
+        (
+            "rapporteur-tableau",
+            &Some(role("rapport")),
+            "/instruction".into(),
+        ),
+        (
+            "admin-roles",
+            &Some(ADMIN.to_string()),
+            "/admin/roles".into(),
+        ),
+    ];
+    let list: Vec<Value> = shots
+        .iter()
+        .map(|(name, account, path)| json!({"name": name, "account": account, "path": path}))
+        .collect();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    let (ok, stdout, stderr) = run_script(
+        "screenshots.mjs",
+        vec![
+            app.address.clone(),
+            Value::from(list).to_string(),
+            dir.display().to_string(),
+        ],
+    )
+    .await;
+    assert!(ok, "{stdout}\n{stderr}");
+    println!("{stdout}");
+}
