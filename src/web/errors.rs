@@ -87,6 +87,10 @@ async fn layout_of(req: &actix_web::HttpRequest) -> super::views::Layout {
         .app_data::<actix_web::web::Data<crate::services::App>>()
         .cloned();
     let dev = app.as_ref().is_some_and(|app| app.settings.is_dev());
+    let site = app
+        .as_ref()
+        .map(|app| super::views::Site::new(&app.settings))
+        .unwrap_or_default();
     let current = super::session::current(session.clone(), app)
         .await
         .ok()
@@ -95,7 +99,7 @@ async fn layout_of(req: &actix_web::HttpRequest) -> super::views::Layout {
         Some(_) => super::csrf::token(&session).unwrap_or_default(),
         None => String::new(),
     };
-    super::views::Layout::new(current.as_ref(), csrf, dev, "")
+    super::views::Layout::new(current.as_ref(), csrf, dev, "", site)
 }
 
 impl AppError {
