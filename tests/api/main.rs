@@ -15,6 +15,7 @@ mod emails;
 mod exchanges;
 mod helpers;
 mod journey;
+mod journeys_applicant;
 mod layers;
 mod mail_readers;
 mod memberships;

@@ -10,6 +10,7 @@ use crate::web::ctx::PageCtx;
 use crate::web::forms::{DecisionForm, Form};
 use crate::web::input;
 use crate::web::session::SignedIn;
+use crate::web::views::done::Done;
 use crate::web::views::instruction::{DashboardInput, DashboardPage, InstructionPage, Refused};
 use crate::web::views::unreadable;
 
@@ -63,9 +64,12 @@ pub async fn show(
     app: web::Data<App>,
     ctx: PageCtx,
     path: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
-    ok(&page(&app, &ctx, id, None).await?)
+    let mut shown = page(&app, &ctx, id, None).await?;
+    shown.done = Done::from_query(req.query_string()).and_then(Done::for_instructor);
+    ok(&shown)
 }
 
 /// Every decision: a refused one (a reason missing) shows the page again with what was typed.
@@ -79,7 +83,15 @@ async fn decide(
     let id = demande_id(&path)?;
     let (decision, typed) = form.decision();
     let done = service::decide(&app, &ctx.current, id, event, decision).await;
-    let done = done.map(|()| see_other(&format!("/instruction/demandes/{id}")));
+    let landing = match event {
+        Event::Approve => Done::Approved.on_instruction(id),
+        Event::Refuse => Done::Refused.on_instruction(id),
+        Event::RequestChanges => Done::ChangesRequested.on_instruction(id),
+        Event::Revoke => Done::Revoked.on_instruction(id),
+        Event::Archive => Done::Archived.on_instruction(id),
+        _ => format!("/instruction/demandes/{id}"),
+    };
+    let done = done.map(|()| see_other(&landing));
     or_show_again(done, |message| {
         let refused = Refused {
             action,

@@ -234,6 +234,8 @@ pub struct InstructionPage {
     pub error_message: String,
     /// What the instructor had typed, given back with the error.
     pub typed_reason: String,
+    /// What the instructor just did (set from the redirect that led here).
+    pub done: Option<super::done::Confirmation>,
 }
 
 /// A form of the instruction page that was refused: which one ("valider", "message", ...),
@@ -301,6 +303,7 @@ impl InstructionPage {
                 .map(|r| r.typed.clone())
                 .unwrap_or_default(),
             error_message: refused.map(|r| r.message).unwrap_or_default(),
+            done: None,
         }
     }
 }
