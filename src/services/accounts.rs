@@ -70,6 +70,35 @@ pub struct DevAccount {
     pub description: String,
 }
 
+/// The dev login's accounts: the named demo accounts first, in the seed's order; and, when
+/// `query` is given, every account whose name, email or organisation contains it (ignoring
+/// case), the generated ones included.
+pub async fn dev_accounts_matching(
+    app: &App,
+    query: Option<&str>,
+) -> Result<(Vec<DevAccount>, Vec<DevAccount>), AppError> {
+    let named = super::seed::named_demo_emails(&app.catalog);
+    let all = dev_accounts(app).await?;
+    let mut first: Vec<DevAccount> = all
+        .iter()
+        .filter(|a| named.contains(&a.email))
+        .cloned()
+        .collect();
+    first.sort_by_key(|a| named.iter().position(|e| e == &a.email));
+    let found = match query.map(|q| q.trim().to_lowercase()) {
+        Some(q) if !q.is_empty() => all
+            .into_iter()
+            .filter(|a| {
+                [&a.name, &a.email, &a.description]
+                    .iter()
+                    .any(|text| text.to_lowercase().contains(&q))
+            })
+            .collect(),
+        _ => vec![],
+    };
+    Ok((first, found))
+}
+
 pub async fn dev_accounts(app: &App) -> Result<Vec<DevAccount>, AppError> {
     app.db
         .run(|conn| {

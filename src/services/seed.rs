@@ -135,6 +135,28 @@ pub fn seed_demo(conn: &mut DbConnection, catalog: &Catalog) -> anyhow::Result<(
     Ok(())
 }
 
+/// The demo accounts with a real name (applicants, each provider's role holders, the admin),
+/// as opposed to the agents `seed_demandes` generates by the hundred.
+pub fn named_demo_emails(catalog: &Catalog) -> Vec<String> {
+    let mut emails: Vec<String> = DEMO_APPLICANTS
+        .iter()
+        .map(|(email, ..)| email.to_string())
+        .collect();
+    emails.dedup();
+    for provider in catalog.all() {
+        for role in [
+            Role::Instructor,
+            Role::Reporter,
+            Role::Subscriber,
+            Role::Manager,
+        ] {
+            emails.push(role_email(&provider.slug, role));
+        }
+    }
+    emails.push(DEMO_ADMIN.to_string());
+    emails
+}
+
 /// Words the synthetic intitulés are made of.
 const PROJECTS: [&str; 12] = [
     "Tarification de la cantine scolaire",

@@ -8,7 +8,7 @@ use crate::error::AppError;
 
 use super::App;
 use super::accounts::CurrentUser;
-use super::demandes::{can_edit, find_for_applicant};
+use super::demandes::{DemandeFile, can_edit, find_for_applicant};
 use super::persist::{Decided, apply};
 
 /// Why a submission did not go through.
@@ -35,20 +35,11 @@ pub async fn submit(
     if file.just_done_by(Event::Submit, current.user.id) {
         return Ok(Ok(()));
     }
+    let errors = match check(app, &file).await? {
+        Ok(errors) => errors,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
     let provider = app.provider(&file.demande.provider)?.clone();
-    let organisation_id = file.demande.organisation_id;
-    let organisation = app
-        .db
-        .run(move |conn| Ok::<_, AppError>(organisations::find(conn, organisation_id)?))
-        .await?;
-    if let Some(org) = organisation.filter(|o| o.active == Some(false)) {
-        return Ok(Err(Refusal::ClosedEstablishment(format!(
-            "L'établissement {} (SIRET {}) est fermé selon le répertoire des entreprises : il ne peut pas soumettre de demande. \
-             Connectez-vous au titre d'un établissement ouvert de votre organisation.",
-            org.name, org.siret
-        ))));
-    }
-    let errors = form::check(&provider.form, &file.answers, Strictness::Submit);
     let ctx = Ctx {
         actor: ActorKind::Applicant,
         form_complete: errors.is_empty(),
@@ -81,6 +72,30 @@ pub async fn submit(
         }
     }
     Ok(Ok(()))
+}
+
+/// What would refuse the demande's submission now, the terms aside: a closed establishment
+/// (`Err`), or the answers missing or wrong (empty when there are none). The one set of checks
+/// `submit` makes, which the summary also shows before the button is pressed.
+pub async fn check(app: &App, file: &DemandeFile) -> Result<Result<FormErrors, Refusal>, AppError> {
+    let provider = app.provider(&file.demande.provider)?;
+    let organisation_id = file.demande.organisation_id;
+    let organisation = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(organisations::find(conn, organisation_id)?))
+        .await?;
+    if let Some(org) = organisation.filter(|o| o.active == Some(false)) {
+        return Ok(Err(Refusal::ClosedEstablishment(format!(
+            "L'établissement {} (SIRET {}) est fermé selon le répertoire des entreprises : il ne peut pas soumettre de demande. \
+             Connectez-vous au titre d'un établissement ouvert de votre organisation.",
+            org.name, org.siret
+        ))));
+    }
+    Ok(Ok(form::check(
+        &provider.form,
+        &file.answers,
+        Strictness::Submit,
+    )))
 }
 
 /// Whether the person's own submission is the demande's latest event.

@@ -551,14 +551,14 @@ async fn check_row(app: &TestApp, index: usize, row: &Row, owner_org: i64) -> Ro
             Some(email) => app.login_as(email).await,
             None => app.browser(),
         };
-        let login_page = browser.get("/connexion").await;
+        let searched = email.unwrap_or("marie.dupont@mairie-lyon.fr");
+        let login_page = browser
+            .get(&crate::helpers::demo_login_path(searched))
+            .await;
         let page = if row.method == "get" {
             browser.get(&path).await
         } else {
-            let user_id = crate::helpers::demo_user_id(
-                &login_page,
-                email.unwrap_or("marie.dupont@mairie-lyon.fr"),
-            );
+            let user_id = crate::helpers::demo_user_id(&login_page, searched);
             let mut pairs = body(row.path, value.as_deref(), cell, &user_id, owner_org);
             pairs.push(("_csrf".to_string(), login_page.csrf()));
             let pairs: Vec<(&str, &str)> = pairs

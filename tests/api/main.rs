@@ -17,6 +17,7 @@ mod emails;
 mod exchanges;
 mod helpers;
 mod journey;
+mod journeys_applicant;
 mod journeys_instructor;
 mod layers;
 mod mail_readers;

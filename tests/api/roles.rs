@@ -258,7 +258,16 @@ async fn an_account_made_by_a_role_grant_is_named_by_its_address_until_its_first
         )
         .await;
     assert_eq!(granted.status, StatusCode::SEE_OTHER);
-    let login = app.browser().get("/connexion").await;
-    assert!(!login.body.contains("<h2></h2>"), "a nameless heading");
-    login.assert_contains("<h2>nouvelle.rapporteuse@exemple.fr</h2>");
+    // Not a named demo account: the dev login finds it by search.
+    let login = app
+        .browser()
+        .get(&crate::helpers::demo_login_path(
+            "nouvelle.rapporteuse@exemple.fr",
+        ))
+        .await;
+    assert!(
+        !login.body.contains("fr-card__title\"></h3>"),
+        "a nameless heading"
+    );
+    login.assert_contains("<h3 class=\"fr-card__title\">nouvelle.rapporteuse@exemple.fr</h3>");
 }

@@ -14,23 +14,31 @@ use crate::services::oidc::{Oidc, Pending};
 use crate::web::ctx::VisitorCtx;
 use crate::web::forms::{ButtonForm, DevLoginForm, Form, OrganisationForm};
 use crate::web::session::{self, MaybeUser, SignedIn};
-use crate::web::views::home::LoginPage;
+use crate::web::views::home::{LoginPage, SHOWN_MATCHES};
 
 pub async fn login_page(
     app: web::Data<App>,
     ctx: VisitorCtx,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let accounts = if app.settings.is_dev() {
-        accounts::dev_accounts(&app).await?
+    let pairs = crate::web::input::decode(req.query_string().as_bytes()).pairs;
+    let query = super::query_value(&pairs, "q").unwrap_or_default().trim();
+    let query: String = query.chars().take(100).collect();
+    let (accounts, mut found) = if app.settings.is_dev() {
+        accounts::dev_accounts_matching(&app, Some(&query)).await?
     } else {
-        vec![]
+        (vec![], vec![])
     };
+    let found_count = found.len();
+    found.truncate(SHOWN_MATCHES);
     super::ok(&LoginPage {
         layout: ctx.layout("connexion"),
         accounts,
+        query,
+        found,
+        found_count,
         proconnect: app.oidc.is_some(),
-        signed_out_everywhere: req.query_string() == "deconnecte=partout",
+        signed_out_everywhere: super::query_value(&pairs, "deconnecte") == Some("partout"),
     })
 }
 

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use crate::domain::form::{self, FormErrors, Strictness};
+use crate::domain::form::{self, Strictness};
 use crate::error::AppError;
 use crate::services::demandes::{self as service, DemandeFile};
 use crate::services::{App, messages, submission};
@@ -12,7 +12,8 @@ use crate::web::forms::{ButtonForm, Form, NewDemandeForm, StepForm, SubmitForm};
 use crate::web::input;
 use crate::web::session::SignedIn;
 use crate::web::views::demandes::{ListPage, NewPage, ShowFeedback, ShowPage, offered_to};
-use crate::web::views::steps::{Feedback, StepPage, SummaryPage};
+use crate::web::views::done::Done;
+use crate::web::views::steps::{Feedback, StepPage, SummaryPage, check_errors};
 
 use super::{demande_id, ok, render, see_other};
 
@@ -142,8 +143,15 @@ pub async fn summary(
 ) -> Result<HttpResponse, AppError> {
     let file = editable_file(&app, &ctx, demande_id(&path)?).await?;
     let provider = app.provider(&file.demande.provider)?;
-    let none = FormErrors::default();
-    ok(&SummaryPage::new(&ctx, provider, &file, &none, None))
+    // The checks submitting makes, shown before the button is pressed.
+    let errors = check_errors(submission::check(&app, &file).await?);
+    ok(&SummaryPage::new(
+        &ctx,
+        provider,
+        &file,
+        &errors,
+        (None, false),
+    ))
 }
 
 pub async fn submit_demande(
@@ -153,13 +161,13 @@ pub async fn submit_demande(
     Form(form): Form<SubmitForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
-    let Err(refusal) = submission::submit(&app, &ctx.current, id, form.accepts_terms()).await?
-    else {
-        return Ok(see_other(&format!("/demandes/{id}")));
+    let accepted = form.accepts_terms();
+    let Err(refusal) = submission::submit(&app, &ctx.current, id, accepted).await? else {
+        return Ok(see_other(&Done::Submitted.on_demande(id)));
     };
     let file = service::find_for_applicant(&app, &ctx.current, id).await?;
     let provider = app.provider(&file.demande.provider)?;
-    let page = SummaryPage::refused(&ctx, provider, &file, refusal);
+    let page = SummaryPage::refused(&ctx, provider, &file, refusal, accepted);
     render(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
@@ -167,9 +175,14 @@ pub async fn show_demande(
     app: web::Data<App>,
     ctx: PageCtx,
     path: web::Path<String>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
-    ok(&show_page(&app, &ctx, id, ShowFeedback::default()).await?)
+    let feedback = ShowFeedback {
+        done: Done::from_query(req.query_string()),
+        ..ShowFeedback::default()
+    };
+    ok(&show_page(&app, &ctx, id, feedback).await?)
 }
 
 /// The demande page, with the errors of its forms (message, transfer) when one was refused.

@@ -8,6 +8,7 @@ use crate::web::ctx::PageCtx;
 use crate::web::forms::{ButtonForm, Form, MessageForm, TransferForm};
 use crate::web::session::SignedIn;
 use crate::web::views::demandes::ShowFeedback;
+use crate::web::views::done::Done;
 use crate::web::views::instruction::Refused;
 
 use super::demandes::show_page;
@@ -21,7 +22,7 @@ pub async fn write_applicant_message(
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
     let done = messages::write_as_applicant(&app, &ctx.current, id, &form.body).await;
-    let done = done.map(|()| see_other(&format!("/demandes/{id}#messages")));
+    let done = done.map(|()| see_other(&Done::MessageSent.on_demande(id)));
     let feedback = |message| ShowFeedback {
         message_error: Some(message),
         ..ShowFeedback::default()
@@ -48,7 +49,7 @@ pub async fn write_instructor_message(
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
     let done = messages::write_as_instructor(&app, &ctx.current, id, &form.body).await;
-    let done = done.map(|()| see_other(&format!("/instruction/demandes/{id}#messages")));
+    let done = done.map(|()| see_other(&Done::MessageSent.on_instruction(id)));
     or_show_again(done, |message| {
         let refused = Refused {
             action: "message",

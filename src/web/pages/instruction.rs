@@ -10,6 +10,7 @@ use crate::web::ctx::PageCtx;
 use crate::web::forms::{DecisionForm, Form};
 use crate::web::input;
 use crate::web::session::SignedIn;
+use crate::web::views::done::Done;
 use crate::web::views::instruction::{
     DashboardInput, DashboardPage, InstructionPage, Refused, list_link,
 };
@@ -86,7 +87,9 @@ pub async fn show(
     let id = demande_id(&path)?;
     let decoded = input::decode(req.query_string().as_bytes());
     let retour = super::query_value(&decoded.pairs, "retour");
-    ok(&page_from(&app, &ctx, (id, retour), None).await?)
+    let mut shown = page_from(&app, &ctx, (id, retour), None).await?;
+    shown.done = Done::from_query(req.query_string()).and_then(Done::for_instructor);
+    ok(&shown)
 }
 
 /// Every decision: a refused one (a reason missing) shows the page again with what was typed.
@@ -101,7 +104,15 @@ async fn decide(
     let retour = form.retour.clone();
     let (decision, typed) = form.decision();
     let done = service::decide(&app, &ctx.current, id, event, decision).await;
-    let done = done.map(|()| see_other(&format!("/instruction/demandes/{id}")));
+    let landing = match event {
+        Event::Approve => Done::Approved.on_instruction(id),
+        Event::Refuse => Done::Refused.on_instruction(id),
+        Event::RequestChanges => Done::ChangesRequested.on_instruction(id),
+        Event::Revoke => Done::Revoked.on_instruction(id),
+        Event::Archive => Done::Archived.on_instruction(id),
+        _ => format!("/instruction/demandes/{id}"),
+    };
+    let done = done.map(|()| see_other(&keep_list(&landing, &retour)));
     or_show_again(done, |message| {
         let refused = Refused {
             action,
@@ -111,6 +122,22 @@ async fn decide(
         page_from(&app, &ctx, (id, Some(retour.as_str())), Some(refused))
     })
     .await
+}
+
+/// The landing page keeps the dashboard list the instructor came from (`retour`).
+fn keep_list(landing: &str, retour: &str) -> String {
+    if retour.is_empty() {
+        return landing.to_string();
+    }
+    let (page, anchor) = landing.split_once('#').unwrap_or((landing, ""));
+    let separator = if page.contains('?') { '&' } else { '?' };
+    let encoded = percent_encoding::utf8_percent_encode(retour, percent_encoding::NON_ALPHANUMERIC);
+    let anchor = if anchor.is_empty() {
+        String::new()
+    } else {
+        format!("#{anchor}")
+    };
+    format!("{page}{separator}retour={encoded}{anchor}")
 }
 
 pub async fn approve(

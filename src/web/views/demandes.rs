@@ -14,6 +14,7 @@ use crate::services::demandes::DemandeFile;
 use crate::services::messages::Message;
 use crate::web::ctx::PageCtx;
 
+use super::done::{Confirmation, Done};
 use super::file::{
     DemandeHead, DemandeRow, EventView, HabilitationView, MessageView, habilitation_view,
     latest_reason, message_views, timeline,
@@ -39,7 +40,10 @@ pub fn offered_to(ctx: &PageCtx, file: &DemandeFile) -> Offered {
 pub struct ListPage {
     pub layout: Layout,
     pub organisation: Option<String>,
-    pub rows: Vec<DemandeRow>,
+    /// Drafts, submitted and sent back for changes: what the person still has to follow.
+    pub current: Vec<DemandeRow>,
+    /// Decided, archived, revoked.
+    pub others: Vec<DemandeRow>,
     pub habilitations: Vec<(i64, String, String, HabilitationView)>,
 }
 
@@ -51,13 +55,13 @@ impl ListPage {
         (list, habs): (Vec<Demande>, Vec<Habilitation>),
         unread: &[i64],
     ) -> ListPage {
-        let rows = list
+        let (current, others) = list
             .iter()
             .map(|d| DemandeRow {
                 unread: unread.contains(&d.id),
                 ..DemandeRow::new(d, &provider_name(&app.catalog, &d.provider))
             })
-            .collect();
+            .partition(|r| in_progress(r.state));
         let habilitations = habs
             .iter()
             .filter_map(|h| {
@@ -69,10 +73,20 @@ impl ListPage {
         ListPage {
             layout: ctx.layout(SECTION),
             organisation: ctx.current.current_organisation().map(|o| o.name.clone()),
-            rows,
+            current,
+            others,
             habilitations,
         }
     }
+}
+
+/// A demande still on its way (its row's state name): being written, waiting for a decision,
+/// or sent back for changes.
+fn in_progress(state: &str) -> bool {
+    matches!(
+        State::parse(state),
+        Some(State::Draft | State::Submitted | State::ChangesRequested)
+    )
 }
 
 const NO_ORGANISATION: &str =
@@ -137,6 +151,8 @@ pub struct ShowPage {
     /// A validated demande being updated.
     pub reopening: bool,
     pub transfer_error: Option<String>,
+    /// What the person just did, said at the top or beside the messages.
+    pub done: Option<Confirmation>,
 }
 
 /// Errors of the forms on the demande page, shown back on it.
@@ -144,6 +160,8 @@ pub struct ShowPage {
 pub struct ShowFeedback {
     pub message_error: Option<String>,
     pub transfer_error: Option<String>,
+    /// The action just done, from the redirect that led here.
+    pub done: Option<Done>,
 }
 
 impl ShowPage {
@@ -187,6 +205,7 @@ impl ShowPage {
             can_reopen: offered.reopen,
             can_cancel_reopening: offered.cancel_reopening,
             reopening: file.demande.reopening,
+            done: feedback.done.and_then(|d| d.for_applicant(provider)),
         }
     }
 }

@@ -209,6 +209,8 @@ pub struct StepSummary {
     pub number: usize,
     pub title: String,
     pub rows: Vec<SummaryRow>,
+    /// No error given for this step.
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -293,6 +295,7 @@ pub fn summaries(provider: &Provider, answers: &Answers, errors: &FormErrors) ->
                 number: i + 1,
                 title: step.title.clone(),
                 rows,
+                complete: errors.for_step(i).is_empty(),
             }
         })
         .collect()

@@ -63,9 +63,19 @@ impl DevelopersPage {
 #[template(path = "login.html")]
 pub struct LoginPage {
     pub layout: Layout,
+    /// The named demo accounts, always listed.
     pub accounts: Vec<DevAccount>,
+    /// The search among every demo account, generated ones included ("" when none).
+    pub query: String,
+    /// The accounts the search found, at most `SHOWN_MATCHES` of them.
+    pub found: Vec<DevAccount>,
+    /// How many accounts the search found.
+    pub found_count: usize,
     /// An identity provider is configured.
     pub proconnect: bool,
     /// Just signed out of every device.
     pub signed_out_everywhere: bool,
 }
+
+/// At most this many accounts found by a search are listed: the count says how many matched.
+pub const SHOWN_MATCHES: usize = 30;

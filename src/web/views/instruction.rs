@@ -265,6 +265,8 @@ pub struct InstructionPage {
     pub back: String,
     /// The same list's parameters, carried through the decision form.
     pub retour: String,
+    /// What the instructor just did (set from the redirect that led here).
+    pub done: Option<super::done::Confirmation>,
 }
 
 impl InstructionPage {
@@ -341,6 +343,7 @@ impl InstructionPage {
             error_message: refused.map(|r| r.message).unwrap_or_default(),
             back: "/instruction".to_string(),
             retour: String::new(),
+            done: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod demandes;
+pub mod done;
 pub mod file;
 pub mod form;
 pub mod habilitations;

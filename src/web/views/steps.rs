@@ -152,20 +152,45 @@ pub struct SummaryPage {
     pub state_label: &'static str,
     pub reason: Option<String>,
     pub steps: Vec<StepSummary>,
-    /// (link, label, message) for the error summary.
+    /// (link, label, message): what stands between the demande and its submission.
     pub errors: Vec<(String, String, String)>,
     pub cgu_error: Option<String>,
+    /// The terms box was ticked on the refused submission: it stays ticked.
+    pub cgu_ticked: bool,
+    /// Shown after a refused submission (422), rather than before the button is pressed.
+    pub refused: bool,
     pub last_step: usize,
 }
 
+const CGU_LABEL: &str = "Conditions générales d'utilisation";
+const CGU_TO_TICK: &str =
+    "Cochez la case d'acceptation des conditions générales d'utilisation avant de soumettre.";
+const CGU_NOT_TICKED: &str =
+    "Cochez cette case pour accepter les conditions générales d'utilisation.";
+
+/// What `submission::check` found, as the errors the summary lists.
+pub fn check_errors(check: Result<FormErrors, Refusal>) -> FormErrors {
+    match check {
+        Ok(errors) | Err(Refusal::Invalid(errors)) => errors,
+        Err(Refusal::CguNotAccepted) => FormErrors::default(),
+        Err(Refusal::ClosedEstablishment(message)) => FormErrors(vec![FieldError {
+            key: "organisation".into(),
+            label: "Établissement".into(),
+            message,
+            step: 0,
+        }]),
+    }
+}
+
 impl SummaryPage {
-    /// Every answer before submitting, with what is missing or wrong linked to its step.
+    /// Every answer before submitting, with what is missing or wrong linked to its step, and
+    /// the terms box when there is something else to do or it was left unticked.
     pub fn new(
         ctx: &PageCtx,
         provider: &Provider,
         file: &DemandeFile,
         errors: &FormErrors,
-        cgu_error: Option<String>,
+        (cgu_error, cgu_ticked): (Option<String>, bool),
     ) -> SummaryPage {
         let id = file.demande.id;
         let mut links: Vec<(String, String, String)> = errors
@@ -180,11 +205,12 @@ impl SummaryPage {
                 (link, e.label.clone(), e.message.clone())
             })
             .collect();
-        if let Some(message) = &cgu_error {
+        if !cgu_ticked && (!links.is_empty() || cgu_error.is_some()) {
+            let message = cgu_error.as_deref().unwrap_or(CGU_TO_TICK);
             links.push((
                 "#cgu".to_string(),
-                "Conditions générales d'utilisation".to_string(),
-                message.clone(),
+                CGU_LABEL.to_string(),
+                message.to_string(),
             ));
         }
         SummaryPage {
@@ -198,38 +224,26 @@ impl SummaryPage {
             steps: summaries(provider, &file.answers, errors),
             errors: links,
             cgu_error,
+            cgu_ticked,
+            refused: false,
             last_step: provider.form.steps.len(),
         }
     }
-}
 
-impl SummaryPage {
     /// The summary again after a refused submission, saying why.
     pub fn refused(
         ctx: &PageCtx,
         provider: &Provider,
         file: &DemandeFile,
         refusal: Refusal,
+        cgu_ticked: bool,
     ) -> SummaryPage {
-        let (errors, cgu_error) = match refusal {
-            Refusal::Invalid(errors) => (errors, None),
-            Refusal::CguNotAccepted => (
-                FormErrors::default(),
-                Some(
-                    "Cochez cette case pour accepter les conditions générales d'utilisation."
-                        .to_string(),
-                ),
-            ),
-            Refusal::ClosedEstablishment(message) => {
-                let error = FieldError {
-                    key: "organisation".into(),
-                    label: "Établissement".into(),
-                    message,
-                    step: 0,
-                };
-                (FormErrors(vec![error]), None)
-            }
-        };
-        SummaryPage::new(ctx, provider, file, &errors, cgu_error)
+        let cgu_error =
+            matches!(refusal, Refusal::CguNotAccepted).then(|| CGU_NOT_TICKED.to_string());
+        let errors = check_errors(Err(refusal));
+        SummaryPage {
+            refused: true,
+            ..SummaryPage::new(ctx, provider, file, &errors, (cgu_error, cgu_ticked))
+        }
     }
 }

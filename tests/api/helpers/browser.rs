@@ -8,8 +8,10 @@ use reqwest::StatusCode;
 
 /// A demo account on the dev login page: its id, then its email.
 static DEMO_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"name="user_id" value="(\d+)">\s*<h2>[^<]*</h2>\s*<p class="muted">([^<]+)</p>"#)
-        .unwrap()
+    Regex::new(
+        r#"name="user_id" value="(\d+)">\s*<h[23][^>]*>[^<]*</h[23]>\s*<p class="muted">([^<]+)</p>"#,
+    )
+    .unwrap()
 });
 static CSRF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"name="_csrf" value="([^"]+)""#).unwrap());
@@ -75,6 +77,21 @@ impl Page {
     }
 }
 
+/// The dev login page searching for this account: the generated demo accounts, and people a
+/// test adds, are listed only in a search's results.
+pub fn demo_login_path(email: &str) -> String {
+    let encoded: String = email
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'@' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("/connexion?q={encoded}")
+}
+
 /// The id of a demo account, read from the dev login page.
 pub fn demo_user_id(login_page: &Page, email: &str) -> String {
     DEMO_ACCOUNT
@@ -111,7 +128,7 @@ impl Browser {
 
     /// Signs in with the dev login as the demo account with this email.
     pub async fn sign_in_as(&self, email: &str) {
-        let page = self.get("/connexion").await;
+        let page = self.get(&demo_login_path(email)).await;
         let id = demo_user_id(&page, email);
         let done = self
             .post(

@@ -16,7 +16,7 @@ use habilis::config::{Environment, Settings, random_key};
 use habilis::db::Db;
 use habilis::startup::Application;
 
-pub use browser::{Browser, Page, demo_user_id};
+pub use browser::{Browser, Page, demo_login_path, demo_user_id};
 pub use fixtures::instructor_of;
 pub use outbox::{email_to, recipients_of};
 
