@@ -93,8 +93,7 @@ async fn an_unknown_theme_stops_start_up_with_the_key_named() {
     .into_iter()
     .collect();
     let error = habilis::config::Settings::from_sources(&dir, &vars)
-        .err()
-        .expect("an unknown theme is refused")
+        .expect_err("an unknown theme is refused")
         .to_string();
     assert!(error.contains("theme"), "{error}");
 }
