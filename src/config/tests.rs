@@ -122,6 +122,8 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_OIDC_REDIRECT_URL",
         "HABILIS_OIDC_POST_LOGOUT_URL",
         "HABILIS_OIDC_SCOPES",
+        "HABILIS_THEME",
+        "HABILIS_OPERATOR_NAME",
     ];
     let known: Vec<String> = key_paths().iter().map(|k| env_name(k)).collect();
     for name in names {
