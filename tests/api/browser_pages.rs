@@ -136,7 +136,7 @@ fn as_json(pages: &[(String, Option<String>, String, u16)]) -> String {
 
 /// Runs a script of tests/browser with these arguments beside the test's runtime (which
 /// keeps serving the app meanwhile): its exit status, stdout and stderr.
-async fn run_script(name: &str, args: Vec<String>) -> (bool, String, String) {
+pub(crate) async fn run_script(name: &str, args: Vec<String>) -> (bool, String, String) {
     let script: PathBuf = browser_script(name);
     let out = tokio::task::spawn_blocking(move || {
         Command::new("node")

@@ -7,6 +7,7 @@ mod access_matrix;
 mod approval;
 mod audit;
 mod bad_input;
+mod browser_journeys;
 mod browser_pages;
 mod cli;
 mod companies;

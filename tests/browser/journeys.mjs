@@ -1,0 +1,96 @@
+// The journeys' browser-only promises, at 1280 and 390 px: what only a browser can show
+// (focus, tab stops, what is visible without JavaScript). The Rust test
+// tests/api/browser_journeys.rs makes the data and passes it as JSON:
+//   node journeys.mjs <base url> '{"applicant": email, "empty": id, "filled": id, "to_submit": id}'
+// Prints a JSON report; exits 1 when a check fails.
+import { VIEWPORTS, launch, signIn } from './common.mjs';
+
+const [baseUrl, json] = process.argv.slice(2);
+const data = JSON.parse(json);
+const failures = [];
+const passed = [];
+
+function check(viewport, name, ok, detail) {
+  (ok ? passed : failures).push({ width: viewport.width, check: name, detail });
+}
+
+/// The tabbable elements of `main`, in order: tag, type and id of each.
+async function tabbablesInMain(page) {
+  return page.evaluate(() => {
+    const selector = ['a[href]', 'button', 'input', 'select', 'textarea', 'summary', '[tabindex]']
+      .map((s) => `main ${s}`).join(', ');
+    return [...document.querySelectorAll(selector)]
+      .filter((el) => el.tabIndex >= 0 && !el.disabled && el.type !== 'hidden')
+      .filter((el) => el.getClientRects().length > 0)
+      .map((el) => ({ tag: el.tagName.toLowerCase(), type: el.type || '', id: el.id, text: (el.textContent || '').trim().slice(0, 40) }));
+  });
+}
+
+const browser = await launch();
+try {
+  for (const viewport of VIEWPORTS) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await signIn(page, baseUrl, data.applicant);
+
+    // An error-summary link puts the focus in the field it names, not on a wrapper.
+    await page.goto(`${baseUrl}/demandes/${data.empty}/resume`);
+    const links = page.locator('.error-summary a[href*="#"]');
+    const count = await links.count();
+    check(viewport, 'the summary lists problems before submitting', count > 0, `${count} links`);
+    if (count > 0) {
+      const href = await links.first().getAttribute('href');
+      await links.first().click();
+      await page.waitForLoadState('load');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement;
+        return { tag: el.tagName.toLowerCase(), id: el.id, hash: location.hash.slice(1) };
+      });
+      check(viewport, 'an error link focuses its input',
+        ['input', 'select', 'textarea'].includes(focused.tag) && focused.id === focused.hash,
+        { href, focused });
+    }
+
+    // The stepper is not a row of links to tab through before the first field.
+    await page.goto(`${baseUrl}/demandes/${data.filled}/etapes/1`);
+    const tabbables = await tabbablesInMain(page);
+    const firstField = tabbables.findIndex((t) => ['input', 'select', 'textarea'].includes(t.tag));
+    check(viewport, 'at most 3 tab stops in the page before the first field',
+      firstField >= 0 && firstField <= 3, { before: tabbables.slice(0, Math.max(firstField, 0)) });
+
+    // Submitting says what happened and who was told.
+    await page.goto(`${baseUrl}/demandes/${data.to_submit}/resume`);
+    await page.locator('input#cgu').check();
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === `/demandes/${data.to_submit}`),
+      page.getByRole('button', { name: 'Soumettre la demande' }).click(),
+    ]);
+    const status = page.getByRole('status');
+    const said = (await status.count()) > 0 ? await status.first().innerText() : '';
+    check(viewport, 'a submission is confirmed with who was told',
+      /prévenus/.test(said) && await status.first().isVisible(), said);
+    data.to_submit = data.to_submit_second;
+
+    // A 404 keeps the signed-in person's header and offers ways onwards.
+    const response = await page.goto(`${baseUrl}/demandes/page-qui-n-existe-pas`);
+    const onwards = await page.locator('main a[href="/demandes"]').count();
+    const signOut = await page.locator('header form[action="/deconnexion"]').count();
+    check(viewport, '404 keeps the header and links onwards',
+      response.status() === 404 && onwards > 0 && signOut > 0, { status: response.status(), onwards, signOut });
+    await context.close();
+
+    // Without JavaScript, the navigation and the sign-out stay reachable on every width.
+    const bare = await browser.newContext({ viewport, javaScriptEnabled: false });
+    const plain = await bare.newPage();
+    await signIn(plain, baseUrl, data.applicant);
+    await plain.goto(`${baseUrl}/demandes`);
+    const nav = await plain.locator('#navigation a[href="/demandes"]').isVisible();
+    const out = await plain.locator('header button', { hasText: 'Se déconnecter' }).first().isVisible();
+    check(viewport, 'without JavaScript the menu and sign-out are visible', nav && out, { nav, out });
+    await bare.close();
+  }
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify({ passed: passed.length, failures }, null, 2));
+process.exit(failures.length === 0 ? 0 : 1);
