@@ -58,7 +58,9 @@ async fn a_demande_goes_from_draft_to_validated_with_every_step_in_its_timeline(
     // Submitting an incomplete form is refused, field by field, with the summary focused.
     let refused = marie.submit(id, true).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    refused.assert_contains(r#"class="error-summary" role="alert" tabindex="-1" autofocus"#);
+    refused.assert_contains(
+        r#"class="fr-alert fr-alert--error error-summary" role="alert" tabindex="-1" autofocus"#,
+    );
     refused.assert_contains("Date de mise en production prévue : Saisissez une date valide");
     refused.assert_contains(
         "Responsable de traitement – Adresse électronique : Ce champ est obligatoire.",

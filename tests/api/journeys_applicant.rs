@@ -61,7 +61,7 @@ async fn the_summary_lists_what_is_missing_before_the_submit_button_is_pressed()
     // Submitting refuses exactly what the summary listed: the same rules.
     let refused = marie.submit(id, false).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let refused_links = links_in_block(&refused.body, "class=\"error-summary\"");
+    let refused_links = links_in_block(&refused.body, "error-summary\" role=\"alert\"");
     assert_eq!(refused_links, listed);
 
     // A complete demande says so, every step complete, nothing to fix but the terms to accept.
@@ -295,4 +295,55 @@ async fn the_demo_login_lists_named_accounts_and_finds_generated_ones_by_search(
     let none = browser.get("/connexion?q=%3Cscript%3E").await;
     none.assert_contains("Aucun compte ne correspond");
     assert!(!none.body.contains("<script>"));
+}
+
+/// The DSFR stepper says where the person is without a link per step (no row of tab stops
+/// before the first field); the summary stays one button away, saving the step on the way,
+/// and a check names the other steps to fix.
+#[tokio::test]
+async fn the_stepper_has_no_link_and_the_summary_stays_one_button_away() {
+    let app = spawn_app().await;
+    let marie = app.login_as(MARIE).await;
+    let id = marie.start_demande(PROVIDER, "").await;
+    let steps = app.catalog.get(PROVIDER).unwrap().form.steps.len();
+
+    let page = marie
+        .get(&format!("/demandes/{id}/etapes/2?verifier=1"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains(&format!(
+        "<span class=\"fr-stepper__state\">Étape 2 sur {steps}</span>"
+    ));
+    page.assert_contains(&format!(
+        "data-fr-current-step=\"2\" data-fr-steps=\"{steps}\""
+    ));
+    assert!(
+        !page
+            .body
+            .contains(&format!("href=\"/demandes/{id}/etapes/")),
+        "{}",
+        page.body
+    );
+    // Step 1's missing title is named, not linked.
+    page.assert_contains("à corriger :</span> 1. ");
+    page.assert_contains("name=\"_action\" value=\"resume\"");
+
+    let csrf = page.csrf();
+    let done = marie
+        .post(
+            &format!("/demandes/{id}/etapes/2"),
+            &[("_csrf", &csrf), ("_action", "resume")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        done.location.as_deref(),
+        Some(format!("/demandes/{id}/resume").as_str())
+    );
+
+    // The last step's main button already leads there: no second one.
+    let last = marie.get(&format!("/demandes/{id}/etapes/{steps}")).await;
+    assert!(!last.body.contains("value=\"resume\""));
+    assert!(!last.body.contains("Étape suivante"));
+    last.assert_contains("Enregistrer et vérifier</button>");
 }

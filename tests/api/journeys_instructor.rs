@@ -247,7 +247,8 @@ async fn forms_with_errors_say_so_in_their_title_and_their_summary_links_to_the_
     step.assert_contains(&format!("href=\"#scopes-{}\"", first_scope.id));
     step.assert_contains(&format!("id=\"scopes-{}\"", first_scope.id));
     step.assert_contains("id=\"champ-scopes\" aria-describedby=\"scopes-hint scopes-error\"");
-    step.assert_contains("<p class=\"hint\" id=\"scopes-hint\">");
+    step.assert_contains("<span class=\"fr-hint-text\" id=\"scopes-hint\">");
+    step.assert_contains("<p class=\"fr-message fr-message--error\" id=\"scopes-error\">Erreur : ");
 
     // A form of the instruction side too: an API token without a name.
     let manager = app.login_as(MANAGER).await;

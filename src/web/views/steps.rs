@@ -36,7 +36,10 @@ pub struct StepPage {
     pub number: usize,
     pub count: usize,
     pub title: String,
-    pub steps: Vec<StepLink>,
+    /// The title of the step after this one, none on the last.
+    pub next_title: Option<String>,
+    /// The other steps with something to fix, named under the stepper (the summary links them).
+    pub to_fix: Vec<StepLink>,
     pub fields: Vec<FieldView>,
     /// (link, label, message) for the error summary.
     pub errors: Vec<(String, String, String)>,
@@ -132,7 +135,11 @@ impl StepPage {
             number: index + 1,
             count: provider.form.steps.len(),
             title: step.title.clone(),
-            steps: step_links(provider, index, &errors),
+            next_title: provider.form.steps.get(index + 1).map(|s| s.title.clone()),
+            to_fix: step_links(provider, index, &errors)
+                .into_iter()
+                .filter(|s| s.has_errors && !s.current)
+                .collect(),
             fields,
             errors: summary,
             notices,
