@@ -60,7 +60,10 @@ try {
 
     // Submitting says what happened and who was told.
     await page.goto(`${baseUrl}/demandes/${data.to_submit}/resume`);
-    await page.locator('input#cgu').check();
+    // The DSFR draws the box over the input, and the label holds a link to the CGU: tick the
+    // box itself, where a person clicks.
+    await page.locator('label[for=cgu]').click({ position: { x: 8, y: 12 } });
+    if (!(await page.locator('#cgu').isChecked())) await page.locator('#cgu').check({ force: true });
     await Promise.all([
       page.waitForURL((u) => u.pathname === `/demandes/${data.to_submit}`),
       page.getByRole('button', { name: 'Soumettre la demande' }).click(),
