@@ -202,7 +202,7 @@ async fn audit_entries(app: &TestApp) -> Vec<(String, String, String)> {
         .await
         .get("/admin/roles")
         .await;
-    Regex::new(r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>")
+    Regex::new(r"<tr[^>]*><td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td>")
         .unwrap()
         .captures_iter(&page.text())
         .map(|c| (c[1].to_string(), c[2].to_string(), c[3].to_string()))

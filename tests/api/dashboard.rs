@@ -24,8 +24,9 @@ async fn submitted(app: &TestApp, who: &Browser, provider: &str, intitule: &str)
 
 /// The demande ids listed on a dashboard page, in order.
 fn listed(body: &str) -> Vec<i64> {
-    let re = regex::Regex::new(r#"<td><a href="/instruction/demandes/(\d+)(?:\?retour=[^"]*)?">"#)
-        .unwrap();
+    let re =
+        regex::Regex::new(r#"<td[^>]*><a href="/instruction/demandes/(\d+)(?:\?retour=[^"]*)?">"#)
+            .unwrap();
     re.captures_iter(body)
         .map(|c| c[1].parse().unwrap())
         .collect()

@@ -443,5 +443,5 @@ async fn an_address_sending_invalid_tokens_is_turned_away_before_the_database() 
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     let manager = app.login_as("gestion@api-particulier.example").await;
     let page = manager.get("/instruction/api").await;
-    page.assert_contains("<td>jamais</td>");
+    page.assert_contains("data-label=\"Dernier usage\">jamais</td>");
 }

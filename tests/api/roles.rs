@@ -28,7 +28,9 @@ async fn an_admin_grants_and_removes_a_role_and_both_are_audited() {
     page.assert_contains("Le rôle a été attribué.");
     page.assert_contains(email);
     page.assert_contains(&format!("roles:api-impot-particulier:{email}"));
-    page.assert_contains("<code>[]</code></td><td><code>[\"instructor\"]</code>");
+    page.assert_contains(
+        "<code>[]</code></td><td role=\"cell\" data-label=\"Après\"><code>[\"instructor\"]</code>",
+    );
 
     // Granting twice says so.
     let again = admin.post("/admin/roles", &grant).await;
@@ -45,7 +47,9 @@ async fn an_admin_grants_and_removes_a_role_and_both_are_audited() {
     assert_eq!(revoke.status, StatusCode::SEE_OTHER);
     let page = admin.get("/admin/roles").await;
     page.assert_contains("role.revoke");
-    page.assert_contains("<code>[\"instructor\"]</code></td><td><code>[]</code>");
+    page.assert_contains(
+        "<code>[\"instructor\"]</code></td><td role=\"cell\" data-label=\"Après\"><code>[]</code>",
+    );
     assert_eq!(
         app.login_as(email).await.get("/instruction").await.status,
         StatusCode::FORBIDDEN

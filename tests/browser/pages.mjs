@@ -4,7 +4,8 @@
 //
 // Usage: node pages.mjs APP_URL PAGES_JSON
 //   PAGES_JSON: [{"name": "...", "account": "email or null", "path": "/...", "status": 200}]
-//   (`status` defaults to 200; `account` null visits signed out).
+//   (`status` defaults to 200; `account` null visits signed out; `no_scroll`: true also fails
+//   the page when any element of it scrolls sideways, at either width: a table that must fit).
 // Prints one JSON report on stdout: {"checked": N, "failures": [...]}; exits 1 when anything
 // failed. Each failure names the page, the width and what went wrong: axe rule ids with the
 // selectors of their nodes, or the elements sticking out of the window, widest first.
@@ -77,6 +78,22 @@ function measureOverflow() {
   return { scrollWidth, limit, offenders };
 }
 
+/// The elements that scroll sideways (overflow-x auto or scroll, content wider than the box):
+/// a table in a scrolling box hides its last columns until one scrolls.
+function measureScrollers() {
+  return [...document.body.querySelectorAll('*')]
+    .filter((el) => {
+      const style = getComputedStyle(el);
+      return (style.overflowX === 'auto' || style.overflowX === 'scroll')
+        && el.scrollWidth > el.clientWidth + 1;
+    })
+    .map((el) => ({
+      element: `${el.localName}${[...el.classList].slice(0, 3).map((c) => `.${c}`).join('')}`,
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+    }));
+}
+
 /// Checks one page at the current width, signed in as `where.account`; adds what fails to
 /// `failures`.
 async function check(page, p, where) {
@@ -90,6 +107,10 @@ async function check(page, p, where) {
   const overflow = await page.evaluate(measureOverflow);
   if (overflow.offenders.length > 0 || overflow.scrollWidth > overflow.limit) {
     failures.push({ ...where, problem: 'horizontal_overflow', ...overflow });
+  }
+  if (p.no_scroll) {
+    const scrollers = await page.evaluate(measureScrollers);
+    if (scrollers.length > 0) failures.push({ ...where, problem: 'scrolls_sideways', scrollers });
   }
   await page.evaluate(AXE_SOURCE);
   const axe = await page.evaluate(async (tags) => {
