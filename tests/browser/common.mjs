@@ -8,10 +8,13 @@ export const VIEWPORTS = [
   { label: 'phone', width: 390, height: 844 },
 ];
 
+/// The people habilis serves read French: dates, number formats and the date picker follow.
+export const FRENCH = { locale: 'fr-FR', timezoneId: 'Europe/Paris' };
+
 export async function launch() {
   return chromium.launch({
     executablePath: process.env.HABILIS_CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    args: ['--no-sandbox', '--lang=fr-FR', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--font-render-hinting=none'],
   });

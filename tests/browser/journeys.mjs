@@ -3,7 +3,7 @@
 // tests/api/browser_journeys.rs makes the data and passes it as JSON:
 //   node journeys.mjs <base url> '{"applicant": email, "empty": id, "filled": id, "to_submit": id}'
 // Prints a JSON report; exits 1 when a check fails.
-import { VIEWPORTS, launch, signIn } from './common.mjs';
+import { FRENCH, VIEWPORTS, launch, signIn } from './common.mjs';
 
 const [baseUrl, json] = process.argv.slice(2);
 const data = JSON.parse(json);
@@ -29,7 +29,7 @@ async function tabbablesInMain(page) {
 const browser = await launch();
 try {
   for (const viewport of VIEWPORTS) {
-    const context = await browser.newContext({ viewport });
+    const context = await browser.newContext({ ...FRENCH, viewport });
     const page = await context.newPage();
     await signIn(page, baseUrl, data.applicant);
 
@@ -83,7 +83,7 @@ try {
     await context.close();
 
     // Without JavaScript, the navigation and the sign-out stay reachable on every width.
-    const bare = await browser.newContext({ viewport, javaScriptEnabled: false });
+    const bare = await browser.newContext({ ...FRENCH, viewport, javaScriptEnabled: false });
     const plain = await bare.newPage();
     await signIn(plain, baseUrl, data.applicant);
     await plain.goto(`${baseUrl}/demandes`);

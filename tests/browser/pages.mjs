@@ -11,7 +11,7 @@
 // selectors of their nodes, or the elements sticking out of the window, widest first.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { launch, signIn, VIEWPORTS } from './common.mjs';
+import { FRENCH, launch, signIn, VIEWPORTS } from './common.mjs';
 
 // axe-core is evaluated through the DevTools protocol, which the app's CSP (script-src 'self')
 // does not govern: a <script> tag would be refused, and the CSP stays on as people get it.
@@ -141,7 +141,7 @@ try {
   // One browser context per account, signed in once: its cookies serve both widths.
   const accounts = [...new Set(pages.map((p) => p.account ?? null))];
   for (const account of accounts) {
-    const context = await browser.newContext({ viewport: VIEWPORTS[0] });
+    const context = await browser.newContext({ ...FRENCH, viewport: VIEWPORTS[0] });
     const page = await context.newPage();
     try {
       await signIn(page, baseUrl, account);

@@ -7,7 +7,7 @@
 // Run by tests/browser/screenshots.sh, which starts the app with demo data.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, signIn, VIEWPORTS } from './common.mjs';
+import { FRENCH, launch, signIn, VIEWPORTS } from './common.mjs';
 
 const MAX_HEIGHT = 1600;
 const [baseUrl, pagesJson, outDir] = process.argv.slice(2);
@@ -24,6 +24,7 @@ try {
   for (const account of [...new Set(pages.map((p) => p.account ?? null))]) {
     for (const viewport of VIEWPORTS) {
       const context = await browser.newContext({
+        ...FRENCH,
         viewport: { width: viewport.width, height: viewport.height },
         deviceScaleFactor: 1,
         isMobile: viewport.label === 'phone',
