@@ -32,6 +32,10 @@ try {
     const context = await browser.newContext({ ...FRENCH, viewport });
     const page = await context.newPage();
     await signIn(page, baseUrl, data.applicant);
+    const landing = new URL(page.url()).pathname;
+    const inProgress = await page.getByRole('heading', { name: 'Mes demandes en cours' }).isVisible();
+    check(viewport, 'the applicant lands on her demandes in progress',
+      landing === '/demandes' && inProgress, { landing, inProgress });
 
     // An error-summary link puts the focus in the field it names, not on a wrapper.
     await page.goto(`${baseUrl}/demandes/${data.empty}/resume`);
@@ -66,11 +70,14 @@ try {
     if (!(await page.locator('#cgu').isChecked())) await page.locator('#cgu').check({ force: true });
     await Promise.all([
       page.waitForURL((u) => u.pathname === `/demandes/${data.to_submit}`),
-      page.getByRole('button', { name: 'Soumettre la demande' }).click(),
+      // A double click, as happens: the same person repeating the same action lands on
+      // the done action's page, not on a conflict.
+      page.getByRole('button', { name: 'Soumettre la demande' }).dblclick(),
     ]);
+    await page.waitForLoadState('load');
     const status = page.getByRole('status');
     const said = (await status.count()) > 0 ? await status.first().innerText() : '';
-    check(viewport, 'a submission is confirmed with who was told',
+    check(viewport, 'a double-clicked submission is confirmed with who was told',
       /prévenus/.test(said) && await status.first().isVisible(), said);
     data.to_submit = data.to_submit_second;
 
@@ -78,9 +85,47 @@ try {
     const response = await page.goto(`${baseUrl}/demandes/page-qui-n-existe-pas`);
     const onwards = await page.locator('main a[href="/demandes"]').count();
     const signOut = await page.locator('header form[action="/deconnexion"]').count();
-    check(viewport, '404 keeps the header and links onwards',
-      response.status() === 404 && onwards > 0 && signOut > 0, { status: response.status(), onwards, signOut });
+    const title = await page.title();
+    check(viewport, '404 keeps the header, links onwards, says Erreur in its title',
+      response.status() === 404 && onwards > 0 && signOut > 0 && title.startsWith('Erreur : '),
+      { status: response.status(), onwards, signOut, title });
     await context.close();
+
+    // The instructor: from a filtered list to the demande, answers before the one decision
+    // block, a decision confirmed, the history newest first, and the way back to the list.
+    const desk = await browser.newContext({ ...FRENCH, viewport });
+    const work = await desk.newPage();
+    await signIn(work, baseUrl, data.instructor);
+    const id = data.submitted.shift();
+    await work.goto(`${baseUrl}/instruction?etat=submitted`);
+    await Promise.all([
+      work.waitForURL((u) => u.pathname === `/instruction/demandes/${id}`),
+      work.locator(`main a[href^="/instruction/demandes/${id}?"]:visible`).first().click(),
+    ]);
+    const back = await work.getByRole('link', { name: 'Retour à la liste' }).getAttribute('href');
+    check(viewport, 'the demande links back to the filtered list', back === '/instruction?etat=submitted', back);
+    const order = await work.evaluate(() => {
+      const answers = document.getElementById('reponses');
+      const reason = document.querySelectorAll('textarea[name=reason]');
+      return {
+        reasons: reason.length,
+        answersFirst: !!answers && reason.length === 1
+          && !!(answers.compareDocumentPosition(reason[0]) & Node.DOCUMENT_POSITION_FOLLOWING),
+      };
+    });
+    const siret = (await work.locator('main').innerText()).includes('216 901 231 00011');
+    check(viewport, 'answers first, then one decision text area; SIRET spaced',
+      order.answersFirst && order.reasons === 1 && siret, { ...order, siret });
+    await work.locator('textarea[name=reason]').fill('Dossier complet, merci.');
+    await Promise.all([
+      work.waitForURL((u) => u.searchParams.get('fait') !== null),
+      work.getByRole('button', { name: 'Valider', exact: true }).click(),
+    ]);
+    const told = await work.getByRole('status').first().innerText();
+    const newest = await work.locator('ol.timeline > li').first().innerText();
+    check(viewport, 'a decision is confirmed with who was told; the history starts with it',
+      /prévenu/.test(told) && /valid/i.test(newest), { told, newest });
+    await desk.close();
 
     // Without JavaScript, the navigation and the sign-out stay reachable on every width.
     const bare = await browser.newContext({ ...FRENCH, viewport, javaScriptEnabled: false });
