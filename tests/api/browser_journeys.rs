@@ -1,8 +1,9 @@
 //! The journeys as a person goes through them in a browser, at 1280 and 390 px
 //! (tests/browser/journeys.mjs does the looking): the applicant lands on her demandes in
 //! progress; an error-summary link puts the focus in its field; the step page has no row of
-//! step links to tab through before the first field; a double-clicked submission is
-//! confirmed on screen; a 404 keeps the signed-in header and says "Erreur :"; the instructor
+//! step links to tab through before the first field; warnings and errors have different
+//! colours; a double-clicked submission is confirmed on screen; 403 and 404 keep the
+//! signed-in header and say "Erreur :"; the instructor
 //! goes from a filtered list to a demande (answers first, one decision block, SIRET spaced),
 //! decides, is told who was told, sees the decision first in the history and the way back
 //! to the same list; without JavaScript the menu stays reachable.
@@ -40,6 +41,6 @@ async fn the_journeys_hold_in_a_browser_on_a_desktop_and_a_phone() {
     let report: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|_| panic!("journeys.mjs printed no report:\n{stdout}\n{stderr}"));
     assert!(ok, "journeys that fail in the browser:\n{stdout}\n{stderr}");
-    // Ten checks per width, each of them run.
-    assert_eq!(report["passed"], 20, "{stdout}");
+    // Twelve checks per width, each of them run.
+    assert_eq!(report["passed"], 24, "{stdout}");
 }

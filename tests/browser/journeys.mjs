@@ -26,6 +26,20 @@ async function tabbablesInMain(page) {
   });
 }
 
+/// Waits for the page to load a URL matching `predicate`, past navigations the browser
+/// aborts (a double click starts two).
+async function landsOn(page, predicate) {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      await page.waitForURL(predicate, { waitUntil: 'load', timeout: 15000 });
+      return;
+    } catch (e) {
+      if (!/ERR_ABORTED|detached|interrupted/.test(String(e))) throw e;
+    }
+  }
+  await page.waitForURL(predicate, { waitUntil: 'load', timeout: 15000 });
+}
+
 const browser = await launch();
 try {
   for (const viewport of VIEWPORTS) {
@@ -42,6 +56,20 @@ try {
     const links = page.locator('.error-summary a[href*="#"]');
     const count = await links.count();
     check(viewport, 'the summary lists problems before submitting', count > 0, `${count} links`);
+    // The summary's problems are a warning (orange); errors are red: never the same colour.
+    const colours = await page.evaluate(() => {
+      // The DSFR draws an alert's coloured border and band with background gradients.
+      const bar = (el) => getComputedStyle(el).backgroundImage;
+      const warning = document.querySelector('.error-summary.fr-alert--warning');
+      const error = document.createElement('div');
+      error.className = 'fr-alert fr-alert--error';
+      document.body.append(error);
+      const found = { warning: warning ? bar(warning) : null, error: bar(error) };
+      error.remove();
+      return found;
+    });
+    check(viewport, 'warning and error colours differ',
+      colours.warning !== null && colours.warning !== colours.error, colours);
     if (count > 0) {
       const href = await links.first().getAttribute('href');
       await links.first().click();
@@ -68,13 +96,12 @@ try {
     // box itself, where a person clicks.
     await page.locator('label[for=cgu]').click({ position: { x: 8, y: 12 } });
     if (!(await page.locator('#cgu').isChecked())) await page.locator('#cgu').check({ force: true });
-    await Promise.all([
-      page.waitForURL((u) => u.pathname === `/demandes/${data.to_submit}`),
-      // A double click, as happens: the same person repeating the same action lands on
-      // the done action's page, not on a conflict.
-      page.getByRole('button', { name: 'Soumettre la demande' }).dblclick(),
-    ]);
-    await page.waitForLoadState('load');
+    // A double click, as happens: the same person repeating the same action lands on the
+    // done action's page, not on a conflict. The second click aborts the first click's
+    // navigation (the browser's doing, not the page's): wait for the one that lands.
+    const submitted = `/demandes/${data.to_submit}`;
+    await page.getByRole('button', { name: 'Soumettre la demande' }).dblclick();
+    await landsOn(page, (u) => u.pathname === submitted);
     const status = page.getByRole('status');
     const said = (await status.count()) > 0 ? await status.first().innerText() : '';
     check(viewport, 'a double-clicked submission is confirmed with who was told',
@@ -89,6 +116,12 @@ try {
     check(viewport, '404 keeps the header, links onwards, says Erreur in its title',
       response.status() === 404 && onwards > 0 && signOut > 0 && title.startsWith('Erreur : '),
       { status: response.status(), onwards, signOut, title });
+    const forbidden = await page.goto(`${baseUrl}/instruction`);
+    const kept = await page.locator('header form[action="/deconnexion"]').count();
+    const forbiddenTitle = await page.title();
+    check(viewport, '403 keeps the header and says Erreur in its title',
+      forbidden.status() === 403 && kept > 0 && forbiddenTitle.startsWith('Erreur : '),
+      { status: forbidden.status(), kept, title: forbiddenTitle });
     await context.close();
 
     // The instructor: from a filtered list to the demande, answers before the one decision
