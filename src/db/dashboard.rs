@@ -1,5 +1,5 @@
 //! The instruction dashboard's queries: filters, search routed to the right index, keyset
-//! pagination on every sort column, and counts per state capped so they stay cheap.
+//! pagination on every sort column, and exact counts per state.
 
 use super::MultiBackend;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -179,31 +179,21 @@ pub fn page(
         .map(Some)
 }
 
-/// How many rows of each state match the filter (its states aside), reading at most `cap`
-/// rows in one pass; the flag says the cap was reached (the counts are then lower bounds).
+/// How many rows of each state match the filter (its states aside): exact, one count per
+/// state (a boxed query cannot be grouped), each read from the indexes on `state`.
 pub fn counts(
     conn: &mut DbConnection,
     backend: Backend,
     filter: &Filter,
-    cap: i64,
-) -> QueryResult<(Vec<(State, i64)>, bool)> {
-    let states: Vec<String> = filtered(filter, backend, false)
-        .select(demandes::state)
-        .limit(cap + 1)
-        .load(conn)?;
-    let capped = states.len() as i64 > cap;
-    let counts = State::VARIANTS
+) -> QueryResult<Vec<(State, i64)>> {
+    State::VARIANTS
         .iter()
         .map(|state| {
-            (
-                *state,
-                states
-                    .iter()
-                    .take(cap as usize)
-                    .filter(|s| s.as_str() == state.as_str())
-                    .count() as i64,
-            )
+            filtered(filter, backend, false)
+                .filter(demandes::state.eq(state.as_str()))
+                .count()
+                .get_result(conn)
+                .map(|n| (*state, n))
         })
-        .collect();
-    Ok((counts, capped))
+        .collect()
 }

@@ -12,8 +12,8 @@ use crate::domain::demande::{State, public_id};
 use crate::domain::listing::{DEFAULT_STATES, DashboardQuery, Sort};
 use crate::error::AppError;
 
+use super::App;
 use super::notify::{self, DigestData, Kind, MailData, WaitingDemande};
-use super::{App, instruction};
 
 /// Waiting demandes listed in a digest.
 pub const OLDEST_LISTED: i64 = 5;
@@ -48,7 +48,7 @@ fn digest_of(
         from: None,
         to: None,
     };
-    let (counts, _) = dashboard::counts(conn, backend, &filter, instruction::COUNT_CAP)?;
+    let counts = dashboard::counts(conn, backend, &filter)?;
     let oldest = dashboard::page(
         conn,
         backend,

@@ -14,8 +14,6 @@ use super::{App, facts, now};
 
 /// Rows per page of the dashboard.
 pub const PAGE_SIZE: i64 = 50;
-/// Counts per state read at most this many rows ("au moins" beyond), so they stay cheap.
-pub const COUNT_CAP: i64 = 10_000;
 
 /// Providers whose demandes the person sees in the workspace (all of them for an admin).
 pub fn visible_providers(app: &App, current: &CurrentUser) -> Vec<String> {
@@ -34,8 +32,6 @@ pub struct Dashboard {
     pub next: Option<Cursor>,
     /// (state, count) for every state.
     pub counts: Vec<(State, i64)>,
-    /// More than [`COUNT_CAP`] rows matched: the counts are lower bounds.
-    pub counts_capped: bool,
 }
 
 fn filter_of(app: &App, current: &CurrentUser, query: &DashboardQuery) -> Filter {
@@ -103,13 +99,8 @@ pub async fn dashboard(
             } else {
                 None
             };
-            let (counts, counts_capped) = dashboard::counts(conn, backend, &filter, COUNT_CAP)?;
-            Ok(Dashboard {
-                rows,
-                next,
-                counts,
-                counts_capped,
-            })
+            let counts = dashboard::counts(conn, backend, &filter)?;
+            Ok(Dashboard { rows, next, counts })
         })
         .await
 }

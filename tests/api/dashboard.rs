@@ -367,3 +367,46 @@ async fn seeded_validated_demandes_hold_their_habilitation() {
         page.assert_contains("valable jusqu'au");
     }
 }
+
+/// The truth, counted by the database: (state, count) of every demande once submitted.
+fn counted_by_the_database(app: &TestApp) -> Vec<(String, i64)> {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        state: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    use diesel::RunQueryDsl;
+    diesel::sql_query(
+        "SELECT state, COUNT(*) AS n FROM demandes WHERE last_submitted_at IS NOT NULL GROUP BY state",
+    )
+    .load::<Count>(&mut app.conn())
+    .unwrap()
+    .into_iter()
+    .map(|c| (c.state, c.n))
+    .collect()
+}
+
+#[tokio::test]
+async fn the_tabs_count_every_row_of_every_provider_past_ten_thousand() {
+    let app = spawn_app().await;
+    // More rows than counting used to read, spread over the three providers.
+    habilis::services::seed::seed_demandes(&mut app.conn(), &app.catalog, 11_000).unwrap();
+    let truth = counted_by_the_database(&app);
+    assert!(truth.iter().map(|(_, n)| n).sum::<i64>() > 10_000);
+    let admin = app.login_as("admin@habilis.example").await;
+    let page = admin.get("/instruction").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for (state, n) in &truth {
+        let re = regex::Regex::new(&format!(
+            r#"etat={state}"[^>]*>[^<]+<span class="count">\(([^)]+)\)"#
+        ))
+        .unwrap();
+        let shown = re
+            .captures(&page.body)
+            .map(|c| c[1].to_string())
+            .unwrap_or_else(|| panic!("no tab for {state}"));
+        assert_eq!(shown, n.to_string(), "the {state} tab");
+    }
+}

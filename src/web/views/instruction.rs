@@ -66,15 +66,6 @@ pub struct DashboardPage {
     pub retour: String,
 }
 
-/// A count, or "n+" when counting stopped early.
-fn count_label(n: i64, capped: bool) -> String {
-    if capped {
-        format!("{n}+")
-    } else {
-        n.to_string()
-    }
-}
-
 fn dashboard_link(pairs: &[(&str, String)]) -> String {
     format!("/instruction{}", query_string(pairs))
 }
@@ -118,7 +109,7 @@ fn state_tabs(query: &DashboardQuery, board: &Dashboard) -> Vec<TabView> {
         pairs.push(("etat", state.as_str().to_string()));
         tabs.push(TabView {
             label: state.label(),
-            count: count_label(*n, board.counts_capped),
+            count: n.to_string(),
             href: dashboard_link(&pairs),
             current: query.states == vec![*state],
         });
