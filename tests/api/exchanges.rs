@@ -52,8 +52,7 @@ async fn a_message_thread_with_unread_markers_that_never_changes_the_state() {
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     let mine = marie.get("/demandes").await;
-    // One demande with an unread message: marked in the table and in its phone card.
-    assert_eq!(mine.body.matches("Nouveau message").count(), 2);
+    assert_eq!(mine.body.matches("Nouveau message").count(), 1);
     let show = marie.get(&format!("/demandes/{id}")).await;
     show.assert_contains("Sous quinze jours.");
     show.assert_contains("– instruction");
