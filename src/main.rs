@@ -200,8 +200,26 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
                 println!("comptes de démonstration créés");
             }
             if let Some(n) = demandes {
-                let done = services::seed::seed_demandes(&mut conn, &catalog, n)?;
-                println!("{done} demandes créées");
+                let started = std::time::Instant::now();
+                // PostgreSQL writes on two connections at once (one per core of a small machine).
+                let mut second = match &*conn {
+                    db::DbConnection::Postgresql(_) => Some(db.get()?),
+                    db::DbConnection::Sqlite(_) => None,
+                };
+                let mut conns: Vec<&mut db::DbConnection> = vec![&mut conn];
+                if let Some(second) = second.as_mut() {
+                    conns.push(second);
+                }
+                let done = services::seed::seed_demandes_counted(&mut conns, &catalog, n)?;
+                println!(
+                    "{} demandes créées en {:.1} s ({} événements, {} messages, {} lectures, {} habilitations)",
+                    done.demandes,
+                    started.elapsed().as_secs_f64(),
+                    done.activity.events,
+                    done.activity.messages,
+                    done.activity.reads,
+                    done.habilitations
+                );
             }
         }
         Command::Roles { command } => {
