@@ -1,24 +1,41 @@
 #!/usr/bin/env bash
-# Dashboard benchmark: 100,000 demandes (or $N) on SQLite and on PostgreSQL; a filtered and
-# searched /instruction page under load (wrk), with median, p99, requests/s and the server's
-# peak memory; then the same page's SQL run alone by pgbench, as the ceiling.
-# Prints figures; asserts nothing. Run from the repository root: bash benches/dashboard.sh
+# The instruction dashboard's benchmark (issue 12). For each data set (PostgreSQL at every N of
+# N_LIST, SQLite at SQLITE_N), seeds a fresh database, starts the release server and measures,
+# signed in as the demo admin, each page at 1, 4 and 16 connections (wrk): median, p99, req/s,
+# the server's CPU per request (utime+stime from /proc over the requests served) and its peak
+# RSS (VmHWM). Beside them, the ceiling measured in the same run: pgbench running the smallest
+# SQL that can produce the page (one indexed list query) and a static route of the same server.
+# Prints figures and a table; asserts nothing. Run from anywhere: bash benches/dashboard.sh
+#   N_LIST="10000 100000 1000000"  PostgreSQL data sets ("" for none)
+#   SQLITE_N=100000                SQLite data set ("" for none)
+#   DURATION=5s                    each measurement; the defaults take about 20 minutes
+#   CONNS="1 4 16"  PG=postgres://postgres@127.0.0.1:5432  PORT=18900  BUILD=1 (0: no cargo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=${N:-100000}
-DURATION=${DURATION:-10s}
+N_LIST=${N_LIST-"10000 100000 1000000"}
+SQLITE_N=${SQLITE_N-100000}
+DURATION=${DURATION:-5s}
+CONNS=${CONNS:-"1 4 16"}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
-PORT=18900
-QUERY='/instruction?q=cantine+lyon&etat=submitted&etat=changes_requested&etat=validated'
-WORDS='cantine & lyon'
+PORT=${PORT:-18900}
+BIN=${BIN:-target/release/habilis}
+RARE=zygomatique
+COMMON=cantine
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --quiet
-BIN=target/release/habilis
+command -v pgbench >/dev/null || echo "pgbench absent: no SQL ceiling" >&2
+[ "${BUILD:-1}" = 0 ] || cargo build --release --quiet
 WORK=$(mktemp -d)
+TABLE=$WORK/table
 SERVER=
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
+DB=
+CLK=$(getconf CLK_TCK)
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
+  [ -n "$DB" ] && psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" 2>/dev/null
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 
 # Signs in as the demo admin (who sees every provider) and prints the session cookie.
@@ -32,51 +49,119 @@ login() {
   awk '$6 == "habilis_session" { print "habilis_session=" $7 }' "$jar"
 }
 
+# One value from the database of the current data set.
+sql() {
+  if [ "$BACKEND" = pg ]; then
+    psql "$PG/$DB" -Atq -c "$1"
+  else
+    python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$URL" "$1"
+  fi
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
+rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$SERVER/status"; }
+
+# wrk at $2 connections on path $1: prints "median_ms p99_ms req/s cpu_ms_per_request".
+load() {
+  local path=$1 conns=$2 threads=2 before after out
+  [ "$conns" -lt 2 ] && threads=1
+  before=$(cpu_ticks)
+  out=$(wrk -t"$threads" -c"$conns" -d"$DURATION" --latency -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$path")
+  after=$(cpu_ticks)
+  if grep -q 'Non-2xx' <<<"$out"; then echo "   !! $path: $(grep 'Non-2xx' <<<"$out")" >&2; fi
+  awk -v ticks=$((after - before)) -v clk="$CLK" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    $1 == "50%" { med = ms($2) } $1 == "99%" { p99 = ms($2) }
+    / requests in / { n = $1 } /^Requests\/sec/ { rps = $2 }
+    END { printf "%.2f %.2f %.0f %.2f\n", med, p99, rps, (n > 0 ? ticks * 1000 / clk / n : 0) }' <<<"$out"
+}
+
+# pgbench on one SQL file: prints "latency_ms_at_1_client tps_at_16_clients".
+ceiling() {
+  [ "$BACKEND" = pg ] && command -v pgbench >/dev/null || { echo "- -"; return; }
+  local one sixteen
+  one=$(pgbench -n -c1 -T"${DURATION%s}" -f "$1" "$PG/$DB" 2>/dev/null | awk '/latency average/ { print $4 }')
+  sixteen=$(pgbench -n -c16 -j2 -T"${DURATION%s}" -f "$1" "$PG/$DB" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }')
+  echo "${one:--} ${sixteen:--}"
+}
+
+# Measures one page: its figures at each connection count, then its SQL ceiling.
+page() {
+  local name=$1 path=$2 sqlfile=$3 status rows line c
+  status=$(curl -s -o "$WORK/body" -w '%{http_code}' -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$path")
+  rows=$(grep -c 'href="/instruction/demandes/' "$WORK/body" || true)
+  echo "   -- $name: $path (HTTP $status, $rows links to demandes)"
+  line="$SET|$name"
+  for c in $CONNS; do
+    read -r med p99 rps cpu < <(load "$path" "$c")
+    echo "      $c conn: median $med ms, p99 $p99 ms, $rps req/s, server CPU $cpu ms/req"
+    line="$line|$med|$p99|$rps|$cpu"
+  done
+  local ceil="- -"
+  if [ -n "$sqlfile" ]; then
+    ceil=$(ceiling "$sqlfile")
+    echo "      pgbench, same SQL: $(cut -d' ' -f1 <<<"$ceil") ms at 1 client, $(cut -d' ' -f2 <<<"$ceil") tps at 16"
+  fi
+  echo "$line|$(rss_mb)|${ceil% *}|${ceil#* }" >>"$TABLE"
+}
+
+# The page's list as one SQL query: what the dashboard needs for 51 rows, nothing else.
+list_sql() {
+  local where=$1 states=${2:-"'submitted', 'changes_requested', 'validated', 'refused', 'revoked'"}
+  cat > "$WORK/$3.sql" <<SQL
+SELECT id, provider, intitule, organisation_name, siret, applicant_email, state, last_submitted_at, updated_at
+  FROM demandes
+ WHERE provider IN ($PROVIDERS) AND last_submitted_at IS NOT NULL AND state IN ($states) $where
+ ORDER BY last_submitted_at DESC, id DESC LIMIT 51;
+SQL
+  echo "$WORK/$3.sql"
+}
+
 run() {
-  local name=$1 url=$2
-  echo "== $name: seeding $N demandes"
-  local started=$SECONDS
-  DATABASE_URL=$url HABILIS_PROVIDERS_DIR=providers $BIN seed --demo --demandes "$N" >/dev/null
-  echo "   seeded in $((SECONDS - started)) s"
-  DATABASE_URL=$url HABILIS_BIND=127.0.0.1:$PORT RUST_LOG=warn $BIN serve &
+  BACKEND=$1 URL=$2 SET=$3
+  local n=$4
+  echo "== $SET: seeding $n demandes"
+  DATABASE_URL=$URL HABILIS_PROVIDERS_DIR=providers $BIN seed --demo --demandes "$n" | sed 's/^/   /'
+  DATABASE_URL=$URL HABILIS_BIND=127.0.0.1:$PORT RUST_LOG=warn $BIN serve &
   SERVER=$!
-  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-  local cookie; cookie=$(login)
-  local rows
-  rows=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$PORT$QUERY" | grep -c '<td><a href="/instruction/demandes/' || true)
-  echo "   $QUERY lists $rows rows per page"
-  echo "   -- filtered + searched dashboard page, 1 connection (latency alone):"
-  wrk -t1 -c1 -d"$DURATION" --latency -H "Cookie: $cookie" "http://127.0.0.1:$PORT$QUERY" \
-    | grep -E '^\s+(50|99)%|Requests/sec'
-  echo "   -- same page, 4 connections (throughput):"
-  wrk -t2 -c4 -d"$DURATION" --latency -H "Cookie: $cookie" "http://127.0.0.1:$PORT$QUERY" \
-    | grep -E '^\s+(50|99)%|Requests/sec'
-  echo "   -- static stylesheet of the same server (ceiling of the HTTP layer):"
-  wrk -t2 -c4 -d"$DURATION" --latency "http://127.0.0.1:$PORT/static/habilis.css" | grep -E '^\s+50%|Requests/sec'
-  echo "   server peak memory: $(grep VmHWM /proc/$SERVER/status | awk '{print $2, $3}')"
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+  COOKIE=$(login)
+  PROVIDERS=
+  [ "$BACKEND" = pg ] && PROVIDERS=$(sql "SELECT string_agg(DISTINCT quote_literal(provider), ', ') FROM demandes")
+  local siret id demande
+  siret=$(sql "SELECT siret FROM demandes WHERE last_submitted_at IS NOT NULL ORDER BY id LIMIT 1")
+  id=$(sql "SELECT MAX(id) FROM demandes WHERE state = 'submitted'")
+  demande=$(sql "SELECT MIN(d.id) FROM demandes d JOIN messages m ON m.demande_id = d.id WHERE d.state = 'validated'")
+  local words="search @@ to_tsquery('habilis_fr', '%s')"
+  page "default tab" "/instruction" "$(list_sql "" "" default)"
+  page "etat=submitted" "/instruction?etat=submitted" "$(list_sql "" "'submitted'" state)"
+  page "common word" "/instruction?q=$COMMON" "$(list_sql "AND $(printf "$words" "$COMMON")" "" common)"
+  page "rare word" "/instruction?q=$RARE" "$(list_sql "AND $(printf "$words" "$RARE")" "" rare)"
+  page "SIRET" "/instruction?q=$siret" "$(list_sql "AND siret = '$siret'" "" siret)"
+  page "id" "/instruction?q=$id" "$(list_sql "AND id = $id" "" id)"
+  echo "SELECT * FROM demandes WHERE id = $demande;" > "$WORK/demande.sql"
+  page "demande page" "/instruction/demandes/$demande" "$WORK/demande.sql"
+  page "static css" "/static/habilis.css" ""
+  echo "   server peak RSS: $(rss_mb) MB"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
 }
 
-run "SQLite" "$WORK/bench.db"
+for n in $N_LIST; do
+  DB=habilis_bench_$$_$n
+  psql "$PG/postgres" -q -c "CREATE DATABASE $DB"
+  run pg "$PG/$DB" "PG $n" "$n"
+  psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; DB=
+done
+if [ -n "$SQLITE_N" ]; then
+  run sqlite "$WORK/bench.db" "SQLite $SQLITE_N" "$SQLITE_N"
+fi
 
-DB=habilis_bench_$$
-psql "$PG/postgres" -q -c "CREATE DATABASE $DB"
-trap 'cleanup; psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"' EXIT
-run "PostgreSQL" "$PG/$DB"
-
-echo "== PostgreSQL: the page's SQL alone (pgbench, 1 client): the list, then the states counted in one pass"
-cat > "$WORK/page.sql" <<SQL
-SELECT id, provider, intitule, organisation_name, siret, applicant_email, state, last_submitted_at, updated_at
-  FROM demandes
- WHERE provider IN ('api-entreprise', 'api-impot-particulier', 'api-particulier')
-   AND last_submitted_at IS NOT NULL AND state IN ('submitted', 'changes_requested', 'validated')
-   AND search @@ to_tsquery('habilis_fr', '$WORDS')
- ORDER BY last_submitted_at DESC, id DESC LIMIT 51;
-SQL
-cat >> "$WORK/page.sql" <<SQL
-SELECT state FROM demandes
- WHERE provider IN ('api-entreprise', 'api-impot-particulier', 'api-particulier')
-   AND last_submitted_at IS NOT NULL AND search @@ to_tsquery('habilis_fr', '$WORDS')
- LIMIT 10001;
-SQL
-pgbench -n -c1 -T"${DURATION%s}" -f "$WORK/page.sql" "$PG/$DB" 2>/dev/null | grep -E 'latency average|tps'
+echo
+echo "Times in ms; req/s; CPU = server CPU ms per request; RSS = server peak MB so far;"
+echo "SQL = pgbench of the page's list query alone: ms at 1 client, tps at 16 clients."
+header="| data | page |"
+rule="|---|---|"
+for c in $CONNS; do header="$header median@$c | p99@$c | req/s@$c | CPU@$c |"; rule="$rule---|---|---|---|"; done
+echo "$header RSS | SQL ms@1 | SQL tps@16 |"
+echo "$rule---|---|---|"
+awk -F'|' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }' "$TABLE"
