@@ -9,6 +9,7 @@ diesel::table! {
         is_admin -> Bool,
         created_at -> Timestamp,
         oidc_sub -> Nullable<Text>,
+        access_generation -> BigInt,
     }
 }
 
@@ -137,6 +138,7 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organisations (organisation_id));
 diesel::joinable!(roles -> users (user_id));
 diesel::joinable!(events -> demandes (demande_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(events -> users (actor_id));
 diesel::joinable!(habilitations -> demandes (demande_id));
 
@@ -217,6 +219,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    demande_counts (provider, state) {
+        provider -> Text,
+        state -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     organisations,
@@ -233,5 +243,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     api_tokens,
     sessions,
-    weekly_digests
+    weekly_digests,
+    demande_counts
 );
