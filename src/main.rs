@@ -201,7 +201,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             }
             if let Some(n) = demandes {
                 let started = std::time::Instant::now();
-                // PostgreSQL writes on two connections at once (one per core of a small machine).
+                // On PostgreSQL, events and messages are written on two connections at once.
                 let mut second = match &*conn {
                     db::DbConnection::Postgresql(_) => Some(db.get()?),
                     db::DbConnection::Sqlite(_) => None,

@@ -1,7 +1,7 @@
 //! `habilis seed --demandes N`: many realistic demandes, fast. A thread generates the rows
-//! while the database writes the previous batches, on every connection given (PostgreSQL
-//! writes on several at once; SQLite has one writer); then the database derives each
-//! demande's events, messages and habilitation from the rows, one id range per connection.
+//! while the database writes the previous batch; then the database derives each demande's
+//! events, messages and habilitation from the rows, one id range per connection given
+//! (PostgreSQL works on several at once; SQLite has one writer).
 
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, sync_channel};
@@ -174,7 +174,9 @@ pub fn seed_demandes_counted(
             }
             Ok(())
         });
-        let written = on_each(conns, |_, conn| {
+        // One writer: every inserted row bumps its (provider, state) row of `demande_counts`
+        // (a trigger), so two COPYs at once would wait for each other, or deadlock.
+        let written = on_each(&mut conns[..1], |_, conn| {
             let mut written = 0;
             while let Some((index, batch)) = next(&receive) {
                 written += write_batch(conn, catalog, orgs, first + index as i64, &batch)?;

@@ -1,5 +1,5 @@
-//! Writing a batch of seeded demandes: `COPY` on PostgreSQL (ids given, so that several
-//! connections can write at once and the same row always gets the same id), multi-row
+//! Writing a batch of seeded demandes: `COPY` on PostgreSQL (ids given, taken from the
+//! sequence beforehand: the same row always gets the same id), multi-row
 //! INSERTs in one transaction on SQLite. Both are ordinary inserts: the search columns
 //! (PostgreSQL's generated `search`, SQLite's `demandes_fts` filled by triggers) and every
 //! other trigger see each row as they see the application's.
