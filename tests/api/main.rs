@@ -31,4 +31,5 @@ mod roles;
 mod security;
 mod sessions;
 mod smtp_sink;
+mod unread_messages;
 mod webhooks;
