@@ -1,5 +1,6 @@
 //! The instruction dashboard's queries: filters, search routed to the right index, keyset
-//! pagination on every sort column, and exact counts per state.
+//! pagination on every sort column, and counts per state read from a table the database keeps
+//! (or, for a search or a period, counted up to a cap).
 
 use super::MultiBackend;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -8,8 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 use strum::VariantArray;
 
-use super::models::Demande;
-use super::schema::demandes;
+use super::schema::{demande_counts, demandes};
 use super::{Backend, DbConnection};
 use crate::domain::demande::State;
 use crate::domain::listing::{Cursor, SearchKey, Sort};
@@ -23,6 +23,60 @@ pub struct Filter {
     pub search: Option<SearchKey>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Every row the search matches, when [`tally`] found few: the list then reads them by id
+    /// instead of walking the date index in search of rare words.
+    pub only: Option<Vec<i64>>,
+}
+
+/// What a list row shows (and the CSV, and the digest): the answers stay in the table.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = demandes)]
+pub struct ListRow {
+    pub id: i64,
+    pub provider: String,
+    pub state: String,
+    pub intitule: String,
+    pub organisation_name: String,
+    pub siret: String,
+    pub applicant_email: String,
+    pub updated_at: NaiveDateTime,
+    pub last_submitted_at: Option<NaiveDateTime>,
+}
+
+impl super::models::Demande {
+    /// The columns a list shows.
+    pub fn listed(&self) -> ListRow {
+        ListRow {
+            id: self.id,
+            provider: self.provider.clone(),
+            state: self.state.clone(),
+            intitule: self.intitule.clone(),
+            organisation_name: self.organisation_name.clone(),
+            siret: self.siret.clone(),
+            applicant_email: self.applicant_email.clone(),
+            updated_at: self.updated_at,
+            last_submitted_at: self.last_submitted_at,
+        }
+    }
+}
+
+/// Past this many matches, a search's or a period's tabs are not counted (the page says so).
+pub const COUNT_CAP: usize = 1000;
+
+/// The tab counts of a view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Counts {
+    /// (state, count) for every state.
+    Exact(Vec<(State, i64)>),
+    /// More than [`COUNT_CAP`] demandes match (the states aside).
+    Over,
+}
+
+/// The counts of a view, and the matches of a word search when they are few.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    pub counts: Counts,
+    pub only: Option<Vec<i64>>,
 }
 
 type Boxed<'a> = demandes::BoxedQuery<'a, MultiBackend>;
@@ -50,12 +104,15 @@ fn filtered(filter: &Filter, backend: Backend, with_states: bool) -> Boxed<'stat
     {
         q = q.filter(demandes::last_submitted_at.lt(to));
     }
-    match &filter.search {
-        None => {}
-        Some(SearchKey::Id(id)) => q = q.filter(demandes::id.eq(*id)),
-        Some(SearchKey::Siret(siret)) => q = q.filter(demandes::siret.eq(siret.clone())),
-        Some(SearchKey::Email(email)) => q = q.filter(demandes::applicant_email.eq(email.clone())),
-        Some(SearchKey::Words(words)) => {
+    match (&filter.only, &filter.search) {
+        (Some(ids), _) => q = q.filter(demandes::id.eq_any(ids.clone())),
+        (None, None) => {}
+        (None, Some(SearchKey::Id(id))) => q = q.filter(demandes::id.eq(*id)),
+        (None, Some(SearchKey::Siret(siret))) => q = q.filter(demandes::siret.eq(siret.clone())),
+        (None, Some(SearchKey::Email(email))) => {
+            q = q.filter(demandes::applicant_email.eq(email.clone()))
+        }
+        (None, Some(SearchKey::Words(words))) => {
             // Words are letters and digits only (see SearchKey::parse): safe inside quotes.
             q = match backend {
                 Backend::Postgres => {
@@ -86,7 +143,7 @@ fn filtered(filter: &Filter, backend: Backend, with_states: bool) -> Boxed<'stat
 }
 
 /// The sort value of a row, as a cursor carries it.
-pub fn cursor_of(row: &Demande, sort: Sort) -> Cursor {
+pub fn cursor_of(row: &ListRow, sort: Sort) -> Cursor {
     let value = match sort {
         Sort::Submitted => row
             .last_submitted_at
@@ -136,7 +193,7 @@ pub fn page(
     descending: bool,
     after: Option<&Cursor>,
     limit: i64,
-) -> QueryResult<Option<Vec<Demande>>> {
+) -> QueryResult<Option<Vec<ListRow>>> {
     let mut q = filtered(filter, backend, true);
     if let Some(cursor) = after {
         let id = cursor.id;
@@ -174,26 +231,59 @@ pub fn page(
         Sort::Intitule => ordered!(q, demandes::intitule, descending),
     };
     q.limit(limit)
-        .select(Demande::as_select())
+        .select(ListRow::as_select())
         .load(conn)
         .map(Some)
 }
 
-/// How many rows of each state match the filter (its states aside): exact, one count per
-/// state (a boxed query cannot be grouped), each read from the indexes on `state`.
-pub fn counts(
-    conn: &mut DbConnection,
-    backend: Backend,
-    filter: &Filter,
-) -> QueryResult<Vec<(State, i64)>> {
+/// How many rows of each state match the filter (its states aside). Without a search or a
+/// period, read from `demande_counts` (kept by triggers, see its migration): a few rows
+/// whatever the size of the table. Otherwise the matches are read up to [`COUNT_CAP`]: exact
+/// counts below it, and for a word search the ids of every match, so the list reads them
+/// directly (a rare word's few rows) instead of scanning the date index for them.
+pub fn tally(conn: &mut DbConnection, backend: Backend, filter: &Filter) -> QueryResult<Tally> {
+    let narrowed = filter.search.is_some() || filter.from.is_some() || filter.to.is_some();
+    if !narrowed {
+        let stored: Vec<(String, i64)> = demande_counts::table
+            .filter(demande_counts::provider.eq_any(filter.providers.clone()))
+            .select((demande_counts::state, demande_counts::n))
+            .load(conn)?;
+        return Ok(Tally {
+            counts: Counts::Exact(per_state(stored)),
+            only: None,
+        });
+    }
+    let matches: Vec<(i64, String)> = filtered(filter, backend, false)
+        .select((demandes::id, demandes::state))
+        .limit(COUNT_CAP as i64 + 1)
+        .load(conn)?;
+    if matches.len() > COUNT_CAP {
+        return Ok(Tally {
+            counts: Counts::Over,
+            only: None,
+        });
+    }
+    let words = matches!(filter.search, Some(SearchKey::Words(_)));
+    let only = words.then(|| matches.iter().map(|(id, _)| *id).collect());
+    Ok(Tally {
+        counts: Counts::Exact(per_state(
+            matches.into_iter().map(|(_, s)| (s, 1)).collect(),
+        )),
+        only,
+    })
+}
+
+/// Sums (state, n) pairs into one count per state, every state listed.
+fn per_state(pairs: Vec<(String, i64)>) -> Vec<(State, i64)> {
     State::VARIANTS
         .iter()
         .map(|state| {
-            filtered(filter, backend, false)
-                .filter(demandes::state.eq(state.as_str()))
-                .count()
-                .get_result(conn)
-                .map(|n| (*state, n))
+            let n = pairs
+                .iter()
+                .filter(|(s, _)| s == state.as_str())
+                .map(|(_, n)| n)
+                .sum();
+            (*state, n)
         })
         .collect()
 }

@@ -217,6 +217,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    demande_counts (provider, state) {
+        provider -> Text,
+        state -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     organisations,
@@ -233,5 +241,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_attempts,
     api_tokens,
     sessions,
-    weekly_digests
+    weekly_digests,
+    demande_counts
 );

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 
 use crate::catalog::Provider;
-use crate::db::dashboard::{self, Filter};
+use crate::db::dashboard::{self, Counts, Filter};
 use crate::db::{Backend, DbConnection, outbox, users, weekly_digests, write_transaction};
 use crate::domain::demande::{State, public_id};
 use crate::domain::listing::{DEFAULT_STATES, DashboardQuery, Sort};
@@ -47,8 +47,13 @@ fn digest_of(
         search: None,
         from: None,
         to: None,
+        only: None,
     };
-    let counts = dashboard::counts(conn, backend, &filter)?;
+    let counts = match dashboard::tally(conn, backend, &filter)?.counts {
+        Counts::Exact(counts) => counts,
+        // Never without a search or a period; nothing to count then.
+        Counts::Over => vec![],
+    };
     let oldest = dashboard::page(
         conn,
         backend,

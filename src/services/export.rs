@@ -2,7 +2,8 @@
 
 use tokio::sync::mpsc;
 
-use crate::db::models::{Demande, Habilitation};
+use crate::db::dashboard::ListRow;
+use crate::db::models::Habilitation;
 use crate::domain::demande::{State, public_id};
 use crate::domain::listing::DashboardQuery;
 use crate::error::AppError;
@@ -38,7 +39,7 @@ pub fn neutralise(cell: &str) -> String {
 
 fn row(
     app: &App,
-    d: &Demande,
+    d: &ListRow,
     hab: Option<&Habilitation>,
     now: chrono::NaiveDateTime,
 ) -> [String; 11] {

@@ -1,8 +1,7 @@
 //! The instructor's side: the list of demandes to process and the decisions.
 
-use crate::db::dashboard::{self, Filter};
-use crate::db::models::Demande;
-use crate::domain::demande::{Ctx, Event, State, transition};
+use crate::db::dashboard::{self, Counts, Filter, ListRow};
+use crate::domain::demande::{Ctx, Event, transition};
 use crate::domain::listing::{Cursor, DashboardQuery};
 use crate::domain::policy::{self, Action};
 use crate::error::AppError;
@@ -27,11 +26,10 @@ pub fn visible_providers(app: &App, current: &CurrentUser) -> Vec<String> {
 /// One page of the dashboard.
 #[derive(Debug)]
 pub struct Dashboard {
-    pub rows: Vec<Demande>,
+    pub rows: Vec<ListRow>,
     /// Where the next page starts, when there is one.
     pub next: Option<Cursor>,
-    /// (state, count) for every state.
-    pub counts: Vec<(State, i64)>,
+    pub counts: Counts,
 }
 
 fn filter_of(app: &App, current: &CurrentUser, query: &DashboardQuery) -> Filter {
@@ -52,6 +50,7 @@ fn filter_of(app: &App, current: &CurrentUser, query: &DashboardQuery) -> Filter
         search: query.search.clone(),
         from: query.from,
         to: query.to,
+        only: None,
     }
 }
 
@@ -64,11 +63,14 @@ pub async fn dashboard(
     if !current.actor.sees_instruction() {
         return Err(AppError::Forbidden);
     }
-    let filter = filter_of(app, current, query);
+    let mut filter = filter_of(app, current, query);
     let backend = app.db.backend();
     let query = query.clone();
     app.db
         .run(move |conn| {
+            // Counted first: a word search that matches few rows hands them to the list.
+            let tally = dashboard::tally(conn, backend, &filter)?;
+            filter.only = tally.only;
             let page = dashboard::page(
                 conn,
                 backend,
@@ -99,8 +101,11 @@ pub async fn dashboard(
             } else {
                 None
             };
-            let counts = dashboard::counts(conn, backend, &filter)?;
-            Ok(Dashboard { rows, next, counts })
+            Ok(Dashboard {
+                rows,
+                next,
+                counts: tally.counts,
+            })
         })
         .await
 }
@@ -138,7 +143,7 @@ impl ExportCursor {
         &mut self,
         conn: &mut crate::db::DbConnection,
         backend: crate::db::Backend,
-    ) -> Result<Vec<Demande>, AppError> {
+    ) -> Result<Vec<ListRow>, AppError> {
         if self.done {
             return Ok(vec![]);
         }

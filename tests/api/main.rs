@@ -12,6 +12,7 @@ mod browser_pages;
 mod cli;
 mod companies;
 mod concurrency;
+mod counts;
 mod dashboard;
 mod design;
 mod emails;

@@ -59,7 +59,7 @@ impl ListPage {
             .iter()
             .map(|d| DemandeRow {
                 unread: unread.contains(&d.id),
-                ..DemandeRow::new(d, &provider_name(&app.catalog, &d.provider))
+                ..DemandeRow::new(&d.listed(), &provider_name(&app.catalog, &d.provider))
             })
             .partition(|r| in_progress(r.state));
         let habilitations = habs

@@ -2,6 +2,7 @@
 //! changes since the last submission and messages.
 
 use crate::catalog::Provider;
+use crate::db::dashboard::ListRow;
 use crate::db::events::TimelineRow;
 use crate::db::models::{Demande, Habilitation};
 use crate::domain::demande::{Event, State, public_id};
@@ -58,7 +59,7 @@ pub struct DemandeRow {
 }
 
 impl DemandeRow {
-    pub fn new(d: &Demande, provider_name: &str) -> DemandeRow {
+    pub fn new(d: &ListRow, provider_name: &str) -> DemandeRow {
         let state = State::parse(&d.state);
         DemandeRow {
             id: d.id,

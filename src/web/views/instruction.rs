@@ -5,6 +5,7 @@ use askama::Template;
 use strum::VariantArray;
 
 use crate::catalog::Provider;
+use crate::db::dashboard::{COUNT_CAP, Counts};
 use crate::db::webhooks::Attempt;
 use crate::domain::demande::State;
 use crate::domain::form::FormErrors;
@@ -59,6 +60,8 @@ pub struct DashboardPage {
     pub from: String,
     pub to: String,
     pub tabs: Vec<TabView>,
+    /// Said above the tabs when too many demandes match to count them.
+    pub uncounted: Option<String>,
     pub headers: Vec<SortHeader>,
     pub next: Option<String>,
     pub first: Option<String>,
@@ -106,12 +109,20 @@ fn state_tabs(query: &DashboardQuery, board: &Dashboard) -> Vec<TabView> {
         href: dashboard_link(&without_states),
         current: query.states.is_empty(),
     }];
-    for (state, n) in &board.counts {
+    for state in State::VARIANTS {
         let mut pairs = without_states.clone();
         pairs.push(("etat", state.as_str().to_string()));
+        let count = match &board.counts {
+            Counts::Exact(counts) => counts
+                .iter()
+                .find(|(s, _)| s == state)
+                .map(|(_, n)| n.to_string())
+                .unwrap_or_default(),
+            Counts::Over => String::new(),
+        };
         tabs.push(TabView {
             label: state.label(),
-            count: n.to_string(),
+            count,
             href: dashboard_link(&pairs),
             current: query.states == vec![*state],
         });
@@ -206,6 +217,12 @@ impl DashboardPage {
             from: query.from.map(|d| d.to_string()).unwrap_or_default(),
             to: query.to.map(|d| d.to_string()).unwrap_or_default(),
             tabs: state_tabs(query, board),
+            uncounted: (board.counts == Counts::Over).then(|| {
+                format!(
+                    "Plus de {} demandes correspondent à ces critères : elles ne sont pas comptées par état. Précisez la recherche pour les compter.",
+                    super::format_count(COUNT_CAP as i64)
+                )
+            }),
             headers: sort_headers(query),
             next,
             first: (query.page > 1).then(|| dashboard_link(&base)),

@@ -163,6 +163,19 @@ const MONTHS: [&str; 12] = [
     "décembre",
 ];
 
+/// A count as French people write it: digits grouped by three with a (non-breaking) space.
+pub fn format_count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 /// A day as French people write it in full: `12 mars 2026`, `1er avril 2026`.
 pub fn format_day(day: chrono::NaiveDate) -> String {
     use chrono::Datelike;
