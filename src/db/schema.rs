@@ -9,6 +9,7 @@ diesel::table! {
         is_admin -> Bool,
         created_at -> Timestamp,
         oidc_sub -> Nullable<Text>,
+        access_generation -> BigInt,
     }
 }
 
@@ -137,6 +138,7 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organisations (organisation_id));
 diesel::joinable!(roles -> users (user_id));
 diesel::joinable!(events -> demandes (demande_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(events -> users (actor_id));
 diesel::joinable!(habilitations -> demandes (demande_id));
 

@@ -4,7 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::sessions;
+use super::models::User;
+use super::schema::{sessions, users};
 
 /// Records a new session by the hash of its token.
 pub fn insert(
@@ -21,23 +22,6 @@ pub fn insert(
         ))
         .execute(conn)
         .map(|_| ())
-}
-
-/// When a live session of this user with this token was last used (None: no such session);
-/// a session never seen since its start counts from its start.
-pub fn last_seen(
-    conn: &mut DbConnection,
-    user_id: i64,
-    token_hash: &str,
-) -> QueryResult<Option<NaiveDateTime>> {
-    sessions::table
-        .filter(sessions::token_hash.eq(token_hash))
-        .filter(sessions::user_id.eq(user_id))
-        .filter(sessions::revoked_at.is_null())
-        .select((sessions::created_at, sessions::last_seen_at))
-        .first::<(NaiveDateTime, Option<NaiveDateTime>)>(conn)
-        .optional()
-        .map(|row| row.map(|(created, seen)| seen.unwrap_or(created)))
 }
 
 /// Records that the session was used now.
@@ -73,4 +57,30 @@ pub fn revoke_all(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> 
 /// Forgets sessions created before `oldest` (past their absolute lifetime, dead anyway).
 pub fn purge_older_than(conn: &mut DbConnection, oldest: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::created_at.lt(oldest))).execute(conn)
+}
+
+/// A live session with its person and the generation of their access (see the migration
+/// `access_generation`), in one round trip: when the session was last used, the person, and
+/// the generation.
+pub fn resume(
+    conn: &mut DbConnection,
+    user_id: i64,
+    token_hash: &str,
+) -> QueryResult<Option<(NaiveDateTime, User, i64)>> {
+    sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .select((
+            sessions::created_at,
+            sessions::last_seen_at,
+            User::as_select(),
+            users::access_generation,
+        ))
+        .first::<(NaiveDateTime, Option<NaiveDateTime>, User, i64)>(conn)
+        .optional()
+        .map(|row| {
+            row.map(|(created, seen, user, generation)| (seen.unwrap_or(created), user, generation))
+        })
 }

@@ -27,7 +27,15 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option
 pub fn insert(conn: &mut DbConnection, new: &NewUser) -> QueryResult<User> {
     diesel::insert_into(users::table)
         .values(new)
-        .returning(users::all_columns)
+        .returning((
+            users::id,
+            users::email,
+            users::given_name,
+            users::family_name,
+            users::is_admin,
+            users::created_at,
+            users::oidc_sub,
+        ))
         .get_result(conn)
 }
 

@@ -45,20 +45,76 @@ pub fn load_with(
     let Some(user) = users::find(conn, user_id)? else {
         return Ok(None);
     };
-    let roles = users::roles_of(conn, user_id)?;
-    let organisations = users::organisations_of(conn, user_id)?;
-    let actor = Actor {
-        user_id,
-        is_admin: user.is_admin,
-        organisations: organisations.iter().map(|o| o.id).collect(),
-        roles,
-    };
-    Ok(Some(CurrentUser {
-        user,
-        actor,
-        organisations,
-        chosen,
-    }))
+    let access = Access::load(conn, user_id)?;
+    Ok(Some(access.of(user, chosen)))
+}
+
+/// What a person may do beyond who they are: their roles and current organisations.
+#[derive(Debug, Clone)]
+pub struct Access {
+    roles: Vec<(String, crate::domain::policy::Role)>,
+    organisations: Vec<Organisation>,
+}
+
+impl Access {
+    pub fn load(conn: &mut DbConnection, user_id: i64) -> Result<Access, AppError> {
+        Ok(Access {
+            roles: users::roles_of(conn, user_id)?,
+            organisations: users::organisations_of(conn, user_id)?,
+        })
+    }
+
+    /// The signed-in person these rights belong to.
+    pub fn of(self, user: User, chosen: Option<i64>) -> CurrentUser {
+        let actor = Actor {
+            user_id: user.id,
+            is_admin: user.is_admin,
+            organisations: self.organisations.iter().map(|o| o.id).collect(),
+            roles: self.roles,
+        };
+        CurrentUser {
+            user,
+            actor,
+            organisations: self.organisations,
+            chosen,
+        }
+    }
+}
+
+/// People's [`Access`] kept between requests, each with the generation it was read at: the
+/// database moves a person's generation on with any change of their roles, memberships or
+/// organisations (triggers, in the same transaction), and a copy of another generation is
+/// never used. Bounded: emptied when it holds too many people.
+#[derive(Debug, Default)]
+pub struct AccessCache {
+    entries: std::sync::Mutex<std::collections::HashMap<i64, (i64, Access)>>,
+}
+
+const ACCESS_CACHE_SIZE: usize = 10_000;
+
+impl AccessCache {
+    /// The person's access at this generation: from memory, else read and kept.
+    pub fn get_or_load(
+        &self,
+        conn: &mut DbConnection,
+        user_id: i64,
+        generation: i64,
+    ) -> Result<Access, AppError> {
+        if let Ok(entries) = self.entries.lock()
+            && let Some((kept, access)) = entries.get(&user_id)
+            && *kept == generation
+        {
+            return Ok(access.clone());
+        }
+        let access = Access::load(conn, user_id)?;
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= ACCESS_CACHE_SIZE {
+                entries.clear();
+            }
+            entries.insert(user_id, (generation, access.clone()));
+        }
+        Ok(access)
+    }
 }
 
 /// A demo account as the dev login page shows it.

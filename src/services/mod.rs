@@ -49,6 +49,8 @@ pub struct App {
     pub api_failures: throttle::FailureLimiter<std::net::IpAddr>,
     /// The identity provider, when one is configured.
     pub oidc: Option<oidc::Oidc>,
+    /// Signed-in people's roles and organisations, kept between requests.
+    pub access: std::sync::Arc<accounts::AccessCache>,
 }
 
 impl App {
@@ -58,6 +60,7 @@ impl App {
         let api_limiter = accounts::RateLimiter::new(settings.api_rate_per_minute);
         let api_failures = throttle::FailureLimiter::new(settings.api_invalid_tokens_per_minute);
         App {
+            access: Default::default(),
             db,
             catalog,
             settings,

@@ -6,7 +6,7 @@
 use crate::db::{sessions, write_transaction};
 use crate::error::AppError;
 
-use super::accounts::{self, CurrentUser};
+use super::accounts::CurrentUser;
 use super::audit::{self, SignIn};
 use super::{App, now, sha256_hex};
 
@@ -49,10 +49,11 @@ pub async fn resume(
 ) -> Result<Option<CurrentUser>, AppError> {
     let digest = sha256_hex(&token);
     let idle = chrono::Duration::seconds(app.settings.session_idle_seconds.max(0));
+    let cache = app.access.clone();
     app.db
         .run(move |conn| {
             let at = now();
-            let Some(seen) = sessions::last_seen(conn, user_id, &digest)? else {
+            let Some((seen, user, generation)) = sessions::resume(conn, user_id, &digest)? else {
                 return Ok(None);
             };
             if at - seen >= idle {
@@ -62,7 +63,8 @@ pub async fn resume(
             if at - seen >= chrono::Duration::seconds(60) {
                 sessions::seen(conn, &digest, at)?;
             }
-            accounts::load_with(conn, user_id, chosen)
+            let access = cache.get_or_load(conn, user_id, generation)?;
+            Ok(Some(access.of(user, chosen)))
         })
         .await
 }

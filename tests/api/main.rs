@@ -3,6 +3,7 @@
 //! Integration tests: the real app over HTTP, on SQLite by default and on PostgreSQL when
 //! HABILIS_TEST_DATABASE_URL is set.
 
+mod access_cache;
 mod access_matrix;
 mod approval;
 mod audit;
