@@ -54,58 +54,71 @@ pub fn thread(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Vec<Threa
         .load(conn)
 }
 
-/// Remembers that the user has read the thread up to `last_id`.
+/// Remembers that the user has read the thread up to `last_id`. Reads first, so that
+/// opening a thread already read writes nothing (one statement instead of three).
 pub fn mark_read(
     conn: &mut DbConnection,
     user_id: i64,
     demande_id: i64,
     last_id: i64,
 ) -> QueryResult<()> {
-    let updated = diesel::update(
-        message_reads::table
-            .filter(message_reads::user_id.eq(user_id))
-            .filter(message_reads::demande_id.eq(demande_id))
-            .filter(message_reads::last_read_id.lt(last_id)),
-    )
-    .set(message_reads::last_read_id.eq(last_id))
-    .execute(conn)?;
-    if updated == 0 {
-        let known = message_reads::table
-            .filter(message_reads::user_id.eq(user_id))
-            .filter(message_reads::demande_id.eq(demande_id))
-            .count()
-            .get_result::<i64>(conn)?;
-        if known == 0 {
-            diesel::insert_into(message_reads::table)
+    let mine = message_reads::table
+        .filter(message_reads::user_id.eq(user_id))
+        .filter(message_reads::demande_id.eq(demande_id));
+    let known: Option<i64> = mine
+        .select(message_reads::last_read_id)
+        .first(conn)
+        .optional()?;
+    let advance = |conn: &mut DbConnection| {
+        diesel::update(mine.filter(message_reads::last_read_id.lt(last_id)))
+            .set(message_reads::last_read_id.eq(last_id))
+            .execute(conn)
+            .map(|_| ())
+    };
+    match known {
+        Some(read) if read >= last_id => Ok(()),
+        Some(_) => advance(conn),
+        None => {
+            let inserted = diesel::insert_into(message_reads::table)
                 .values((
                     message_reads::user_id.eq(user_id),
                     message_reads::demande_id.eq(demande_id),
                     message_reads::last_read_id.eq(last_id),
                 ))
-                .execute(conn)?;
+                .execute(conn);
+            match inserted {
+                // The same person reading in another tab at the same instant wrote it first.
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => advance(conn),
+                other => other.map(|_| ()),
+            }
         }
     }
-    Ok(())
 }
 
-/// Demandes with messages from the other side that the user has not read: for instructors,
-/// messages from applicants on the given providers; for applicants, messages from
-/// instructors on the given organisations.
-pub fn unread(
+/// Among the demandes `ids` (those a page shows), the ones with messages from the other
+/// side that the user has not read: from applicants when `instructor`, else from
+/// instructors. Reads the messages of these demandes only (index
+/// `messages_side_demande`), whatever the size of the table of demandes.
+pub fn unread_among(
     conn: &mut DbConnection,
     user_id: i64,
     instructor: bool,
-    providers: &[String],
-    organisations: &[i64],
+    ids: &[i64],
 ) -> QueryResult<Vec<i64>> {
-    let mut q = messages::table
-        .inner_join(demandes::table)
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    messages::table
         .left_join(
             message_reads::table.on(message_reads::demande_id
                 .eq(messages::demande_id)
                 .and(message_reads::user_id.eq(user_id))),
         )
         .filter(messages::from_instructor.eq(!instructor))
+        .filter(messages::demande_id.eq_any(ids))
         .filter(
             message_reads::last_read_id
                 .is_null()
@@ -113,11 +126,39 @@ pub fn unread(
         )
         .select(messages::demande_id)
         .distinct()
-        .into_boxed();
-    q = if instructor {
-        q.filter(demandes::provider.eq_any(providers.to_vec()))
-    } else {
-        q.filter(demandes::organisation_id.eq_any(organisations.to_vec()))
-    };
-    q.load(conn)
+        .load(conn)
+}
+
+/// How many demandes of the given providers have messages from applicants the instructor
+/// has not read, counted up to `cap + 1` (more than `cap` when it returns `cap + 1`).
+/// Starts from the applicants' messages (index `messages_side_demande`) and stops at the
+/// cap, so its cost follows the messages, not the table of demandes.
+pub fn unread_for_instructor(
+    conn: &mut DbConnection,
+    user_id: i64,
+    providers: &[String],
+    cap: i64,
+) -> QueryResult<usize> {
+    if providers.is_empty() {
+        return Ok(0);
+    }
+    let found: Vec<i64> = messages::table
+        .inner_join(demandes::table)
+        .left_join(
+            message_reads::table.on(message_reads::demande_id
+                .eq(messages::demande_id)
+                .and(message_reads::user_id.eq(user_id))),
+        )
+        .filter(messages::from_instructor.eq(false))
+        .filter(demandes::provider.eq_any(providers))
+        .filter(
+            message_reads::last_read_id
+                .is_null()
+                .or(messages::id.gt(message_reads::last_read_id.assume_not_null())),
+        )
+        .select(messages::demande_id)
+        .distinct()
+        .limit(cap + 1)
+        .load(conn)?;
+    Ok(found.len())
 }

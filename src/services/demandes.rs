@@ -2,7 +2,7 @@
 
 use crate::db::events::TimelineRow;
 use crate::db::models::{Demande, Habilitation, NewDemande};
-use crate::db::{demandes, events, habilitations, write_transaction};
+use crate::db::{DbConnection, demandes, events, habilitations, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
 use crate::domain::form::{self, Answers, Applied, FormErrors, SCOPES_KEY, Strictness, Value};
 use crate::domain::policy::{self, Action};
@@ -34,24 +34,55 @@ impl DemandeFile {
     }
 }
 
+/// Reads a demande, and when `may_see` accepts it, its timeline and habilitations; `None`
+/// when it does not exist or may not be seen.
+fn read_file(
+    conn: &mut DbConnection,
+    id: i64,
+    may_see: impl FnOnce(&Demande) -> bool,
+) -> Result<Option<DemandeFile>, AppError> {
+    let Some(demande) = demandes::find(conn, id)? else {
+        return Ok(None);
+    };
+    if !may_see(&demande) {
+        return Ok(None);
+    }
+    let events = events::for_demande(conn, id)?;
+    let habilitations = habilitations::for_demande(conn, id)?;
+    let state = state_of(&demande)?;
+    let answers = answers_of(&demande);
+    Ok(Some(DemandeFile {
+        demande,
+        state,
+        answers,
+        events,
+        habilitations,
+    }))
+}
+
 /// Loads a demande and its timeline; `None` when it does not exist.
 pub(super) async fn load_file(app: &App, id: i64) -> Result<Option<DemandeFile>, AppError> {
+    app.db.run(move |conn| read_file(conn, id, |_| true)).await
+}
+
+/// A page's reads on one connection: the demande when `may_see` accepts it ("not found"
+/// otherwise, before anything else is read), its timeline and habilitations, then `then`.
+pub(super) async fn load_file_then<T, P, F>(
+    app: &App,
+    id: i64,
+    may_see: P,
+    then: F,
+) -> Result<(DemandeFile, T), AppError>
+where
+    P: FnOnce(&Demande) -> bool + Send + 'static,
+    F: FnOnce(&mut DbConnection, &DemandeFile) -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
     app.db
         .run(move |conn| {
-            let Some(demande) = demandes::find(conn, id)? else {
-                return Ok(None);
-            };
-            let events = events::for_demande(conn, id)?;
-            let habilitations = habilitations::for_demande(conn, id)?;
-            let state = state_of(&demande)?;
-            let answers = answers_of(&demande);
-            Ok(Some(DemandeFile {
-                demande,
-                state,
-                answers,
-                events,
-                habilitations,
-            }))
+            let file = read_file(conn, id, may_see)?.ok_or(AppError::NotFound)?;
+            let more = then(conn, &file)?;
+            Ok((file, more))
         })
         .await
 }

@@ -1,13 +1,16 @@
 //! The thread between the applicant's side and the instructors. Writing never changes the state.
 
 use crate::db::messages::{self, MessageRow};
-use crate::db::write_transaction;
+use crate::db::models::Demande;
+use crate::db::webhooks::Attempt;
+use crate::db::{DbConnection, write_transaction};
 use crate::domain::demande::State;
 use crate::domain::policy::{self, Action};
 use crate::error::AppError;
 
 use super::accounts::CurrentUser;
-use super::{App, demandes, instruction, notify, now};
+use super::demandes::{self, DemandeFile};
+use super::{App, instruction, notify, now};
 
 /// Longest message accepted.
 pub const MAX_MESSAGE_CHARS: usize = 5_000;
@@ -105,53 +108,121 @@ pub async fn write_as_instructor(
     write(app, current, file, true, body).await
 }
 
-/// The thread of a demande the caller already may see; reading it marks it read.
-pub async fn read_thread(
+/// The thread of a demande the reader may see, on the page's connection; reading it marks
+/// it read.
+fn read_thread(conn: &mut DbConnection, reader: i64, id: i64) -> Result<Vec<Message>, AppError> {
+    let thread = messages::thread(conn, id)?;
+    if let Some((last, _)) = thread.last() {
+        messages::mark_read(conn, reader, id, last.id)?;
+    }
+    Ok(thread
+        .into_iter()
+        .map(|(row, (given, family, email))| Message {
+            row,
+            author: format!("{given} {family} ({email})").trim().to_string(),
+        })
+        .collect())
+}
+
+/// Whether the demande's provider is in the catalog (its pages need it).
+fn known_provider(app: &App) -> impl Fn(&Demande) -> bool + Send + 'static {
+    let slugs: Vec<String> = app.catalog.all().iter().map(|p| p.slug.clone()).collect();
+    move |d| slugs.contains(&d.provider)
+}
+
+/// What the applicant's page of a demande shows: the demande, its timeline and
+/// habilitations, and its thread (now read), read on one connection. "Not found" for anyone
+/// who may not see it as applicant, before anything is read or marked.
+pub async fn applicant_page(
     app: &App,
     current: &CurrentUser,
     id: i64,
-) -> Result<Vec<Message>, AppError> {
-    let reader = current.user.id;
+) -> Result<(DemandeFile, Vec<Message>), AppError> {
+    let (actor, reader, known) = (current.actor.clone(), current.user.id, known_provider(app));
+    let may_see = move |d: &Demande| {
+        known(d) && policy::can(&actor, Action::ViewAsApplicant, &super::facts(d))
+    };
+    demandes::load_file_then(app, id, may_see, move |conn, _| {
+        read_thread(conn, reader, id)
+    })
+    .await
+}
+
+/// What the instruction page of a demande shows: the demande, its timeline and
+/// habilitations, its thread (now read) and, for those who instruct it, its webhook
+/// deliveries, read on one connection. "Not found" for anyone without a role on its
+/// provider, before anything is read or marked.
+pub async fn instruction_page(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+) -> Result<(DemandeFile, (Vec<Message>, Vec<Attempt>)), AppError> {
+    let (actor, reader, known) = (current.actor.clone(), current.user.id, known_provider(app));
+    let viewer = actor.clone();
+    let may_see = move |d: &Demande| {
+        known(d) && policy::can(&viewer, Action::ViewInInstruction, &super::facts(d))
+    };
+    demandes::load_file_then(app, id, may_see, move |conn, file| {
+        let thread = read_thread(conn, reader, id)?;
+        let attempts = match policy::can(&actor, Action::Instruct, &super::facts(&file.demande)) {
+            true => crate::db::webhooks::for_demande(conn, id)?,
+            false => vec![],
+        };
+        Ok((thread, attempts))
+    })
+    .await
+}
+
+/// Demandes with unread messages on a page: which of those it shows have some, and for
+/// the dashboard's banner how many of the instructor's have some, up to a cap.
+#[derive(Debug, Clone, Default)]
+pub struct Unread {
+    /// The demandes shown that have messages from the other side not read yet.
+    pub shown: Vec<i64>,
+    /// How many demandes have some (at most `UNREAD_CAP`, then `more`).
+    pub demandes: usize,
+    /// More than `UNREAD_CAP` demandes have some.
+    pub more: bool,
+}
+
+/// The banner counts demandes with unread messages exactly up to this, then says "more than".
+pub const UNREAD_CAP: usize = 100;
+
+/// Among the demandes an applicant's list shows, those with messages from instructors
+/// not read yet.
+pub async fn unread_for_applicant(
+    app: &App,
+    current: &CurrentUser,
+    shown: Vec<i64>,
+) -> Result<Vec<i64>, AppError> {
+    if shown.is_empty() {
+        return Ok(vec![]);
+    }
+    let user = current.user.id;
     app.db
-        .run(move |conn| {
-            let thread = messages::thread(conn, id)?;
-            if let Some((last, _)) = thread.last() {
-                messages::mark_read(conn, reader, id, last.id)?;
-            }
-            Ok(thread
-                .into_iter()
-                .map(|(row, (given, family, email))| Message {
-                    row,
-                    author: format!("{given} {family} ({email})").trim().to_string(),
-                })
-                .collect())
-        })
+        .run(move |conn| Ok(messages::unread_among(conn, user, false, &shown)?))
         .await
 }
 
-/// Demandes with unread messages for this person: from applicants when `instructor`, else
-/// from instructors on the person's organisations.
-pub async fn unread(
+/// For the instruction dashboard: which of the demandes shown have messages from applicants
+/// not read yet, and on how many of the instructor's providers' demandes (capped).
+pub async fn unread_for_instructor(
     app: &App,
     current: &CurrentUser,
-    instructor: bool,
-) -> Result<Vec<i64>, AppError> {
-    let providers = if instructor {
-        instruction::visible_providers(app, current)
-    } else {
-        vec![]
-    };
-    let organisations = current.actor.organisations.clone();
+    shown: Vec<i64>,
+) -> Result<Unread, AppError> {
+    let providers = instruction::visible_providers(app, current);
     let user = current.user.id;
     app.db
         .run(move |conn| {
-            Ok(messages::unread(
-                conn,
-                user,
-                instructor,
-                &providers,
-                &organisations,
-            )?)
+            let marked = messages::unread_among(conn, user, true, &shown)?;
+            let cap = UNREAD_CAP as i64;
+            let found = messages::unread_for_instructor(conn, user, &providers, cap)?;
+            Ok(Unread {
+                shown: marked,
+                demandes: found.min(UNREAD_CAP),
+                more: found > UNREAD_CAP,
+            })
         })
         .await
 }

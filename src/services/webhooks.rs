@@ -3,27 +3,7 @@
 
 use serde_json::json;
 
-use crate::domain::policy::{self, Action};
 use crate::error::AppError;
-
-/// Delivery attempts of a demande's webhooks, for its instructors and managers.
-pub async fn attempts(
-    app: &super::App,
-    current: &super::accounts::CurrentUser,
-    demande_id: i64,
-) -> Result<Vec<crate::db::webhooks::Attempt>, AppError> {
-    let file = super::instruction::find(app, current, demande_id).await?;
-    if !policy::can(
-        &current.actor,
-        Action::Instruct,
-        &super::facts(&file.demande),
-    ) {
-        return Ok(vec![]);
-    }
-    app.db
-        .run(move |conn| Ok(crate::db::webhooks::for_demande(conn, demande_id)?))
-        .await
-}
 
 /// What a test delivery got back.
 #[derive(Debug)]

@@ -33,4 +33,5 @@ mod roles;
 mod security;
 mod sessions;
 mod smtp_sink;
+mod unread_messages;
 mod webhooks;

@@ -27,7 +27,8 @@ fn query_flag(req: &HttpRequest, name: &str) -> bool {
 
 pub async fn list_demandes(app: web::Data<App>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
     let mine = service::list_mine(&app, &ctx.current).await?;
-    let unread = messages::unread(&app, &ctx.current, false).await?;
+    let shown = mine.0.iter().map(|d| d.id).collect();
+    let unread = messages::unread_for_applicant(&app, &ctx.current, shown).await?;
     ok(&ListPage::new(&ctx, &app, mine, &unread))
 }
 
@@ -192,8 +193,7 @@ pub async fn show_page(
     id: i64,
     feedback: ShowFeedback,
 ) -> Result<ShowPage, AppError> {
-    let file = service::find_for_applicant(app, &ctx.current, id).await?;
-    let thread = messages::read_thread(app, &ctx.current, id).await?;
+    let (file, thread) = messages::applicant_page(app, &ctx.current, id).await?;
     let provider = app.provider(&file.demande.provider)?;
     Ok(ShowPage::new(ctx, provider, &file, &thread, feedback))
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use crate::domain::demande::Event;
 use crate::domain::listing::DashboardQuery;
 use crate::error::AppError;
-use crate::services::{App, instruction as service, messages, webhooks};
+use crate::services::{App, instruction as service, messages};
 use crate::web::ctx::PageCtx;
 use crate::web::forms::{DecisionForm, Form};
 use crate::web::input;
@@ -37,7 +37,8 @@ pub async fn dashboard(
     let visible = service::visible_providers(&app, &ctx.current);
     let (query, problems, _) = dashboard_query(&req, &visible);
     let board = service::dashboard(&app, &ctx.current, &query).await?;
-    let unread = messages::unread(&app, &ctx.current, true).await?;
+    let shown = board.rows.iter().map(|d| d.id).collect();
+    let unread = messages::unread_for_instructor(&app, &ctx.current, shown).await?;
     let input = DashboardInput {
         query: &query,
         problems,
@@ -65,10 +66,8 @@ async fn page_from(
     (id, retour): (i64, Option<&str>),
     refused: Option<Refused>,
 ) -> Result<InstructionPage, AppError> {
-    let file = service::find(app, &ctx.current, id).await?;
+    let (file, (thread, attempts)) = messages::instruction_page(app, &ctx.current, id).await?;
     let provider = app.provider(&file.demande.provider)?;
-    let thread = messages::read_thread(app, &ctx.current, id).await?;
-    let attempts = webhooks::attempts(app, &ctx.current, id).await?;
     let history = (thread.as_slice(), attempts);
     let (back, retour) = list_link(retour, &service::visible_providers(app, &ctx.current));
     Ok(InstructionPage {

@@ -14,7 +14,7 @@ use crate::domain::policy;
 use crate::services::App;
 use crate::services::demandes::DemandeFile;
 use crate::services::instruction::Dashboard;
-use crate::services::messages::Message;
+use crate::services::messages::{Message, Unread};
 use crate::web::ctx::PageCtx;
 
 use super::file::{
@@ -48,8 +48,10 @@ pub struct DashboardPage {
     pub layout: Layout,
     pub rows: Vec<DemandeRow>,
     pub problems: Vec<String>,
-    /// How many demandes have messages from applicants not read yet.
+    /// How many demandes have messages from applicants not read yet (at most the cap)...
     pub unread: usize,
+    /// ...and whether more than that many have some.
+    pub unread_more: bool,
     pub text: String,
     /// (slug, name, chosen).
     pub providers: Vec<(String, String, bool)>,
@@ -169,8 +171,8 @@ pub struct DashboardInput<'a> {
     pub problems: Vec<String>,
     /// The providers the person may filter on.
     pub visible: &'a [String],
-    /// Demandes with applicants' messages not read yet.
-    pub unread: &'a [i64],
+    /// Demandes with applicants' messages not read yet: those shown, and how many in all.
+    pub unread: &'a Unread,
 }
 
 impl DashboardPage {
@@ -186,7 +188,7 @@ impl DashboardPage {
             .rows
             .iter()
             .map(|d| DemandeRow {
-                unread: unread.contains(&d.id),
+                unread: unread.shown.contains(&d.id),
                 ..DemandeRow::new(d, &name(&d.provider))
             })
             .collect();
@@ -201,7 +203,8 @@ impl DashboardPage {
             layout: ctx.layout(SECTION),
             rows,
             problems,
-            unread: unread.len(),
+            unread: unread.demandes,
+            unread_more: unread.more,
             text: query.text.clone(),
             providers: visible
                 .iter()
