@@ -100,9 +100,15 @@ impl ManageConnection for Manager {
 
 pub type Pool = r2d2::Pool<Manager>;
 
-/// Refreshes the planner's statistics (after a bulk load).
+/// Refreshes the planner's statistics after a bulk load; on PostgreSQL also vacuums, which
+/// merges the full-text index's pending entries (until then every search reads them all: 8 ms
+/// instead of 1 for a rare word at a million demandes).
 pub fn analyze(conn: &mut DbConnection) -> QueryResult<()> {
-    diesel::sql_query("ANALYZE").execute(conn).map(|_| ())
+    let sql = match conn {
+        DbConnection::Postgresql(_) => "VACUUM ANALYZE",
+        DbConnection::Sqlite(_) => "ANALYZE",
+    };
+    diesel::sql_query(sql).execute(conn).map(|_| ())
 }
 
 /// Makes concurrent writers about one demande take turns, until the transaction ends

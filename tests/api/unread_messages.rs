@@ -122,6 +122,12 @@ fn applicants_write_on(app: &TestApp, count: usize) -> Vec<i64> {
 async fn the_banner_counts_exactly_up_to_a_hundred_then_says_more() {
     let app = spawn_app().await;
     habilis::services::seed::seed_demandes(&mut app.conn(), &app.catalog, 600).unwrap();
+    // The seed writes threads of its own: only this test's messages are counted here.
+    for table in ["message_reads", "messages"] {
+        diesel::sql_query(format!("DELETE FROM {table}"))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
     let ids = applicants_write_on(&app, 101);
     let instructor = app.login_as("instruction@api-particulier.example").await;
 
