@@ -9,6 +9,7 @@
 #   N_LIST="10000 100000 1000000"  PostgreSQL data sets ("" for none)
 #   SQLITE_N=100000                SQLite data set ("" for none)
 #   DURATION=5s                    each measurement; the defaults take about 20 minutes
+#   EXISTING=name                  also measure this already seeded PostgreSQL database (kept)
 #   CONNS="1 4 16"  PG=postgres://postgres@127.0.0.1:5432  PORT=18900  BUILD=1 (0: no cargo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +53,7 @@ login() {
 # One value from the database of the current data set.
 sql() {
   if [ "$BACKEND" = pg ]; then
-    psql "$PG/$DB" -Atq -c "$1"
+    psql "$URL" -Atq -c "$1"
   else
     python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])' "$URL" "$1"
   fi
@@ -80,8 +81,8 @@ load() {
 ceiling() {
   [ "$BACKEND" = pg ] && command -v pgbench >/dev/null || { echo "- -"; return; }
   local one sixteen
-  one=$(pgbench -n -c1 -T"${DURATION%s}" -f "$1" "$PG/$DB" 2>/dev/null | awk '/latency average/ { print $4 }')
-  sixteen=$(pgbench -n -c16 -j2 -T"${DURATION%s}" -f "$1" "$PG/$DB" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }')
+  one=$(pgbench -n -c1 -T"${DURATION%s}" -f "$1" "$URL" 2>/dev/null | awk '/latency average/ { print $4 }')
+  sixteen=$(pgbench -n -c16 -j2 -T"${DURATION%s}" -f "$1" "$URL" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }')
   echo "${one:--} ${sixteen:--}"
 }
 
@@ -120,8 +121,12 @@ SQL
 run() {
   BACKEND=$1 URL=$2 SET=$3
   local n=$4
-  echo "== $SET: seeding $n demandes"
-  DATABASE_URL=$URL HABILIS_PROVIDERS_DIR=providers $BIN seed --demo --demandes "$n" | sed 's/^/   /'
+  if [ -n "$n" ]; then
+    echo "== $SET: seeding $n demandes"
+    DATABASE_URL=$URL HABILIS_PROVIDERS_DIR=providers $BIN seed --demo --demandes "$n" | sed 's/^/   /'
+  else
+    echo "== $SET: already seeded"
+  fi
   DATABASE_URL=$URL HABILIS_BIND=127.0.0.1:$PORT RUST_LOG=warn $BIN serve &
   SERVER=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
@@ -152,6 +157,9 @@ for n in $N_LIST; do
   run pg "$PG/$DB" "PG $n" "$n"
   psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; DB=
 done
+if [ -n "${EXISTING:-}" ]; then
+  run pg "$PG/$EXISTING" "PG $EXISTING ($(psql "$PG/$EXISTING" -Atq -c 'SELECT count(*) FROM demandes') demandes)" ""
+fi
 if [ -n "$SQLITE_N" ]; then
   run sqlite "$WORK/bench.db" "SQLite $SQLITE_N" "$SQLITE_N"
 fi
