@@ -65,6 +65,36 @@ async fn the_tabs_count_every_row_of_every_provider_past_ten_thousand() {
     let truth = counted_by_the_database(&app);
     assert!(truth.iter().map(|(_, n)| n).sum::<i64>() > 10_000);
     assert_tabs_match_the_database(&app, "/instruction").await;
+
+    // A word in a quarter of the organisations' names: too many matches to count, and the
+    // list walks the dates instead (on SQLite, with `+id`): still newest first, every row a match.
+    let admin = app.login_as("admin@habilis.example").await;
+    let page = admin.get("/instruction?q=mairie").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("Plus de 1\u{a0}000 demandes correspondent à ces critères");
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let expected: Vec<String> = diesel::sql_query(
+        "SELECT d.id FROM demandes d JOIN organisations o ON o.id = d.organisation_id \
+          WHERE o.name LIKE 'Mairie de %' AND d.last_submitted_at IS NOT NULL \
+            AND d.state IN ('submitted', 'changes_requested', 'validated', 'refused', 'revoked') \
+          ORDER BY d.last_submitted_at DESC, d.id DESC LIMIT 50",
+    )
+    .load::<Id>(&mut app.conn())
+    .unwrap()
+    .into_iter()
+    .map(|r| r.id.to_string())
+    .collect();
+    let listed: Vec<String> = regex::Regex::new(r#"<a href="/instruction/demandes/(\d+)"#)
+        .unwrap()
+        .captures_iter(&page.body)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert_eq!(listed, expected);
 }
 
 #[tokio::test]
