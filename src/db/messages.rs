@@ -98,6 +98,25 @@ pub fn mark_read(
     }
 }
 
+/// The messages of `source` written by the given side (`from_instructor`) that `user_id`
+/// has not read: after their last read mark on the demande, or with no mark at all.
+macro_rules! unread_from {
+    ($source:expr, $user_id:expr, $from_instructor:expr) => {
+        $source
+            .left_join(
+                message_reads::table.on(message_reads::demande_id
+                    .eq(messages::demande_id)
+                    .and(message_reads::user_id.eq($user_id))),
+            )
+            .filter(messages::from_instructor.eq($from_instructor))
+            .filter(
+                message_reads::last_read_id
+                    .is_null()
+                    .or(messages::id.gt(message_reads::last_read_id.assume_not_null())),
+            )
+    };
+}
+
 /// Among the demandes `ids` (those a page shows), the ones with messages from the other
 /// side that the user has not read: from applicants when `instructor`, else from
 /// instructors. Reads the messages of these demandes only (index
@@ -111,19 +130,8 @@ pub fn unread_among(
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    messages::table
-        .left_join(
-            message_reads::table.on(message_reads::demande_id
-                .eq(messages::demande_id)
-                .and(message_reads::user_id.eq(user_id))),
-        )
-        .filter(messages::from_instructor.eq(!instructor))
+    unread_from!(messages::table, user_id, !instructor)
         .filter(messages::demande_id.eq_any(ids))
-        .filter(
-            message_reads::last_read_id
-                .is_null()
-                .or(messages::id.gt(message_reads::last_read_id.assume_not_null())),
-        )
         .select(messages::demande_id)
         .distinct()
         .load(conn)
@@ -142,20 +150,8 @@ pub fn unread_for_instructor(
     if providers.is_empty() {
         return Ok(0);
     }
-    let found: Vec<i64> = messages::table
-        .inner_join(demandes::table)
-        .left_join(
-            message_reads::table.on(message_reads::demande_id
-                .eq(messages::demande_id)
-                .and(message_reads::user_id.eq(user_id))),
-        )
-        .filter(messages::from_instructor.eq(false))
+    let found: Vec<i64> = unread_from!(messages::table.inner_join(demandes::table), user_id, false)
         .filter(demandes::provider.eq_any(providers))
-        .filter(
-            message_reads::last_read_id
-                .is_null()
-                .or(messages::id.gt(message_reads::last_read_id.assume_not_null())),
-        )
         .select(messages::demande_id)
         .distinct()
         .limit(cap + 1)
