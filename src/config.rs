@@ -95,6 +95,8 @@ pub struct Settings {
     pub outbox: OutboxSettings,
     /// Run the outbox worker inside `serve`.
     pub worker: bool,
+    /// Keep dashboards read between requests, while the data they show is unchanged.
+    pub dashboard_cache: bool,
     /// The company directory ("recherche d'entreprises" API); None: no lookups (dev default).
     pub company_api_url: Option<String>,
     pub company_api_timeout_ms: u64,
@@ -270,6 +272,7 @@ fn resolve(
             backoff_ms: raw.outbox.backoff_ms.unwrap_or(30_000).max(10),
         },
         worker: raw.worker.unwrap_or(true),
+        dashboard_cache: raw.dashboard_cache.unwrap_or(true),
         // Production asks the public directory by default; dev only when told to, so a demo
         // or a test never reaches out to the Internet.
         company_api_url: raw

@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of the system allocator: a page allocates many small strings, and glibc's
+/// malloc and free took about 15 % of the server's CPU on the dashboard.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use habilis::config::Settings;
 use habilis::startup::{Application, prepare};
 use habilis::{catalog, db, services, telemetry};

@@ -51,6 +51,7 @@ pub struct Raw {
     pub seed_demo: Option<bool>,
     pub mail_from: Option<String>,
     pub worker: Option<bool>,
+    pub dashboard_cache: Option<bool>,
     pub company_api_url: Option<String>,
     pub company_api_timeout_ms: Option<u64>,
     pub session_idle_seconds: Option<i64>,

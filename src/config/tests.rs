@@ -109,6 +109,7 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_OUTBOX_POLL_MS",
         "HABILIS_OUTBOX_BACKOFF_MS",
         "HABILIS_WORKER",
+        "HABILIS_DASHBOARD_CACHE",
         "HABILIS_COMPANY_API_URL",
         "HABILIS_COMPANY_API_TIMEOUT_MS",
         "HABILIS_SESSION_IDLE_SECONDS",

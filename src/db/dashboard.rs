@@ -60,6 +60,13 @@ impl super::models::Demande {
     }
 }
 
+/// The version of everything the dashboards show, as a SQL expression: the sum of the
+/// providers' versions, each moved on by triggers in the transaction of every change of a
+/// submitted demande, of a message or of a read (migration `demande_versions`). Versions only
+/// grow, so an equal sum means nothing changed.
+pub const VERSION_SQL: &str =
+    "(SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM demande_versions)";
+
 /// Past this many matches, a search's or a period's tabs are not counted (the page says so).
 pub const COUNT_CAP: usize = 1000;
 

@@ -82,19 +82,16 @@ impl ManageConnection for Manager {
         }
     }
 
+    /// Not called: the pool does not test connections on checkout (a `SELECT 1` round trip
+    /// per checkout, several per page); [`Db::run`] tests one after it failed instead.
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        // A SQLite file cannot drop its connection: no round trip to check it on each checkout.
-        if matches!(conn, DbConnection::Sqlite(_)) {
-            return Ok(());
-        }
-        diesel::sql_query("SELECT 1")
-            .execute(conn)
-            .map(|_| ())
-            .map_err(r2d2::Error::QueryError)
+        ping(conn).map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection left inside a failed transaction is not reused.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
     }
 }
 
@@ -157,6 +154,8 @@ where
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    /// Opens a connection in place of one found dead.
+    manager: Manager,
 }
 
 impl std::fmt::Debug for Db {
@@ -183,10 +182,18 @@ impl Db {
         }
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager { backend, url })
+            .build(Manager {
+                backend,
+                url: url.clone(),
+            })
             .context("impossible de se connecter à la base de données")?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            manager: Manager { backend, url },
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -203,7 +210,9 @@ impl Db {
         result.map_err(|e| anyhow::anyhow!("échec des migrations : {e}"))
     }
 
-    /// Runs blocking database work on the blocking thread pool.
+    /// Runs blocking database work on the blocking thread pool. When the work fails and the
+    /// connection no longer answers (the server restarted, the network dropped it), a new one
+    /// takes its place in the pool, so the next request does not fail in turn.
     pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -211,11 +220,19 @@ impl Db {
         E: From<anyhow::Error> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let manager = self.manager.clone();
         let joined = tokio::task::spawn_blocking(move || {
             let mut conn = pool
                 .get()
                 .context("aucune connexion à la base de données disponible")?;
-            work(&mut conn)
+            let result = work(&mut conn);
+            if result.is_err()
+                && ping(&mut conn).is_err()
+                && let Ok(fresh) = manager.connect()
+            {
+                *conn = fresh;
+            }
+            result
         })
         .await;
         match joined {

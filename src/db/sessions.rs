@@ -59,14 +59,24 @@ pub fn purge_older_than(conn: &mut DbConnection, oldest: NaiveDateTime) -> Query
     diesel::delete(sessions::table.filter(sessions::created_at.lt(oldest))).execute(conn)
 }
 
-/// A live session with its person and the generation of their access (see the migration
-/// `access_generation`), in one round trip: when the session was last used, the person, and
-/// the generation.
+/// What [`resume`] reads.
+pub struct Resumed {
+    /// When the session was last used.
+    pub seen: NaiveDateTime,
+    pub user: User,
+    /// The generation of the person's access (see the migration `access_generation`).
+    pub generation: i64,
+    /// The version of what dashboards show (see [`super::dashboard::VERSION_SQL`]).
+    pub lists_version: i64,
+}
+
+/// A live session with its person, the generation of their access and the version of the
+/// dashboards' data, in one round trip.
 pub fn resume(
     conn: &mut DbConnection,
     user_id: i64,
     token_hash: &str,
-) -> QueryResult<Option<(NaiveDateTime, User, i64)>> {
+) -> QueryResult<Option<Resumed>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
@@ -77,10 +87,16 @@ pub fn resume(
             sessions::last_seen_at,
             User::as_select(),
             users::access_generation,
+            diesel::dsl::sql::<diesel::sql_types::BigInt>(super::dashboard::VERSION_SQL),
         ))
-        .first::<(NaiveDateTime, Option<NaiveDateTime>, User, i64)>(conn)
+        .first::<(NaiveDateTime, Option<NaiveDateTime>, User, i64, i64)>(conn)
         .optional()
         .map(|row| {
-            row.map(|(created, seen, user, generation)| (seen.unwrap_or(created), user, generation))
+            row.map(|(created, seen, user, generation, lists_version)| Resumed {
+                seen: seen.unwrap_or(created),
+                user,
+                generation,
+                lists_version,
+            })
         })
 }

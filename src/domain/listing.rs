@@ -11,7 +11,7 @@ use super::public_id::{Kind, PublicId};
 pub const MAX_SEARCH_CHARS: usize = 200;
 
 /// What the search box holds, routed to the cheapest index that answers it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SearchKey {
     Id(i64),
     Siret(String),
@@ -47,7 +47,7 @@ impl SearchKey {
 }
 
 /// Sortable columns, named as in the URL.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, EnumString, VariantArray)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
 pub enum Sort {
     #[strum(serialize = "soumise")]
     Submitted,
@@ -72,7 +72,7 @@ impl Sort {
 }
 
 /// Where the next page starts: the sort value and the id of the last row shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cursor {
     pub value: String,
     pub id: i64,
@@ -95,7 +95,7 @@ impl Cursor {
 }
 
 /// The whole dashboard query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DashboardQuery {
     /// The search box as typed (kept to show it back).
     pub text: String,

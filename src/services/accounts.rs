@@ -15,6 +15,10 @@ pub struct CurrentUser {
     pub organisations: Vec<Organisation>,
     /// The one chosen in the header, if it is still one of theirs.
     pub chosen: Option<i64>,
+    /// The version of the dashboards' data, read with the session (see
+    /// [`crate::db::dashboard::VERSION_SQL`]): a dashboard kept under this version is current.
+    /// `None` when it was not read: nothing kept is then used.
+    pub lists_version: Option<i64>,
 }
 
 impl CurrentUser {
@@ -77,6 +81,7 @@ impl Access {
             actor,
             organisations: self.organisations,
             chosen,
+            lists_version: None,
         }
     }
 }

@@ -6,8 +6,12 @@ use crate::domain::listing::{Cursor, DashboardQuery};
 use crate::domain::policy::{self, Action};
 use crate::error::AppError;
 
+use std::sync::Arc;
+
 use super::accounts::CurrentUser;
+use super::boards::BoardKey;
 use super::demandes::{DemandeFile, load_file};
+use super::messages::{Unread, unread_for_instructor};
 use super::persist::{Decided, Grant, apply};
 use super::{App, facts, now};
 
@@ -30,6 +34,8 @@ pub struct Dashboard {
     /// Where the next page starts, when there is one.
     pub next: Option<Cursor>,
     pub counts: Counts,
+    /// Messages from applicants not read yet: on the rows shown, and how many demandes have some.
+    pub unread: Unread,
 }
 
 fn filter_of(app: &App, current: &CurrentUser, query: &DashboardQuery) -> Filter {
@@ -54,18 +60,45 @@ fn filter_of(app: &App, current: &CurrentUser, query: &DashboardQuery) -> Filter
     }
 }
 
-/// The dashboard: demandes of the providers the person instructs or reports on.
+/// The dashboard: demandes of the providers the person instructs or reports on. Kept while
+/// the data it shows is unchanged (see [`super::boards`]).
 pub async fn dashboard(
     app: &App,
     current: &CurrentUser,
     query: &DashboardQuery,
-) -> Result<Dashboard, AppError> {
+) -> Result<Arc<Dashboard>, AppError> {
     if !current.actor.sees_instruction() {
         return Err(AppError::Forbidden);
     }
+    let key = BoardKey {
+        user: current.user.id,
+        providers: visible_providers(app, current),
+        query: query.clone(),
+    };
+    if let Some(version) = current.lists_version
+        && let Some(kept) = app.boards.get(&key, version)
+    {
+        return Ok(kept);
+    }
+    let board = Arc::new(read_dashboard(app, current, query).await?);
+    if let Some(version) = current.lists_version {
+        app.boards.put(key, version, board.clone());
+    }
+    Ok(board)
+}
+
+/// The dashboard as the database has it now.
+async fn read_dashboard(
+    app: &App,
+    current: &CurrentUser,
+    query: &DashboardQuery,
+) -> Result<Dashboard, AppError> {
     let mut filter = filter_of(app, current, query);
     let backend = app.db.backend();
     let query = query.clone();
+    let user = current.user.id;
+    let visible = visible_providers(app, current);
+    // One connection for the whole page: tabs, rows and unread messages.
     app.db
         .run(move |conn| {
             // Counted first: a word search that matches few rows hands them to the list.
@@ -101,10 +134,13 @@ pub async fn dashboard(
             } else {
                 None
             };
+            let shown: Vec<i64> = rows.iter().map(|d| d.id).collect();
+            let unread = unread_for_instructor(conn, user, &visible, &shown)?;
             Ok(Dashboard {
                 rows,
                 next,
                 counts: tally.counts,
+                unread,
             })
         })
         .await

@@ -204,25 +204,20 @@ pub async fn unread_for_applicant(
         .await
 }
 
-/// For the instruction dashboard: which of the demandes shown have messages from applicants
-/// not read yet, and on how many of the instructor's providers' demandes (capped).
-pub async fn unread_for_instructor(
-    app: &App,
-    current: &CurrentUser,
-    shown: Vec<i64>,
+/// For the instruction dashboard, on the connection that read its rows: which of the
+/// demandes shown (`shown`) have messages from applicants not read yet, and on how many of
+/// the `providers`' demandes (capped).
+pub fn unread_for_instructor(
+    conn: &mut DbConnection,
+    user: i64,
+    providers: &[String],
+    shown: &[i64],
 ) -> Result<Unread, AppError> {
-    let providers = instruction::visible_providers(app, current);
-    let user = current.user.id;
-    app.db
-        .run(move |conn| {
-            let marked = messages::unread_among(conn, user, true, &shown)?;
-            let cap = UNREAD_CAP as i64;
-            let found = messages::unread_for_instructor(conn, user, &providers, cap)?;
-            Ok(Unread {
-                shown: marked,
-                demandes: found.min(UNREAD_CAP),
-                more: found > UNREAD_CAP,
-            })
-        })
-        .await
+    let marked = messages::unread_among(conn, user, true, shown)?;
+    let found = messages::unread_for_instructor(conn, user, providers, UNREAD_CAP as i64)?;
+    Ok(Unread {
+        shown: marked,
+        demandes: found.min(UNREAD_CAP),
+        more: found > UNREAD_CAP,
+    })
 }

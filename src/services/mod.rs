@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api;
 pub mod audit;
+pub mod boards;
 pub mod companies;
 pub mod demandes;
 pub mod digest;
@@ -51,6 +52,8 @@ pub struct App {
     pub oidc: Option<oidc::Oidc>,
     /// Signed-in people's roles and organisations, kept between requests.
     pub access: std::sync::Arc<accounts::AccessCache>,
+    /// Dashboards read, kept while their data is unchanged.
+    pub boards: boards::BoardCache,
 }
 
 impl App {
@@ -61,6 +64,7 @@ impl App {
         let api_failures = throttle::FailureLimiter::new(settings.api_invalid_tokens_per_minute);
         App {
             access: Default::default(),
+            boards: boards::BoardCache::new(settings.dashboard_cache),
             db,
             catalog,
             settings,

@@ -53,7 +53,13 @@ pub async fn resume(
     app.db
         .run(move |conn| {
             let at = now();
-            let Some((seen, user, generation)) = sessions::resume(conn, user_id, &digest)? else {
+            let Some(sessions::Resumed {
+                seen,
+                user,
+                generation,
+                lists_version,
+            }) = sessions::resume(conn, user_id, &digest)?
+            else {
                 return Ok(None);
             };
             if at - seen >= idle {
@@ -64,7 +70,10 @@ pub async fn resume(
                 sessions::seen(conn, &digest, at)?;
             }
             let access = cache.get_or_load(conn, user_id, generation)?;
-            Ok(Some(access.of(user, chosen)))
+            Ok(Some(CurrentUser {
+                lists_version: Some(lists_version),
+                ..access.of(user, chosen)
+            }))
         })
         .await
 }

@@ -15,6 +15,7 @@ mod companies;
 mod concurrency;
 mod counts;
 mod dashboard;
+mod dashboard_cache;
 mod design;
 mod emails;
 mod exchanges;

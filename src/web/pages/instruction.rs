@@ -37,13 +37,10 @@ pub async fn dashboard(
     let visible = service::visible_providers(&app, &ctx.current);
     let (query, problems, _) = dashboard_query(&req, &visible);
     let board = service::dashboard(&app, &ctx.current, &query).await?;
-    let shown = board.rows.iter().map(|d| d.id).collect();
-    let unread = messages::unread_for_instructor(&app, &ctx.current, shown).await?;
     let input = DashboardInput {
         query: &query,
         problems,
         visible: &visible,
-        unread: &unread,
     };
     ok(&DashboardPage::new(&ctx, &app, input, &board))
 }

@@ -14,7 +14,7 @@ use crate::domain::policy;
 use crate::services::App;
 use crate::services::demandes::DemandeFile;
 use crate::services::instruction::Dashboard;
-use crate::services::messages::{Message, Unread};
+use crate::services::messages::Message;
 use crate::web::ctx::PageCtx;
 
 use super::file::{
@@ -171,8 +171,6 @@ pub struct DashboardInput<'a> {
     pub problems: Vec<String>,
     /// The providers the person may filter on.
     pub visible: &'a [String],
-    /// Demandes with applicants' messages not read yet: those shown, and how many in all.
-    pub unread: &'a Unread,
 }
 
 impl DashboardPage {
@@ -181,8 +179,8 @@ impl DashboardPage {
             query,
             problems,
             visible,
-            unread,
         } = input;
+        let unread = &board.unread;
         let name = |slug: &str| provider_name(&app.catalog, slug);
         let rows = board
             .rows

@@ -138,9 +138,18 @@ impl Layout {
     }
 }
 
-/// French date and time, in UTC (the portal's clock).
+/// French date and time, in UTC (the portal's clock): `04/12/2026 à 09:05`. Written field by
+/// field: a list formats two per row, and chrono's `format` parses its pattern on every call.
 pub fn format_datetime(at: &NaiveDateTime) -> String {
-    at.format("%d/%m/%Y à %H:%M").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:02}/{:02}/{:04} à {:02}:{:02}",
+        at.day(),
+        at.month(),
+        at.year(),
+        at.hour(),
+        at.minute()
+    )
 }
 
 /// A SIRET as people read it, `216 901 231 00011` (as stored when it is not a valid one).

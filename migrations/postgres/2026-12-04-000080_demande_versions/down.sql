@@ -1,0 +1,10 @@
+DROP TRIGGER demande_versions_read_update ON message_reads;
+DROP TRIGGER demande_versions_read_insert ON message_reads;
+DROP TRIGGER demande_versions_message ON messages;
+DROP TRIGGER demande_versions_delete ON demandes;
+DROP TRIGGER demande_versions_update ON demandes;
+DROP TRIGGER demande_versions_insert ON demandes;
+DROP FUNCTION demande_versions_of_messages();
+DROP FUNCTION demande_versions_of_demandes();
+DROP FUNCTION demande_versions_bump(TEXT[]);
+DROP TABLE demande_versions;

@@ -1,0 +1,147 @@
+//! Dashboards kept between requests. A dashboard (its rows, tab counts and unread messages) is
+//! kept under the version of the data it was read at ([`crate::db::dashboard::VERSION_SQL`],
+//! read with the session on every request) and used only while that version is still the
+//! database's: any change of a submitted demande, a message or a read moves the version on in
+//! its own transaction, so a kept dashboard is never older than the database. Each instance
+//! keeps its own; none needs telling about the others' writes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::domain::listing::DashboardQuery;
+
+use super::instruction::Dashboard;
+
+/// Whose dashboard, for what: the person (their unread messages are theirs), the providers
+/// they see, and the query as the URL gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct BoardKey {
+    pub user: i64,
+    pub providers: Vec<String>,
+    pub query: DashboardQuery,
+}
+
+/// At most this many dashboards are kept (about 15 kB each); past it, all are dropped.
+const CAPACITY: usize = 500;
+
+#[derive(Debug, Default)]
+struct Kept {
+    /// The version every kept dashboard was read at: only the newest seen is kept.
+    version: i64,
+    boards: HashMap<BoardKey, Arc<Dashboard>>,
+}
+
+/// The dashboards of the current data version (`enabled = false`: none kept, every request
+/// reads the database, as the benchmark's uncached figures do).
+#[derive(Debug, Default)]
+pub struct BoardCache {
+    enabled: bool,
+    kept: Mutex<Kept>,
+}
+
+impl BoardCache {
+    pub fn new(enabled: bool) -> BoardCache {
+        BoardCache {
+            enabled,
+            kept: Mutex::default(),
+        }
+    }
+
+    /// The dashboard kept for `key`, when it was read at `version`.
+    pub fn get(&self, key: &BoardKey, version: i64) -> Option<Arc<Dashboard>> {
+        if !self.enabled {
+            return None;
+        }
+        let kept = self.kept.lock().ok()?;
+        if kept.version != version {
+            return None;
+        }
+        kept.boards.get(key).cloned()
+    }
+
+    /// Keeps a dashboard read after `version` was: a newer version drops every older
+    /// dashboard; an older one (a slow request overtaken by a change) is not kept.
+    pub fn put(&self, key: BoardKey, version: i64, board: Arc<Dashboard>) {
+        if !self.enabled {
+            return;
+        }
+        let Ok(mut kept) = self.kept.lock() else {
+            return;
+        };
+        if version < kept.version {
+            return;
+        }
+        if version > kept.version || kept.boards.len() >= CAPACITY {
+            kept.boards.clear();
+            kept.version = version;
+        }
+        kept.boards.insert(key, board);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::dashboard::Counts;
+    use crate::services::messages::Unread;
+
+    fn board(n: i64) -> Arc<Dashboard> {
+        Arc::new(Dashboard {
+            rows: vec![],
+            next: None,
+            counts: Counts::Exact(vec![(crate::domain::demande::State::Submitted, n)]),
+            unread: Unread {
+                shown: vec![],
+                demandes: 0,
+                more: false,
+            },
+        })
+    }
+
+    fn key(user: i64) -> BoardKey {
+        BoardKey {
+            user,
+            providers: vec!["api-particulier".into()],
+            query: DashboardQuery::default(),
+        }
+    }
+
+    #[test]
+    fn a_board_is_used_only_at_the_version_it_was_read_at() {
+        let cache = BoardCache::new(true);
+        cache.put(key(1), 7, board(3));
+        assert_eq!(
+            cache.get(&key(1), 7).map(|b| b.counts.clone()),
+            Some(board(3).counts.clone())
+        );
+        assert!(
+            cache.get(&key(1), 8).is_none(),
+            "a newer version is a new read"
+        );
+        assert!(
+            cache.get(&key(2), 7).is_none(),
+            "another person's board is theirs"
+        );
+    }
+
+    #[test]
+    fn a_newer_version_drops_the_older_boards_and_an_older_one_is_not_kept() {
+        let cache = BoardCache::new(true);
+        cache.put(key(1), 7, board(3));
+        cache.put(key(2), 8, board(4));
+        assert!(cache.get(&key(1), 7).is_none());
+        cache.put(key(1), 7, board(5));
+        assert!(
+            cache.get(&key(1), 7).is_none(),
+            "a board read before a change is not kept"
+        );
+        assert!(cache.get(&key(2), 8).is_some());
+    }
+
+    #[test]
+    fn a_disabled_cache_keeps_nothing() {
+        let cache = BoardCache::new(false);
+        cache.put(key(1), 7, board(3));
+        assert!(cache.get(&key(1), 7).is_none());
+    }
+}
