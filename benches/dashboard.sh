@@ -10,7 +10,9 @@
 #   SQLITE_N=100000                SQLite data set ("" for none)
 #   DURATION=5s                    each measurement; the defaults take about 20 minutes
 #   EXISTING=name                  also measure this already seeded PostgreSQL database (kept)
-#   CONNS="1 4 16"  PG=postgres://postgres@127.0.0.1:5432  PORT=18900  BUILD=1 (0: no cargo)
+#   CACHE="true false"             dashboards kept in memory (the default), then read every time
+#   CONNS="1 4 16"  PG=postgres://postgres@127.0.0.1:5432  PG_OPTS="?sslmode=disable"
+#   PORT=18900  BUILD=1 (0: no cargo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +20,10 @@ N_LIST=${N_LIST-"10000 100000 1000000"}
 SQLITE_N=${SQLITE_N-100000}
 DURATION=${DURATION:-5s}
 CONNS=${CONNS:-"1 4 16"}
+CACHE=${CACHE:-"true false"}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
+# Database, server and load generator share the machine: no TLS on loopback.
+PG_OPTS=${PG_OPTS-"?sslmode=disable"}
 PORT=${PORT:-18900}
 BIN=${BIN:-target/release/habilis}
 RARE=zygomatique
@@ -118,6 +123,12 @@ SQL
   echo "$WORK/$3.sql"
 }
 
+# The page's SQL file for its ceiling, measured once per data set: on the pass that reads
+# the database (or the only pass).
+sql_of() {
+  if [ "$cache" = false ] || [ "$CACHE" = true ]; then list_sql "$@"; fi
+}
+
 run() {
   BACKEND=$1 URL=$2 SET=$3
   local n=$4
@@ -127,38 +138,50 @@ run() {
   else
     echo "== $SET: already seeded"
   fi
-  DATABASE_URL=$URL HABILIS_BIND=127.0.0.1:$PORT RUST_LOG=warn $BIN serve &
-  SERVER=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-  COOKIE=$(login)
-  PROVIDERS=
-  [ "$BACKEND" = pg ] && PROVIDERS=$(sql "SELECT string_agg(DISTINCT quote_literal(provider), ', ') FROM demandes")
   local siret id demande
   siret=$(sql "SELECT siret FROM demandes WHERE last_submitted_at IS NOT NULL ORDER BY id LIMIT 1")
   id=$(sql "SELECT MAX(id) FROM demandes WHERE state = 'submitted'")
   demande=$(sql "SELECT MIN(d.id) FROM demandes d JOIN messages m ON m.demande_id = d.id WHERE d.state = 'validated'")
-  local words="search @@ to_tsquery('habilis_fr', '%s')"
-  page "default tab" "/instruction" "$(list_sql "" "" default)"
-  page "etat=submitted" "/instruction?etat=submitted" "$(list_sql "" "'submitted'" state)"
-  page "common word" "/instruction?q=$COMMON" "$(list_sql "AND $(printf "$words" "$COMMON")" "" common)"
-  page "rare word" "/instruction?q=$RARE" "$(list_sql "AND $(printf "$words" "$RARE")" "" rare)"
-  page "SIRET" "/instruction?q=$siret" "$(list_sql "AND siret = '$siret'" "" siret)"
-  page "id" "/instruction?q=$id" "$(list_sql "AND id = $id" "" id)"
-  echo "SELECT * FROM demandes WHERE id = $demande;" > "$WORK/demande.sql"
-  page "demande page" "/instruction/demandes/$demande" "$WORK/demande.sql"
-  page "static css" "/static/habilis.css" ""
-  echo "   server peak RSS: $(rss_mb) MB"
-  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
+  PROVIDERS=
+  [ "$BACKEND" = pg ] && PROVIDERS=$(sql "SELECT string_agg(DISTINCT quote_literal(provider), ', ') FROM demandes")
+  local words="search @@ to_tsquery('habilis_fr', '%s')" cache
+  for cache in $CACHE; do
+    # The outbox worker and the reminders run in their own process in production when
+    # wanted (`habilis worker`); here they would send the seed's reminders while measured.
+    DATABASE_URL=$URL HABILIS_BIND=127.0.0.1:$PORT HABILIS_WORKER=false \
+      HABILIS_DASHBOARD_CACHE=$cache RUST_LOG=warn $BIN serve &
+    SERVER=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+    COOKIE=$(login)
+    # Dashboards kept (the default) are served from memory while the data is unchanged;
+    # read (HABILIS_DASHBOARD_CACHE=false) is the database path every change takes once.
+    local how=kept
+    [ "$cache" = true ] || how=read
+    echo "   dashboards $how"
+    page "default tab, $how" "/instruction" "$(sql_of "" "" default)"
+    page "etat=submitted, $how" "/instruction?etat=submitted" "$(sql_of "" "'submitted'" state)"
+    page "common word, $how" "/instruction?q=$COMMON" "$(sql_of "AND $(printf "$words" "$COMMON")" "" common)"
+    page "rare word, $how" "/instruction?q=$RARE" "$(sql_of "AND $(printf "$words" "$RARE")" "" rare)"
+    page "SIRET, $how" "/instruction?q=$siret" "$(sql_of "AND siret = '$siret'" "" siret)"
+    page "id, $how" "/instruction?q=$id" "$(sql_of "AND id = $id" "" id)"
+    if [ "$cache" = true ]; then
+      echo "SELECT * FROM demandes WHERE id = $demande;" > "$WORK/demande.sql"
+      page "demande page" "/instruction/demandes/$demande" "$WORK/demande.sql"
+      page "static css" "/static/habilis.css" ""
+    fi
+    echo "   server peak RSS: $(rss_mb) MB"
+    kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
+  done
 }
 
 for n in $N_LIST; do
   DB=habilis_bench_$$_$n
   psql "$PG/postgres" -q -c "CREATE DATABASE $DB"
-  run pg "$PG/$DB" "PG $n" "$n"
+  run pg "$PG/$DB$PG_OPTS" "PG $n" "$n"
   psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; DB=
 done
 if [ -n "${EXISTING:-}" ]; then
-  run pg "$PG/$EXISTING" "PG $EXISTING ($(psql "$PG/$EXISTING" -Atq -c 'SELECT count(*) FROM demandes') demandes)" ""
+  run pg "$PG/$EXISTING$PG_OPTS" "PG $EXISTING ($(psql "$PG/$EXISTING" -Atq -c 'SELECT count(*) FROM demandes') demandes)" ""
 fi
 if [ -n "$SQLITE_N" ]; then
   run sqlite "$WORK/bench.db" "SQLite $SQLITE_N" "$SQLITE_N"

