@@ -10,8 +10,6 @@ use std::sync::{Arc, Mutex};
 
 use crate::domain::listing::DashboardQuery;
 
-use super::instruction::Dashboard;
-
 /// Whose dashboard, for what: the person (their unread messages are theirs), the providers
 /// they see, and the query as the URL gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -24,31 +22,34 @@ pub struct BoardKey {
 /// At most this many dashboards are kept (about 15 kB each); past it, all are dropped.
 const CAPACITY: usize = 500;
 
-#[derive(Debug, Default)]
-struct Kept {
+#[derive(Debug)]
+struct Kept<B> {
     /// The version every kept dashboard was read at: only the newest seen is kept.
     version: i64,
-    boards: HashMap<BoardKey, Arc<Dashboard>>,
+    boards: HashMap<BoardKey, Arc<B>>,
 }
 
-/// The dashboards of the current data version (`enabled = false`: none kept, every request
-/// reads the database, as the benchmark's uncached figures do).
-#[derive(Debug, Default)]
-pub struct BoardCache {
+/// The dashboards `B` of the current data version (`enabled = false`: none kept, every
+/// request reads the database, as the benchmark's uncached figures do).
+#[derive(Debug)]
+pub struct BoardCache<B> {
     enabled: bool,
-    kept: Mutex<Kept>,
+    kept: Mutex<Kept<B>>,
 }
 
-impl BoardCache {
-    pub fn new(enabled: bool) -> BoardCache {
+impl<B> BoardCache<B> {
+    pub fn new(enabled: bool) -> BoardCache<B> {
         BoardCache {
             enabled,
-            kept: Mutex::default(),
+            kept: Mutex::new(Kept {
+                version: 0,
+                boards: HashMap::new(),
+            }),
         }
     }
 
     /// The dashboard kept for `key`, when it was read at `version`.
-    pub fn get(&self, key: &BoardKey, version: i64) -> Option<Arc<Dashboard>> {
+    pub fn get(&self, key: &BoardKey, version: i64) -> Option<Arc<B>> {
         if !self.enabled {
             return None;
         }
@@ -61,7 +62,7 @@ impl BoardCache {
 
     /// Keeps a dashboard read after `version` was: a newer version drops every older
     /// dashboard; an older one (a slow request overtaken by a change) is not kept.
-    pub fn put(&self, key: BoardKey, version: i64, board: Arc<Dashboard>) {
+    pub fn put(&self, key: BoardKey, version: i64, board: Arc<B>) {
         if !self.enabled {
             return;
         }
@@ -82,20 +83,9 @@ impl BoardCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::dashboard::Counts;
-    use crate::services::messages::Unread;
 
-    fn board(n: i64) -> Arc<Dashboard> {
-        Arc::new(Dashboard {
-            rows: vec![],
-            next: None,
-            counts: Counts::Exact(vec![(crate::domain::demande::State::Submitted, n)]),
-            unread: Unread {
-                shown: vec![],
-                demandes: 0,
-                more: false,
-            },
-        })
+    fn board(n: i64) -> Arc<i64> {
+        Arc::new(n)
     }
 
     fn key(user: i64) -> BoardKey {
@@ -110,10 +100,7 @@ mod tests {
     fn a_board_is_used_only_at_the_version_it_was_read_at() {
         let cache = BoardCache::new(true);
         cache.put(key(1), 7, board(3));
-        assert_eq!(
-            cache.get(&key(1), 7).map(|b| b.counts.clone()),
-            Some(board(3).counts.clone())
-        );
+        assert_eq!(cache.get(&key(1), 7).as_deref(), Some(&3));
         assert!(
             cache.get(&key(1), 8).is_none(),
             "a newer version is a new read"
@@ -135,7 +122,19 @@ mod tests {
             cache.get(&key(1), 7).is_none(),
             "a board read before a change is not kept"
         );
-        assert!(cache.get(&key(2), 8).is_some());
+        assert_eq!(cache.get(&key(2), 8).as_deref(), Some(&4));
+    }
+
+    #[test]
+    fn past_its_capacity_the_cache_starts_again() {
+        let cache = BoardCache::new(true);
+        for user in 0..CAPACITY as i64 {
+            cache.put(key(user), 7, board(user));
+        }
+        assert_eq!(cache.get(&key(0), 7).as_deref(), Some(&0));
+        cache.put(key(-1), 7, board(-1));
+        assert!(cache.get(&key(0), 7).is_none());
+        assert_eq!(cache.get(&key(-1), 7).as_deref(), Some(&-1));
     }
 
     #[test]

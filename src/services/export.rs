@@ -10,7 +10,7 @@ use crate::error::AppError;
 
 use super::App;
 use super::accounts::CurrentUser;
-use super::instruction::export_batches;
+use super::dashboard::export_batches;
 
 /// Byte order mark: spreadsheet software then reads the file as UTF-8.
 const BOM: &[u8] = "\u{feff}".as_bytes();

@@ -173,21 +173,6 @@ pub async fn instruction_page(
     .await
 }
 
-/// Demandes with unread messages on a page: which of those it shows have some, and for
-/// the dashboard's banner how many of the instructor's have some, up to a cap.
-#[derive(Debug, Clone, Default)]
-pub struct Unread {
-    /// The demandes shown that have messages from the other side not read yet.
-    pub shown: Vec<i64>,
-    /// How many demandes have some (at most `UNREAD_CAP`, then `more`).
-    pub demandes: usize,
-    /// More than `UNREAD_CAP` demandes have some.
-    pub more: bool,
-}
-
-/// The banner counts demandes with unread messages exactly up to this, then says "more than".
-pub const UNREAD_CAP: usize = 100;
-
 /// Among the demandes an applicant's list shows, those with messages from instructors
 /// not read yet.
 pub async fn unread_for_applicant(
@@ -202,22 +187,4 @@ pub async fn unread_for_applicant(
     app.db
         .run(move |conn| Ok(messages::unread_among(conn, user, false, &shown)?))
         .await
-}
-
-/// For the instruction dashboard, on the connection that read its rows: which of the
-/// demandes shown (`shown`) have messages from applicants not read yet, and on how many of
-/// the `providers`' demandes (capped).
-pub fn unread_for_instructor(
-    conn: &mut DbConnection,
-    user: i64,
-    providers: &[String],
-    shown: &[i64],
-) -> Result<Unread, AppError> {
-    let marked = messages::unread_among(conn, user, true, shown)?;
-    let found = messages::unread_for_instructor(conn, user, providers, UNREAD_CAP as i64)?;
-    Ok(Unread {
-        shown: marked,
-        demandes: found.min(UNREAD_CAP),
-        more: found > UNREAD_CAP,
-    })
 }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod audit;
 pub mod boards;
 pub mod companies;
+pub mod dashboard;
 pub mod demandes;
 pub mod digest;
 pub mod export;
@@ -53,7 +54,7 @@ pub struct App {
     /// Signed-in people's roles and organisations, kept between requests.
     pub access: std::sync::Arc<accounts::AccessCache>,
     /// Dashboards read, kept while their data is unchanged.
-    pub boards: boards::BoardCache,
+    pub boards: boards::BoardCache<dashboard::Dashboard>,
 }
 
 impl App {

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use crate::domain::demande::Event;
 use crate::domain::listing::DashboardQuery;
 use crate::error::AppError;
-use crate::services::{App, instruction as service, messages};
+use crate::services::{App, dashboard as board, instruction as service, messages};
 use crate::web::ctx::PageCtx;
 use crate::web::forms::{DecisionForm, Form};
 use crate::web::input;
@@ -34,9 +34,9 @@ pub async fn dashboard(
     ctx: PageCtx,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let visible = service::visible_providers(&app, &ctx.current);
+    let visible = board::visible_providers(&app, &ctx.current);
     let (query, problems, _) = dashboard_query(&req, &visible);
-    let board = service::dashboard(&app, &ctx.current, &query).await?;
+    let board = board::dashboard(&app, &ctx.current, &query).await?;
     let input = DashboardInput {
         query: &query,
         problems,
@@ -66,7 +66,7 @@ async fn page_from(
     let (file, (thread, attempts)) = messages::instruction_page(app, &ctx.current, id).await?;
     let provider = app.provider(&file.demande.provider)?;
     let history = (thread.as_slice(), attempts);
-    let (back, retour) = list_link(retour, &service::visible_providers(app, &ctx.current));
+    let (back, retour) = list_link(retour, &board::visible_providers(app, &ctx.current));
     Ok(InstructionPage {
         back,
         retour,
@@ -187,7 +187,7 @@ pub async fn export_csv(
     SignedIn(current): SignedIn,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let visible = service::visible_providers(&app, &current);
+    let visible = board::visible_providers(&app, &current);
     let (query, _, undecodable) = dashboard_query(&req, &visible);
     // Checked before the first byte is streamed: an export never stops after its header.
     if let Some(k) = undecodable.first() {

@@ -12,8 +12,8 @@ use crate::domain::form::FormErrors;
 use crate::domain::listing::{DashboardQuery, Sort, query_string};
 use crate::domain::policy;
 use crate::services::App;
+use crate::services::dashboard::Dashboard;
 use crate::services::demandes::DemandeFile;
-use crate::services::instruction::Dashboard;
 use crate::services::messages::Message;
 use crate::web::ctx::PageCtx;
 
