@@ -62,7 +62,8 @@ impl super::models::Demande {
 
 /// The version of everything the dashboards show, as a SQL expression: the sum of the
 /// providers' versions, each moved on by triggers in the transaction of every change of a
-/// submitted demande, of a message or of a read (migration `demande_versions`). Versions only
+/// submitted demande or of a message (migration `demande_versions`; a read moves the reader's
+/// `users.reads_version` instead, migration `reads_version`). Versions only
 /// grow, so an equal sum means nothing changed.
 pub const VERSION_SQL: &str =
     "(SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM demande_versions)";

@@ -10,6 +10,7 @@ diesel::table! {
         created_at -> Timestamp,
         oidc_sub -> Nullable<Text>,
         access_generation -> BigInt,
+        reads_version -> BigInt,
     }
 }
 

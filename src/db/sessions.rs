@@ -68,6 +68,8 @@ pub struct Resumed {
     pub generation: i64,
     /// The version of what dashboards show (see [`super::dashboard::VERSION_SQL`]).
     pub lists_version: i64,
+    /// Moved on by each message the person reads (migration `reads_version`).
+    pub reads_version: i64,
 }
 
 /// A live session with its person, the generation of their access and the version of the
@@ -88,15 +90,19 @@ pub fn resume(
             User::as_select(),
             users::access_generation,
             diesel::dsl::sql::<diesel::sql_types::BigInt>(super::dashboard::VERSION_SQL),
+            users::reads_version,
         ))
-        .first::<(NaiveDateTime, Option<NaiveDateTime>, User, i64, i64)>(conn)
+        .first::<(NaiveDateTime, Option<NaiveDateTime>, User, i64, i64, i64)>(conn)
         .optional()
         .map(|row| {
-            row.map(|(created, seen, user, generation, lists_version)| Resumed {
-                seen: seen.unwrap_or(created),
-                user,
-                generation,
-                lists_version,
-            })
+            row.map(
+                |(created, seen, user, generation, lists_version, reads_version)| Resumed {
+                    seen: seen.unwrap_or(created),
+                    user,
+                    generation,
+                    lists_version,
+                    reads_version,
+                },
+            )
         })
 }

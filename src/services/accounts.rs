@@ -15,10 +15,19 @@ pub struct CurrentUser {
     pub organisations: Vec<Organisation>,
     /// The one chosen in the header, if it is still one of theirs.
     pub chosen: Option<i64>,
-    /// The version of the dashboards' data, read with the session (see
-    /// [`crate::db::dashboard::VERSION_SQL`]): a dashboard kept under this version is current.
-    /// `None` when it was not read: nothing kept is then used.
-    pub lists_version: Option<i64>,
+    /// The version of the dashboards' data, read with the session: a dashboard kept under
+    /// this version is current. `None` when it was not read: nothing kept is then used.
+    pub lists_version: Option<ListsVersion>,
+}
+
+/// What a kept dashboard must have been read at to be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListsVersion {
+    /// Moved on by every change of a submitted demande or a message, whoever makes it (see
+    /// [`crate::db::dashboard::VERSION_SQL`]).
+    pub demandes: i64,
+    /// Moved on by each message this person reads (their unread badges, no one else's).
+    pub reads: i64,
 }
 
 impl CurrentUser {

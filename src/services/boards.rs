@@ -1,8 +1,9 @@
 //! Dashboards kept between requests. A dashboard (its rows, tab counts and unread messages) is
 //! kept under the version of the data it was read at ([`crate::db::dashboard::VERSION_SQL`],
 //! read with the session on every request) and used only while that version is still the
-//! database's: any change of a submitted demande, a message or a read moves the version on in
-//! its own transaction, so a kept dashboard is never older than the database. Each instance
+//! database's: any change of a submitted demande or a message moves the version on in its own
+//! transaction, and a message read moves the reader's own version (part of the key), so a kept
+//! dashboard is never older than the database. Each instance
 //! keeps its own; none needs telling about the others' writes.
 
 use std::collections::HashMap;
@@ -10,11 +11,12 @@ use std::sync::{Arc, Mutex};
 
 use crate::domain::listing::DashboardQuery;
 
-/// Whose dashboard, for what: the person (their unread messages are theirs), the providers
-/// they see, and the query as the URL gave it.
+/// Whose dashboard, for what: the person (their unread messages are theirs) with the version
+/// of their reads, the providers they see, and the query as the URL gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BoardKey {
     pub user: i64,
+    pub reads: i64,
     pub providers: Vec<String>,
     pub query: DashboardQuery,
 }
@@ -91,6 +93,7 @@ mod tests {
     fn key(user: i64) -> BoardKey {
         BoardKey {
             user,
+            reads: 0,
             providers: vec!["api-particulier".into()],
             query: DashboardQuery::default(),
         }

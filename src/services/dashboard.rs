@@ -70,17 +70,18 @@ pub async fn dashboard(
     }
     let key = BoardKey {
         user: current.user.id,
+        reads: current.lists_version.map_or(0, |v| v.reads),
         providers: visible_providers(app, current),
         query: query.clone(),
     };
     if let Some(version) = current.lists_version
-        && let Some(kept) = app.boards.get(&key, version)
+        && let Some(kept) = app.boards.get(&key, version.demandes)
     {
         return Ok(kept);
     }
     let board = Arc::new(read_dashboard(app, current, query).await?);
     if let Some(version) = current.lists_version {
-        app.boards.put(key, version, board.clone());
+        app.boards.put(key, version.demandes, board.clone());
     }
     Ok(board)
 }

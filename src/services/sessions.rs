@@ -6,7 +6,7 @@
 use crate::db::{sessions, write_transaction};
 use crate::error::AppError;
 
-use super::accounts::CurrentUser;
+use super::accounts::{CurrentUser, ListsVersion};
 use super::audit::{self, SignIn};
 use super::{App, now, sha256_hex};
 
@@ -58,6 +58,7 @@ pub async fn resume(
                 user,
                 generation,
                 lists_version,
+                reads_version,
             }) = sessions::resume(conn, user_id, &digest)?
             else {
                 return Ok(None);
@@ -71,7 +72,10 @@ pub async fn resume(
             }
             let access = cache.get_or_load(conn, user_id, generation)?;
             Ok(Some(CurrentUser {
-                lists_version: Some(lists_version),
+                lists_version: Some(ListsVersion {
+                    demandes: lists_version,
+                    reads: reads_version,
+                }),
                 ..access.of(user, chosen)
             }))
         })

@@ -2,10 +2,9 @@
 //! this instance, on another one or by SQL alone, shows at the next load.
 
 use diesel::prelude::*;
-use habilis::config::Environment;
 use habilis::db::schema::demandes;
 
-use crate::helpers::{spawn_app_with, spawn_instance};
+use crate::helpers::spawn_two_instances;
 
 const PROVIDER: &str = "api-particulier";
 
@@ -24,10 +23,7 @@ fn tab(body: &str, state: &str) -> String {
 
 #[tokio::test]
 async fn a_kept_dashboard_shows_every_change_at_the_next_load_whoever_made_it() {
-    let key = habilis::config::random_key();
-    let shared = [("HABILIS_SESSION_KEY", key.as_str())];
-    let app = spawn_app_with(Environment::Dev, &shared).await;
-    let other = spawn_instance(&app, Environment::Dev, &shared).await;
+    let (app, other) = spawn_two_instances().await;
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
     let first = app.submitted_demande(&marie, PROVIDER).await;
     let instructor = app.login_as("instruction@api-particulier.example").await;
@@ -90,11 +86,20 @@ async fn a_kept_dashboard_shows_every_change_at_the_next_load_whoever_made_it() 
         .get("/instruction")
         .await
         .assert_contains("1 demande a des messages non lus.");
-    // Read on the other instance: gone here too.
+    let admin = app.login_as("admin@habilis.example").await;
+    admin
+        .get("/instruction")
+        .await
+        .assert_contains("1 demande a des messages non lus.");
+    // Read on the other instance: gone here too, and only for the one who read it.
     elsewhere
         .get(&format!("/instruction/demandes/{second}"))
         .await
         .assert_contains("Une question ?");
     let board = instructor.get("/instruction").await;
     assert!(!board.body.contains("messages non lus"), "{}", board.text());
+    admin
+        .get("/instruction")
+        .await
+        .assert_contains("1 demande a des messages non lus.");
 }

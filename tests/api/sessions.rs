@@ -4,7 +4,7 @@
 use habilis::config::Environment;
 use reqwest::StatusCode;
 
-use crate::helpers::{demo_user_id, spawn_app, spawn_app_with, spawn_instance};
+use crate::helpers::{demo_user_id, spawn_app, spawn_app_with, spawn_two_instances};
 
 #[tokio::test]
 async fn an_idle_session_ends() {
@@ -139,10 +139,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_person_only() {
 
 #[tokio::test]
 async fn a_logout_on_one_instance_ends_the_session_on_the_others() {
-    let key = habilis::config::random_key();
-    let shared = [("HABILIS_SESSION_KEY", key.as_str())];
-    let app = spawn_app_with(Environment::Dev, &shared).await;
-    let other = spawn_instance(&app, Environment::Dev, &shared).await;
+    let (app, other) = spawn_two_instances().await;
 
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
     let elsewhere = app.browser_with_cookies(&other, &marie.cookies());

@@ -149,6 +149,16 @@ pub async fn spawn_instance(app: &TestApp, env: Environment, extra: &[(&str, &st
     address
 }
 
+/// The app and a second instance on its database sharing its session key (a cookie from one
+/// works on the other, as behind a load balancer); returns the app and the second's address.
+pub async fn spawn_two_instances() -> (TestApp, String) {
+    let key = habilis::config::random_key();
+    let shared = [("HABILIS_SESSION_KEY", key.as_str())];
+    let app = spawn_app_with(Environment::Dev, &shared).await;
+    let other = spawn_instance(&app, Environment::Dev, &shared).await;
+    (app, other)
+}
+
 /// The app with more settings, e.g. an SMTP server.
 pub async fn spawn_app_with(env: Environment, extra: &[(&str, &str)]) -> TestApp {
     let database = database::fresh_database();
