@@ -66,7 +66,7 @@ pub struct Resumed {
     pub user: User,
     /// The generation of the person's access (see the migration `access_generation`).
     pub generation: i64,
-    /// The version of what dashboards show (see [`super::dashboard::VERSION_SQL`]).
+    /// The version of what dashboards show (see [`super::dashboard::ListsVersion`]).
     pub lists_version: i64,
     /// Moved on by each message the person reads (migration `reads_version`).
     pub reads_version: i64,
@@ -89,7 +89,7 @@ pub fn resume(
             sessions::last_seen_at,
             User::as_select(),
             users::access_generation,
-            diesel::dsl::sql::<diesel::sql_types::BigInt>(super::dashboard::VERSION_SQL),
+            super::dashboard::ListsVersion,
             users::reads_version,
         ))
         .first::<(NaiveDateTime, Option<NaiveDateTime>, User, i64, i64, i64)>(conn)

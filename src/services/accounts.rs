@@ -24,7 +24,7 @@ pub struct CurrentUser {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ListsVersion {
     /// Moved on by every change of a submitted demande or a message, whoever makes it (see
-    /// [`crate::db::dashboard::VERSION_SQL`]).
+    /// [`crate::db::dashboard::ListsVersion`]).
     pub demandes: i64,
     /// Moved on by each message this person reads (their unread badges, no one else's).
     pub reads: i64,

@@ -1,5 +1,5 @@
 //! Dashboards kept between requests. A dashboard (its rows, tab counts and unread messages) is
-//! kept under the version of the data it was read at ([`crate::db::dashboard::VERSION_SQL`],
+//! kept under the version of the data it was read at ([`crate::db::dashboard::ListsVersion`],
 //! read with the session on every request) and used only while that version is still the
 //! database's: any change of a submitted demande or a message moves the version on in its own
 //! transaction, and a message read moves the reader's own version (part of the key), so a kept

@@ -34,6 +34,9 @@ pub struct Dashboard {
     pub counts: Counts,
     /// Messages from applicants not read yet: on the rows shown, and how many demandes have some.
     pub unread: Unread,
+    /// The rows as the page shows them, filled by the page the first time it shows this
+    /// dashboard: a kept dashboard's rows are formatted and escaped once, not at every load.
+    pub rows_html: std::sync::OnceLock<String>,
 }
 
 fn filter_of(app: &App, current: &CurrentUser, query: &DashboardQuery) -> Filter {
@@ -140,6 +143,7 @@ async fn read_dashboard(
                 next,
                 counts: tally.counts,
                 unread,
+                rows_html: std::sync::OnceLock::new(),
             })
         })
         .await

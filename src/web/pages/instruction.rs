@@ -42,7 +42,10 @@ pub async fn dashboard(
         problems,
         visible: &visible,
     };
-    ok(&DashboardPage::new(&ctx, &app, input, &board))
+    let page = DashboardPage::new(&ctx, &app, input, &board).map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context("gabarit du tableau de bord"))
+    })?;
+    ok(&page)
 }
 
 /// The instruction page of a demande, with the form that was refused when there is one.

@@ -42,11 +42,23 @@ pub struct SortHeader {
     pub aria: &'static str,
 }
 
+/// The dashboard's rows, on their own: rendered (escaped) once per kept dashboard, then
+/// placed as they are in every page that shows it.
+#[derive(Template)]
+#[template(path = "instruction/rows.html")]
+struct DashboardRows<'a> {
+    rows: Vec<DemandeRow>,
+    /// `?retour=…` added to the links to a demande, so its page links back to this list.
+    retour: &'a str,
+}
+
 #[derive(Template)]
 #[template(path = "instruction/list.html")]
 pub struct DashboardPage {
     pub layout: Layout,
-    pub rows: Vec<DemandeRow>,
+    /// The rows, escaped by [`DashboardRows`].
+    pub rows_html: String,
+    pub empty: bool,
     pub problems: Vec<String>,
     /// How many demandes have messages from applicants not read yet (at most the cap)...
     pub unread: usize,
@@ -67,8 +79,6 @@ pub struct DashboardPage {
     pub first: Option<String>,
     pub page: u32,
     pub export: String,
-    /// `?retour=…` added to the links to a demande, so its page links back to this list.
-    pub retour: String,
 }
 
 fn dashboard_link(pairs: &[(&str, String)]) -> String {
@@ -173,8 +183,35 @@ pub struct DashboardInput<'a> {
     pub visible: &'a [String],
 }
 
+/// The rows of a dashboard as HTML: rendered the first time, then as kept with it. What they
+/// show depends only on the dashboard (its rows, their unread flags) and on its query (the
+/// `retour` of the links), which is part of what the dashboard is kept under.
+fn rows_html(app: &App, board: &Dashboard, retour: &str) -> Result<String, askama::Error> {
+    if let Some(html) = board.rows_html.get() {
+        return Ok(html.clone());
+    }
+    let unread = &board.unread;
+    let rows = board
+        .rows
+        .iter()
+        .map(|d| DemandeRow {
+            unread: unread.shown.contains(&d.id),
+            ..DemandeRow::new(d, &provider_name(&app.catalog, &d.provider))
+        })
+        .collect();
+    let html = DashboardRows { rows, retour }.render()?;
+    // Another request may have filled it meanwhile, with the same rows.
+    let _ = board.rows_html.set(html.clone());
+    Ok(html)
+}
+
 impl DashboardPage {
-    pub fn new(ctx: &PageCtx, app: &App, input: DashboardInput, board: &Dashboard) -> Self {
+    pub fn new(
+        ctx: &PageCtx,
+        app: &App,
+        input: DashboardInput,
+        board: &Dashboard,
+    ) -> Result<Self, askama::Error> {
         let DashboardInput {
             query,
             problems,
@@ -182,14 +219,10 @@ impl DashboardPage {
         } = input;
         let unread = &board.unread;
         let name = |slug: &str| provider_name(&app.catalog, slug);
-        let rows = board
-            .rows
-            .iter()
-            .map(|d| DemandeRow {
-                unread: unread.shown.contains(&d.id),
-                ..DemandeRow::new(d, &name(&d.provider))
-            })
-            .collect();
+        let retour = match query_string(&list_pairs(query)).trim_start_matches('?') {
+            "" => String::new(),
+            list => query_string(&[("retour", list.to_string())]),
+        };
         let base = query.to_pairs();
         let next = board.next.as_ref().map(|cursor| {
             let mut pairs = base.clone();
@@ -197,9 +230,10 @@ impl DashboardPage {
             pairs.push(("page", (query.page + 1).to_string()));
             dashboard_link(&pairs)
         });
-        DashboardPage {
+        Ok(DashboardPage {
             layout: ctx.layout(SECTION),
-            rows,
+            rows_html: rows_html(app, board, &retour)?,
+            empty: board.rows.is_empty(),
             problems,
             unread: unread.demandes,
             unread_more: unread.more,
@@ -225,12 +259,8 @@ impl DashboardPage {
             next,
             first: (query.page > 1).then(|| dashboard_link(&base)),
             page: query.page,
-            retour: match query_string(&list_pairs(query)).trim_start_matches('?') {
-                "" => String::new(),
-                list => query_string(&[("retour", list.to_string())]),
-            },
             export: format!("/instruction/export.csv{}", query_string(&base)),
-        }
+        })
     }
 }
 
