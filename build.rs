@@ -3,7 +3,7 @@
 //! reports them as not run instead of passed; with HABILIS_REQUIRE_NODE set (CI) they are never
 //! ignored, and fail if Node is missing. The same for the browser tests, which also need
 //! Chromium (`cfg(habilis_no_browser)`, HABILIS_REQUIRE_BROWSER). Nothing else in the crate
-//! reads these cfgs.
+//! reads these cfgs. It also rebuilds the crate when a migration is added or changed.
 
 use std::process::Command;
 
@@ -11,6 +11,8 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(habilis_no_node)");
     println!("cargo::rustc-check-cfg=cfg(habilis_no_browser)");
     println!("cargo::rerun-if-changed=build.rs");
+    // The migrations are compiled in (diesel's embed_migrations!): a new one must rebuild.
+    println!("cargo::rerun-if-changed=migrations");
     println!("cargo::rerun-if-env-changed=HABILIS_REQUIRE_NODE");
     println!("cargo::rerun-if-env-changed=HABILIS_REQUIRE_BROWSER");
     println!("cargo::rerun-if-env-changed=HABILIS_CHROMIUM");

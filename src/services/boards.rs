@@ -21,8 +21,9 @@ pub struct BoardKey {
     pub query: DashboardQuery,
 }
 
-/// At most this many dashboards are kept (about 15 kB each); past it, all are dropped.
-const CAPACITY: usize = 500;
+/// At most this many dashboards are kept (about 60 kB each with their rendered rows, 12 MB in
+/// all); past it, all are dropped.
+const CAPACITY: usize = 200;
 
 #[derive(Debug)]
 struct Kept<B> {
