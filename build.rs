@@ -3,13 +3,21 @@
 //! reports them as not run instead of passed; with HABILIS_REQUIRE_NODE set (CI) they are never
 //! ignored, and fail if Node is missing. The same for the browser tests, which also need
 //! Chromium (`cfg(habilis_no_browser)`, HABILIS_REQUIRE_BROWSER). Nothing else in the crate
-//! reads these cfgs. It also rebuilds the crate when a migration is added or changed.
+//! reads these cfgs. The tests that need PostgreSQL are ignored when HABILIS_TEST_DATABASE_URL
+//! is not set (`cfg(habilis_no_postgres)`). It also rebuilds the crate when a migration is
+//! added or changed.
 
 use std::process::Command;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(habilis_no_node)");
     println!("cargo::rustc-check-cfg=cfg(habilis_no_browser)");
+    println!("cargo::rustc-check-cfg=cfg(habilis_no_postgres)");
+    // Tests of what only PostgreSQL can do (drop a connection) are ignored on SQLite runs.
+    println!("cargo::rerun-if-env-changed=HABILIS_TEST_DATABASE_URL");
+    if std::env::var_os("HABILIS_TEST_DATABASE_URL").is_none_or(|v| v.is_empty()) {
+        println!("cargo::rustc-cfg=habilis_no_postgres");
+    }
     println!("cargo::rerun-if-changed=build.rs");
     // The migrations are compiled in (diesel's embed_migrations!): a new one must rebuild.
     println!("cargo::rerun-if-changed=migrations");

@@ -83,12 +83,14 @@ impl ManageConnection for Manager {
     }
 
     /// Not called: the pool does not test connections on checkout (a `SELECT 1` round trip
-    /// per checkout, several per page); [`Db::run`] tests one after it failed instead.
+    /// per checkout, several per page); a dead one is found by [`Self::has_broken`] instead.
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
         ping(conn).map_err(r2d2::Error::QueryError)
     }
 
-    /// A connection left inside a failed transaction is not reused.
+    /// Not reused: a connection left inside a failed transaction, or one whose server is gone
+    /// (diesel then finds its transaction status unknown and marks it broken): the pool opens
+    /// a new one in its place, so a restart of the database fails one request per connection.
     fn has_broken(&self, conn: &mut DbConnection) -> bool {
         use diesel::r2d2::R2D2Connection;
         conn.is_broken()
@@ -154,8 +156,6 @@ where
 pub struct Db {
     pool: Pool,
     backend: Backend,
-    /// Opens a connection in place of one found dead.
-    manager: Manager,
     /// As many permits as connections: work waits here, on the runtime, rather than on a
     /// blocking thread of its own each, contending for the pool's lock (each such thread
     /// also keeps memory of its own: SQLite's allocations go to a malloc arena per thread).
@@ -188,15 +188,11 @@ impl Db {
             .max_size(max_size)
             .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager {
-                backend,
-                url: url.clone(),
-            })
+            .build(Manager { backend, url })
             .context("impossible de se connecter à la base de données")?;
         Ok(Db {
             pool,
             backend,
-            manager: Manager { backend, url },
             permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
         })
     }
@@ -215,9 +211,7 @@ impl Db {
         result.map_err(|e| anyhow::anyhow!("échec des migrations : {e}"))
     }
 
-    /// Runs blocking database work on the blocking thread pool. When the work fails and the
-    /// connection no longer answers (the server restarted, the network dropped it), a new one
-    /// takes its place in the pool, so the next request does not fail in turn.
+    /// Runs blocking database work on the blocking thread pool.
     pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -225,7 +219,6 @@ impl Db {
         E: From<anyhow::Error> + Send + 'static,
     {
         let pool = self.pool.clone();
-        let manager = self.manager.clone();
         let permit = self.permits.clone().acquire_owned().await.map_err(|e| {
             E::from(anyhow::anyhow!(
                 "file d'attente de la base de données fermée : {e}"
@@ -236,14 +229,7 @@ impl Db {
             let mut conn = pool
                 .get()
                 .context("aucune connexion à la base de données disponible")?;
-            let result = work(&mut conn);
-            if result.is_err()
-                && ping(&mut conn).is_err()
-                && let Ok(fresh) = manager.connect()
-            {
-                *conn = fresh;
-            }
-            result
+            work(&mut conn)
         })
         .await;
         match joined {

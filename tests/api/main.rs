@@ -28,6 +28,7 @@ mod mail_readers;
 mod memberships;
 mod notifications;
 mod oidc;
+mod pool;
 mod repeats;
 mod rights_api;
 mod roles;
