@@ -39,10 +39,10 @@ pub struct Dashboard {
     pub rows_html: std::sync::OnceLock<String>,
 }
 
-fn filter_of(app: &App, current: &CurrentUser, query: &DashboardQuery) -> Filter {
-    let visible = visible_providers(app, current);
+/// The query as a filter on the providers the person sees (`visible`).
+fn filter_of(visible: &[String], query: &DashboardQuery) -> Filter {
     let providers = if query.providers.is_empty() {
-        visible
+        visible.to_vec()
     } else {
         query
             .providers
@@ -82,7 +82,7 @@ pub async fn dashboard(
     {
         return Ok(kept);
     }
-    let board = Arc::new(read_dashboard(app, current, query).await?);
+    let board = Arc::new(read_dashboard(app, current, &key.providers, query).await?);
     if let Some(version) = current.lists_version {
         app.boards.put(key, version.demandes, board.clone());
     }
@@ -93,13 +93,14 @@ pub async fn dashboard(
 async fn read_dashboard(
     app: &App,
     current: &CurrentUser,
+    visible: &[String],
     query: &DashboardQuery,
 ) -> Result<Dashboard, AppError> {
-    let mut filter = filter_of(app, current, query);
+    let mut filter = filter_of(visible, query);
     let backend = app.db.backend();
     let query = query.clone();
     let user = current.user.id;
-    let visible = visible_providers(app, current);
+    let visible = visible.to_vec();
     // One connection for the whole page: tabs, rows and unread messages.
     app.db
         .run(move |conn| {
@@ -159,7 +160,7 @@ pub fn export_batches(
         return Err(AppError::Forbidden);
     }
     Ok(ExportCursor {
-        filter: filter_of(app, current, query),
+        filter: filter_of(&visible_providers(app, current), query),
         sort: query.sort,
         descending: query.descending,
         after: None,
