@@ -83,7 +83,8 @@ impl ManageConnection for Manager {
     }
 
     /// Not called: the pool does not test connections on checkout (a `SELECT 1` round trip
-    /// per checkout, several per page); a dead one is found by [`Self::has_broken`] instead.
+    /// per checkout, several per page); a dead one is found by [`Self::has_broken`] or by
+    /// [`Db::run`] after it failed instead.
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
         ping(conn).map_err(r2d2::Error::QueryError)
     }
@@ -160,6 +161,8 @@ pub struct Db {
     /// blocking thread of its own each, contending for the pool's lock (each such thread
     /// also keeps memory of its own: SQLite's allocations go to a malloc arena per thread).
     permits: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Opens a connection in place of one found dead.
+    manager: Manager,
 }
 
 impl std::fmt::Debug for Db {
@@ -188,11 +191,15 @@ impl Db {
             .max_size(max_size)
             .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager { backend, url })
+            .build(Manager {
+                backend,
+                url: url.clone(),
+            })
             .context("impossible de se connecter à la base de données")?;
         Ok(Db {
             pool,
             backend,
+            manager: Manager { backend, url },
             permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
         })
     }
@@ -211,7 +218,10 @@ impl Db {
         result.map_err(|e| anyhow::anyhow!("échec des migrations : {e}"))
     }
 
-    /// Runs blocking database work on the blocking thread pool.
+    /// Runs blocking database work on the blocking thread pool. When the work fails and the
+    /// connection no longer answers, a new one takes its place in the pool: diesel marks a
+    /// dropped connection broken only when libpq has noticed (seen in CI: all four of a pool
+    /// failing request after request), a `SELECT 1` after a failure always tells.
     pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -219,6 +229,7 @@ impl Db {
         E: From<anyhow::Error> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let manager = self.manager.clone();
         let permit = self.permits.clone().acquire_owned().await.map_err(|e| {
             E::from(anyhow::anyhow!(
                 "file d'attente de la base de données fermée : {e}"
@@ -229,7 +240,14 @@ impl Db {
             let mut conn = pool
                 .get()
                 .context("aucune connexion à la base de données disponible")?;
-            work(&mut conn)
+            let result = work(&mut conn);
+            if result.is_err()
+                && ping(&mut conn).is_err()
+                && let Ok(fresh) = manager.connect()
+            {
+                *conn = fresh;
+            }
+            result
         })
         .await;
         match joined {
