@@ -216,16 +216,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             }
             if let Some(n) = demandes {
                 let started = std::time::Instant::now();
-                // On PostgreSQL, events and messages are written on two connections at once.
-                let mut second = match &*conn {
-                    db::DbConnection::Postgresql(_) => Some(db.get()?),
-                    db::DbConnection::Sqlite(_) => None,
-                };
-                let mut conns: Vec<&mut db::DbConnection> = vec![&mut conn];
-                if let Some(second) = second.as_mut() {
-                    conns.push(second);
-                }
-                let done = services::seed::seed_demandes_counted(&mut conns, &catalog, n)?;
+                let done = services::seed::seed_demandes_counted(&mut conn, &catalog, n)?;
                 println!(
                     "{} demandes créées en {:.1} s ({} événements, {} messages, {} lectures, {} habilitations)",
                     done.demandes,

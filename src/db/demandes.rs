@@ -108,15 +108,6 @@ pub fn for_organisations(
         .load(conn)
 }
 
-/// Inserts many demandes in one statement per batch. The multi-connection cannot express a
-/// multi-row INSERT, so the batch runs on the concrete connection.
-pub fn insert_many(conn: &mut DbConnection, rows: &[NewDemande]) -> QueryResult<usize> {
-    match conn {
-        DbConnection::Postgresql(c) => diesel::insert_into(demandes::table).values(rows).execute(c),
-        DbConnection::Sqlite(c) => diesel::insert_into(demandes::table).values(rows).execute(c),
-    }
-}
-
 /// Gives the demande to another applicant, if nobody changed it since it was read.
 pub fn transfer(
     conn: &mut DbConnection,

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod bulk;
 pub mod dashboard;
 pub mod demandes;
 pub mod events;

@@ -102,6 +102,28 @@ pub struct NewDemande<'a> {
     pub last_submitted_at: Option<NaiveDateTime>,
 }
 
+/// A demande written by a bulk load, its id given (see [`crate::db::bulk::insert_demandes`]).
+#[derive(Debug, Insertable)]
+#[diesel(table_name = demandes, treat_none_as_default_value = false)]
+pub struct LoadedDemande<'a> {
+    pub id: i64,
+    pub provider: &'a str,
+    pub template: Option<&'a str>,
+    pub organisation_id: i64,
+    pub applicant_id: i64,
+    pub state: &'a str,
+    pub answers: &'a str,
+    pub scopes: &'a str,
+    pub intitule: &'a str,
+    pub organisation_name: &'a str,
+    pub siret: &'a str,
+    pub applicant_email: &'a str,
+    pub lock_version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub last_submitted_at: Option<NaiveDateTime>,
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = events)]
 pub struct EventRow {

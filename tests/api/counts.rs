@@ -21,7 +21,7 @@ fn tab_counts(body: &str) -> Vec<(String, String)> {
 }
 
 /// Every tab of the admin's dashboard shows the database's own count.
-async fn assert_tabs_match_the_database(app: &TestApp, path: &str) {
+pub(crate) async fn assert_tabs_match_the_database(app: &TestApp, path: &str) {
     let truth = counted_by_the_database(app);
     let admin = app.login_as("admin@habilis.example").await;
     let page = admin.get(path).await;

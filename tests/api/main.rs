@@ -33,6 +33,7 @@ mod repeats;
 mod rights_api;
 mod roles;
 mod security;
+mod seed;
 mod sessions;
 mod smtp_sink;
 mod unread_messages;

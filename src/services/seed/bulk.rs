@@ -1,17 +1,15 @@
 //! `habilis seed --demandes N`: many realistic demandes, fast. A thread generates the rows
 //! while the database writes the previous batch; then the database derives each demande's
-//! events, messages and habilitation from the rows, one id range per connection given
-//! (PostgreSQL works on several at once; SQLite has one writer).
+//! events, messages and habilitation from the rows.
 
-use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::sync_channel;
 
 use anyhow::Context;
 use diesel::prelude::*;
 
 use crate::catalog::Catalog;
 use crate::db::schema::demandes;
-use crate::db::{DbConnection, users};
+use crate::db::{DbConnection, bulk, users};
 use crate::domain::policy::Role;
 
 use super::activity::{self, Activity};
@@ -74,30 +72,7 @@ pub fn seed_demandes(
     catalog: &Catalog,
     count: usize,
 ) -> anyhow::Result<usize> {
-    Ok(seed_demandes_counted(&mut [conn], catalog, count)?.demandes)
-}
-
-/// Runs `work` on each connection at once, in its own thread.
-fn on_each<T, F>(conns: &mut [&mut DbConnection], work: F) -> anyhow::Result<Vec<T>>
-where
-    T: Send,
-    F: Fn(usize, &mut DbConnection) -> anyhow::Result<T> + Sync,
-{
-    std::thread::scope(|scope| {
-        let work = &work;
-        let running: Vec<_> = conns
-            .iter_mut()
-            .enumerate()
-            .map(|(i, conn)| scope.spawn(move || work(i, conn)))
-            .collect();
-        running
-            .into_iter()
-            .map(|r| {
-                r.join()
-                    .map_err(|_| anyhow::anyhow!("écriture interrompue"))?
-            })
-            .collect()
-    })
+    Ok(seed_demandes_counted(conn, catalog, count)?.demandes)
 }
 
 /// The id of the first demande to seed. On PostgreSQL the `count` ids are taken from the
@@ -125,18 +100,16 @@ fn first_id(conn: &mut DbConnection, count: usize) -> anyhow::Result<i64> {
     Ok(max.unwrap_or(0) + 1)
 }
 
-/// `seed_demandes` on one or more connections to the same database, with the count of
-/// everything written.
+/// `seed_demandes`, with the count of everything written. On PostgreSQL everything is written
+/// in one transaction, with the tables' indexes and foreign keys set aside and put back at the
+/// end (see [`crate::db::bulk`]): several times faster, and a seed that fails leaves nothing.
 pub fn seed_demandes_counted(
-    conns: &mut [&mut DbConnection],
+    conn: &mut DbConnection,
     catalog: &Catalog,
     count: usize,
 ) -> anyhow::Result<Seeded> {
     let providers = catalog.all();
     anyhow::ensure!(!providers.is_empty(), "aucun fournisseur");
-    let [conn, ..] = conns else {
-        anyhow::bail!("aucune connexion");
-    };
     let orgs = organisations(conn)?;
     // Each provider's instructor answers the messages and decides.
     let mut instructors = Vec::new();
@@ -147,89 +120,117 @@ pub fn seed_demandes_counted(
         instructors.push((p.slug.clone(), u.id));
     }
     let first = first_id(conn, count)?;
-    on_each(conns, |_, conn| {
-        if let DbConnection::Postgresql(_) = conn {
-            // A crash loses at most the last batches of a seed, which is then run again.
-            diesel::sql_query("SET synchronous_commit = off").execute(conn)?;
+    let ids = (first, first + i64::try_from(count)?);
+    let seeded = match conn {
+        DbConnection::Postgresql(_) => conn.transaction(|conn| {
+            // A crash before the commit loses the seed, which is then run again.
+            diesel::sql_query("SET LOCAL synchronous_commit = off").execute(conn)?;
+            bulk::fast_compression(conn)?;
+            let demandes = bulk::set_aside(conn, &["demandes"])?;
+            let others = bulk::set_aside(conn, &ACTIVITY_TABLES)?;
+            let written = write_demandes(conn, catalog, &orgs, first, count)?;
+            bulk::count_loaded(conn, ids.0, ids.1)?;
+            // The events and habilitations read the demandes through their indexes.
+            timed("demandes indexed", || demandes.restore(conn))?;
+            let seeded = write_activity(conn, catalog, &instructors, ids, written)?;
+            timed("events and messages indexed", || others.restore(conn))?;
+            anyhow::Ok(seeded)
+        })?,
+        DbConnection::Sqlite(_) => {
+            let written = write_demandes(conn, catalog, &orgs, first, count)?;
+            write_activity(conn, catalog, &instructors, ids, written)?
         }
-        Ok(())
-    })?;
-
-    let orgs = &orgs;
-    let (send, receive) = sync_channel::<(usize, Vec<Row>)>(conns.len() + 1);
-    let receive = Mutex::new(receive);
-    let written = std::thread::scope(|scope| -> anyhow::Result<usize> {
-        let generating = scope.spawn(move || -> anyhow::Result<()> {
-            let mut generator = Generator::new(providers, orgs, count);
-            let mut index = 0;
-            while index < count {
-                let size = BATCH.min(count - index);
-                let batch = (index..index + size)
-                    .map(|i| generator.row(i))
-                    .collect::<anyhow::Result<Vec<Row>>>()?;
-                if send.send((index, batch)).is_err() {
-                    break; // a writer stopped on an error, which it reports
-                }
-                index += size;
-            }
-            Ok(())
-        });
-        // One writer: every inserted row bumps its (provider, state) row of `demande_counts`
-        // (a trigger), so two COPYs at once would wait for each other, or deadlock.
-        let written = on_each(&mut conns[..1], |_, conn| {
-            let mut written = 0;
-            while let Some((index, batch)) = next(&receive) {
-                written += write_batch(conn, catalog, orgs, first + index as i64, &batch)?;
-            }
-            Ok(written)
-        });
-        // Unblocks the generator if a writer failed.
-        drop(
-            receive
-                .lock()
-                .map(|mut r| std::mem::replace(&mut *r, sync_channel(0).1)),
-        );
-        generating
-            .join()
-            .map_err(|_| anyhow::anyhow!("génération des demandes interrompue"))??;
-        Ok(written?.into_iter().sum())
-    })?;
-
-    // One range of ids per connection.
-    let parts = conns.len() as i64;
-    let span = (i64::try_from(count)? + parts - 1) / parts;
-    let activity = on_each(conns, |i, conn| {
-        let from = first + span * i as i64;
-        let seeded = activity::Seeded {
-            ids: (from, (from + span).min(first + count as i64)),
-            instructors: &instructors,
-        };
-        activity::write(conn, &seeded).context("événements et messages")
-    })?
-    .into_iter()
-    .fold(Activity::default(), |a, b| a + b);
-    // A validated demande has its habilitation, as after a real approval.
-    let habilitations: usize = on_each(conns, |i, conn| {
-        let mut granted = 0;
-        for p in providers.iter().skip(i).step_by(parts as usize) {
-            granted += crate::db::habilitations::grant_missing(conn, &p.slug, p.validity_months)?;
-        }
-        if let DbConnection::Postgresql(_) = conn {
-            diesel::sql_query("SET synchronous_commit = DEFAULT").execute(conn)?;
-        }
-        Ok(granted)
-    })?
-    .into_iter()
-    .sum();
+    };
     // Fresh statistics, so the planner knows the tables are large now.
-    crate::db::analyze(conns[0])?;
+    timed("analyzed", || crate::db::analyze(conn))?;
+    Ok(seeded)
+}
+
+/// The tables the seed writes after the demandes.
+const ACTIVITY_TABLES: [&str; 4] = ["events", "messages", "message_reads", "habilitations"];
+
+/// Runs `work`, and logs how long it took.
+fn timed<T, E>(what: &str, work: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+    let started = std::time::Instant::now();
+    let done = work();
+    tracing::info!(secs = started.elapsed().as_secs_f64(), "seed: {what}");
+    done
+}
+
+/// Writes `count` generated demandes from id `first`: a thread generates the rows while the
+/// database writes the previous batch.
+fn write_demandes(
+    conn: &mut DbConnection,
+    catalog: &Catalog,
+    orgs: &[Org],
+    first: i64,
+    count: usize,
+) -> anyhow::Result<usize> {
+    let providers = catalog.all();
+    let (send, receive) = sync_channel::<(usize, Vec<Row>)>(2);
+    timed("demandes written", || {
+        std::thread::scope(|scope| -> anyhow::Result<usize> {
+            let generating = scope.spawn(move || -> anyhow::Result<()> {
+                let mut generator = Generator::new(providers, orgs, count);
+                let mut index = 0;
+                while index < count {
+                    let size = BATCH.min(count - index);
+                    let batch = (index..index + size)
+                        .map(|i| generator.row(i))
+                        .collect::<anyhow::Result<Vec<Row>>>()?;
+                    if send.send((index, batch)).is_err() {
+                        break; // the writer stopped on an error, which it reports
+                    }
+                    index += size;
+                }
+                Ok(())
+            });
+            let mut written = 0;
+            let mut failed = None;
+            for (index, batch) in &receive {
+                match write_batch(conn, catalog, orgs, first + index as i64, &batch) {
+                    Ok(n) => written += n,
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            // Unblocks the generator if the writer failed.
+            drop(receive);
+            generating
+                .join()
+                .map_err(|_| anyhow::anyhow!("génération des demandes interrompue"))??;
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(written),
+            }
+        })
+    })
+}
+
+/// The events, messages and habilitations of the demandes of ids `[ids.0, ids.1)`.
+fn write_activity(
+    conn: &mut DbConnection,
+    catalog: &Catalog,
+    instructors: &[(String, i64)],
+    ids: (i64, i64),
+    written: usize,
+) -> anyhow::Result<Seeded> {
+    let seeded = activity::Seeded { ids, instructors };
+    let activity = timed("events and messages written", || {
+        activity::write(conn, &seeded).context("événements et messages")
+    })?;
+    // A validated demande has its habilitation, as after a real approval.
+    let habilitations = timed("habilitations written", || {
+        catalog.all().iter().try_fold(0, |n, p| {
+            crate::db::habilitations::grant_missing(conn, &p.slug, p.validity_months)
+                .map(|granted| n + granted)
+        })
+    })?;
     Ok(Seeded {
         demandes: written,
         activity,
         habilitations,
     })
-}
-
-fn next<T>(receive: &Mutex<Receiver<T>>) -> Option<T> {
-    receive.lock().ok()?.recv().ok()
 }
