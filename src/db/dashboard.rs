@@ -277,6 +277,21 @@ pub fn page(
         Sort::Organisation => ordered!(q, demandes::organisation_name, descending),
         Sort::Intitule => ordered!(q, demandes::intitule, descending),
     };
+    if backend == Backend::Postgres && sort == Sort::Submitted {
+        // In two steps: the page's ids from the date index alone (it carries the provider, the
+        // state and the search vector; the SIRET and email indexes carry the first two), then
+        // their rows. A common word walks hundreds of index entries for its 51 rows: read from
+        // the table, each one costs a page (at 1,000,000 demandes, 777 entries for `cantine`:
+        // 1.4-16 ms in one step, 0.7 ms in two).
+        let ids: Vec<i64> = q.select(demandes::id).limit(limit).load(conn)?;
+        let rows = demandes::table
+            .into_boxed()
+            .filter(demandes::id.eq_any(ids));
+        return ordered!(rows, demandes::last_submitted_at, descending)
+            .select(ListRow::as_select())
+            .load(conn)
+            .map(Some);
+    }
     q.limit(limit)
         .select(ListRow::as_select())
         .load(conn)
