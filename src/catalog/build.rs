@@ -11,6 +11,7 @@ use super::check_scopes::{check_scope_rules, check_scopes};
 use super::check_templates::{check_cross_references, check_templates};
 use super::error::CatalogError;
 use super::error::Errors;
+use super::markdown;
 use super::provider::{Provider, WEBHOOK_EVENTS, Webhook};
 use super::raw::RawProvider;
 use crate::domain::email::Email;
@@ -192,6 +193,10 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         Webhook { url_env: w.url_env.clone(), secret_env: w.secret_env.clone(), events }
     });
 
+    let introduction = raw
+        .introduction
+        .as_deref()
+        .and_then(|text| markdown::render(text, "introduction", errors));
     Provider {
         slug: raw.slug,
         name: raw.name,
@@ -201,6 +206,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         validity_months: raw.validity_months,
         usual_delay_days: raw.usual_delay_days,
         cgu_url: raw.cgu_url,
+        introduction,
         eligible_naf: raw.eligible_naf,
         form,
         templates,

@@ -5,6 +5,7 @@ use strum::VariantArray;
 
 use super::blocks;
 use super::error::Errors;
+use super::markdown;
 use super::raw::{RawChoice, RawField, RawProvider};
 use crate::domain::form::{
     Choice, Condition, Field, FieldKind, Pattern, SCOPES_KEY, ScopeDef, Step,
@@ -77,9 +78,14 @@ pub(super) fn check_steps(
                 "l'étape ne contient ni bloc ni champ",
             );
         }
+        let introduction = raw_step
+            .introduction
+            .as_deref()
+            .and_then(|text| markdown::render(text, &format!("steps[{si}].introduction"), errors));
         steps.push(Step {
             id: raw_step.id.clone(),
             title: raw_step.title.clone(),
+            introduction,
             fields,
         });
     }

@@ -10,6 +10,7 @@ mod check_scopes;
 mod check_templates;
 mod error;
 pub mod mails;
+mod markdown;
 mod provider;
 mod raw;
 

@@ -15,6 +15,9 @@ pub struct Provider {
     /// The usual time to decide, in days, told to applicants in their receipt.
     pub usual_delay_days: Option<u32>,
     pub cgu_url: String,
+    /// Shown before a demande is created: HTML rendered from the file's Markdown, which holds
+    /// no raw HTML (checked when the file is read).
+    pub introduction: Option<String>,
     pub eligible_naf: Vec<String>,
     pub form: Form,
     pub templates: Vec<Template>,

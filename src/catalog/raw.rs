@@ -19,6 +19,9 @@ pub struct RawProvider {
     #[serde(default)]
     pub usual_delay_days: Option<u32>,
     pub cgu_url: String,
+    /// Shown before a demande is created, in Markdown.
+    #[serde(default)]
+    pub introduction: Option<String>,
     #[serde(default)]
     pub eligible_naf: Vec<String>,
     /// Contact kinds the standard `contacts` block asks for.
@@ -85,6 +88,9 @@ pub struct RawGroupMin {
 pub struct RawStep {
     pub id: String,
     pub title: String,
+    /// Shown at the top of the step, in Markdown.
+    #[serde(default)]
+    pub introduction: Option<String>,
     #[serde(default)]
     pub blocks: Vec<String>,
     #[serde(default)]

@@ -333,3 +333,57 @@ fn the_usual_delay_is_optional() {
         "providers/api-test.toml: usual_delay_days : type de valeur invalide (ligne 8) : invalid type: string \"vingt\", expected u32"
     );
 }
+
+#[test]
+fn introductions_are_markdown_rendered_under_the_page_s_headings() {
+    let text = VALID
+        .replace(
+            "cgu_url = \"https://test.example/cgu.pdf\"\n",
+            "cgu_url = \"https://test.example/cgu.pdf\"\nintroduction = \"\"\"\n# Avant de commencer\n\nAyez **la délibération** sous la main, et lisez [les CGU](https://test.example/cgu.pdf).\n\"\"\"\n",
+        )
+        .replace(
+            "title = \"Les données\"\n",
+            "title = \"Les données\"\nintroduction = \"Cochez le *strict nécessaire* : 3 < 5 & c'est tout.\"\n",
+        );
+    let p = parse(&text).unwrap();
+    assert_eq!(
+        p.introduction.as_deref(),
+        Some(
+            "<h3>Avant de commencer</h3>\n<p>Ayez <strong>la délibération</strong> sous la main, et lisez <a href=\"https://test.example/cgu.pdf\">les CGU</a>.</p>\n"
+        )
+    );
+    assert_eq!(
+        p.form.steps[1].introduction.as_deref(),
+        Some("<p>Cochez le <em>strict nécessaire</em> : 3 &lt; 5 &amp; c'est tout.</p>\n")
+    );
+    assert_eq!(p.form.steps[0].introduction, None);
+}
+
+#[test]
+fn raw_html_in_an_introduction_is_refused_at_its_key() {
+    let text = VALID.replace(
+        "title = \"Les données\"\n",
+        "title = \"Les données\"\nintroduction = \"Voir <script>alert(1)</script> ici\"\n",
+    );
+    assert_eq!(
+        error_of(&text),
+        "providers/api-test.toml: steps[1].introduction : le HTML n'est pas permis (« <script> ») : écrivez en Markdown"
+    );
+}
+
+#[test]
+fn a_link_outside_the_web_or_an_image_is_refused_at_its_key() {
+    let text = VALID.replace(
+        "cgu_url = \"https://test.example/cgu.pdf\"\n",
+        "cgu_url = \"https://test.example/cgu.pdf\"\nintroduction = \"[ici](javascript:alert(1)) ![logo](https://test.example/logo.png)\"\n",
+    );
+    let errors = parse(&text).expect_err("the file should be refused");
+    let messages: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        messages,
+        [
+            "providers/api-test.toml: introduction : lien « javascript:alert(1) » refusé : seuls les liens https:, http:, mailto: ou vers une page du portail (/…) sont permis",
+            "providers/api-test.toml: introduction : les images ne sont pas permises dans un texte",
+        ]
+    );
+}

@@ -20,6 +20,7 @@ mod design;
 mod emails;
 mod exchanges;
 mod helpers;
+mod introductions;
 mod journey;
 mod journeys_applicant;
 mod journeys_instructor;

@@ -166,6 +166,9 @@ impl Field {
 pub struct Step {
     pub id: String,
     pub title: String,
+    /// Shown at the top of the step: HTML rendered from the provider file's Markdown, which
+    /// holds no raw HTML (checked when the file is read).
+    pub introduction: Option<String>,
     pub fields: Vec<Field>,
 }
 

@@ -39,11 +39,13 @@ fn form() -> Form {
             Step {
                 id: "projet".into(),
                 title: "Mon projet".into(),
+                introduction: None,
                 fields: vec![intitule, duree, justification, volumetrie],
             },
             Step {
                 id: "donnees".into(),
                 title: "Les données".into(),
+                introduction: None,
                 fields: vec![scopes, rfr_note, rt],
             },
         ],

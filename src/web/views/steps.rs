@@ -36,6 +36,8 @@ pub struct StepPage {
     pub number: usize,
     pub count: usize,
     pub title: String,
+    /// The provider's introduction to the step (HTML from its checked Markdown).
+    pub introduction: Option<String>,
     /// The title of the step after this one, none on the last.
     pub next_title: Option<String>,
     /// The other steps with something to fix, named under the stepper (the summary links them).
@@ -135,6 +137,7 @@ impl StepPage {
             number: index + 1,
             count: provider.form.steps.len(),
             title: step.title.clone(),
+            introduction: step.introduction.clone(),
             next_title: provider.form.steps.get(index + 1).map(|s| s.title.clone()),
             to_fix: step_links(provider, index, &errors)
                 .into_iter()
