@@ -6,6 +6,7 @@ use std::path::Path;
 use regex::Regex;
 
 use super::blocks::{CONTACT_KINDS, DEFAULT_CONTACTS};
+use super::check_eligibility::check_eligibility;
 use super::check_form::check_steps;
 use super::check_scopes::{check_scope_rules, check_scopes};
 use super::check_templates::{check_cross_references, check_templates};
@@ -193,6 +194,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         Webhook { url_env: w.url_env.clone(), secret_env: w.secret_env.clone(), events }
     });
 
+    let eligibility = check_eligibility(&raw, errors);
     let introduction = raw
         .introduction
         .as_deref()
@@ -208,6 +210,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         cgu_url: raw.cgu_url,
         introduction,
         eligible_naf: raw.eligible_naf,
+        eligibility,
         form,
         templates,
         webhook,

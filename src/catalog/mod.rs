@@ -5,6 +5,7 @@
 
 mod blocks;
 mod build;
+mod check_eligibility;
 mod check_form;
 mod check_scopes;
 mod check_templates;
@@ -109,3 +110,5 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogErrors> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_eligibility;

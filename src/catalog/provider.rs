@@ -1,5 +1,6 @@
 //! A checked provider: its form, use cases and webhook, as the rest of habilis reads them.
 
+use crate::domain::eligibility::Question;
 use crate::domain::form::{Answers, Form};
 
 /// One provider's form and its settings.
@@ -19,6 +20,8 @@ pub struct Provider {
     /// no raw HTML (checked when the file is read).
     pub introduction: Option<String>,
     pub eligible_naf: Vec<String>,
+    /// Questions asked before a demande is created (none: straight to the form).
+    pub eligibility: Vec<Question>,
     pub form: Form,
     pub templates: Vec<Template>,
     pub webhook: Option<Webhook>,

@@ -31,6 +31,9 @@ pub struct RawProvider {
     pub scopes: Vec<RawScope>,
     #[serde(default)]
     pub scope_rules: RawScopeRules,
+    /// Asked before a demande is created.
+    #[serde(default)]
+    pub eligibility: Vec<RawQuestion>,
     pub steps: Vec<RawStep>,
     #[serde(default)]
     pub templates: Vec<RawTemplate>,
@@ -153,4 +156,25 @@ pub struct RawTemplate {
     pub values: BTreeMap<String, Value>,
     #[serde(default)]
     pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub id: String,
+    pub question: String,
+    #[serde(default)]
+    pub hint: Option<String>,
+    #[serde(default)]
+    pub answers: Vec<RawAnswer>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAnswer {
+    pub value: String,
+    pub label: String,
+    /// Why this answer stops the demande, in Markdown; absent when it leads on.
+    #[serde(default)]
+    pub stop: Option<String>,
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::*;
 
-const VALID: &str = r#"
+pub(super) const VALID: &str = r#"
 slug = "api-test"
 name = "API Test"
 provider = "DINUM"
@@ -47,12 +47,12 @@ values = { intitule = "Tarification de la cantine" }
 scopes = ["rfr"]
 "#;
 
-fn parse(text: &str) -> Result<Provider, Vec<CatalogError>> {
+pub(super) fn parse(text: &str) -> Result<Provider, Vec<CatalogError>> {
     parse_provider(Path::new("providers/api-test.toml"), text)
 }
 
 /// The single error of a broken file, as printed.
-fn error_of(text: &str) -> String {
+pub(super) fn error_of(text: &str) -> String {
     let errors = parse(text).expect_err("the file should be refused");
     assert_eq!(errors.len(), 1, "{errors:?}");
     errors[0].to_string()

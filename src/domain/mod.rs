@@ -1,6 +1,7 @@
 //! Pure domain: no I/O, no database, exhaustively tested.
 
 pub mod demande;
+pub mod eligibility;
 pub mod email;
 pub mod form;
 pub mod habilitation;

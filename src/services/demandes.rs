@@ -1,9 +1,12 @@
 //! The applicant's side: start, fill, submit, archive, list.
 
+use std::collections::BTreeMap;
+
 use crate::db::events::TimelineRow;
 use crate::db::models::{Demande, Habilitation, NewDemande};
 use crate::db::{DbConnection, demandes, events, habilitations, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
+use crate::domain::eligibility::{self, Verdict};
 use crate::domain::form::{self, Answers, Applied, FormErrors, SCOPES_KEY, Strictness, Value};
 use crate::domain::policy::{self, Action};
 use crate::error::AppError;
@@ -116,6 +119,7 @@ pub async fn start(
     current: &CurrentUser,
     provider_slug: &str,
     template_id: Option<&str>,
+    eligibility: &BTreeMap<String, String>,
 ) -> Result<i64, AppError> {
     let provider = app.provider(provider_slug)?;
     let organisation = current.current_organisation().ok_or_else(|| {
@@ -123,6 +127,23 @@ pub async fn start(
     })?;
     if !policy::can_create_for(&current.actor, organisation.id) {
         return Err(AppError::Forbidden);
+    }
+    // The questions a provider asks first, answered again here: a form posted around them
+    // creates nothing.
+    match eligibility::judge(&provider.eligibility, eligibility) {
+        Verdict::Eligible => {}
+        Verdict::Unanswered { .. } => {
+            return Err(AppError::BadRequest(format!(
+                "Répondez d'abord aux questions d'éligibilité de {} : /demandes/nouvelle/{}",
+                provider.name, provider.slug
+            )));
+        }
+        Verdict::Stopped { question, .. } => {
+            return Err(AppError::BadRequest(format!(
+                "D'après vos réponses aux questions d'éligibilité (« {} »), votre organisme ne peut pas demander {}.",
+                question.text, provider.name
+            )));
+        }
     }
     let template = match template_id.filter(|t| !t.is_empty()) {
         Some(id) => Some(provider.template(id).ok_or_else(|| {

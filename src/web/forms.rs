@@ -118,6 +118,8 @@ pub struct ButtonForm {}
 pub struct NewDemandeForm {
     pub provider: Option<String>,
     pub template: Option<String>,
+    /// The answers to the provider's eligibility questions (`id:value,...`).
+    pub eligibilite: Option<String>,
 }
 
 /// Submitting a demande: the terms of use ticked or not.

@@ -74,6 +74,11 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
             format!("/demandes/nouvelle/{PROVIDER}"),
         ),
         page(
+            "eligibilite-arretee",
+            &marie,
+            "/demandes/nouvelle/api-impot-particulier?organisme=non".into(),
+        ),
+        page(
             "demande-brouillon",
             &marie,
             format!("/demandes/{}", d.draft),

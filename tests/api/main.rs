@@ -17,6 +17,7 @@ mod counts;
 mod dashboard;
 mod dashboard_cache;
 mod design;
+mod eligibility;
 mod emails;
 mod exchanges;
 mod helpers;

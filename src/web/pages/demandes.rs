@@ -1,8 +1,11 @@
 //! The applicant's pages: list, start, fill step by step, review, submit, archive.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use crate::domain::eligibility::{self, Verdict};
 use crate::domain::form::{self, Strictness};
 use crate::error::AppError;
 use crate::services::demandes::{self as service, DemandeFile};
@@ -13,6 +16,7 @@ use crate::web::input;
 use crate::web::session::SignedIn;
 use crate::web::views::demandes::{ListPage, NewPage, ShowFeedback, ShowPage, offered_to};
 use crate::web::views::done::Done;
+use crate::web::views::eligibility::EligibilityPage;
 use crate::web::views::steps::{Feedback, StepPage, SummaryPage, check_errors};
 
 use super::{demande_id, ok, render, see_other};
@@ -32,13 +36,38 @@ pub async fn list_demandes(app: web::Data<App>, ctx: PageCtx) -> Result<HttpResp
     ok(&ListPage::new(&ctx, &app, mine, &unread))
 }
 
+/// The form that starts a demande, after the provider's eligibility questions when it has
+/// some: their answers come in the query string, one question at a time.
 pub async fn new_demande(
     app: web::Data<App>,
     ctx: PageCtx,
+    req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let provider = app.provider(&path)?;
-    ok(&NewPage::new(&ctx, provider)?)
+    let given: BTreeMap<String, String> = input::parse(req.query_string().as_bytes())
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    // Whoever may not start a demande is told so before any question.
+    let page = NewPage::new(
+        &ctx,
+        provider,
+        eligibility::encode(&provider.eligibility, &given),
+    )?;
+    match eligibility::judge(&provider.eligibility, &given) {
+        Verdict::Eligible => ok(&page),
+        verdict => {
+            let status = match verdict {
+                Verdict::Unanswered { wrong: true, .. } => StatusCode::BAD_REQUEST,
+                _ => StatusCode::OK,
+            };
+            render(
+                status,
+                &EligibilityPage::new(&ctx, provider, verdict, &given),
+            )
+        }
+    }
 }
 
 pub async fn create_demande(
@@ -55,7 +84,19 @@ pub async fn create_demande(
             provider.chars().take(80).collect::<String>()
         )));
     }
-    let id = service::start(&app, &current, &provider, form.template.as_deref()).await?;
+    let eligibility = form
+        .eligibilite
+        .as_deref()
+        .map(eligibility::decode)
+        .unwrap_or_default();
+    let id = service::start(
+        &app,
+        &current,
+        &provider,
+        form.template.as_deref(),
+        &eligibility,
+    )
+    .await?;
     Ok(see_other(&format!("/demandes/{id}/etapes/1")))
 }
 

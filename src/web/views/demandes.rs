@@ -100,11 +100,17 @@ pub struct NewPage<'a> {
     pub organisation: String,
     /// The organisation's NAF code is outside the provider's list (a warning, not a block).
     pub naf_warning: Option<String>,
+    /// The answers to the provider's eligibility questions, carried to the creation.
+    pub eligibility: String,
 }
 
 impl<'a> NewPage<'a> {
     /// Refused to a person who acts for no organisation.
-    pub fn new(ctx: &PageCtx, provider: &'a Provider) -> Result<NewPage<'a>, AppError> {
+    pub fn new(
+        ctx: &PageCtx,
+        provider: &'a Provider,
+        eligibility: String,
+    ) -> Result<NewPage<'a>, AppError> {
         let org = ctx
             .current
             .current_organisation()
@@ -125,6 +131,7 @@ impl<'a> NewPage<'a> {
             provider,
             organisation: org.name.clone(),
             naf_warning,
+            eligibility,
         })
     }
 }

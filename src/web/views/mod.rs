@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod demandes;
 pub mod done;
+pub mod eligibility;
 pub mod file;
 pub mod form;
 pub mod habilitations;

@@ -15,6 +15,14 @@ static DEMO_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CSRF: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"name="_csrf" value="([^"]+)""#).unwrap());
+/// An answer to an eligibility question: the question's id, then the answer's value.
+static QUESTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"type="radio" id="eligibilite-[^"]*" name="([a-z0-9_]+)" value="([a-z0-9_]+)""#)
+        .unwrap()
+});
+/// The eligibility answers the form that starts a demande carries.
+static ELIGIBILITY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"name="eligibilite" value="([^"]*)""#).unwrap());
 
 pub struct Browser {
     pub client: reqwest::Client,
@@ -175,8 +183,11 @@ impl Browser {
 
     /// Starts a demande and returns its id.
     pub async fn start_demande(&self, provider: &str, template: &str) -> i64 {
-        let page = self.get(&format!("/demandes/nouvelle/{provider}")).await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let page = self.eligible_new_page(provider).await;
+        let eligibility = ELIGIBILITY
+            .captures(&page.body)
+            .map(|c| c[1].to_string())
+            .unwrap_or_default();
         let done = self
             .post(
                 "/demandes",
@@ -184,6 +195,7 @@ impl Browser {
                     ("_csrf", &page.csrf()),
                     ("provider", provider),
                     ("template", template),
+                    ("eligibilite", &eligibility),
                 ],
             )
             .await;
@@ -194,6 +206,28 @@ impl Browser {
             .trim_end_matches("/etapes/1");
         id.parse()
             .unwrap_or_else(|_| panic!("unexpected redirect {location}"))
+    }
+
+    /// The page that starts a demande of `provider`, its eligibility questions (if any) answered
+    /// one by one with their first answer: the shipped providers list the one that leads on first.
+    pub async fn eligible_new_page(&self, provider: &str) -> Page {
+        let mut path = format!("/demandes/nouvelle/{provider}");
+        for _ in 0..10 {
+            let page = self.get(&path).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+            let mut answers: Vec<(String, String)> = Vec::new();
+            for c in QUESTION.captures_iter(&page.body) {
+                if !answers.iter().any(|(name, _)| name == &c[1]) {
+                    answers.push((c[1].to_string(), c[2].to_string()));
+                }
+            }
+            if answers.is_empty() {
+                return page;
+            }
+            let query: Vec<String> = answers.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            path = format!("/demandes/nouvelle/{provider}?{}", query.join("&"));
+        }
+        panic!("the eligibility questions of {provider} never lead to its form");
     }
 
     /// Posts a step of the form with the page's token.
