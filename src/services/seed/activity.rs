@@ -92,7 +92,18 @@ const FOLLOW_UPS: [&str; 2] = [
 pub fn write(conn: &mut DbConnection, seeded: &Seeded<'_>) -> QueryResult<Activity> {
     let (from, until) = seeded.ids;
     let who = instructor(seeded);
-    let seeded_rows = format!("FROM demandes d WHERE d.id >= {from} AND d.id < {until}");
+    // The few columns the statements read, copied once into a narrow temporary table: each
+    // statement then scans it rather than the demandes themselves, whose rows carry their
+    // answers (at a million demandes, 70 MB against 1.4 GB, nine times).
+    diesel::sql_query("DROP TABLE IF EXISTS seeded_demandes").execute(conn)?;
+    diesel::sql_query(format!(
+        "CREATE TEMPORARY TABLE seeded_demandes AS \
+         SELECT id, applicant_id, provider, state, created_at, updated_at, last_submitted_at \
+           FROM demandes WHERE id >= {from} AND id < {until}"
+    ))
+    .execute(conn)?;
+    diesel::sql_query("ANALYZE seeded_demandes").execute(conn)?;
+    let seeded_rows = "FROM seeded_demandes d WHERE TRUE".to_string();
     let mut activity = Activity::default();
 
     // The timeline, in the order it happened (the page lists events by id).
@@ -164,10 +175,10 @@ pub fn write(conn: &mut DbConnection, seeded: &Seeded<'_>) -> QueryResult<Activi
     let reads = "INSERT INTO message_reads (user_id, demande_id, last_read_id)";
     let read = |reader: &str, last: &str, side: bool, which: &str| {
         format!(
-            "{reads} SELECT {reader}, d.id, {last}(m.id) FROM demandes d \
+            "{reads} SELECT {reader}, d.id, {last}(m.id) FROM seeded_demandes d \
              JOIN messages m ON m.demande_id = d.id AND m.from_instructor = {side} \
              WHERE d.id >= {from} AND d.id < {until} AND d.last_submitted_at IS NOT NULL \
-             AND d.id % 10 IN (1, 4, 7) AND {which} GROUP BY d.id",
+             AND d.id % 10 IN (1, 4, 7) AND {which} GROUP BY d.id, d.applicant_id, d.provider",
             side = sql_bool(conn, side),
         )
     };
@@ -178,6 +189,7 @@ pub fn write(conn: &mut DbConnection, seeded: &Seeded<'_>) -> QueryResult<Activi
     for sql in &statements {
         activity.reads += diesel::sql_query(sql).execute(conn)?;
     }
+    diesel::sql_query("DROP TABLE seeded_demandes").execute(conn)?;
     Ok(activity)
 }
 
