@@ -194,7 +194,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         Webhook { url_env: w.url_env.clone(), secret_env: w.secret_env.clone(), events }
     });
 
-    let eligibility = check_eligibility(&raw, errors);
+    let eligibility = check_eligibility(&raw, &form, errors);
     let introduction = raw
         .introduction
         .as_deref()

@@ -5,8 +5,13 @@ use super::error::Errors;
 use super::markdown;
 use super::raw::RawProvider;
 use crate::domain::eligibility::{Answer, Question};
+use crate::domain::form::{Form, TEMPLATE_KEY};
 
-pub(super) fn check_eligibility(raw: &RawProvider, errors: &mut Errors) -> Vec<Question> {
+pub(super) fn check_eligibility(
+    raw: &RawProvider,
+    form: &Form,
+    errors: &mut Errors,
+) -> Vec<Question> {
     let mut questions: Vec<Question> = Vec::new();
     for (qi, raw_q) in raw.eligibility.iter().enumerate() {
         let key = format!("eligibility[{qi}]");
@@ -15,6 +20,15 @@ pub(super) fn check_eligibility(raw: &RawProvider, errors: &mut Errors) -> Vec<Q
                 format!("{key}.id"),
                 format!(
                     "identifiant invalide « {} » (minuscules, chiffres, _)",
+                    raw_q.id
+                ),
+            );
+        } else if raw_q.id == TEMPLATE_KEY || form.field_for_key(&raw_q.id).is_some() {
+            // Answers and prefilled values share the query string of a new demande.
+            errors.add(
+                format!("{key}.id"),
+                format!(
+                    "« {} » est déjà une clé du formulaire : choisissez un autre identifiant",
                     raw_q.id
                 ),
             );

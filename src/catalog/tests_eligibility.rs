@@ -68,3 +68,16 @@ fn a_lone_or_repeated_answer_and_html_in_an_explanation_are_named() {
         "providers/api-test.toml: eligibility[0].answers[1].stop : le HTML n'est pas permis (« <b> ») : écrivez en Markdown"
     );
 }
+
+#[test]
+fn a_question_may_not_take_a_key_of_the_form_or_the_template_s() {
+    for id in ["intitule", "formulaire"] {
+        let text = with(&QUESTION.replace("id = \"organisme\"", &format!("id = \"{id}\"")));
+        assert_eq!(
+            error_of(&text),
+            format!(
+                "providers/api-test.toml: eligibility[0].id : « {id} » est déjà une clé du formulaire : choisissez un autre identifiant"
+            )
+        );
+    }
+}

@@ -112,15 +112,24 @@ pub(super) fn can_edit(current: &CurrentUser, demande: &Demande) -> bool {
     policy::can(&current.actor, Action::EditAsApplicant, &facts(demande))
 }
 
-/// Starts a draft for the current organisation, blank or from a template.
-#[tracing::instrument(skip_all, fields(provider = %provider_slug))]
-pub async fn start(
-    app: &App,
-    current: &CurrentUser,
-    provider_slug: &str,
-    template_id: Option<&str>,
-    eligibility: &BTreeMap<String, String>,
-) -> Result<i64, AppError> {
+/// What starts a demande: the provider, a template, the answers to the provider's eligibility
+/// questions, and values the provider's own site prefills (`?intitule=..`).
+pub struct Start<'a> {
+    pub provider: &'a str,
+    pub template: Option<&'a str>,
+    pub eligibility: &'a BTreeMap<String, String>,
+    pub prefill: &'a [(String, String)],
+}
+
+/// Starts a draft for the current organisation, blank or from a template, prefilled or not.
+#[tracing::instrument(skip_all, fields(provider = %start.provider))]
+pub async fn start(app: &App, current: &CurrentUser, start: Start<'_>) -> Result<i64, AppError> {
+    let Start {
+        provider: provider_slug,
+        template: template_id,
+        eligibility,
+        prefill,
+    } = start;
     let provider = app.provider(provider_slug)?;
     let organisation = current.current_organisation().ok_or_else(|| {
         AppError::ForbiddenBecause("Votre compte n'est rattaché à aucune organisation.".to_string())
@@ -156,6 +165,16 @@ pub async fn start(
     };
     let outcome = transition(None, Event::Create, &Ctx::new(ActorKind::Applicant))?;
     let mut answers = template.map(|t| t.values.clone()).unwrap_or_default();
+    // As if typed: kept as sent, checked on the steps like every answer.
+    let prefilled = form::prefill(&provider.form, &mut answers, prefill);
+    if !prefilled.unknown_keys.is_empty() || !prefilled.rejected.is_empty() {
+        tracing::info!(
+            provider = %provider.slug,
+            unknown = ?prefilled.unknown_keys,
+            refused = ?prefilled.rejected.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            "prefill: values ignored"
+        );
+    }
     let scopes = form::chosen_scopes(&provider.form, &answers);
     if !scopes.is_empty() {
         answers.insert(SCOPES_KEY.to_string(), Value::Many(scopes.clone()));

@@ -120,6 +120,8 @@ pub struct NewDemandeForm {
     pub template: Option<String>,
     /// The answers to the provider's eligibility questions (`id:value,...`).
     pub eligibilite: Option<String>,
+    /// Values the provider's own site prefilled, form-encoded.
+    pub preremplissage: Option<String>,
 }
 
 /// Submitting a demande: the terms of use ticked or not.

@@ -31,6 +31,7 @@ mod memberships;
 mod notifications;
 mod oidc;
 mod pool;
+mod prefill;
 mod repeats;
 mod rights_api;
 mod roles;

@@ -37,48 +37,88 @@ pub fn apply_step(
                 .filter(|(k, _)| *k == key)
                 .map(|(_, v)| v.as_str())
                 .collect();
-            if field.kind.is_multi() {
-                let mut values: Vec<String> = posted
-                    .iter()
-                    .map(|v| v.trim().to_string())
-                    .filter(|v| !v.is_empty())
-                    .collect();
-                values.dedup();
-                if values.iter().any(|v| v.chars().count() > 200) || values.len() > 500 {
-                    applied
-                        .rejected
-                        .push((key, "Valeurs invalides.".to_string()));
-                } else if values.is_empty() {
-                    answers.remove(&key);
-                } else {
-                    answers.insert(key, Value::Many(values));
-                }
-                continue;
-            }
-            match posted.as_slice() {
-                [] => {
-                    answers.remove(&key);
-                }
-                [raw] => {
-                    let value = normalise(raw, field.kind);
-                    if value.chars().count() > MAX_VALUE_CHARS {
-                        applied.rejected.push((
-                            key,
-                            format!("Ce texte est trop long : {MAX_VALUE_CHARS} caractères au maximum. Il n'a pas été enregistré."),
-                        ));
-                    } else if value.is_empty() {
-                        answers.remove(&key);
-                    } else {
-                        answers.insert(key, Value::One(value));
-                    }
-                }
-                _ => applied
-                    .rejected
-                    .push((key, "Une seule valeur est attendue.".to_string())),
-            }
+            apply_key(field.kind, key, &posted, answers, &mut applied);
         }
     }
     applied
+}
+
+/// The key of a link to a new demande that chooses its template (DataPass's "formulaire"),
+/// beside the keys it prefills.
+pub const TEMPLATE_KEY: &str = "formulaire";
+
+/// Applies values sent from outside the form (a provider's own site prefilling a new demande)
+/// as if typed: only the keys of the form's fields, each given key set and the others left as
+/// they are. Keys of no field are returned as unknown, untouched.
+pub fn prefill(form: &Form, answers: &mut Answers, input: &[(String, String)]) -> Applied {
+    let mut applied = Applied::default();
+    let mut done: Vec<&str> = Vec::new();
+    for (key, _) in input {
+        if done.contains(&key.as_str()) {
+            continue;
+        }
+        done.push(key);
+        let Some((_, field, _)) = form.field_for_key(key) else {
+            applied.unknown_keys.push(key.clone());
+            continue;
+        };
+        let posted: Vec<&str> = input
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        apply_key(field.kind, key.clone(), &posted, answers, &mut applied);
+    }
+    applied
+}
+
+/// One key's posted values into the answers (none posted: the answer goes).
+fn apply_key(
+    kind: FieldKind,
+    key: String,
+    posted: &[&str],
+    answers: &mut Answers,
+    applied: &mut Applied,
+) {
+    if kind.is_multi() {
+        let mut values: Vec<String> = posted
+            .iter()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        values.dedup();
+        if values.iter().any(|v| v.chars().count() > 200) || values.len() > 500 {
+            applied
+                .rejected
+                .push((key, "Valeurs invalides.".to_string()));
+        } else if values.is_empty() {
+            answers.remove(&key);
+        } else {
+            answers.insert(key, Value::Many(values));
+        }
+        return;
+    }
+    match posted {
+        [] => {
+            answers.remove(&key);
+        }
+        [raw] => {
+            let value = normalise(raw, kind);
+            if value.chars().count() > MAX_VALUE_CHARS {
+                applied.rejected.push((
+                    key,
+                    format!("Ce texte est trop long : {MAX_VALUE_CHARS} caractères au maximum. Il n'a pas été enregistré."),
+                ));
+            } else if value.is_empty() {
+                answers.remove(&key);
+            } else {
+                answers.insert(key, Value::One(value));
+            }
+        }
+        _ => applied
+            .rejected
+            .push((key, "Une seule valeur est attendue.".to_string())),
+    }
 }
 
 fn normalise(raw: &str, kind: FieldKind) -> String {

@@ -93,7 +93,8 @@ pub fn check(form: &Form, answers: &Answers, strictness: Strictness) -> FormErro
     FormErrors(errors)
 }
 
-fn key_label(field: &Field, part: Option<usize>) -> String {
+/// How a person names an input key: the field's label, and the part of a contact.
+pub fn key_label(field: &Field, part: Option<usize>) -> String {
     match part {
         Some(p) => format!("{} – {}", field.label, CONTACT_PARTS[p].1),
         None => field.label.clone(),

@@ -10,8 +10,8 @@ mod diff;
 mod schema;
 mod scopes;
 
-pub use apply::{Applied, apply_step};
-pub use checks::{FieldError, FormErrors, Strictness, check};
+pub use apply::{Applied, TEMPLATE_KEY, apply_step, prefill};
+pub use checks::{FieldError, FormErrors, Strictness, check, key_label};
 pub use diff::{Change, compose, diff};
 pub use schema::*;
 pub use scopes::{BrokenScopeRule, broken_scope_rule, chosen_scopes};

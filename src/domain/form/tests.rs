@@ -297,3 +297,42 @@ fn contact_keys_map_back_to_their_field() {
     assert_eq!((step, field.id.as_str(), part), (1, "rt", Some(2)));
     assert!(f.field_for_key("rt_shoe_size").is_none());
 }
+
+#[test]
+fn a_prefill_sets_only_the_keys_given_as_if_typed() {
+    let mut answers = complete();
+    let input: Vec<(String, String)> = [
+        ("intitule", "  Cantine  "),
+        ("duree", "beaucoup"),
+        ("rt_email", "rt@mairie.example"),
+        ("scopes", "rfr"),
+        ("scopes", "nbpart"),
+        ("inconnu", "1"),
+        ("volumetrie", "50"),
+        ("volumetrie", "100"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let before = answers.clone();
+    let applied = prefill(&form(), &mut answers, &input);
+    assert_eq!(applied.unknown_keys, ["inconnu"]);
+    assert_eq!(
+        applied.rejected,
+        [(
+            "volumetrie".to_string(),
+            "Une seule valeur est attendue.".to_string()
+        )]
+    );
+    assert_eq!(answers["intitule"], one("Cantine"));
+    // Kept as typed, flagged by the checks like any typed value.
+    assert_eq!(answers["duree"], one("beaucoup"));
+    assert_eq!(answers["rt_email"], one("rt@mairie.example"));
+    assert_eq!(
+        answers[SCOPES_KEY],
+        Value::Many(vec!["rfr".into(), "nbpart".into()])
+    );
+    // What no key named stays as it was, and a refused value changes nothing.
+    assert_eq!(answers["rt_family_name"], before["rt_family_name"]);
+    assert_eq!(answers.get("volumetrie"), None);
+}

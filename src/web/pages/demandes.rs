@@ -14,7 +14,7 @@ use crate::web::ctx::PageCtx;
 use crate::web::forms::{ButtonForm, Form, NewDemandeForm, StepForm, SubmitForm};
 use crate::web::input;
 use crate::web::session::SignedIn;
-use crate::web::views::demandes::{ListPage, NewPage, ShowFeedback, ShowPage, offered_to};
+use crate::web::views::demandes::{ListPage, NewPage, Prefill, ShowFeedback, ShowPage, offered_to};
 use crate::web::views::done::Done;
 use crate::web::views::eligibility::EligibilityPage;
 use crate::web::views::steps::{Feedback, StepPage, SummaryPage, check_errors};
@@ -45,16 +45,18 @@ pub async fn new_demande(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let provider = app.provider(&path)?;
-    let given: BTreeMap<String, String> = input::parse(req.query_string().as_bytes())
+    let (answers, values): (Vec<_>, Vec<_>) = input::parse(req.query_string().as_bytes())
         .unwrap_or_default()
         .into_iter()
-        .collect();
+        .partition(|(k, _)| provider.eligibility.iter().any(|q| &q.id == k));
+    let given: BTreeMap<String, String> = answers.into_iter().collect();
+    let (prefill, unknown) = Prefill::of(provider, &values);
+    if !unknown.is_empty() {
+        tracing::info!(provider = %provider.slug, keys = ?unknown, "prefill: keys of no field ignored");
+    }
     // Whoever may not start a demande is told so before any question.
-    let page = NewPage::new(
-        &ctx,
-        provider,
-        eligibility::encode(&provider.eligibility, &given),
-    )?;
+    let encoded = eligibility::encode(&provider.eligibility, &given);
+    let page = NewPage::new(&ctx, provider, encoded, prefill)?;
     match eligibility::judge(&provider.eligibility, &given) {
         Verdict::Eligible => ok(&page),
         verdict => {
@@ -62,10 +64,15 @@ pub async fn new_demande(
                 Verdict::Unanswered { wrong: true, .. } => StatusCode::BAD_REQUEST,
                 _ => StatusCode::OK,
             };
-            render(
-                status,
-                &EligibilityPage::new(&ctx, provider, verdict, &given),
-            )
+            // The prefilled values ride along with the answers.
+            let carried = values
+                .into_iter()
+                .filter(|(k, _)| {
+                    k == form::TEMPLATE_KEY || provider.form.field_for_key(k).is_some()
+                })
+                .collect();
+            let page = EligibilityPage::new(&ctx, provider, verdict, &given, carried);
+            render(status, &page)
         }
     }
 }
@@ -89,14 +96,17 @@ pub async fn create_demande(
         .as_deref()
         .map(eligibility::decode)
         .unwrap_or_default();
-    let id = service::start(
-        &app,
-        &current,
-        &provider,
-        form.template.as_deref(),
-        &eligibility,
-    )
-    .await?;
+    let prefill = match form.preremplissage.as_deref() {
+        Some(carried) => input::parse(carried.as_bytes())?,
+        None => Vec::new(),
+    };
+    let start = service::Start {
+        provider: &provider,
+        template: form.template.as_deref(),
+        eligibility: &eligibility,
+        prefill: &prefill,
+    };
+    let id = service::start(&app, &current, start).await?;
     Ok(see_other(&format!("/demandes/{id}/etapes/1")))
 }
 

@@ -6,7 +6,7 @@ use askama::Template;
 use crate::catalog::Provider;
 use crate::db::models::{Demande, Habilitation};
 use crate::domain::demande::{State, public_id};
-use crate::domain::form::FormErrors;
+use crate::domain::form::{self, FormErrors};
 use crate::domain::policy::{self, Offered};
 use crate::error::AppError;
 use crate::services::App;
@@ -102,6 +102,74 @@ pub struct NewPage<'a> {
     pub naf_warning: Option<String>,
     /// The answers to the provider's eligibility questions, carried to the creation.
     pub eligibility: String,
+    pub prefill: Prefill,
+}
+
+/// What a provider's own site sends to start a demande (`?formulaire=..&intitule=..`), as the
+/// page that starts it shows it and carries it to the creation.
+#[derive(Debug, Default)]
+pub struct Prefill {
+    /// The template ("formulaire") the link chose, when the provider has it.
+    pub template: Option<String>,
+    /// (label, value) of each field prefilled.
+    pub shown: Vec<(String, String)>,
+    /// The prefilled pairs, form-encoded.
+    pub carried: String,
+    /// The values left out, and why.
+    pub refused: Vec<String>,
+}
+
+impl Prefill {
+    /// Reads `pairs` (the query string, the eligibility answers taken out) as the creation will.
+    /// Also returns the keys of no field, ignored.
+    pub fn of(provider: &Provider, pairs: &[(String, String)]) -> (Prefill, Vec<String>) {
+        let template = pairs
+            .iter()
+            .find(|(k, _)| k == form::TEMPLATE_KEY)
+            .map(|(_, v)| v.clone());
+        let values: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(k, _)| k != form::TEMPLATE_KEY)
+            .cloned()
+            .collect();
+        let mut answers = form::Answers::default();
+        let applied = form::prefill(&provider.form, &mut answers, &values);
+        let mut unknown = applied.unknown_keys;
+        let template = match template {
+            Some(id) if provider.template(&id).is_some() => Some(id),
+            Some(id) => {
+                unknown.push(format!("{}={id}", form::TEMPLATE_KEY));
+                None
+            }
+            None => None,
+        };
+        let shown = answers
+            .iter()
+            .filter_map(|(key, value)| {
+                let (_, field, part) = provider.form.field_for_key(key)?;
+                Some((form::key_label(field, part), value.display()))
+            })
+            .collect();
+        let kept: Vec<(String, String)> = values
+            .into_iter()
+            .filter(|(k, _)| answers.contains_key(k))
+            .collect();
+        let refused = applied
+            .rejected
+            .iter()
+            .filter_map(|(key, why)| {
+                let (_, field, part) = provider.form.field_for_key(key)?;
+                Some(format!("{} : {why}", form::key_label(field, part)))
+            })
+            .collect();
+        let prefill = Prefill {
+            template,
+            shown,
+            carried: serde_html_form::to_string(&kept).unwrap_or_default(),
+            refused,
+        };
+        (prefill, unknown)
+    }
 }
 
 impl<'a> NewPage<'a> {
@@ -110,6 +178,7 @@ impl<'a> NewPage<'a> {
         ctx: &PageCtx,
         provider: &'a Provider,
         eligibility: String,
+        prefill: Prefill,
     ) -> Result<NewPage<'a>, AppError> {
         let org = ctx
             .current
@@ -132,6 +201,7 @@ impl<'a> NewPage<'a> {
             organisation: org.name.clone(),
             naf_warning,
             eligibility,
+            prefill,
         })
     }
 }

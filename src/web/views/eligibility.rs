@@ -28,6 +28,8 @@ pub struct EligibilityPage<'a> {
     pub stopped: Option<&'a str>,
     /// (link, label, message) for the error summary: a value the question does not offer.
     pub errors: Vec<(String, String, String)>,
+    /// What the link prefills, kept through the questions.
+    pub carried: Vec<(String, String)>,
 }
 
 impl<'a> EligibilityPage<'a> {
@@ -37,6 +39,7 @@ impl<'a> EligibilityPage<'a> {
         provider: &'a Provider,
         verdict: Verdict<'a>,
         given: &'a std::collections::BTreeMap<String, String>,
+        carried: Vec<(String, String)>,
     ) -> EligibilityPage<'a> {
         let (shown, stopped, wrong) = match verdict {
             Verdict::Eligible => (provider.eligibility.len(), None, None),
@@ -79,6 +82,7 @@ impl<'a> EligibilityPage<'a> {
             questions,
             stopped,
             errors,
+            carried,
         }
     }
 }

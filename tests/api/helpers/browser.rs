@@ -53,7 +53,9 @@ impl Page {
             .replace("&quot;", "\"")
             .replace("&#34;", "\"")
             .replace("&lt;", "<")
+            .replace("&#60;", "<")
             .replace("&gt;", ">")
+            .replace("&#62;", ">")
             .replace("&#38;", "&")
             .replace("&amp;", "&")
     }
