@@ -103,6 +103,7 @@ pub struct NewDemande<'a> {
 }
 
 /// A demande written by a bulk load, its id given (see [`crate::db::bulk::insert_demandes`]).
+/// [`NewDemande`]'s fields again, flat: diesel's binary COPY takes no embedded struct.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = demandes, treat_none_as_default_value = false)]
 pub struct LoadedDemande<'a> {

@@ -57,6 +57,20 @@ pub fn judge<'a>(questions: &'a [Question], given: &BTreeMap<String, String>) ->
     Verdict::Eligible
 }
 
+/// Why a demande cannot be created with these answers, in French; `None` when it can.
+pub fn refusal(verdict: Verdict<'_>, provider_name: &str, provider_slug: &str) -> Option<String> {
+    match verdict {
+        Verdict::Eligible => None,
+        Verdict::Unanswered { .. } => Some(format!(
+            "Répondez d'abord aux questions d'éligibilité de {provider_name} : /demandes/nouvelle/{provider_slug}"
+        )),
+        Verdict::Stopped { question, .. } => Some(format!(
+            "D'après vos réponses aux questions d'éligibilité (« {} »), votre organisme ne peut pas demander {provider_name}.",
+            question.text
+        )),
+    }
+}
+
 /// The answers as one form value (`id:value,id:value`), carried from the questionnaire to the
 /// creation of the demande.
 pub fn encode(questions: &[Question], given: &BTreeMap<String, String>) -> String {
@@ -156,6 +170,22 @@ mod tests {
         assert_eq!(
             (question.id.as_str(), answer.value.as_str()),
             ("public", "non")
+        );
+    }
+
+    #[test]
+    fn only_an_eligible_verdict_lets_a_demande_be_created() {
+        let q = questions();
+        assert_eq!(refusal(Verdict::Eligible, "API", "api"), None);
+        let unanswered = refusal(judge(&q, &given(&[])), "API", "api").unwrap();
+        assert_eq!(
+            unanswered,
+            "Répondez d'abord aux questions d'éligibilité de API : /demandes/nouvelle/api"
+        );
+        let stopped = refusal(judge(&q, &given(&[("public", "non")])), "API", "api").unwrap();
+        assert!(
+            stopped.contains("(« Êtes-vous une administration ? »)"),
+            "{stopped}"
         );
     }
 

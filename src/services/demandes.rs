@@ -6,7 +6,7 @@ use crate::db::events::TimelineRow;
 use crate::db::models::{Demande, Habilitation, NewDemande};
 use crate::db::{DbConnection, demandes, events, habilitations, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
-use crate::domain::eligibility::{self, Verdict};
+use crate::domain::eligibility;
 use crate::domain::form::{self, Answers, Applied, FormErrors, SCOPES_KEY, Strictness, Value};
 use crate::domain::policy::{self, Action};
 use crate::error::AppError;
@@ -139,20 +139,9 @@ pub async fn start(app: &App, current: &CurrentUser, start: Start<'_>) -> Result
     }
     // The questions a provider asks first, answered again here: a form posted around them
     // creates nothing.
-    match eligibility::judge(&provider.eligibility, eligibility) {
-        Verdict::Eligible => {}
-        Verdict::Unanswered { .. } => {
-            return Err(AppError::BadRequest(format!(
-                "Répondez d'abord aux questions d'éligibilité de {} : /demandes/nouvelle/{}",
-                provider.name, provider.slug
-            )));
-        }
-        Verdict::Stopped { question, .. } => {
-            return Err(AppError::BadRequest(format!(
-                "D'après vos réponses aux questions d'éligibilité (« {} »), votre organisme ne peut pas demander {}.",
-                question.text, provider.name
-            )));
-        }
+    let verdict = eligibility::judge(&provider.eligibility, eligibility);
+    if let Some(why) = eligibility::refusal(verdict, &provider.name, &provider.slug) {
+        return Err(AppError::BadRequest(why));
     }
     let template = match template_id.filter(|t| !t.is_empty()) {
         Some(id) => Some(provider.template(id).ok_or_else(|| {
