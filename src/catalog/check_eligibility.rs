@@ -1,6 +1,6 @@
 //! The eligibility questionnaire: ids, answers, and the explanations of the answers that stop.
 
-use super::check_form::valid_id;
+use super::check_form::check_id;
 use super::error::Errors;
 use super::markdown;
 use super::raw::RawProvider;
@@ -15,15 +15,8 @@ pub(super) fn check_eligibility(
     let mut questions: Vec<Question> = Vec::new();
     for (qi, raw_q) in raw.eligibility.iter().enumerate() {
         let key = format!("eligibility[{qi}]");
-        if !valid_id(&raw_q.id) {
-            errors.add(
-                format!("{key}.id"),
-                format!(
-                    "identifiant invalide « {} » (minuscules, chiffres, _)",
-                    raw_q.id
-                ),
-            );
-        } else if raw_q.id == TEMPLATE_KEY || form.field_for_key(&raw_q.id).is_some() {
+        let id_ok = check_id(&raw_q.id, format!("{key}.id"), "identifiant", errors);
+        if id_ok && (raw_q.id == TEMPLATE_KEY || form.field_for_key(&raw_q.id).is_some()) {
             // Answers and prefilled values share the query string of a new demande.
             errors.add(
                 format!("{key}.id"),
@@ -32,7 +25,7 @@ pub(super) fn check_eligibility(
                     raw_q.id
                 ),
             );
-        } else if questions.iter().any(|q| q.id == raw_q.id) {
+        } else if id_ok && questions.iter().any(|q| q.id == raw_q.id) {
             errors.add(
                 format!("{key}.id"),
                 format!("la question « {} » est déclarée deux fois", raw_q.id),
@@ -47,15 +40,8 @@ pub(super) fn check_eligibility(
         let mut answers: Vec<Answer> = Vec::new();
         for (ai, raw_a) in raw_q.answers.iter().enumerate() {
             let akey = format!("{key}.answers[{ai}]");
-            if !valid_id(&raw_a.value) {
-                errors.add(
-                    format!("{akey}.value"),
-                    format!(
-                        "valeur invalide « {} » (minuscules, chiffres, _)",
-                        raw_a.value
-                    ),
-                );
-            } else if answers.iter().any(|a| a.value == raw_a.value) {
+            let value_ok = check_id(&raw_a.value, format!("{akey}.value"), "valeur", errors);
+            if value_ok && answers.iter().any(|a| a.value == raw_a.value) {
                 errors.add(
                     format!("{akey}.value"),
                     format!("la réponse « {} » est proposée deux fois", raw_a.value),

@@ -19,6 +19,19 @@ pub(super) fn valid_id(id: &str) -> bool {
         && !id.starts_with('_')
 }
 
+/// Whether `id` is a valid identifier; if not, the problem is added at `key`, naming `what`
+/// ("identifiant", "valeur").
+pub(super) fn check_id(id: &str, key: String, what: &str, errors: &mut Errors) -> bool {
+    let valid = valid_id(id);
+    if !valid {
+        errors.add(
+            key,
+            format!("{what} invalide « {id} » (minuscules, chiffres, _)"),
+        );
+    }
+    valid
+}
+
 pub(super) fn check_steps(
     raw: &RawProvider,
     contacts: &[String],
@@ -32,15 +45,12 @@ pub(super) fn check_steps(
     // Where each input key was first defined, to name both places of a duplicate.
     let mut seen: Vec<(String, String)> = Vec::new();
     for (si, raw_step) in raw.steps.iter().enumerate() {
-        if !valid_id(&raw_step.id) {
-            errors.add(
-                format!("steps[{si}].id"),
-                format!(
-                    "identifiant invalide « {} » (minuscules, chiffres, _)",
-                    raw_step.id
-                ),
-            );
-        }
+        check_id(
+            &raw_step.id,
+            format!("steps[{si}].id"),
+            "identifiant",
+            errors,
+        );
         if steps.iter().any(|s| s.id == raw_step.id) {
             errors.add(
                 format!("steps[{si}].id"),
@@ -135,15 +145,7 @@ fn check_field(raw: &RawField, key: &str, errors: &mut Errors) -> Option<Field> 
         );
         return None;
     };
-    if !valid_id(&raw.id) {
-        errors.add(
-            format!("{key}.id"),
-            format!(
-                "identifiant invalide « {} » (minuscules, chiffres, _)",
-                raw.id
-            ),
-        );
-    }
+    check_id(&raw.id, format!("{key}.id"), "identifiant", errors);
     if kind == FieldKind::Scopes && raw.id != SCOPES_KEY {
         errors.add(
             format!("{key}.id"),

@@ -1,6 +1,6 @@
 //! What refers to fields and scopes by id once all are known: conditions and templates.
 
-use super::check_form::valid_id;
+use super::check_form::check_id;
 use super::error::Errors;
 use super::provider::Template;
 use super::raw::RawProvider;
@@ -48,12 +48,7 @@ pub(super) fn check_templates(
     let mut out: Vec<Template> = Vec::new();
     for (ti, t) in raw.templates.iter().enumerate() {
         let key = format!("templates[{ti}]");
-        if !valid_id(&t.id) {
-            errors.add(
-                format!("{key}.id"),
-                format!("identifiant invalide « {} »", t.id),
-            );
-        }
+        check_id(&t.id, format!("{key}.id"), "identifiant", errors);
         if out.iter().any(|o| o.id == t.id) {
             errors.add(
                 format!("{key}.id"),
