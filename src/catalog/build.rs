@@ -215,6 +215,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         templates,
         webhook,
         // Read beside the file by the caller.
+        logo: None,
         mails: Default::default(),
     }
 }

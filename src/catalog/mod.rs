@@ -10,6 +10,7 @@ mod check_form;
 mod check_scopes;
 mod check_templates;
 mod error;
+pub mod logo;
 pub mod mails;
 mod markdown;
 mod provider;
@@ -83,6 +84,10 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogErrors> {
             Ok(mut p) => {
                 match mails::load(dir, &p.slug) {
                     Ok(found) => p.mails = found,
+                    Err(mut e) => errors.append(&mut e),
+                }
+                match logo::load(dir, &p.slug) {
+                    Ok(found) => p.logo = found,
                     Err(mut e) => errors.append(&mut e),
                 }
                 if providers.iter().any(|other| other.slug == p.slug) {

@@ -25,6 +25,8 @@ pub struct Provider {
     pub form: Form,
     pub templates: Vec<Template>,
     pub webhook: Option<Webhook>,
+    /// The provider's logo (`providers/<slug>/logo.png`), served at `/fournisseurs/<slug>/logo`.
+    pub logo: Option<super::logo::Logo>,
     /// The provider's own wording of emails, by event (`providers/<slug>/mails/`).
     pub mails: std::collections::BTreeMap<String, super::mails::MailText>,
 }

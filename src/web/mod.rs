@@ -34,6 +34,7 @@ route_table! {
     get "/" => home::home;
     get "/healthz" => assets::healthz;
     get "/static/{path:.*}" => assets::file;
+    get "/fournisseurs/{provider}/logo" => assets::logo;
     get "/connexion" => auth::login_page;
     post "/connexion/demo" => auth::dev_login;
     get "/connexion/proconnect" => auth::login_with_provider;

@@ -164,6 +164,14 @@ fn rows() -> Vec<Row> {
         row("get", "/", Nothing, ALL_OK),
         row("get", "/healthz", Nothing, ALL_OK),
         row("get", "/static/{path:.*}", Nothing, ALL_OK),
+        // Public, like the home page that shows it; the shipped providers have no logo, so every
+        // actor gets the 404 (tests/api/logos.rs serves one, to a visitor).
+        row(
+            "get",
+            "/fournisseurs/{provider}/logo",
+            Nothing,
+            [NotFound; 13],
+        ),
         row("get", "/connexion", Nothing, ALL_OK),
         row("post", "/connexion/demo", Nothing, [Done; 13]),
         row("post", "/deconnexion", Nothing, [Done; 13]),

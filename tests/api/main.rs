@@ -26,6 +26,7 @@ mod journey;
 mod journeys_applicant;
 mod journeys_instructor;
 mod layers;
+mod logos;
 mod mail_readers;
 mod memberships;
 mod notifications;

@@ -27,6 +27,20 @@ pub async fn file(path: web::Path<String>) -> HttpResponse {
     }
 }
 
+/// A provider's logo, as read at start-up: its type from its bytes, never sniffed again.
+pub async fn logo(app: web::Data<App>, path: web::Path<String>) -> HttpResponse {
+    match app.catalog.get(&path).and_then(|p| p.logo.as_ref()) {
+        Some(logo) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, logo.content_type))
+            .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .body(logo.bytes.to_vec()),
+        None => HttpResponse::NotFound()
+            .content_type(ContentType::plaintext())
+            .body("logo introuvable"),
+    }
+}
+
 /// The type from the name, with the charset browsers want for text.
 fn content_type(path: &str, file: &rust_embed::EmbeddedFile) -> String {
     let mime = file.metadata.mimetype();

@@ -14,6 +14,8 @@ pub struct ProviderCard {
     pub provider: String,
     pub description: String,
     pub templates: usize,
+    /// The provider has a logo to show.
+    pub logo: bool,
 }
 
 #[derive(Template)]
@@ -34,6 +36,7 @@ impl HomePage {
                 provider: p.provider.clone(),
                 description: p.description.clone(),
                 templates: p.templates.len(),
+                logo: p.logo.is_some(),
             })
             .collect();
         HomePage {
