@@ -47,3 +47,23 @@ pub fn exists_since(
     }
     q.count().get_result::<i64>(conn).map(|n| n > 0)
 }
+
+/// When each of the provider's latest decisions (approval or refusal) since `since` was made,
+/// and when its demande was last submitted: at most `limit`, newest first.
+pub fn decision_waits(
+    conn: &mut DbConnection,
+    provider: &str,
+    since: chrono::NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<(chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)>> {
+    use super::schema::demandes;
+    events::table
+        .inner_join(demandes::table)
+        .filter(events::name.eq_any(["approve", "refuse"]))
+        .filter(events::created_at.ge(since))
+        .filter(demandes::provider.eq(provider))
+        .order(events::created_at.desc())
+        .limit(limit)
+        .select((events::created_at, demandes::last_submitted_at))
+        .load(conn)
+}

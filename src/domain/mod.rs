@@ -1,5 +1,6 @@
 //! Pure domain: no I/O, no database, exhaustively tested.
 
+pub mod delay;
 pub mod demande;
 pub mod eligibility;
 pub mod email;

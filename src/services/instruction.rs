@@ -146,6 +146,7 @@ pub async fn decide(
         Event::Approve => Some(grant_of(&provider, &file.demande.scopes, &decision)?),
         _ => None,
     };
+    let decided_for = file.demande.provider.clone();
     let decided = Decided {
         provider,
         demande: file.demande,
@@ -154,7 +155,7 @@ pub async fn decide(
         reason,
         grant,
     };
-    match apply(app, current, decided).await {
+    let done = match apply(app, current, decided).await {
         // Both clicks of a double click raced: the one that lost sees the other's decision.
         Err(AppError::Conflict(_))
             if find(app, current, id)
@@ -164,7 +165,12 @@ pub async fn decide(
             Ok(())
         }
         done => done.map_err(processed),
+    };
+    if done.is_ok() {
+        // The provider's observed time to decide counts this decision from now on.
+        app.delays.forget(&decided_for);
     }
+    done
 }
 
 /// For an instructor, a decision that does not fit the state means someone decided first.

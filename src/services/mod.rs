@@ -7,6 +7,7 @@ pub mod audit;
 pub mod boards;
 pub mod companies;
 pub mod dashboard;
+pub mod delays;
 pub mod demandes;
 pub mod digest;
 pub mod export;
@@ -55,6 +56,8 @@ pub struct App {
     pub access: std::sync::Arc<accounts::AccessCache>,
     /// Dashboards read, kept while their data is unchanged.
     pub boards: boards::BoardCache<dashboard::Dashboard>,
+    /// Each provider's observed time to decide, kept an hour.
+    pub delays: delays::DelayCache,
 }
 
 impl App {
@@ -66,6 +69,7 @@ impl App {
         App {
             access: Default::default(),
             boards: boards::BoardCache::new(settings.dashboard_cache),
+            delays: delays::DelayCache::default(),
             db,
             catalog,
             settings,

@@ -16,6 +16,7 @@ mod concurrency;
 mod counts;
 mod dashboard;
 mod dashboard_cache;
+mod delays;
 mod design;
 mod eligibility;
 mod emails;

@@ -9,7 +9,7 @@ use crate::domain::eligibility::{self, Verdict};
 use crate::domain::form::{self, Strictness};
 use crate::error::AppError;
 use crate::services::demandes::{self as service, DemandeFile};
-use crate::services::{App, messages, submission};
+use crate::services::{App, delays, messages, submission};
 use crate::web::ctx::PageCtx;
 use crate::web::forms::{ButtonForm, Form, NewDemandeForm, StepForm, SubmitForm};
 use crate::web::input;
@@ -56,7 +56,8 @@ pub async fn new_demande(
     }
     // Whoever may not start a demande is told so before any question.
     let encoded = eligibility::encode(&provider.eligibility, &given);
-    let page = NewPage::new(&ctx, provider, encoded, prefill)?;
+    let observed = delays::observed(&app, &provider.slug).await?;
+    let page = NewPage::new(&ctx, provider, encoded, prefill, observed)?;
     match eligibility::judge(&provider.eligibility, &given) {
         Verdict::Eligible => ok(&page),
         verdict => {

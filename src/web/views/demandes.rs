@@ -5,6 +5,7 @@ use askama::Template;
 
 use crate::catalog::Provider;
 use crate::db::models::{Demande, Habilitation};
+use crate::domain::delay::Observed;
 use crate::domain::demande::{State, public_id};
 use crate::domain::form::{self, FormErrors};
 use crate::domain::policy::{self, Offered};
@@ -103,6 +104,30 @@ pub struct NewPage<'a> {
     /// The answers to the provider's eligibility questions, carried to the creation.
     pub eligibility: String,
     pub prefill: Prefill,
+    /// How long the provider takes to decide, in a sentence: observed, or as it announces it.
+    pub delay: Option<String>,
+}
+
+/// The provider's time to decide: the median of its recent decisions, or else the delay it
+/// announces in its file.
+fn delay_sentence(provider: &Provider, observed: Option<Observed>) -> Option<String> {
+    match (observed, provider.usual_delay_days) {
+        (Some(o), _) => Some(format!(
+            "Délai de décision constaté ces {} derniers jours : {} (médiane de {} décisions).",
+            crate::services::delays::WINDOW_DAYS,
+            match o.days {
+                0 => "moins d'un jour".to_string(),
+                1 => "un jour".to_string(),
+                n => format!("{n} jours"),
+            },
+            o.decisions
+        )),
+        (None, Some(days)) => Some(format!(
+            "Délai de décision habituel annoncé par {} : {days} jours.",
+            provider.provider
+        )),
+        (None, None) => None,
+    }
 }
 
 /// What a provider's own site sends to start a demande (`?formulaire=..&intitule=..`), as the
@@ -179,6 +204,7 @@ impl<'a> NewPage<'a> {
         provider: &'a Provider,
         eligibility: String,
         prefill: Prefill,
+        observed: Option<Observed>,
     ) -> Result<NewPage<'a>, AppError> {
         let org = ctx
             .current
@@ -202,6 +228,7 @@ impl<'a> NewPage<'a> {
             naf_warning,
             eligibility,
             prefill,
+            delay: delay_sentence(provider, observed),
         })
     }
 }
