@@ -1,7 +1,5 @@
 //! The applicant's pages: list, start, fill step by step, review, submit, archive.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -14,7 +12,9 @@ use crate::web::ctx::PageCtx;
 use crate::web::forms::{ButtonForm, Form, NewDemandeForm, StepForm, SubmitForm};
 use crate::web::input;
 use crate::web::session::SignedIn;
-use crate::web::views::demandes::{ListPage, NewPage, Prefill, ShowFeedback, ShowPage, offered_to};
+use crate::web::views::demandes::{
+    ListPage, NewPage, Prefill, ShowFeedback, ShowPage, offered_to, start_query,
+};
 use crate::web::views::done::Done;
 use crate::web::views::eligibility::EligibilityPage;
 use crate::web::views::steps::{Feedback, StepPage, SummaryPage, check_errors};
@@ -45,35 +45,20 @@ pub async fn new_demande(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let provider = app.provider(&path)?;
-    let (answers, values): (Vec<_>, Vec<_>) = input::parse(req.query_string().as_bytes())
-        .unwrap_or_default()
-        .into_iter()
-        .partition(|(k, _)| provider.eligibility.iter().any(|q| &q.id == k));
-    let given: BTreeMap<String, String> = answers.into_iter().collect();
+    let (given, values) = start_query(provider, req.query_string());
     let (prefill, unknown) = Prefill::of(provider, &values);
     if !unknown.is_empty() {
         tracing::info!(provider = %provider.slug, keys = ?unknown, "prefill: keys of no field ignored");
     }
-    // Whoever may not start a demande is told so before any question.
     let encoded = eligibility::encode(&provider.eligibility, &given);
     let observed = delays::observed(&app, &provider.slug).await?;
+    // Whoever may not start a demande is told so before any question.
     let page = NewPage::new(&ctx, provider, encoded, prefill, observed)?;
     match eligibility::judge(&provider.eligibility, &given) {
         Verdict::Eligible => ok(&page),
         verdict => {
-            let status = match verdict {
-                Verdict::Unanswered { wrong: true, .. } => StatusCode::BAD_REQUEST,
-                _ => StatusCode::OK,
-            };
-            // The prefilled values ride along with the answers.
-            let carried = values
-                .into_iter()
-                .filter(|(k, _)| {
-                    k == form::TEMPLATE_KEY || provider.form.field_for_key(k).is_some()
-                })
-                .collect();
-            let page = EligibilityPage::new(&ctx, provider, verdict, &given, carried);
-            render(status, &page)
+            let page = EligibilityPage::new(&ctx, provider, verdict, &given, &values);
+            render(page.status(), &page)
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The applicant's page models: the list of demandes, starting one, and the demande page.
 //! Filling the form in is in `steps`.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 
 use crate::catalog::Provider;
@@ -106,6 +108,20 @@ pub struct NewPage<'a> {
     pub prefill: Prefill,
     /// How long the provider takes to decide, in a sentence: observed, or as it announces it.
     pub delay: Option<String>,
+}
+
+/// The query string of a link to a new demande, split: the answers to the provider's
+/// eligibility questions, and the rest (a template, values to prefill). Read leniently: what
+/// cannot be decoded is left out.
+pub fn start_query(
+    provider: &Provider,
+    query: &str,
+) -> (BTreeMap<String, String>, Vec<(String, String)>) {
+    let (answers, values): (Vec<_>, Vec<_>) = crate::web::input::parse(query.as_bytes())
+        .unwrap_or_default()
+        .into_iter()
+        .partition(|(k, _)| provider.eligibility.iter().any(|q| &q.id == k));
+    (answers.into_iter().collect(), values)
 }
 
 /// The provider's time to decide: the median of its recent decisions, or else the delay it

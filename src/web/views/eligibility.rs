@@ -1,9 +1,11 @@
 //! The eligibility questionnaire asked before a demande is created, as a page.
 
+use actix_web::http::StatusCode;
 use askama::Template;
 
 use crate::catalog::Provider;
 use crate::domain::eligibility::{Question, Verdict};
+use crate::domain::form;
 
 use crate::web::ctx::PageCtx;
 
@@ -33,14 +35,30 @@ pub struct EligibilityPage<'a> {
 }
 
 impl<'a> EligibilityPage<'a> {
+    /// 400 when a question was given a value it does not offer; 200 when one is still to answer
+    /// or an answer stops.
+    pub fn status(&self) -> StatusCode {
+        if self.errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        }
+    }
+
     /// The page for a verdict other than [`Verdict::Eligible`], the answers given kept.
     pub fn new(
         ctx: &PageCtx,
         provider: &'a Provider,
         verdict: Verdict<'a>,
         given: &'a std::collections::BTreeMap<String, String>,
-        carried: Vec<(String, String)>,
+        values: &[(String, String)],
     ) -> EligibilityPage<'a> {
+        // The template and the values the link prefills ride along with the answers.
+        let carried = values
+            .iter()
+            .filter(|(k, _)| k == form::TEMPLATE_KEY || provider.form.field_for_key(k).is_some())
+            .cloned()
+            .collect();
         let (shown, stopped, wrong) = match verdict {
             Verdict::Eligible => (provider.eligibility.len(), None, None),
             Verdict::Unanswered { index, wrong } => (index + 1, None, wrong.then_some(index)),
