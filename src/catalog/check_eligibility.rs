@@ -54,7 +54,8 @@ pub(super) fn check_eligibility(
             answers.push(Answer {
                 value: raw_a.value.clone(),
                 label: raw_a.label.clone(),
-                stop: stop.or_else(|| raw_a.stop.as_ref().map(|_| String::new())),
+                // An explanation refused above refuses the whole file: `None` is never used.
+                stop,
             });
         }
         if !raw_q.answers.is_empty() && raw_q.answers.iter().all(|a| a.stop.is_some()) {
