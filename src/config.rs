@@ -72,6 +72,25 @@ pub struct OutboxSettings {
     pub backoff_ms: u64,
 }
 
+/// Where attached files' bytes are kept.
+#[derive(Debug, Clone)]
+pub enum FileStore {
+    /// A local folder: nothing to install, one instance.
+    Dir(PathBuf),
+    /// An S3-compatible bucket: several instances share it.
+    S3(S3Settings),
+}
+
+#[derive(Debug, Clone)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// Absent: AWS itself; `http://` endpoints (a local MinIO) are allowed.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<SecretString>,
+}
+
 /// The settings the application runs with: every default applied, every check passed.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -117,6 +136,11 @@ pub struct Settings {
     pub oidc: Option<OidcSettings>,
     /// `HABILIS_WEBHOOK_*` variables: the URLs and secrets providers' files name.
     pub webhook_env: HashMap<String, String>,
+    pub files: FileStore,
+    /// Days a refused or archived demande keeps its files before they are deleted.
+    pub files_retention_days: i64,
+    /// The antivirus daemon attached files are streamed to.
+    pub clamd: Option<String>,
 }
 
 impl Settings {
@@ -248,11 +272,13 @@ fn resolve(
             password: s.password,
         }
     });
+    let database_url = raw
+        .database_url
+        .unwrap_or_else(|| SecretString::from("habilis.db"));
+    let files = resolve_files(&raw.files, &database_url)?;
     Ok(Settings {
         env,
-        database_url: raw
-            .database_url
-            .unwrap_or_else(|| SecretString::from("habilis.db")),
+        database_url,
         base_url,
         bind,
         providers_dir: raw
@@ -297,7 +323,53 @@ fn resolve(
             .unwrap_or_else(|| "République française".to_string()),
         oidc,
         webhook_env,
+        files,
+        files_retention_days: raw.files.retention_days.unwrap_or(365).max(0),
+        clamd: raw.clamd.filter(|c| !c.trim().is_empty()),
     })
+}
+
+/// The folder beside the SQLite file (`habilis.db` → `habilis-fichiers/`), or in the working
+/// directory for PostgreSQL; a bucket when one is named.
+fn resolve_files(raw: &raw::RawFiles, database_url: &SecretString) -> anyhow::Result<FileStore> {
+    let given = |v: &Option<String>| v.clone().filter(|v| !v.trim().is_empty());
+    if let Some(bucket) = given(&raw.s3_bucket) {
+        if raw.dir.as_ref().is_some_and(|d| !d.as_os_str().is_empty()) {
+            bail!(
+                "HABILIS_FILES_DIR et HABILIS_FILES_S3_BUCKET s'excluent : choisissez un dossier ou un bucket"
+            );
+        }
+        let endpoint = given(&raw.s3_endpoint);
+        if let Some(e) = &endpoint
+            && !(e.starts_with("https://") || e.starts_with("http://"))
+        {
+            bail!("HABILIS_FILES_S3_ENDPOINT doit commencer par https:// ou http:// (« {e} »)");
+        }
+        return Ok(FileStore::S3(S3Settings {
+            bucket,
+            endpoint,
+            region: given(&raw.s3_region).unwrap_or_else(|| "us-east-1".to_string()),
+            access_key_id: given(&raw.s3_access_key_id),
+            secret_access_key: raw.s3_secret_access_key.clone(),
+        }));
+    }
+    if let Some(dir) = raw.dir.clone().filter(|d| !d.as_os_str().is_empty()) {
+        return Ok(FileStore::Dir(dir));
+    }
+    let url = database_url.expose_secret();
+    let is_postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    let sqlite_path = url.strip_prefix("sqlite://").unwrap_or(url);
+    Ok(FileStore::Dir(
+        if is_postgres || sqlite_path == ":memory:" {
+            PathBuf::from("habilis-fichiers")
+        } else {
+            let path = Path::new(sqlite_path);
+            let stem = path
+                .file_stem()
+                .map_or_else(|| "habilis".into(), |s| s.to_string_lossy().into_owned());
+            path.with_file_name(format!("{stem}-fichiers"))
+        },
+    ))
 }
 
 /// The audit key outside production: public, so a dev chain proves nothing beyond this machine.

@@ -29,6 +29,9 @@ pub enum AppError {
     Unprocessable(String),
     #[error("contenu trop volumineux")]
     PayloadTooLarge,
+    /// It was there and is no more (a file deleted by the retention rule), with why.
+    #[error("supprimé : {0}")]
+    Gone(String),
     /// Sign-in with the identity provider failed; nobody is signed in.
     #[error("connexion impossible : {0}")]
     LoginFailed(String),

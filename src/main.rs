@@ -191,7 +191,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
                 ..settings
             };
             let (catalog, db) = prepare(&settings)?;
-            let app = std::sync::Arc::new(services::App::new(db, catalog, settings));
+            let app = std::sync::Arc::new(services::App::new(db, catalog, settings)?);
             habilis::startup::start_background(app)?;
             tracing::info!("habilis worker running");
             actix_web::rt::signal::ctrl_c().await?;
@@ -234,7 +234,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
                 ..settings
             };
             let (catalog, db) = prepare(&settings)?;
-            let app = services::App::new(db, catalog, settings);
+            let app = services::App::new(db, catalog, settings)?;
             let who = services::roles::Who::Cli;
             use services::roles::{Change, Typed};
             let (email, provider, role, change, word) = match &command {
@@ -272,7 +272,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
                 ..settings
             };
             let (catalog, db) = prepare(&settings)?;
-            let app = services::App::new(db, catalog, settings);
+            let app = services::App::new(db, catalog, settings)?;
             let sent = services::webhooks::send_test(&app, &provider).await?;
             let status = sent
                 .status
@@ -288,7 +288,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
                 ..settings
             };
             let (catalog, db) = prepare(&settings)?;
-            let app = services::App::new(db, catalog, settings);
+            let app = services::App::new(db, catalog, settings)?;
             match command {
                 TokensCommand::Create { provider, name } => {
                     let (id, token) = services::api::create_token(&app, &provider, &name).await?;

@@ -66,7 +66,7 @@ impl Application {
         let oidc = crate::services::oidc::Oidc::from_settings(&settings).await?;
         let app = Arc::new(App {
             oidc,
-            ..App::new(db, catalog, settings)
+            ..App::new(db, catalog, settings)?
         });
         if app.settings.worker {
             // The outbox worker lives as long as the server, in the same runtime.
@@ -109,6 +109,12 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
             match crate::services::digest::run(app.clone(), crate::services::now()).await {
                 Ok(sent) => tracing::info!(sent, "weekly digests"),
                 Err(e) => tracing::error!(error = ?e, "weekly digests failed"),
+            }
+            // Files of refused and archived demandes past their retention period.
+            match crate::services::attachments::apply_retention(&app, crate::services::now()).await
+            {
+                Ok(deleted) => tracing::info!(deleted, "attachments past retention"),
+                Err(e) => tracing::error!(error = ?e, "attachment retention failed"),
             }
             // Organisations the company directory has not answered for yet.
             match crate::services::companies::refresh_pending(&app).await {

@@ -1,14 +1,17 @@
 //! Standard blocks every form can include by name (`blocks = ["basic_infos", ...]`).
 
+use crate::domain::attachment::{FileKind, FileRule, MB};
 use crate::domain::form::{Choice, Condition, Field, FieldKind, SCOPES_KEY};
 
-pub const BLOCKS: [&str; 6] = [
+pub const BLOCKS: [&str; 8] = [
     "basic_infos",
     "legal",
     "personal_data",
     "contacts",
     "volumetry",
     "scopes",
+    "homologation_securite",
+    "maquettes",
 ];
 
 /// Contact kinds the `contacts` block knows, with their titles.
@@ -73,22 +76,85 @@ pub fn fields(block: &str, contacts: &[String]) -> Option<Vec<Field>> {
                 ),
             ]
         }
-        "legal" => vec![
-            field(
-                "cadre_juridique_nature",
-                Textarea,
-                "Précisez la nature et les références du texte vous autorisant à traiter les données",
-                true,
-                Some("Loi, décret, arrêté, délibération, etc."),
-            ),
-            field(
+        "legal" => {
+            // The text that allows the processing: a link to it, or the text itself.
+            let mut url = field(
                 "cadre_juridique_url",
                 Url,
                 "URL du texte relatif au traitement",
+                false,
+                Some(
+                    "Par exemple un lien vers Légifrance. Sans lien public, joignez le texte en PDF ci-dessous.",
+                ),
+            );
+            url.required_unless = Some("cadre_juridique_document".to_string());
+            let mut document = field(
+                "cadre_juridique_document",
+                File,
+                "Le texte relatif au traitement, en PDF",
+                false,
+                Some(
+                    "Une délibération ou un arrêté qui n'est pas publié en ligne. Inutile si vous avez donné son URL.",
+                ),
+            );
+            document.required_unless = Some("cadre_juridique_url".to_string());
+            vec![
+                field(
+                    "cadre_juridique_nature",
+                    Textarea,
+                    "Précisez la nature et les références du texte vous autorisant à traiter les données",
+                    true,
+                    Some("Loi, décret, arrêté, délibération, etc."),
+                ),
+                url,
+                document,
+            ]
+        }
+        "homologation_securite" => {
+            let date = field(
+                "homologation_date",
+                Date,
+                "Date de la décision d'homologation",
                 true,
-                Some("Par exemple un lien vers Légifrance."),
-            ),
-        ],
+                Some("Format : jj/mm/aaaa. L'homologation vaut en général trois ans."),
+            );
+            vec![
+                field(
+                    "homologation_autorite",
+                    Text,
+                    "Nom et fonction de l'autorité d'homologation",
+                    true,
+                    Some(
+                        "La personne qui a signé la décision d'homologation de sécurité (RGS) du téléservice.",
+                    ),
+                ),
+                date,
+                field(
+                    "homologation_decision",
+                    File,
+                    "La décision d'homologation, en PDF",
+                    true,
+                    None,
+                ),
+            ]
+        }
+        "maquettes" => {
+            let mut mockups = field(
+                "maquettes_projet",
+                File,
+                "Maquettes du projet",
+                false,
+                Some(
+                    "Les écrans où les données apparaîtront, pour que l'instructeur voie ce qui sera affiché.",
+                ),
+            );
+            mockups.file = Some(FileRule {
+                accept: vec![FileKind::Pdf, FileKind::Png, FileKind::Jpeg],
+                max_bytes: 5 * MB,
+                max_files: 5,
+            });
+            vec![mockups]
+        }
         "personal_data" => {
             let mut duree = field(
                 "duree_conservation_donnees_caractere_personnel",

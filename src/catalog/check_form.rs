@@ -7,6 +7,7 @@ use super::blocks;
 use super::error::Errors;
 use super::markdown;
 use super::raw::{RawChoice, RawField, RawProvider};
+use crate::domain::attachment::{FileKind, FileRule, MB};
 use crate::domain::form::{
     Choice, Condition, Field, FieldKind, Pattern, SCOPES_KEY, ScopeDef, Step,
 };
@@ -223,5 +224,80 @@ fn check_field(raw: &RawField, key: &str, errors: &mut Errors) -> Option<Field> 
         field: c.field.clone(),
         greater_than: c.greater_than,
     });
+    field.required_unless = raw.required_unless.clone();
+    field.file = check_file_rule(raw, kind, key, errors);
     Some(field)
+}
+
+/// The largest file a field may accept: a form body holds it whole in memory.
+pub const MAX_FILE_MB: u64 = 50;
+
+/// What a `file` field accepts; the file keys on another kind are errors.
+fn check_file_rule(
+    raw: &RawField,
+    kind: FieldKind,
+    key: &str,
+    errors: &mut Errors,
+) -> Option<FileRule> {
+    if kind != FieldKind::File {
+        for (name, given) in [
+            ("accept", raw.accept.is_some()),
+            ("max_size_mb", raw.max_size_mb.is_some()),
+            ("max_files", raw.max_files.is_some()),
+        ] {
+            if given {
+                errors.add(
+                    format!("{key}.{name}"),
+                    format!(
+                        "réservé aux champs de type file (ce champ est de type {})",
+                        kind.as_str()
+                    ),
+                );
+            }
+        }
+        return None;
+    }
+    let mut rule = FileRule::pdf();
+    if let Some(accept) = &raw.accept {
+        let expected: Vec<&str> = FileKind::VARIANTS.iter().map(|k| k.as_str()).collect();
+        rule.accept = Vec::new();
+        for (i, name) in accept.iter().enumerate() {
+            match FileKind::parse(name) {
+                Some(k) if !rule.accept.contains(&k) => rule.accept.push(k),
+                Some(_) => errors.add(
+                    format!("{key}.accept[{i}]"),
+                    format!("« {name} » est en double"),
+                ),
+                None => errors.add(
+                    format!("{key}.accept[{i}]"),
+                    format!(
+                        "format inconnu « {name} » (attendus : {})",
+                        expected.join(", ")
+                    ),
+                ),
+            }
+        }
+        if accept.is_empty() {
+            errors.add(format!("{key}.accept"), "au moins un format est attendu");
+        }
+    }
+    if let Some(mb) = raw.max_size_mb {
+        if mb == 0 || mb > MAX_FILE_MB {
+            errors.add(
+                format!("{key}.max_size_mb"),
+                format!("entre 1 et {MAX_FILE_MB} Mo ({mb} donné)"),
+            );
+        }
+        rule.max_bytes = mb.clamp(1, MAX_FILE_MB) * MB;
+    }
+    if let Some(n) = raw.max_files {
+        if !(1..=20).contains(&n) {
+            errors.add(
+                format!("{key}.max_files"),
+                format!("entre 1 et 20 ({n} donné)"),
+            );
+        }
+        rule.max_files = n.clamp(1, 20);
+    }
+    Some(rule)
 }

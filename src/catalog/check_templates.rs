@@ -19,6 +19,14 @@ pub(super) fn check_cross_references(form: &Form, raw: &RawProvider, errors: &mu
                     format!("donnée inconnue « {scope} »"),
                 );
             }
+            if let Some(other) = &f.required_unless
+                && (form.field(other).is_none() || *other == f.id)
+            {
+                errors.add(
+                    format!("{key}.required_unless"),
+                    format!("« {other} » n'est pas un autre champ de ce formulaire"),
+                );
+            }
             if let Some(cond) = &f.required_if {
                 let numeric = form.field(&cond.field).is_some_and(|other| {
                     matches!(
@@ -62,7 +70,14 @@ pub(super) fn check_templates(
                     format!("{key}.values.{name}"),
                     "les données se déclarent dans « scopes », pas dans « values »",
                 );
-            } else if form.field_for_key(name).is_none() {
+            } else if let Some((_, field, _)) = form.field_for_key(name) {
+                if field.kind == FieldKind::File {
+                    errors.add(
+                        format!("{key}.values.{name}"),
+                        "un modèle ne peut pas joindre de fichier",
+                    );
+                }
+            } else {
                 errors.add(
                     format!("{key}.values.{name}"),
                     format!("champ inconnu « {name} »"),

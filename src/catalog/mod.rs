@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub use blocks::{BLOCKS, CONTACT_KINDS};
 pub use build::parse_provider;
+pub use check_form::MAX_FILE_MB;
 pub use error::{CatalogError, CatalogErrors};
 pub use provider::{Provider, Template, WEBHOOK_EVENTS, Webhook};
 

@@ -129,6 +129,18 @@ pub struct RawField {
     pub required_if_scope: Option<String>,
     #[serde(default)]
     pub required_if: Option<RawCondition>,
+    /// Required unless this other field is answered.
+    #[serde(default)]
+    pub required_unless: Option<String>,
+    /// For `file` fields: the kinds accepted (`pdf`, `png`, `jpeg`, `webp`, `odt`, `docx`).
+    #[serde(default)]
+    pub accept: Option<Vec<String>>,
+    /// For `file` fields: the largest file, in megabytes.
+    #[serde(default)]
+    pub max_size_mb: Option<u64>,
+    /// For `file` fields: how many files the question holds.
+    #[serde(default)]
+    pub max_files: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]

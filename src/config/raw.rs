@@ -62,9 +62,30 @@ pub struct Raw {
     pub theme: Option<Theme>,
     /// The operator named in the header and footer (neutral theme) or under the Marianne.
     pub operator_name: Option<String>,
+    /// The clamd daemon each attached file is streamed to (`host:port`, or a Unix socket's
+    /// path); none: files are not scanned.
+    pub clamd: Option<String>,
     pub smtp: RawSmtp,
     pub oidc: RawOidc,
     pub outbox: RawOutbox,
+    pub files: RawFiles,
+}
+
+/// `[files]`: where attached files' bytes are kept.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawFiles {
+    /// A local folder (default: beside the SQLite file, or `habilis-fichiers`).
+    pub dir: Option<PathBuf>,
+    /// An S3-compatible bucket instead of the folder.
+    pub s3_bucket: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_region: Option<String>,
+    pub s3_access_key_id: Option<String>,
+    #[serde(serialize_with = "hidden")]
+    pub s3_secret_access_key: Option<SecretString>,
+    /// Days a refused or archived demande keeps its files.
+    pub retention_days: Option<i64>,
 }
 
 /// `[smtp]`: the server emails leave through.

@@ -125,6 +125,14 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_OIDC_SCOPES",
         "HABILIS_THEME",
         "HABILIS_OPERATOR_NAME",
+        "HABILIS_CLAMD",
+        "HABILIS_FILES_DIR",
+        "HABILIS_FILES_S3_BUCKET",
+        "HABILIS_FILES_S3_ENDPOINT",
+        "HABILIS_FILES_S3_REGION",
+        "HABILIS_FILES_S3_ACCESS_KEY_ID",
+        "HABILIS_FILES_S3_SECRET_ACCESS_KEY",
+        "HABILIS_FILES_RETENTION_DAYS",
     ];
     let known: Vec<String> = key_paths().iter().map(|k| env_name(k)).collect();
     for name in names {

@@ -1,6 +1,7 @@
 //! Storage: one code path for SQLite and PostgreSQL through diesel's multi-connection.
 
 pub mod api;
+pub mod attachments;
 pub mod audit;
 pub mod bulk;
 pub mod dashboard;

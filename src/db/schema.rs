@@ -176,6 +176,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        demande_id -> BigInt,
+        field -> Text,
+        name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        added_by -> Nullable<BigInt>,
+        added_by_name -> Text,
+        added_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(attachments -> demandes (demande_id));
 diesel::joinable!(messages -> demandes (demande_id));
 diesel::joinable!(outbox -> demandes (demande_id));
 diesel::joinable!(messages -> users (author_id));
@@ -245,5 +263,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     sessions,
     weekly_digests,
-    demande_counts
+    demande_counts,
+    attachments
 );

@@ -1,13 +1,14 @@
-//! The applicant's side: start, fill, submit, archive, list.
+//! The applicant's side: start, archive, list (filling a step: [`super::steps`]).
 
 use std::collections::BTreeMap;
 
+use crate::db::attachments::{self as db_attachments, Attachment};
 use crate::db::events::TimelineRow;
 use crate::db::models::{Demande, Habilitation, NewDemande};
 use crate::db::{DbConnection, demandes, events, habilitations, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
 use crate::domain::eligibility;
-use crate::domain::form::{self, Answers, Applied, FormErrors, SCOPES_KEY, Strictness, Value};
+use crate::domain::form::{self, Answers, SCOPES_KEY, Value};
 use crate::domain::policy::{self, Action};
 use crate::error::AppError;
 
@@ -23,6 +24,8 @@ pub struct DemandeFile {
     pub answers: Answers,
     pub events: Vec<TimelineRow>,
     pub habilitations: Vec<Habilitation>,
+    /// Its files, those removed since included (the history names them).
+    pub attachments: Vec<Attachment>,
 }
 
 impl DemandeFile {
@@ -52,6 +55,7 @@ fn read_file(
     }
     let events = events::for_demande(conn, id)?;
     let habilitations = habilitations::for_demande(conn, id)?;
+    let attachments = db_attachments::for_demande(conn, id)?;
     let state = state_of(&demande)?;
     let answers = answers_of(&demande);
     Ok(Some(DemandeFile {
@@ -60,6 +64,7 @@ fn read_file(
         answers,
         events,
         habilitations,
+        attachments,
     }))
 }
 
@@ -221,117 +226,11 @@ pub(super) fn actor_of(user: &crate::db::models::User) -> Actor<'_> {
     }
 }
 
-fn intitule_of(answers: &Answers) -> String {
+pub(super) fn intitule_of(answers: &Answers) -> String {
     match answers.get("intitule") {
         Some(Value::One(s)) => s.chars().take(200).collect(),
         _ => String::new(),
     }
-}
-
-/// The result of saving one step.
-#[derive(Debug)]
-pub struct Saved {
-    pub applied: Applied,
-    pub answers: Answers,
-    /// What is wrong with the values now saved (missing ones are not errors yet).
-    pub errors: FormErrors,
-}
-
-/// Saves what was typed on one step. Every value is kept, valid or not; values no field could
-/// hold are refused and reported. Concurrent saves (two tabs) are retried on the fresh row,
-/// so neither loses what it wrote.
-#[tracing::instrument(skip_all, fields(demande = id, step))]
-pub async fn save_step(
-    app: &App,
-    current: &CurrentUser,
-    id: i64,
-    step: usize,
-    input: Vec<(String, String)>,
-    undecodable: Vec<String>,
-) -> Result<Saved, AppError> {
-    for _attempt in 0..5 {
-        let file = find_for_applicant(app, current, id).await?;
-        if !can_edit(current, &file.demande) {
-            return Err(AppError::Forbidden);
-        }
-        let provider = app.provider(&file.demande.provider)?;
-        if step >= provider.form.steps.len() {
-            return Err(AppError::NotFound);
-        }
-        let outcome = transition(
-            Some(file.state),
-            Event::Update,
-            &Ctx {
-                reopening: file.demande.reopening,
-                ..Ctx::new(ActorKind::Applicant)
-            },
-        )?;
-        let mut answers = file.answers.clone();
-        let mut applied = form::apply_step(&provider.form, step, &mut answers, &input);
-        // A value that could not be read keeps its previous version.
-        for key in &undecodable {
-            match file.answers.get(key) {
-                Some(previous) => answers.insert(key.clone(), previous.clone()),
-                None => answers.remove(key),
-            };
-            applied.rejected.push((
-                key.clone(),
-                "Ce texte contient des caractères invalides (caractère nul ou encodage non UTF-8) : il n'a pas été enregistré, corrigez-le.".to_string(),
-            ));
-        }
-        let errors = form::check(&provider.form, &answers, Strictness::Draft);
-        let changes = form::diff(&file.answers, &answers);
-        if changes.is_empty() {
-            return Ok(Saved {
-                applied,
-                answers,
-                errors,
-            });
-        }
-        let answers_json = serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
-        let scopes_json = serde_json::to_string(&form::chosen_scopes(&provider.form, &answers))
-            .map_err(anyhow::Error::from)?;
-        let diff_json = serde_json::to_string(&changes).map_err(anyhow::Error::from)?;
-        let intitule = intitule_of(&answers);
-        let demande = file.demande.clone();
-        let user = current.user.clone();
-        let provider = provider.clone();
-        let recorder = Recorder::of(app);
-        let saved = app
-            .db
-            .run(move |conn| {
-                let change = Change {
-                    diff: Some(&diff_json),
-                    ..Change::of(
-                        Some(&demande),
-                        Write::Answers {
-                            answers: &answers_json,
-                            scopes: &scopes_json,
-                            intitule: &intitule,
-                        },
-                        Happened::Event(Event::Update),
-                        &outcome,
-                        actor_of(&user),
-                    )
-                };
-                let written = write_transaction(conn, |conn| {
-                    persist(conn, &recorder, &provider, &change, now())
-                })?;
-                Ok::<_, AppError>(written.is_ok())
-            })
-            .await?;
-        if saved {
-            return Ok(Saved {
-                applied,
-                answers,
-                errors,
-            });
-        }
-    }
-    Err(AppError::Conflict(
-        "La demande est modifiée ailleurs en ce moment : rechargez la page et recommencez."
-            .to_string(),
-    ))
 }
 
 /// Archives a demande the applicant no longer needs.

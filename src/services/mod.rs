@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod attachments;
 pub mod audit;
 pub mod boards;
 pub mod companies;
@@ -24,6 +25,7 @@ pub mod reminders;
 pub mod roles;
 pub mod seed;
 pub mod sessions;
+pub mod steps;
 pub mod submission;
 pub mod subscription;
 pub mod throttle;
@@ -58,15 +60,20 @@ pub struct App {
     pub boards: boards::BoardCache<dashboard::Dashboard>,
     /// Each provider's observed time to decide, kept an hour.
     pub delays: delays::DelayCache,
+    /// Attached files' bytes.
+    pub files: crate::files::Files,
 }
 
 impl App {
-    pub fn new(db: Db, catalog: Catalog, settings: Settings) -> App {
+    /// The services over a database and a catalog; fails when the file store cannot be opened.
+    pub fn new(db: Db, catalog: Catalog, settings: Settings) -> anyhow::Result<App> {
+        let files = crate::files::Files::open(&settings.files)?;
         let links = notify::Links::from_settings(&settings);
         let login_limiter = accounts::LoginLimiter::new(settings.login_rate_per_minute);
         let api_limiter = accounts::RateLimiter::new(settings.api_rate_per_minute);
         let api_failures = throttle::FailureLimiter::new(settings.api_invalid_tokens_per_minute);
-        App {
+        Ok(App {
+            files,
             access: Default::default(),
             boards: boards::BoardCache::new(settings.dashboard_cache),
             delays: delays::DelayCache::default(),
@@ -78,7 +85,7 @@ impl App {
             api_limiter,
             api_failures,
             oidc: None,
-        }
+        })
     }
 
     pub fn provider(&self, slug: &str) -> Result<&Provider, AppError> {

@@ -118,6 +118,7 @@ impl AppError {
             AppError::AlreadyProcessed(m) => ("Demande déjà traitée", m.clone()),
             AppError::BadRequest(m) => ("Requête invalide", m.clone()),
             AppError::Unprocessable(m) => ("Action impossible", m.clone()),
+            AppError::Gone(m) => ("Fichier supprimé", m.clone()),
             AppError::PayloadTooLarge => (
                 "Envoi trop volumineux",
                 "Les données envoyées dépassent la taille autorisée. Raccourcissez vos réponses et recommencez.".to_string(),
@@ -148,6 +149,7 @@ impl ResponseError for AppError {
             AppError::Conflict(_) | AppError::AlreadyProcessed(_) => StatusCode::CONFLICT,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Gone(_) => StatusCode::GONE,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::LoginFailed(_) => StatusCode::UNAUTHORIZED,

@@ -11,7 +11,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::services::attachments::Upload;
 use crate::services::instruction::Decision;
+use crate::services::steps::StepInput;
 
 use super::input::FormInput;
 
@@ -26,9 +28,29 @@ pub struct Form<T>(pub T);
 pub struct StepForm {
     pub pairs: Vec<(String, String)>,
     pub undecodable: Vec<String>,
+    /// Files sent with the step (a multipart body).
+    pub uploads: Vec<Upload>,
 }
 
 impl StepForm {
+    /// The file whose "Retirer" button was pressed.
+    pub fn removed_file(&self) -> Option<i64> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == REMOVE_FILE)
+            .and_then(|(_, v)| v.parse().ok())
+    }
+
+    /// What the service saves.
+    pub fn into_input(self) -> StepInput {
+        StepInput {
+            remove: self.removed_file(),
+            pairs: self.pairs,
+            undecodable: self.undecodable,
+            uploads: self.uploads,
+        }
+    }
+
     /// The button pressed: next, previous, summary, or save (the default).
     pub fn action(&self) -> String {
         self.pairs
@@ -71,16 +93,37 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
     }
 }
 
+/// The button that removes an attached file; its value is the file's id.
+pub const REMOVE_FILE: &str = "_retirer_fichier";
+
 impl FromRequest for StepForm {
     type Error = AppError;
     type Future = Extracted<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut dev::Payload) -> Self::Future {
+        let multipart = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+        if multipart {
+            let session = req.get_session();
+            let body = actix_multipart::Multipart::new(req.headers(), payload.take());
+            return Box::pin(async move {
+                let step = super::upload::read(body, &session).await?;
+                Ok(StepForm {
+                    pairs: step.pairs,
+                    undecodable: step.undecodable,
+                    uploads: step.uploads,
+                })
+            });
+        }
         extract(req, payload, |body, session| async move {
             let (input, undecodable) = FormInput::read_keeping_valid(body, &session).await?;
             Ok(StepForm {
                 pairs: input.0,
                 undecodable,
+                uploads: Vec::new(),
             })
         })
     }

@@ -7,13 +7,14 @@ pub mod forms;
 pub mod input;
 pub mod pages;
 pub mod session;
+pub mod upload;
 pub mod views;
 
 use actix_web::web;
 
 use pages::{
-    account, admin, api, assets, auth, demandes, exchanges, habilitations, home, instruction, mail,
-    subscription, tokens, webhooks,
+    account, admin, api, assets, attachments, auth, demandes, exchanges, habilitations, home,
+    instruction, mail, subscription, tokens, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -50,6 +51,7 @@ route_table! {
     get "/demandes/{id}/etapes/{step}" => demandes::edit_step;
     post "/demandes/{id}/etapes/{step}" => demandes::save_step;
     get "/demandes/{id}/resume" => demandes::summary;
+    get "/demandes/{id}/pieces-jointes/{piece}" => attachments::download_attachment;
     post "/demandes/{id}/soumettre" => demandes::submit_demande;
     post "/demandes/{id}/archiver" => demandes::archive_demande;
     post "/demandes/{id}/mettre-a-jour" => demandes::reopen_demande;

@@ -91,6 +91,8 @@ enum Fixture {
     WebhookDelivery,
     /// A person who belongs to the owner's organisation (their email).
     Membership,
+    /// A submitted demande with a file attached (`<demande id>:<file id>`).
+    Attachment,
 }
 
 struct Row {
@@ -198,6 +200,15 @@ fn rows() -> Vec<Row> {
         row("get", "/demandes/{id}/etapes/{step}", Draft, OWNER_PAGE),
         row("post", "/demandes/{id}/etapes/{step}", Draft, OWNER_EDIT),
         row("get", "/demandes/{id}/resume", Draft, OWNER_PAGE),
+        // Whoever reads the demande, on either side; subscribers read summaries, not files.
+        row(
+            "get",
+            "/demandes/{id}/pieces-jointes/{piece}",
+            Attachment,
+            [
+                Login, Ok, Ok, NotFound, NotFound, Ok, NotFound, Ok, NotFound, Ok, Ok, Ok, NotFound,
+            ],
+        ),
         row(
             "post",
             "/demandes/{id}/soumettre",
@@ -458,6 +469,39 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             app.add_member(&email, OWNER_SIRET);
             Some(email)
         }
+        Fixture::Attachment => {
+            let owner = owner().await;
+            let id = app.filled_draft(&owner, PROVIDER).await;
+            // The step's other answers go with the file, as a browser sends them.
+            let legal = app.complete_answers(PROVIDER).remove(1);
+            let pairs: Vec<(&str, &str)> = legal
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let sent = owner
+                .send_files(
+                    id,
+                    2,
+                    &pairs,
+                    &[(
+                        "cadre_juridique_document",
+                        "deliberation.pdf",
+                        crate::attachments::pdf("matrice"),
+                    )],
+                )
+                .await;
+            assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+            assert_eq!(owner.submit(id, true).await.status, StatusCode::SEE_OTHER);
+            let page = owner.get(&format!("/demandes/{id}")).await;
+            let piece = page
+                .body
+                .split(&format!("/demandes/{id}/pieces-jointes/"))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .expect("a link to the file")
+                .to_string();
+            Some(format!("{id}:{piece}"))
+        }
         Fixture::Role => {
             let email = format!("matrice.{cell}@exemple.fr");
             app.grant_role(&email, PROVIDER, "reporter");
@@ -545,9 +589,14 @@ async fn check_row(app: &TestApp, index: usize, row: &Row, owner_org: i64) -> Ro
         } else {
             prepare(app, row.fixture, cell).await
         };
+        let (id, piece) = match value.as_deref().map(|v| v.split_once(':')) {
+            Some(Some((id, piece))) if matches!(row.fixture, Fixture::Attachment) => (id, piece),
+            _ => (value.as_deref().unwrap_or("0"), "0"),
+        };
         let mut path = row
             .path
-            .replace("{id}", value.as_deref().unwrap_or("0"))
+            .replace("{id}", id)
+            .replace("{piece}", piece)
             .replace("{step}", "1")
             .replace("{provider}", PROVIDER)
             .replace("{siret}", OWNER_SIRET)

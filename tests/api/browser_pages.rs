@@ -30,8 +30,29 @@ struct Demandes {
 /// An applicant's demandes in three states, made as she makes them.
 async fn demandes(app: &TestApp) -> Demandes {
     let marie = app.login_as(APPLICANT).await;
+    let draft = app.filled_draft(&marie, PROVIDER).await;
+    // The draft's legal basis has its text attached: the step lists it, the summary links it.
+    let legal = app.complete_answers(PROVIDER).remove(1);
+    let pairs: Vec<(&str, &str)> = legal
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let file = crate::attachments::pdf("deliberation");
+    let sent = marie
+        .send_files(
+            draft,
+            2,
+            &pairs,
+            &[(
+                "cadre_juridique_document",
+                "Délibération 2026-114.pdf",
+                file,
+            )],
+        )
+        .await;
+    assert_eq!(sent.status, reqwest::StatusCode::SEE_OTHER, "{}", sent.body);
     Demandes {
-        draft: app.filled_draft(&marie, PROVIDER).await,
+        draft,
         submitted: app.submitted_demande(&marie, PROVIDER).await,
         validated: app.validated_demande(&marie, PROVIDER).await,
     }
@@ -94,6 +115,11 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
             format!("/demandes/{}", d.validated),
         ),
         page("etape-1", &marie, format!("/demandes/{}/etapes/1", d.draft)),
+        page(
+            "etape-pieces-jointes",
+            &marie,
+            format!("/demandes/{}/etapes/2", d.draft),
+        ),
         page(
             "etape-donnees",
             &marie,
@@ -252,6 +278,11 @@ async fn refresh_screenshots() {
             "demandeur-etape",
             &marie,
             format!("/demandes/{}/etapes/{}", d.draft, scopes_step(&app)),
+        ),
+        (
+            "demandeur-pieces-jointes",
+            &marie,
+            format!("/demandes/{}/etapes/2", d.draft),
         ),
         (
             "demandeur-resume",

@@ -6,6 +6,7 @@
 mod access_cache;
 mod access_matrix;
 mod approval;
+mod attachments;
 mod audit;
 mod bad_input;
 mod browser_journeys;

@@ -30,7 +30,8 @@ pub fn apply_step(
             applied.unknown_keys.push(key.clone());
         }
     }
-    for field in &step.fields {
+    // Files come as uploads, never as typed text: their answers change only through them.
+    for field in step.fields.iter().filter(|f| f.kind != FieldKind::File) {
         for key in field.keys() {
             let posted: Vec<&str> = input
                 .iter()
@@ -62,6 +63,13 @@ pub fn prefill(form: &Form, answers: &mut Answers, input: &[(String, String)]) -
             applied.unknown_keys.push(key.clone());
             continue;
         };
+        if field.kind == FieldKind::File {
+            applied.rejected.push((
+                key.clone(),
+                "Un fichier ne peut pas être prérempli par un lien.".to_string(),
+            ));
+            continue;
+        }
         let posted: Vec<&str> = input
             .iter()
             .filter(|(k, _)| k == key)

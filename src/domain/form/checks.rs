@@ -5,6 +5,7 @@ use validator::ValidateUrl;
 
 use super::schema::{Answers, CONTACT_PARTS, Field, FieldKind, Form, MAX_VALUE_CHARS, Value};
 use super::scopes::{broken_scope_rule, chosen_scopes};
+use crate::domain::attachment;
 use crate::domain::email::Email;
 use crate::domain::siret::Siret;
 
@@ -107,6 +108,7 @@ fn missing_message(field: &Field) -> String {
         FieldKind::Select | FieldKind::Radio => "Choisissez une option.".to_string(),
         FieldKind::Checkboxes => "Cochez au moins une option.".to_string(),
         FieldKind::Scopes => "Cochez au moins une des données demandées.".to_string(),
+        FieldKind::File => "Joignez un fichier.".to_string(),
         _ => "Ce champ est obligatoire.".to_string(),
     }
 }
@@ -117,6 +119,11 @@ fn is_required(field: &Field, answers: &Answers, scopes: &[String]) -> bool {
     }
     if let Some(scope) = &field.required_if_scope
         && scopes.contains(scope)
+    {
+        return true;
+    }
+    if let Some(other) = &field.required_unless
+        && answers.get(other).is_none_or(Value::is_blank)
     {
         return true;
     }
@@ -151,6 +158,9 @@ fn format_number(n: f64) -> String {
 /// What is wrong with a value that is present (None when it is fine).
 fn value_error(form: &Form, field: &Field, part: Option<usize>, value: &Value) -> Option<String> {
     let kind = part.map(|p| CONTACT_PARTS[p].2).unwrap_or(field.kind);
+    if kind == FieldKind::File {
+        return file_error(field, value);
+    }
     if kind.is_multi() {
         let allowed = |v: &str| match kind {
             FieldKind::Scopes => form.scope(v).is_some(),
@@ -232,8 +242,21 @@ fn value_error(form: &Form, field: &Field, part: Option<usize>, value: &Value) -
             (text != "oui").then(|| "Valeur de case à cocher invalide.".to_string())
         }
         FieldKind::Siret => Siret::parse(text).err().map(|e| e.to_string()),
-        FieldKind::Checkboxes | FieldKind::Scopes | FieldKind::Contact => None,
+        FieldKind::Checkboxes | FieldKind::Scopes | FieldKind::Contact | FieldKind::File => None,
     }
+}
+
+/// A file answer lists attachments the portal itself wrote (`<id>:<name>`), within the
+/// field's count.
+fn file_error(field: &Field, value: &Value) -> Option<String> {
+    let items = value.items();
+    if items.iter().any(|i| attachment::parse_item(i).is_none()) {
+        return Some(
+            "Pièce jointe invalide : retirez-la et joignez le fichier à nouveau.".to_string(),
+        );
+    }
+    let max = field.file.as_ref().map_or(1, |r| r.max_files);
+    (items.len() > max).then(|| format!("{max} fichier(s) au maximum : retirez-en."))
 }
 
 fn truncate(s: &str, n: usize) -> String {

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use regex::Regex;
+
+use crate::domain::attachment::FileRule;
 use serde::{Deserialize, Serialize};
 
 /// No single answer may be longer than this, whatever the field (a hard cap against abuse).
@@ -61,6 +63,8 @@ pub enum FieldKind {
     Siret,
     Contact,
     Scopes,
+    /// Files attached to the demande; the answer lists them as `<id>:<name>` items.
+    File,
 }
 
 impl FieldKind {
@@ -128,6 +132,10 @@ pub struct Field {
     pub options: Vec<Choice>,
     pub required_if_scope: Option<String>,
     pub required_if: Option<Condition>,
+    /// Required unless this other field is answered ("the text's URL, or the text as a PDF").
+    pub required_unless: Option<String>,
+    /// What a `file` field accepts.
+    pub file: Option<FileRule>,
 }
 
 impl Field {
@@ -147,6 +155,8 @@ impl Field {
             options: vec![],
             required_if_scope: None,
             required_if: None,
+            required_unless: None,
+            file: (kind == FieldKind::File).then(FileRule::pdf),
         }
     }
 
@@ -235,6 +245,14 @@ impl Form {
             .filter(|s| s.included)
             .map(|s| s.id.clone())
             .collect()
+    }
+
+    /// The fields that hold files.
+    pub fn file_fields(&self) -> impl Iterator<Item = &Field> {
+        self.steps
+            .iter()
+            .flat_map(|s| &s.fields)
+            .filter(|f| f.kind == FieldKind::File)
     }
 
     pub fn field(&self, id: &str) -> Option<&Field> {

@@ -95,7 +95,8 @@ pub fn fill(
     for field in provider.form.steps.iter().flat_map(|s| &s.fields) {
         let filled = answers.get(&field.keys()[0]).is_some_and(|v| !v.is_blank());
         // Optional fields stay empty a third of the time, unless a condition may require them.
-        let optional = !field.required && field.required_if.is_none();
+        let optional =
+            !field.required && field.required_if.is_none() && field.required_unless.is_none();
         if filled || (optional && rng.below(3) == 0) {
             continue;
         }

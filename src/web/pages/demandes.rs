@@ -7,7 +7,7 @@ use crate::domain::eligibility::{self, Verdict};
 use crate::domain::form::{self, Strictness};
 use crate::error::AppError;
 use crate::services::demandes::{self as service, DemandeFile};
-use crate::services::{App, delays, messages, submission};
+use crate::services::{App, delays, messages, steps, submission};
 use crate::web::ctx::PageCtx;
 use crate::web::forms::{ButtonForm, Form, NewDemandeForm, StepForm, SubmitForm};
 use crate::web::input;
@@ -161,8 +161,12 @@ pub async fn save_step(
 ) -> Result<HttpResponse, AppError> {
     let (id, index) = (demande_id(&path.0)?, step_index(&path.1)?);
     let action = form.action();
-    let saved = service::save_step(&app, &ctx.current, id, index, form.pairs, form.undecodable);
-    let saved = saved.await?;
+    // Removing a file shows the step again, where the person was.
+    let action = match form.removed_file() {
+        Some(_) => "enregistrer".to_string(),
+        None => action,
+    };
+    let saved = steps::save_step(&app, &ctx.current, id, index, form.into_input()).await?;
     let file = service::find_for_applicant(&app, &ctx.current, id).await?;
     let provider = app.provider(&file.demande.provider)?;
     let (rejected, unknown) = (&saved.applied.rejected, &saved.applied.unknown_keys);

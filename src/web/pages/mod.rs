@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod attachments;
 pub mod auth;
 pub mod demandes;
 pub mod exchanges;

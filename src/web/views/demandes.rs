@@ -305,7 +305,7 @@ impl ShowPage {
             reason,
             can_edit: offered.edit,
             can_archive: offered.archive,
-            steps: summaries(provider, &file.answers, &FormErrors::default()),
+            steps: summaries(provider, file, &FormErrors::default()),
             timeline: timeline(&file.events),
             habilitations: file
                 .habilitations

@@ -222,9 +222,11 @@ pub fn changes_since_last_submission(
                 None => c.key.clone(),
             };
             let is_date = found.is_some_and(|(_, f, _)| f.kind == FieldKind::Date);
+            let is_file = found.is_some_and(|(_, f, _)| f.kind == FieldKind::File);
             let shown = |v: &Option<Value>| match v {
                 None => "(vide)".to_string(),
                 Some(v) if is_date => super::format_date_answer(&v.display()),
+                Some(v) if is_file => file_names(v),
                 Some(v) => v.display(),
             };
             ChangeView {
@@ -234,6 +236,16 @@ pub fn changes_since_last_submission(
             }
         })
         .collect()
+}
+
+/// The names a file answer lists (its items are `<id>:<name>`).
+pub fn file_names(value: &Value) -> String {
+    value
+        .items()
+        .into_iter()
+        .map(|i| crate::domain::attachment::parse_item(i).map_or(i, |(_, name)| name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A message of the thread.

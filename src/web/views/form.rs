@@ -2,9 +2,68 @@
 //! renders it), the stepper, and the answers summarised step by step.
 
 use crate::catalog::Provider;
+use crate::db::attachments::Attachment;
+use crate::domain::attachment::{self, FileKind};
 use crate::domain::form::{
     Answers, CONTACT_PARTS, Field, FieldKind, FormErrors, Value, chosen_scopes,
 };
+use crate::services::demandes::DemandeFile;
+
+/// An attached file as pages list it: a download link and what it is.
+#[derive(Debug, Clone)]
+pub struct FileView {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    /// "PDF – 245 ko"
+    pub detail: String,
+    /// "ajouté le 06/12/2026 à 10:42 par Marie Dupont"
+    pub added: String,
+    /// Its bytes were deleted (retention): named, no longer downloadable.
+    pub deleted: bool,
+}
+
+/// The files an answer lists, in its order.
+pub fn file_views(file: &DemandeFile, value: Option<&Value>) -> Vec<FileView> {
+    let Some(value) = value else {
+        return vec![];
+    };
+    value
+        .items()
+        .into_iter()
+        .filter_map(attachment::parse_item)
+        .map(|(id, name)| {
+            let row = file.attachments.iter().find(|a| a.id == id);
+            file_view(file.demande.id, id, name, row)
+        })
+        .collect()
+}
+
+fn file_view(demande_id: i64, id: i64, name: &str, row: Option<&Attachment>) -> FileView {
+    let kind = row
+        .and_then(|a| FileKind::from_mime(&a.content_type))
+        .map_or("", |k| k.label());
+    let kind = kind.split(' ').next().unwrap_or_default();
+    FileView {
+        id,
+        name: name.to_string(),
+        url: format!("/demandes/{demande_id}/pieces-jointes/{id}"),
+        detail: row.map_or_else(String::new, |a| {
+            format!(
+                "{kind} – {}",
+                attachment::size_label(a.size_bytes.max(0) as u64)
+            )
+        }),
+        added: row.map_or_else(String::new, |a| {
+            format!(
+                "ajouté le {} par {}",
+                super::format_datetime(&a.added_at),
+                a.added_by_name
+            )
+        }),
+        deleted: row.is_none_or(|a| a.deleted_at.is_some()),
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct ChoiceView {
@@ -36,6 +95,10 @@ pub struct FieldView {
     pub choices: Vec<ChoiceView>,
     pub groups: Vec<GroupView>,
     pub parts: Vec<FieldView>,
+    /// A file field's files, its picker's `accept`, and whether another file fits.
+    pub files: Vec<FileView>,
+    pub accept: String,
+    pub room: bool,
 }
 
 fn one(answers: &Answers, key: &str) -> String {
@@ -59,6 +122,7 @@ fn input_type(kind: FieldKind) -> &'static str {
         FieldKind::Phone => "tel",
         FieldKind::Url => "url",
         FieldKind::Date => "date",
+        FieldKind::File => "file",
         // Numbers stay text inputs with inputmode, so a wrong value is shown back as typed.
         _ => "text",
     }
@@ -67,9 +131,10 @@ fn input_type(kind: FieldKind) -> &'static str {
 pub fn field_view(
     provider: &Provider,
     field: &Field,
-    answers: &Answers,
+    file: &DemandeFile,
     errors: &FormErrors,
 ) -> FieldView {
+    let answers = &file.answers;
     let key = field.id.clone();
     let mut view = FieldView {
         key: key.clone(),
@@ -83,6 +148,9 @@ pub fn field_view(
         choices: vec![],
         groups: vec![],
         parts: vec![],
+        files: vec![],
+        accept: String::new(),
+        room: false,
     };
     // A date a browser could not hold is shown back as typed, so it is not lost on the next save.
     if field.kind == FieldKind::Date && view.error.is_some() {
@@ -144,9 +212,23 @@ pub fn field_view(
                         choices: vec![],
                         groups: vec![],
                         parts: vec![],
+                        files: vec![],
+                        accept: String::new(),
+                        room: false,
                     }
                 })
                 .collect();
+        }
+        FieldKind::File => {
+            let rule = field.file.clone().unwrap_or_else(attachment::FileRule::pdf);
+            view.files = file_views(file, answers.get(&key));
+            view.room = view.files.len() < rule.max_files;
+            view.accept = rule.accept_attribute();
+            view.value = String::new();
+            view.hint = Some(match &field.hint {
+                Some(hint) => format!("{hint} {}", rule.hint()),
+                None => rule.hint(),
+            });
         }
         _ => {}
     }
@@ -219,9 +301,12 @@ pub struct SummaryRow {
     pub label: String,
     pub value: String,
     pub error: Option<String>,
+    /// A file field's files, listed as downloads.
+    pub files: Vec<FileView>,
 }
 
-pub fn summaries(provider: &Provider, answers: &Answers, errors: &FormErrors) -> Vec<StepSummary> {
+pub fn summaries(provider: &Provider, file: &DemandeFile, errors: &FormErrors) -> Vec<StepSummary> {
+    let answers = &file.answers;
     provider
         .form
         .steps
@@ -229,8 +314,15 @@ pub fn summaries(provider: &Provider, answers: &Answers, errors: &FormErrors) ->
         .enumerate()
         .map(|(i, step)| {
             let mut rows: Vec<(String, String, String)> = Vec::new();
+            let mut files: Vec<(String, Vec<FileView>)> = Vec::new();
             for field in &step.fields {
                 match field.kind {
+                    FieldKind::File => {
+                        let listed = file_views(file, answers.get(&field.id));
+                        let names: Vec<&str> = listed.iter().map(|f| f.name.as_str()).collect();
+                        rows.push((field.id.clone(), field.label.clone(), names.join(", ")));
+                        files.push((field.id.clone(), listed));
+                    }
                     FieldKind::Contact => {
                         for (part, label, _) in CONTACT_PARTS {
                             let v = one(answers, &format!("{}_{part}", field.id));
@@ -286,6 +378,11 @@ pub fn summaries(provider: &Provider, answers: &Answers, errors: &FormErrors) ->
                 .into_iter()
                 .map(|(key, label, value)| SummaryRow {
                     error: errors.get(&key).map(str::to_string),
+                    files: files
+                        .iter()
+                        .find(|(k, _)| *k == key)
+                        .map(|(_, f)| f.clone())
+                        .unwrap_or_default(),
                     key,
                     label,
                     value,

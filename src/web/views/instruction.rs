@@ -367,7 +367,7 @@ impl InstructionPage {
                 String::new()
             },
             message_error: refused_message.map(|r| r.message.clone()),
-            steps: summaries(provider, &file.answers, &FormErrors::default()),
+            steps: summaries(provider, file, &FormErrors::default()),
             timeline: timeline(&file.events),
             habilitations: file
                 .habilitations

@@ -47,6 +47,8 @@ pub struct StepPage {
     pub errors: Vec<(String, String, String)>,
     pub notices: Vec<String>,
     pub saved: bool,
+    /// The step has file fields: its form is sent as multipart.
+    pub multipart: bool,
 }
 
 /// What the step page says about the last save.
@@ -114,7 +116,7 @@ impl StepPage {
         let fields = step
             .fields
             .iter()
-            .map(|f| field_view(provider, f, &file.answers, &errors))
+            .map(|f| field_view(provider, f, file, &errors))
             .collect();
         let summary = errors
             .for_step(index)
@@ -143,6 +145,10 @@ impl StepPage {
                 .into_iter()
                 .filter(|s| s.has_errors && !s.current)
                 .collect(),
+            multipart: step
+                .fields
+                .iter()
+                .any(|f| f.kind == crate::domain::form::FieldKind::File),
             fields,
             errors: summary,
             notices,
@@ -231,7 +237,7 @@ impl SummaryPage {
             cgu_url: provider.cgu_url.clone(),
             state_label: file.state.label(),
             reason: changes_reason(file),
-            steps: summaries(provider, &file.answers, errors),
+            steps: summaries(provider, file, errors),
             errors: links,
             cgu_error,
             cgu_ticked,

@@ -241,6 +241,39 @@ impl Browser {
         self.post(&path, &body).await
     }
 
+    /// Posts a step as a browser does when it has file inputs (multipart), with the page's
+    /// token, the typed pairs and the files: (input name, file name, bytes).
+    pub async fn send_files(
+        &self,
+        id: i64,
+        step: usize,
+        pairs: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Page {
+        let path = format!("/demandes/{id}/etapes/{step}");
+        let csrf = self.get(&path).await.csrf();
+        let mut form = reqwest::multipart::Form::new().text("_csrf", csrf);
+        for (k, v) in pairs {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (input, name, bytes) in files {
+            // Browsers say what the name suggests; the portal reads the bytes instead.
+            let part = reqwest::multipart::Part::bytes(bytes.clone())
+                .file_name(name.to_string())
+                .mime_str("application/pdf")
+                .unwrap();
+            form = form.part(input.to_string(), part);
+        }
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .multipart(form)
+            .send()
+            .await
+            .expect("POST multipart");
+        Page::read(response).await
+    }
+
     pub async fn submit(&self, id: i64, accept_cgu: bool) -> Page {
         let csrf = self.get("/demandes").await.csrf();
         let mut body = vec![("_csrf", csrf.as_str())];

@@ -68,6 +68,14 @@ pub fn settings_with(env: Environment, database_url: &str, extra: &[(&str, &str)
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
+    // Files beside the SQLite file by default; a PostgreSQL test's in a folder named after its
+    // database, never in the working tree.
+    if database_url.starts_with("postgres") {
+        let name = database_url.rsplit('/').next().unwrap_or("pg");
+        let name = name.split('?').next().unwrap_or(name);
+        let dir = std::env::temp_dir().join(format!("habilis-fichiers-{name}"));
+        vars.insert("HABILIS_FILES_DIR".to_string(), dir.display().to_string());
+    }
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }
@@ -200,11 +208,10 @@ impl TestApp {
     /// The app's services on the tests' pool, to run scheduled jobs (reminders, digests) with
     /// a clock of the test's choosing.
     pub fn services(&self) -> std::sync::Arc<habilis::services::App> {
-        std::sync::Arc::new(habilis::services::App::new(
-            self.db.clone(),
-            self.catalog.clone(),
-            self.settings(),
-        ))
+        std::sync::Arc::new(
+            habilis::services::App::new(self.db.clone(), self.catalog.clone(), self.settings())
+                .unwrap(),
+        )
     }
 
     /// The real `habilis` binary, with this app's database and settings.
