@@ -4,7 +4,9 @@
 //! ignored, and fail if Node is missing. The same for the browser tests, which also need
 //! Chromium (`cfg(habilis_no_browser)`, HABILIS_REQUIRE_BROWSER). Nothing else in the crate
 //! reads these cfgs. The tests that need PostgreSQL are ignored when HABILIS_TEST_DATABASE_URL
-//! is not set (`cfg(habilis_no_postgres)`). It also rebuilds the crate when a migration is
+//! is not set (`cfg(habilis_no_postgres)`); those that need moto's S3 server or clamd when
+//! these are absent (`cfg(habilis_no_moto)`, `cfg(habilis_no_clamd)`; CI requires them with
+//! HABILIS_REQUIRE_S3 and HABILIS_REQUIRE_CLAMD). It also rebuilds the crate when a migration is
 //! added or changed.
 
 use std::process::Command;
@@ -13,6 +15,35 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(habilis_no_node)");
     println!("cargo::rustc-check-cfg=cfg(habilis_no_browser)");
     println!("cargo::rustc-check-cfg=cfg(habilis_no_postgres)");
+    println!("cargo::rustc-check-cfg=cfg(habilis_no_moto)");
+    println!("cargo::rustc-check-cfg=cfg(habilis_no_clamd)");
+    // The file-store tests start moto's S3 server (PyPI) and Debian's clamd: ignored with
+    // their reason when absent, never when CI requires them.
+    for (cfg, required, var, default) in [
+        (
+            "habilis_no_moto",
+            "HABILIS_REQUIRE_S3",
+            "HABILIS_MOTO_SERVER",
+            "tests/s3/.venv/bin/moto_server",
+        ),
+        (
+            "habilis_no_clamd",
+            "HABILIS_REQUIRE_CLAMD",
+            "HABILIS_CLAMD_BIN",
+            "/usr/sbin/clamd",
+        ),
+    ] {
+        println!("cargo::rerun-if-env-changed={required}");
+        println!("cargo::rerun-if-env-changed={var}");
+        let path = std::env::var_os(var).unwrap_or_else(|| default.into());
+        let path = std::path::Path::new(&path);
+        if let Some(dir) = path.parent() {
+            println!("cargo::rerun-if-changed={}", dir.display());
+        }
+        if !path.exists() && std::env::var_os(required).is_none() {
+            println!("cargo::rustc-cfg={cfg}");
+        }
+    }
     // Tests of what only PostgreSQL can do (drop a connection) are ignored on SQLite runs.
     println!("cargo::rerun-if-env-changed=HABILIS_TEST_DATABASE_URL");
     if std::env::var_os("HABILIS_TEST_DATABASE_URL").is_none_or(|v| v.is_empty()) {

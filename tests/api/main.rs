@@ -22,6 +22,7 @@ mod design;
 mod eligibility;
 mod emails;
 mod exchanges;
+mod file_stores;
 mod helpers;
 mod introductions;
 mod journey;

@@ -4,6 +4,7 @@
 //! directly, and clients that act like people.
 
 mod browser;
+pub mod companions;
 mod database;
 mod fixtures;
 mod outbox;
