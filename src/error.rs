@@ -55,7 +55,9 @@ impl From<TransitionError> for AppError {
     fn from(e: TransitionError) -> Self {
         match e {
             TransitionError::Forbidden => AppError::Forbidden,
-            TransitionError::WrongState(_) => AppError::Conflict(e.to_string()),
+            TransitionError::WrongState(_) | TransitionError::NoNextStage => {
+                AppError::Conflict(e.to_string())
+            }
             TransitionError::ReasonRequired
             | TransitionError::FormIncomplete
             | TransitionError::CguNotAccepted => AppError::Unprocessable(e.to_string()),

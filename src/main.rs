@@ -178,6 +178,14 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
     match command {
         Command::Serve => {
             let app = Application::build(settings.clone()).await?;
+            if settings.seed_demo {
+                // The demo's procedure in stages (a validated sandbox, its production in
+                // progress); the tests' databases start without it.
+                let (catalog, db) = prepare(&settings)?;
+                let mut conn = db.get()?;
+                services::seed::seed_procedure(&mut conn, &catalog)
+                    .map_err(|e| e.context("demandes de démonstration"))?;
+            }
             tracing::info!(
                 env = settings.env.as_str(),
                 "habilis listening on http://{}",
@@ -212,6 +220,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             let mut conn = db.get()?;
             if demo {
                 services::seed::seed_demo(&mut conn, &catalog)?;
+                services::seed::seed_procedure(&mut conn, &catalog)?;
                 println!("comptes de démonstration créés");
             }
             if let Some(n) = demandes {

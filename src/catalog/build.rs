@@ -178,6 +178,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
     };
     check_cross_references(&form, &raw, errors);
     let templates = check_templates(&raw, &form, errors);
+    let stages = super::check_stages::check_stages(&raw, &form, errors);
     let webhook = raw.webhook.as_ref().map(|w| {
         let valid_env = |name: &str| !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         for (key, name) in [("webhook.url_env", &w.url_env), ("webhook.secret_env", &w.secret_env)] {
@@ -217,5 +218,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         // Read beside the file by the caller.
         logo: None,
         mails: Default::default(),
+        stages,
+        stage: None,
     }
 }

@@ -8,6 +8,7 @@ mod build;
 mod check_eligibility;
 mod check_form;
 mod check_scopes;
+mod check_stages;
 mod check_templates;
 mod error;
 pub mod logo;
@@ -22,26 +23,61 @@ pub use blocks::{BLOCKS, CONTACT_KINDS};
 pub use build::parse_provider;
 pub use check_form::MAX_FILE_MB;
 pub use error::{CatalogError, CatalogErrors};
-pub use provider::{Provider, Template, WEBHOOK_EVENTS, Webhook};
+pub use provider::{Provider, Stage, StageAt, Template, WEBHOOK_EVENTS, Webhook};
 
 /// Every provider, sorted by slug.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     providers: Vec<Provider>,
+    /// Each staged provider seen at each of its stages.
+    staged: Vec<Provider>,
+    /// The providers without stages.
+    unstaged: Vec<Provider>,
 }
 
 impl Catalog {
     pub fn new(mut providers: Vec<Provider>) -> Self {
         providers.sort_by(|a, b| a.slug.cmp(&b.slug));
-        Catalog { providers }
+        let staged = providers
+            .iter()
+            .flat_map(|p| (0..p.stages.len()).filter_map(|i| p.staged(i)))
+            .collect();
+        let unstaged = providers
+            .iter()
+            .filter(|p| p.stages.is_empty())
+            .cloned()
+            .collect();
+        Catalog {
+            providers,
+            staged,
+            unstaged,
+        }
     }
 
     pub fn get(&self, slug: &str) -> Option<&Provider> {
         self.providers.iter().find(|p| p.slug == slug)
     }
 
+    /// The provider as a demande of `stage` sees it: that stage's form and validity; the
+    /// whole provider when it has no stages (or no longer this one).
+    pub fn at_stage(&self, slug: &str, stage: Option<&str>) -> Option<&Provider> {
+        stage
+            .and_then(|id| {
+                self.staged
+                    .iter()
+                    .find(|p| p.slug == slug && p.stage.as_ref().is_some_and(|s| s.id == id))
+            })
+            .or_else(|| self.get(slug))
+    }
+
     pub fn all(&self) -> &[Provider] {
         &self.providers
+    }
+
+    /// The providers without stages: what the benchmarks' synthetic demandes are spread over
+    /// (a staged demande needs its chain, which the demo writes on its own).
+    pub fn unstaged(&self) -> &[Provider] {
+        &self.unstaged
     }
 }
 
@@ -118,3 +154,5 @@ pub fn load_dir(dir: &Path) -> Result<Catalog, CatalogErrors> {
 mod tests;
 #[cfg(test)]
 mod tests_eligibility;
+#[cfg(test)]
+mod tests_procedure;

@@ -29,6 +29,62 @@ pub struct Provider {
     pub logo: Option<super::logo::Logo>,
     /// The provider's own wording of emails, by event (`providers/<slug>/mails/`).
     pub mails: std::collections::BTreeMap<String, super::mails::MailText>,
+    /// Ordered stages (sandbox, then production); none for most providers.
+    pub stages: Vec<Stage>,
+    /// The stage this view of the provider is of: its form holds that stage's steps and
+    /// scopes, its validity is the stage's ([`super::Catalog::at_stage`]).
+    pub stage: Option<StageAt>,
+}
+
+/// A stage as declared.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub id: String,
+    pub name: String,
+    pub steps: Vec<String>,
+    pub scopes: Option<Vec<String>>,
+    pub validity_months: Option<u32>,
+}
+
+/// Where a stage stands among the provider's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageAt {
+    pub id: String,
+    pub name: String,
+    /// From 1.
+    pub number: usize,
+    pub count: usize,
+    /// The next stage's id and name.
+    pub next: Option<(String, String)>,
+}
+
+impl Provider {
+    /// This provider seen at one of its stages: the stage's steps and scopes, its validity.
+    pub fn staged(&self, index: usize) -> Option<Provider> {
+        let stage = self.stages.get(index)?;
+        let mut staged = self.clone();
+        staged.form.steps.retain(|s| stage.steps.contains(&s.id));
+        if let Some(scopes) = &stage.scopes {
+            staged.form.scopes.retain(|s| scopes.contains(&s.id));
+        }
+        staged.validity_months = stage.validity_months.unwrap_or(self.validity_months);
+        staged.stage = Some(StageAt {
+            id: stage.id.clone(),
+            name: stage.name.clone(),
+            number: index + 1,
+            count: self.stages.len(),
+            next: self
+                .stages
+                .get(index + 1)
+                .map(|n| (n.id.clone(), n.name.clone())),
+        });
+        Some(staged)
+    }
+
+    /// The id of the stage a new demande starts at.
+    pub fn first_stage(&self) -> Option<&str> {
+        self.stages.first().map(|s| s.id.as_str())
+    }
 }
 
 /// Events the provider's systems hear of, signed with the secret.
@@ -40,7 +96,7 @@ pub struct Webhook {
 }
 
 /// Events a webhook may ask for.
-pub const WEBHOOK_EVENTS: [&str; 11] = [
+pub const WEBHOOK_EVENTS: [&str; 12] = [
     "create",
     "submit",
     "request_changes",
@@ -52,6 +108,7 @@ pub const WEBHOOK_EVENTS: [&str; 11] = [
     "cancel_reopening",
     "transfer",
     "update",
+    "advance_stage",
 ];
 
 impl Provider {

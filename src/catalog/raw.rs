@@ -35,6 +35,9 @@ pub struct RawProvider {
     #[serde(default)]
     pub eligibility: Vec<RawQuestion>,
     pub steps: Vec<RawStep>,
+    /// Ordered stages (sandbox, then production), each with some of the steps.
+    #[serde(default)]
+    pub stages: Vec<RawStage>,
     #[serde(default)]
     pub templates: Vec<RawTemplate>,
     #[serde(default)]
@@ -84,6 +87,21 @@ pub struct RawScopeRules {
 pub struct RawGroupMin {
     pub group: String,
     pub min: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStage {
+    pub id: String,
+    pub name: String,
+    /// The ids of the steps this stage asks, in the form's order.
+    pub steps: Vec<String>,
+    /// The scopes this stage may grant (default: all of the provider's).
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+    /// Default: the provider's.
+    #[serde(default)]
+    pub validity_months: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

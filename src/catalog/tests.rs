@@ -270,7 +270,12 @@ fn the_shipped_providers_all_load() {
     )
     .unwrap();
     let slugs: Vec<&str> = catalog.all().iter().map(|p| p.slug.as_str()).collect();
-    for expected in ["api-entreprise", "api-impot-particulier", "api-particulier"] {
+    for expected in [
+        "api-entreprise",
+        "api-impot-particulier",
+        "api-particulier",
+        "api-r2p",
+    ] {
         assert!(slugs.contains(&expected), "{slugs:?}");
     }
     let dgfip = catalog.get("api-impot-particulier").unwrap();

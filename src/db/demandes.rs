@@ -153,3 +153,12 @@ pub fn idle(
         .select(Demande::as_select())
         .load(conn)
 }
+
+/// The demandes that follow this one at a next stage, oldest first.
+pub fn following(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<Demande>> {
+    demandes::table
+        .filter(demandes::previous_id.eq(id))
+        .order(demandes::id.asc())
+        .select(Demande::as_select())
+        .load(conn)
+}

@@ -80,6 +80,10 @@ pub struct Demande {
     pub updated_at: NaiveDateTime,
     pub last_submitted_at: Option<NaiveDateTime>,
     pub reopening: bool,
+    /// The provider's stage this demande is of (none: a provider without stages).
+    pub stage: Option<String>,
+    /// The validated demande of the previous stage this one follows.
+    pub previous_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -100,6 +104,8 @@ pub struct NewDemande<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub last_submitted_at: Option<NaiveDateTime>,
+    pub stage: Option<&'a str>,
+    pub previous_id: Option<i64>,
 }
 
 /// A demande written by a bulk load, its id given (see [`crate::db::bulk::insert_demandes`]).

@@ -79,6 +79,8 @@ diesel::table! {
         updated_at -> Timestamp,
         last_submitted_at -> Nullable<Timestamp>,
         reopening -> Bool,
+        stage -> Nullable<Text>,
+        previous_id -> Nullable<BigInt>,
     }
 }
 

@@ -26,6 +26,10 @@ pub struct DemandeFile {
     pub habilitations: Vec<Habilitation>,
     /// Its files, those removed since included (the history names them).
     pub attachments: Vec<Attachment>,
+    /// The demandes of the previous stages it follows, nearest first.
+    pub previous: Vec<Demande>,
+    /// The demandes that follow it at the next stage.
+    pub following: Vec<Demande>,
 }
 
 impl DemandeFile {
@@ -56,6 +60,17 @@ fn read_file(
     let events = events::for_demande(conn, id)?;
     let habilitations = habilitations::for_demande(conn, id)?;
     let attachments = db_attachments::for_demande(conn, id)?;
+    let mut previous: Vec<Demande> = Vec::new();
+    let mut up = demande.previous_id;
+    // A chain is a few stages long; the bound guards against a loop written by hand.
+    while let Some(before) = up.filter(|_| previous.len() < 10) {
+        let Some(found) = demandes::find(conn, before)? else {
+            break;
+        };
+        up = found.previous_id;
+        previous.push(found);
+    }
+    let following = demandes::following(conn, id)?;
     let state = state_of(&demande)?;
     let answers = answers_of(&demande);
     Ok(Some(DemandeFile {
@@ -65,6 +80,8 @@ fn read_file(
         events,
         habilitations,
         attachments,
+        previous,
+        following,
     }))
 }
 
@@ -136,6 +153,12 @@ pub async fn start(app: &App, current: &CurrentUser, start: Start<'_>) -> Result
         prefill,
     } = start;
     let provider = app.provider(provider_slug)?;
+    // A staged provider's demande starts at its first stage, with that stage's form.
+    let stage = provider.first_stage().map(str::to_string);
+    let provider = app
+        .catalog
+        .at_stage(provider_slug, stage.as_deref())
+        .ok_or(AppError::NotFound)?;
     let organisation = current.current_organisation().ok_or_else(|| {
         AppError::ForbiddenBecause("Votre compte n'est rattaché à aucune organisation.".to_string())
     })?;
@@ -202,6 +225,8 @@ pub async fn start(app: &App, current: &CurrentUser, start: Start<'_>) -> Result
                     created_at: at,
                     updated_at: at,
                     last_submitted_at: None,
+                    stage: stage.as_deref(),
+                    previous_id: None,
                 }),
                 Happened::Event(Event::Create),
                 &outcome,
@@ -259,7 +284,7 @@ async fn applicant_event(
     if !can_edit(current, &file.demande) {
         return Err(AppError::Forbidden);
     }
-    let provider = app.provider(&file.demande.provider)?.clone();
+    let provider = app.provider_of(&file.demande)?.clone();
     let ctx = Ctx {
         reopening: file.demande.reopening,
         ..Ctx::new(ActorKind::Applicant)

@@ -17,7 +17,13 @@ use super::{App, now};
 pub async fn copy(app: &App, current: &CurrentUser, id: i64) -> Result<i64, AppError> {
     let file = find_for_applicant(app, current, id).await?;
     let outcome = transition(None, Event::Create, &Ctx::new(ActorKind::Applicant))?;
-    let provider = app.provider(&file.demande.provider)?.clone();
+    let provider = app.provider_of(&file.demande)?.clone();
+    // Files belong to the demande they were sent with: the copy asks for them again.
+    let mut kept = file.answers.clone();
+    provider.form.file_fields().for_each(|f| {
+        kept.remove(&f.id);
+    });
+    let answers = serde_json::to_string(&kept).map_err(anyhow::Error::from)?;
     let source = file.demande;
     let user = current.user.clone();
     let recorder = Recorder::of(app);
@@ -35,7 +41,7 @@ pub async fn copy(app: &App, current: &CurrentUser, id: i64) -> Result<i64, AppE
                         organisation_id: source.organisation_id,
                         applicant_id: user.id,
                         state: outcome.to.as_str(),
-                        answers: &source.answers,
+                        answers: &answers,
                         scopes: &source.scopes,
                         intitule: &source.intitule,
                         organisation_name: &source.organisation_name,
@@ -45,6 +51,8 @@ pub async fn copy(app: &App, current: &CurrentUser, id: i64) -> Result<i64, AppE
                         created_at: at,
                         updated_at: at,
                         last_submitted_at: None,
+                        stage: source.stage.as_deref(),
+                        previous_id: None,
                     }),
                     Happened::Event(Event::Create),
                     &outcome,
@@ -95,7 +103,7 @@ pub async fn transfer(
     }
     let demande = file.demande;
     let user = current.user.clone();
-    let provider = app.provider(&demande.provider)?.clone();
+    let provider = app.provider_of(&demande)?.clone();
     let recorder = Recorder::of(app);
     app.db
         .run(move |conn| {

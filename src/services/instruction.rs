@@ -141,7 +141,7 @@ pub async fn decide(
     let outcome = transition(Some(file.state), event, &ctx)
         .map_err(AppError::from)
         .map_err(processed)?;
-    let provider = app.provider(&file.demande.provider)?.clone();
+    let provider = app.provider_of(&file.demande)?.clone();
     let grant = match event {
         Event::Approve => Some(grant_of(&provider, &file.demande.scopes, &decision)?),
         _ => None,

@@ -50,7 +50,7 @@ async fn write(
     let body = check_body(body)?;
     let author = current.user.id;
     let (email, name) = (current.user.email.clone(), current.user.full_name());
-    let provider = app.provider(&file.demande.provider)?.clone();
+    let provider = app.provider_of(&file.demande)?.clone();
     let links = app.links.clone();
     let demande = file.demande;
     app.db

@@ -25,6 +25,7 @@ pub mod reminders;
 pub mod roles;
 pub mod seed;
 pub mod sessions;
+pub mod stages;
 pub mod steps;
 pub mod submission;
 pub mod subscription;
@@ -90,6 +91,13 @@ impl App {
 
     pub fn provider(&self, slug: &str) -> Result<&Provider, AppError> {
         self.catalog.get(slug).ok_or(AppError::NotFound)
+    }
+
+    /// The provider as this demande sees it: its stage's form and validity, if staged.
+    pub fn provider_of(&self, demande: &crate::db::models::Demande) -> Result<&Provider, AppError> {
+        self.catalog
+            .at_stage(&demande.provider, demande.stage.as_deref())
+            .ok_or(AppError::NotFound)
     }
 }
 

@@ -34,7 +34,10 @@ fn record(
     due: Due,
     now: NaiveDateTime,
 ) -> Result<bool, AppError> {
-    let Some(provider) = app.catalog.get(&demande.provider) else {
+    let Some(provider) = app
+        .catalog
+        .at_stage(&demande.provider, demande.stage.as_deref())
+    else {
         return Ok(false);
     };
     let state = super::state_of(demande)?;

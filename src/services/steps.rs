@@ -52,7 +52,7 @@ pub async fn save_step(
     if !can_edit(current, &file.demande) {
         return Err(AppError::Forbidden);
     }
-    let provider = app.provider(&file.demande.provider)?;
+    let provider = app.provider_of(&file.demande)?;
     if step >= provider.form.steps.len() {
         return Err(AppError::NotFound);
     }

@@ -39,13 +39,12 @@ pub async fn submit(
         Ok(errors) => errors,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let provider = app.provider(&file.demande.provider)?.clone();
+    let provider = app.provider_of(&file.demande)?.clone();
     let ctx = Ctx {
-        actor: ActorKind::Applicant,
         form_complete: errors.is_empty(),
         cgu_accepted,
-        reason: None,
         reopening: file.demande.reopening,
+        ..Ctx::new(ActorKind::Applicant)
     };
     match transition(Some(file.state), Event::Submit, &ctx) {
         Err(crate::domain::demande::TransitionError::FormIncomplete) => {
@@ -78,7 +77,7 @@ pub async fn submit(
 /// (`Err`), or the answers missing or wrong (empty when there are none). The one set of checks
 /// `submit` makes, which the summary also shows before the button is pressed.
 pub async fn check(app: &App, file: &DemandeFile) -> Result<Result<FormErrors, Refusal>, AppError> {
-    let provider = app.provider(&file.demande.provider)?;
+    let provider = app.provider_of(&file.demande)?;
     let organisation_id = file.demande.organisation_id;
     let organisation = app
         .db

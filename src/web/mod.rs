@@ -56,6 +56,7 @@ route_table! {
     post "/demandes/{id}/archiver" => demandes::archive_demande;
     post "/demandes/{id}/mettre-a-jour" => demandes::reopen_demande;
     post "/demandes/{id}/annuler-mise-a-jour" => demandes::cancel_reopening;
+    post "/demandes/{id}/etape-suivante" => demandes::advance_stage;
     post "/demandes/{id}/messages" => exchanges::write_applicant_message;
     post "/demandes/{id}/copier" => exchanges::copy_demande;
     post "/demandes/{id}/transferer" => exchanges::transfer_demande;

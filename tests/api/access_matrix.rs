@@ -93,6 +93,8 @@ enum Fixture {
     Membership,
     /// A submitted demande with a file attached (`<demande id>:<file id>`).
     Attachment,
+    /// A validated sandbox of a provider in stages (API R2P).
+    ValidatedSandbox,
 }
 
 struct Row {
@@ -377,6 +379,13 @@ fn rows() -> Vec<Row> {
             Reopened,
             OWNER_EDIT,
         ),
+        // The provider's next stage, started by the validated sandbox's applicant only.
+        row(
+            "post",
+            "/demandes/{id}/etape-suivante",
+            ValidatedSandbox,
+            OWNER_EDIT,
+        ),
         // No identity provider is configured here: both answer 404 (tests/api/oidc.rs signs in).
         row("get", "/connexion/proconnect", Nothing, [NotFound; 13]),
         row("get", "/connexion/retour", Nothing, [NotFound; 13]),
@@ -469,6 +478,11 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             app.add_member(&email, OWNER_SIRET);
             Some(email)
         }
+        Fixture::ValidatedSandbox => Some(
+            app.validated_demande(&owner().await, "api-r2p")
+                .await
+                .to_string(),
+        ),
         Fixture::Attachment => {
             let owner = owner().await;
             let id = app.filled_draft(&owner, PROVIDER).await;

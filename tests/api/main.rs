@@ -43,5 +43,6 @@ mod security;
 mod seed;
 mod sessions;
 mod smtp_sink;
+mod stages;
 mod unread_messages;
 mod webhooks;

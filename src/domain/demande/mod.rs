@@ -68,6 +68,9 @@ pub enum Event {
     /// The applicant asks to update a validated demande: back to draft, habilitation kept.
     Reopen,
     CancelReopening,
+    /// The applicant starts the next stage (sandbox, then production) of a validated demande:
+    /// a new demande follows it; this one and its habilitation stay as they are.
+    AdvanceStage,
 }
 
 impl Event {
@@ -93,6 +96,7 @@ impl Event {
             Event::Transfer => "Demande transférée",
             Event::Reopen => "Mise à jour de la demande commencée",
             Event::CancelReopening => "Mise à jour de la demande annulée",
+            Event::AdvanceStage => "Étape suivante de la procédure commencée",
         }
     }
 

@@ -35,6 +35,7 @@ fn expected(from: Option<State>, event: Event, actor: ActorKind) -> Option<State
         (Some(Refused), Event::Archive, Instructor, Archived),
         (Some(Validated), Event::Revoke, Instructor, Revoked),
         (Some(Validated), Event::Reopen, Applicant, Draft),
+        (Some(Validated), Event::AdvanceStage, Applicant, Validated),
     ];
     let transfers = State::VARIANTS
         .iter()
@@ -60,6 +61,7 @@ fn full_ctx(actor: ActorKind) -> Ctx<'static> {
         cgu_accepted: true,
         reason: Some("Le cadre juridique ne couvre pas cet usage."),
         reopening: false,
+        next_stage: true,
     }
 }
 
@@ -86,7 +88,7 @@ fn every_state_event_and_actor_kind() {
             }
         }
     }
-    assert_eq!(checked, 8 * 11 * 5);
+    assert_eq!(checked, 8 * 12 * 5);
 }
 
 /// While a validated demande is being updated, only these differ from the table above.
@@ -121,7 +123,7 @@ fn every_state_event_and_actor_kind_while_reopening() {
             }
         }
     }
-    assert_eq!(checked, 7 * 11 * 5);
+    assert_eq!(checked, 7 * 12 * 5);
     let approve = transition(Some(Submitted), Event::Approve, &ctx(Instructor)).unwrap();
     assert_eq!(
         approve.effects,
@@ -327,4 +329,36 @@ fn a_reminder_changes_nothing_and_tells_the_applicant() {
         vec![Effect::Notify(Notice::Reminder(Reminder::IdleChanges))]
     );
     assert_eq!(Reminder::Expiry15.event_name(), "reminder_expiry_15");
+}
+
+#[test]
+fn a_next_stage_starts_only_from_a_validated_demande_that_has_one() {
+    let ctx = |next_stage| Ctx {
+        next_stage,
+        ..Ctx::new(Applicant)
+    };
+    let advanced = transition(Some(Validated), Event::AdvanceStage, &ctx(true)).unwrap();
+    // The demande and its habilitation stay as they are; only the provider's system is told.
+    assert_eq!(advanced.to, Validated);
+    assert_eq!(advanced.effects, vec![Effect::Webhook]);
+    assert!(!advanced.reopening);
+    assert_eq!(
+        transition(Some(Validated), Event::AdvanceStage, &ctx(false)),
+        Err(TransitionError::NoNextStage)
+    );
+    assert_eq!(
+        transition(Some(Submitted), Event::AdvanceStage, &ctx(true)),
+        Err(TransitionError::WrongState(Submitted))
+    );
+    assert_eq!(
+        transition(
+            Some(Validated),
+            Event::AdvanceStage,
+            &Ctx {
+                next_stage: true,
+                ..Ctx::new(Instructor)
+            }
+        ),
+        Err(TransitionError::Forbidden)
+    );
 }

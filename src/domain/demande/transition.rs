@@ -14,6 +14,8 @@ pub struct Ctx<'a> {
     pub reason: Option<&'a str>,
     /// The demande is a validated one being updated (its habilitation stays active meanwhile).
     pub reopening: bool,
+    /// The provider has a stage after this demande's, not started yet.
+    pub next_stage: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -24,6 +26,7 @@ impl<'a> Ctx<'a> {
             cgu_accepted: false,
             reason: None,
             reopening: false,
+            next_stage: false,
         }
     }
 }
@@ -130,6 +133,8 @@ pub enum TransitionError {
     FormIncomplete,
     #[error("Vous devez accepter les conditions générales d'utilisation.")]
     CguNotAccepted,
+    #[error("Cette demande n'a pas d'étape suivante, ou elle est déjà commencée.")]
+    NoNextStage,
 }
 
 /// Who may trigger an event at all, whatever the state.
@@ -141,7 +146,7 @@ fn allowed_actor(event: Event, actor: ActorKind) -> bool {
         Event::Archive | Event::Transfer | Event::CancelReopening => {
             matches!(actor, Applicant | Instructor)
         }
-        Event::Reopen => actor == Applicant,
+        Event::Reopen | Event::AdvanceStage => actor == Applicant,
         Event::Revoke => actor == Instructor,
     }
 }
@@ -188,6 +193,8 @@ pub fn transition(
         (Submitted, Event::Refuse) => Refused,
         (Draft | ChangesRequested | Refused, Event::Archive) if !ctx.reopening => Archived,
         (Validated, Event::Reopen) => Draft,
+        (Validated, Event::AdvanceStage) if ctx.next_stage => Validated,
+        (Validated, Event::AdvanceStage) => return Err(TransitionError::NoNextStage),
         (Draft | ChangesRequested, Event::CancelReopening) if ctx.reopening => Validated,
         (Validated, Event::Revoke) => Revoked,
         // An update in progress does not shield the habilitation from revocation.
@@ -251,6 +258,7 @@ pub fn is_offered(from: State, event: Event, actor: ActorKind, reopening: bool) 
         cgu_accepted: true,
         reason: Some("motif"),
         reopening,
+        next_stage: true,
     };
     transition(Some(from), event, &ctx).is_ok()
 }

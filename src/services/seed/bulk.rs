@@ -166,7 +166,7 @@ fn write_demandes(
     first: i64,
     count: usize,
 ) -> anyhow::Result<usize> {
-    let providers = catalog.all();
+    let providers = catalog.unstaged();
     let (send, receive) = sync_channel::<(usize, Vec<Row>)>(2);
     timed("demandes written", || {
         std::thread::scope(|scope| -> anyhow::Result<usize> {

@@ -13,6 +13,7 @@ use super::now;
 mod activity;
 mod answers;
 mod bulk;
+mod procedure;
 mod rng;
 mod rows;
 #[cfg(test)]
@@ -21,6 +22,7 @@ mod write;
 
 pub use activity::Activity;
 pub use bulk::{Seeded, seed_demandes, seed_demandes_counted};
+pub use procedure::seed_procedure;
 pub use rows::RARE_WORD;
 
 /// (SIRET, name, NAF) of the demo organisations.

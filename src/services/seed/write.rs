@@ -16,7 +16,7 @@ pub fn write_batch(
     first_id: i64,
     rows: &[Row],
 ) -> anyhow::Result<usize> {
-    let providers = catalog.all();
+    let providers = catalog.unstaged();
     let loaded: Vec<LoadedDemande> = (first_id..)
         .zip(rows)
         .map(|(id, r)| {

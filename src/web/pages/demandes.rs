@@ -7,7 +7,7 @@ use crate::domain::eligibility::{self, Verdict};
 use crate::domain::form::{self, Strictness};
 use crate::error::AppError;
 use crate::services::demandes::{self as service, DemandeFile};
-use crate::services::{App, delays, messages, steps, submission};
+use crate::services::{App, delays, messages, stages, steps, submission};
 use crate::web::ctx::PageCtx;
 use crate::web::forms::{ButtonForm, Form, NewDemandeForm, StepForm, SubmitForm};
 use crate::web::input;
@@ -129,7 +129,7 @@ pub async fn edit_step(
 ) -> Result<HttpResponse, AppError> {
     let (id, index) = (demande_id(&path.0)?, step_index(&path.1)?);
     let file = editable_file(&app, &ctx, id).await?;
-    let provider = app.provider(&file.demande.provider)?;
+    let provider = app.provider_of(&file.demande)?;
     // After a failed submission, the links lead here with `verifier=1`: show what is missing too.
     let strictness = match query_flag(&req, "verifier") {
         true => Strictness::Submit,
@@ -168,7 +168,7 @@ pub async fn save_step(
     };
     let saved = steps::save_step(&app, &ctx.current, id, index, form.into_input()).await?;
     let file = service::find_for_applicant(&app, &ctx.current, id).await?;
-    let provider = app.provider(&file.demande.provider)?;
+    let provider = app.provider_of(&file.demande)?;
     let (rejected, unknown) = (&saved.applied.rejected, &saved.applied.unknown_keys);
     if let Some(feedback) = Feedback::refused(provider, index, saved.errors, rejected, unknown) {
         let page = StepPage::new(&ctx, provider, &file, index, feedback)?;
@@ -184,7 +184,7 @@ pub async fn summary(
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let file = editable_file(&app, &ctx, demande_id(&path)?).await?;
-    let provider = app.provider(&file.demande.provider)?;
+    let provider = app.provider_of(&file.demande)?;
     // The checks submitting makes, shown before the button is pressed.
     let errors = check_errors(submission::check(&app, &file).await?);
     ok(&SummaryPage::new(
@@ -208,7 +208,7 @@ pub async fn submit_demande(
         return Ok(see_other(&Done::Submitted.on_demande(id)));
     };
     let file = service::find_for_applicant(&app, &ctx.current, id).await?;
-    let provider = app.provider(&file.demande.provider)?;
+    let provider = app.provider_of(&file.demande)?;
     let page = SummaryPage::refused(&ctx, provider, &file, refusal, accepted);
     render(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
@@ -235,7 +235,7 @@ pub async fn show_page(
     feedback: ShowFeedback,
 ) -> Result<ShowPage, AppError> {
     let (file, thread) = messages::applicant_page(app, &ctx.current, id).await?;
-    let provider = app.provider(&file.demande.provider)?;
+    let provider = app.provider_of(&file.demande)?;
     Ok(ShowPage::new(ctx, provider, &file, &thread, feedback))
 }
 
@@ -269,4 +269,15 @@ pub async fn cancel_reopening(
     let id = demande_id(&path)?;
     service::cancel_reopening(&app, &current, id).await?;
     Ok(see_other(&format!("/demandes/{id}")))
+}
+
+/// Starts the provider's next stage from a validated demande: a new demande, prefilled.
+pub async fn advance_stage(
+    app: web::Data<App>,
+    SignedIn(current): SignedIn,
+    path: web::Path<String>,
+    _: Form<ButtonForm>,
+) -> Result<HttpResponse, AppError> {
+    let next = stages::advance(&app, &current, demande_id(&path)?).await?;
+    Ok(see_other(&format!("/demandes/{next}/etapes/1")))
 }

@@ -67,7 +67,7 @@ async fn page_from(
     refused: Option<Refused>,
 ) -> Result<InstructionPage, AppError> {
     let (file, (thread, attempts)) = messages::instruction_page(app, &ctx.current, id).await?;
-    let provider = app.provider(&file.demande.provider)?;
+    let provider = app.provider_of(&file.demande)?;
     let history = (thread.as_slice(), attempts);
     let (back, retour) = list_link(retour, &board::visible_providers(app, &ctx.current));
     Ok(InstructionPage {

@@ -19,8 +19,8 @@ use crate::web::ctx::PageCtx;
 
 use super::done::{Confirmation, Done};
 use super::file::{
-    DemandeHead, DemandeRow, EventView, HabilitationView, MessageView, habilitation_view,
-    latest_reason, message_views, timeline,
+    DemandeHead, DemandeRow, EventView, HabilitationView, MessageView, StageView,
+    habilitation_view, latest_reason, message_views, stage_view, timeline,
 };
 use super::form::{StepSummary, summaries};
 use super::{Layout, provider_name};
@@ -254,6 +254,8 @@ impl<'a> NewPage<'a> {
 pub struct ShowPage {
     pub layout: Layout,
     pub head: DemandeHead,
+    /// The procedure's stage, the chain of demandes, and the next stage offered.
+    pub stage: Option<StageView>,
     pub reason: Option<String>,
     pub can_edit: bool,
     pub can_archive: bool,
@@ -324,6 +326,7 @@ impl ShowPage {
             transfer_error: feedback.transfer_error,
             can_reopen: offered.reopen,
             can_cancel_reopening: offered.cancel_reopening,
+            stage: stage_view(provider, file, "/demandes/", offered.advance_stage),
             reopening: file.demande.reopening,
             done: feedback.done.and_then(|d| d.for_applicant(provider)),
         }

@@ -268,3 +268,65 @@ pub fn message_views(thread: &[crate::services::messages::Message]) -> Vec<Messa
         })
         .collect()
 }
+
+/// Where a demande of a staged provider stands: its stage, the demandes it follows and those
+/// that follow it, each a link on the side the page is on.
+#[derive(Debug, Clone)]
+pub struct StageView {
+    /// "Bac à sable (étape 1 sur 2 de la procédure)"
+    pub label: String,
+    pub previous: Vec<ChainLink>,
+    pub following: Vec<ChainLink>,
+    /// The next stage's name, when this person may start it now.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChainLink {
+    pub url: String,
+    /// "D12 – Bac à sable – Validée"
+    pub label: String,
+}
+
+/// `prefix` is where the links lead: "/demandes/" or "/instruction/demandes/".
+pub fn stage_view(
+    provider: &Provider,
+    file: &crate::services::demandes::DemandeFile,
+    prefix: &str,
+    may_advance: bool,
+) -> Option<StageView> {
+    let at = provider.stage.as_ref()?;
+    let name_of = |stage: &Option<String>| {
+        provider
+            .stages
+            .iter()
+            .find(|s| Some(&s.id) == stage.as_ref())
+            .map_or_else(|| "étape inconnue".to_string(), |s| s.name.clone())
+    };
+    let link = |d: &crate::db::models::Demande| ChainLink {
+        url: format!("{prefix}{}", d.id),
+        label: format!(
+            "{} – {} – {}",
+            public_id(d.id),
+            name_of(&d.stage),
+            State::parse(&d.state).map_or("", State::label)
+        ),
+    };
+    let started = file
+        .following
+        .iter()
+        .any(|d| d.state != State::Archived.as_str());
+    Some(StageView {
+        label: format!(
+            "{} (étape {} sur {} de la procédure)",
+            at.name, at.number, at.count
+        ),
+        previous: file.previous.iter().map(link).collect(),
+        following: file.following.iter().map(link).collect(),
+        next: at
+            .next
+            .as_ref()
+            .filter(|_| may_advance && !started)
+            .map(|(_, name)| name.clone()),
+    })
+}

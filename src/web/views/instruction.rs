@@ -18,8 +18,8 @@ use crate::services::messages::Message;
 use crate::web::ctx::PageCtx;
 
 use super::file::{
-    ChangeView, DemandeHead, DemandeRow, EventView, HabilitationView, MessageView,
-    changes_since_last_submission, habilitation_view, message_views, timeline,
+    ChangeView, DemandeHead, DemandeRow, EventView, HabilitationView, MessageView, StageView,
+    changes_since_last_submission, habilitation_view, message_views, stage_view, timeline,
 };
 use super::form::{StepSummary, scope_label, summaries};
 use super::{Layout, format_datetime, provider_name};
@@ -277,6 +277,8 @@ pub struct AttemptView {
 pub struct InstructionPage {
     pub layout: Layout,
     pub head: DemandeHead,
+    /// The procedure's stage and the chain of demandes, for a staged provider.
+    pub stage: Option<StageView>,
     /// Webhook deliveries (for instructors and managers).
     pub attempts: Vec<AttemptView>,
     pub applicant: String,
@@ -360,6 +362,7 @@ impl InstructionPage {
                 .collect(),
             validity_months: provider.validity_months,
             changes: changes_since_last_submission(provider, &file.events),
+            stage: stage_view(provider, file, "/instruction/demandes/", false),
             messages: message_views(thread),
             message_action: if offered.write_as_instructor {
                 format!("/instruction/demandes/{id}/messages")

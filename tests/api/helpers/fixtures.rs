@@ -12,9 +12,20 @@ pub fn instructor_of(provider: &str) -> String {
 }
 
 impl TestApp {
-    /// Valid answers for every field of a provider, step by step.
+    /// Valid answers for every field of a provider's new demande (its first stage, if it has
+    /// stages), step by step.
     pub fn complete_answers(&self, provider: &str) -> Vec<Vec<(String, String)>> {
-        let provider = self.catalog.get(provider).unwrap();
+        let first = self.catalog.get(provider).unwrap().first_stage();
+        self.complete_answers_at(provider, first)
+    }
+
+    /// Valid answers for every field of a provider's form at `stage`, step by step.
+    pub fn complete_answers_at(
+        &self,
+        provider: &str,
+        stage: Option<&str>,
+    ) -> Vec<Vec<(String, String)>> {
+        let provider = self.catalog.at_stage(provider, stage).unwrap();
         let form = &provider.form;
         provider
             .form
