@@ -265,11 +265,12 @@ pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiR
                 return Ok::<_, anyhow::Error>(None);
             };
             let timeline = events::for_demande(conn, id)?;
-            Ok(Some((d, timeline)))
+            let files = crate::db::attachments::for_demande(conn, id)?;
+            Ok(Some((d, timeline, files)))
         })
         .await
         .map_err(ApiRefusal::Internal)?;
-    let (d, timeline) = found.ok_or(ApiRefusal::NotFound)?;
+    let (d, timeline, files) = found.ok_or(ApiRefusal::NotFound)?;
     Ok(json!({
         "id": d.id,
         "public_id": public_id(d.id),
@@ -279,6 +280,16 @@ pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiR
         "applicant": { "email": d.applicant_email },
         "scopes": serde_json::from_str::<Value>(&d.scopes).unwrap_or_default(),
         "answers": serde_json::from_str::<Value>(&d.answers).unwrap_or_default(),
+        // The procedure's stage, and the validated demande of the stage before.
+        "stage": d.stage,
+        "follows": d.previous_id.map(public_id),
+        // Attached files as the answers name them (`<id>:<name>`), with what proves them.
+        "attachments": files.iter().map(|a| json!({
+            "id": a.id, "field": a.field, "name": a.name, "content_type": a.content_type,
+            "size": a.size_bytes, "sha256": a.sha256,
+            "added_at": a.added_at.and_utc().to_rfc3339(),
+            "deleted": a.deleted_at.is_some(),
+        })).collect::<Vec<_>>(),
         "events": timeline.iter().map(|(e, _)| json!({
             "name": e.name, "from": e.from_state, "to": e.to_state, "reason": e.reason,
             "at": e.created_at.and_utc().to_rfc3339(),

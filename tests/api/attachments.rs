@@ -172,6 +172,24 @@ async fn a_pdf_may_stand_for_the_texts_url_and_the_instructor_reads_it_once_subm
         .unwrap();
     assert_eq!(download.status(), StatusCode::OK);
     assert_eq!(download.bytes().await.unwrap().as_ref(), pdf("d"));
+    // The provider's system reads it in the rights API, with its digest.
+    let (_, token) = app.api_token(PROVIDER, "SI du fournisseur").await;
+    let json: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/demandes/{id}", app.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let files = json["attachments"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{json}");
+    assert_eq!(files[0]["name"], "deliberation.pdf");
+    assert_eq!(files[0]["content_type"], "application/pdf");
+    assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64);
+    let item = json["answers"]["cadre_juridique_document"][0].as_str().unwrap();
+    assert_eq!(item, format!("{}:deliberation.pdf", files[0]["id"]));
     // The applicant's page lists it too, read-only.
     let show = marie.get(&format!("/demandes/{id}")).await;
     assert_eq!(download_link(&show.body, "deliberation.pdf"), link);

@@ -79,7 +79,7 @@ pub async fn show_habilitation(
     })
 }
 
-/// One demande, with its answers and events.
+/// One demande, with its answers, its stage, its attached files and its events.
 #[utoipa::path(get, path = "/api/v1/demandes/{id}", tag = "droits",
     params(("id" = String, Path, description = "numéro de la demande (`12` ou `D12`)")),
     responses((status = 200, description = "La demande"), (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré"),
