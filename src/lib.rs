@@ -9,6 +9,7 @@ pub mod domain;
 pub mod error;
 pub mod files;
 pub mod outbox;
+pub mod preview;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

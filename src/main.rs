@@ -122,6 +122,14 @@ enum AuditCommand {
 enum ProvidersCommand {
     /// Check every provider file of a directory (default: HABILIS_PROVIDERS_DIR or providers/).
     Check { dir: Option<PathBuf> },
+    /// Serve every form of a directory read-only, with made-up answers, reloaded on each
+    /// save (default: HABILIS_PROVIDERS_DIR or providers/).
+    Preview {
+        dir: Option<PathBuf>,
+        /// Where to listen.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        bind: String,
+    },
 }
 
 /// At most two malloc arenas (glibc makes up to eight per core, one per thread that
@@ -154,6 +162,22 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         // Checking provider files needs no other setting (no database, no session key).
+        Command::Providers {
+            command: ProvidersCommand::Preview { dir, bind },
+        } => {
+            let dir = dir
+                .or_else(|| std::env::var_os("HABILIS_PROVIDERS_DIR").map(PathBuf::from))
+                .unwrap_or_else(|| PathBuf::from("providers"));
+            let running = habilis::preview::start(&dir, &bind)?;
+            let host = bind.rsplit_once(':').map_or(bind.as_str(), |(h, _)| h);
+            println!(
+                "aperçu de {} sur http://{host}:{} (Ctrl+C pour arrêter)",
+                dir.display(),
+                running.port
+            );
+            running.server.await?;
+            Ok(())
+        }
         Command::Providers {
             command: ProvidersCommand::Check { dir },
         } => {

@@ -188,7 +188,9 @@ async fn a_pdf_may_stand_for_the_texts_url_and_the_instructor_reads_it_once_subm
     assert_eq!(files[0]["name"], "deliberation.pdf");
     assert_eq!(files[0]["content_type"], "application/pdf");
     assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64);
-    let item = json["answers"]["cadre_juridique_document"][0].as_str().unwrap();
+    let item = json["answers"]["cadre_juridique_document"][0]
+        .as_str()
+        .unwrap();
     assert_eq!(item, format!("{}:deliberation.pdf", files[0]["id"]));
     // The applicant's page lists it too, read-only.
     let show = marie.get(&format!("/demandes/{id}")).await;

@@ -36,6 +36,7 @@ mod notifications;
 mod oidc;
 mod pool;
 mod prefill;
+mod preview;
 mod repeats;
 mod rights_api;
 mod roles;

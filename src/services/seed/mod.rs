@@ -171,3 +171,19 @@ pub fn named_demo_emails(catalog: &Catalog) -> Vec<String> {
     emails.push(DEMO_ADMIN.to_string());
     emails
 }
+
+/// Made-up answers to every field of a provider's form, the same on every call: what
+/// `habilis providers preview` shows in its forms.
+pub fn made_up_answers(provider: &crate::catalog::Provider) -> crate::domain::form::Answers {
+    answers::fill(
+        provider,
+        &mut rng::Rng::new(7),
+        &answers::Context {
+            intitule: "Tarification sociale de la cantine – Lyon",
+            organisation: "Mairie de Lyon",
+            siret: "21690123100011",
+            domain: "mairie-lyon.fr",
+        },
+    )
+    .0
+}
