@@ -220,5 +220,6 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         mails: Default::default(),
         stages,
         stage: None,
+        shaped_by: None,
     }
 }

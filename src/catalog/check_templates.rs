@@ -100,11 +100,39 @@ pub(super) fn check_templates(
         if !t.scopes.is_empty() {
             values.insert(SCOPES_KEY.to_string(), Value::Many(t.scopes.clone()));
         }
+        for (list, name) in [
+            (&t.locked_scopes, "locked_scopes"),
+            (&t.hidden_scopes, "hidden_scopes"),
+        ] {
+            for (si, scope) in list.iter().enumerate() {
+                if form.scope(scope).is_none() {
+                    errors.add(
+                        format!("{key}.{name}[{si}]"),
+                        format!("donnée inconnue « {scope} »"),
+                    );
+                }
+            }
+        }
+        for (si, scope) in t.hidden_scopes.iter().enumerate() {
+            if t.locked_scopes.contains(scope) || t.scopes.contains(scope) {
+                errors.add(
+                    format!("{key}.hidden_scopes[{si}]"),
+                    format!("la donnée « {scope} » ne peut être à la fois cachée et proposée ou verrouillée"),
+                );
+            }
+        }
+        let introduction = t
+            .introduction
+            .as_deref()
+            .and_then(|text| super::markdown::render(text, &format!("{key}.introduction"), errors));
         out.push(Template {
             id: t.id.clone(),
             name: t.name.clone(),
             description: t.description.clone(),
             values,
+            introduction,
+            locked_scopes: t.locked_scopes.clone(),
+            hidden_scopes: t.hidden_scopes.clone(),
         });
     }
     out

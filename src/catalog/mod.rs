@@ -29,7 +29,8 @@ pub use provider::{Provider, Stage, StageAt, Template, WEBHOOK_EVENTS, Webhook};
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     providers: Vec<Provider>,
-    /// Each staged provider seen at each of its stages.
+    /// Each staged provider seen at each of its stages, and each provider (at each stage)
+    /// as a demande of each of its forms that shapes it.
     staged: Vec<Provider>,
     /// The providers without stages.
     unstaged: Vec<Provider>,
@@ -38,10 +39,25 @@ pub struct Catalog {
 impl Catalog {
     pub fn new(mut providers: Vec<Provider>) -> Self {
         providers.sort_by(|a, b| a.slug.cmp(&b.slug));
-        let staged = providers
+        let mut staged: Vec<Provider> = providers
             .iter()
             .flat_map(|p| (0..p.stages.len()).filter_map(|i| p.staged(i)))
             .collect();
+        let stage_views: Vec<&Provider> = providers
+            .iter()
+            .filter(|p| p.stages.is_empty())
+            .chain(staged.iter())
+            .collect();
+        let shaped: Vec<Provider> = stage_views
+            .iter()
+            .flat_map(|p| {
+                p.templates
+                    .iter()
+                    .filter(|t| t.shapes_the_form())
+                    .map(|t| p.shaped(t))
+            })
+            .collect();
+        staged.extend(shaped);
         let unstaged = providers
             .iter()
             .filter(|p| p.stages.is_empty())
@@ -61,12 +77,32 @@ impl Catalog {
     /// The provider as a demande of `stage` sees it: that stage's form and validity; the
     /// whole provider when it has no stages (or no longer this one).
     pub fn at_stage(&self, slug: &str, stage: Option<&str>) -> Option<&Provider> {
-        stage
-            .and_then(|id| {
-                self.staged
-                    .iter()
-                    .find(|p| p.slug == slug && p.stage.as_ref().is_some_and(|s| s.id == id))
+        self.view(slug, stage, None)
+    }
+
+    /// The provider as a demande of `stage` and of the form `template` sees it; what does not
+    /// exist (any more) falls back to the stage's view, then to the whole provider.
+    pub fn view(
+        &self,
+        slug: &str,
+        stage: Option<&str>,
+        template: Option<&str>,
+    ) -> Option<&Provider> {
+        let stage_is = |p: &Provider| p.stage.as_ref().map(|s| s.id.as_str()) == stage;
+        let template_is = |p: &Provider| p.shaped_by.as_ref().map(|t| t.id.as_str()) == template;
+        let found = |shaped: bool| {
+            self.staged.iter().find(|p| {
+                p.slug == slug
+                    && stage_is(p)
+                    && match shaped {
+                        true => template_is(p),
+                        false => p.shaped_by.is_none(),
+                    }
             })
+        };
+        template
+            .and_then(|_| found(true))
+            .or_else(|| stage.and_then(|_| found(false)))
             .or_else(|| self.get(slug))
     }
 

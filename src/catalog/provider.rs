@@ -34,6 +34,9 @@ pub struct Provider {
     /// The stage this view of the provider is of: its form holds that stage's steps and
     /// scopes, its validity is the stage's ([`super::Catalog::at_stage`]).
     pub stage: Option<StageAt>,
+    /// The form (a template that shapes it) this view is of: its scopes locked or hidden,
+    /// its name and introduction shown at the start of the demande.
+    pub shaped_by: Option<Template>,
 }
 
 /// A stage as declared.
@@ -81,6 +84,23 @@ impl Provider {
         Some(staged)
     }
 
+    /// This view of the provider as a demande of `template` sees it: the template's locked
+    /// scopes always granted, its hidden ones not offered.
+    pub fn shaped(&self, template: &Template) -> Provider {
+        let mut shaped = self.clone();
+        shaped
+            .form
+            .scopes
+            .retain(|s| !template.hidden_scopes.contains(&s.id));
+        for scope in &mut shaped.form.scopes {
+            if template.locked_scopes.contains(&scope.id) {
+                scope.included = true;
+            }
+        }
+        shaped.shaped_by = Some(template.clone());
+        shaped
+    }
+
     /// The id of the stage a new demande starts at.
     pub fn first_stage(&self) -> Option<&str> {
         self.stages.first().map(|s| s.id.as_str())
@@ -125,4 +145,19 @@ pub struct Template {
     pub description: Option<String>,
     /// Prefilled answers, scopes included under [`crate::domain::form::SCOPES_KEY`].
     pub values: Answers,
+    /// Shown at the start of a demande of this form (HTML from checked Markdown).
+    pub introduction: Option<String>,
+    /// Scopes always granted to a demande of this form, ticked and locked.
+    pub locked_scopes: Vec<String>,
+    /// Scopes a demande of this form is not offered.
+    pub hidden_scopes: Vec<String>,
+}
+
+impl Template {
+    /// Whether a demande of this form sees the provider's form differently.
+    pub fn shapes_the_form(&self) -> bool {
+        self.introduction.is_some()
+            || !self.locked_scopes.is_empty()
+            || !self.hidden_scopes.is_empty()
+    }
 }

@@ -186,6 +186,15 @@ pub struct RawTemplate {
     pub values: BTreeMap<String, Value>,
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// Shown at the start of a demande of this form, in Markdown.
+    #[serde(default)]
+    pub introduction: Option<String>,
+    /// Scopes always granted to a demande of this form, ticked and locked.
+    #[serde(default)]
+    pub locked_scopes: Vec<String>,
+    /// Scopes a demande of this form is not offered.
+    #[serde(default)]
+    pub hidden_scopes: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -180,6 +180,14 @@ pub async fn start(app: &App, current: &CurrentUser, start: Start<'_>) -> Result
         })?),
         None => None,
     };
+    // A form that locks or hides scopes is seen through its own view from the start.
+    let provider = match template {
+        Some(t) => app
+            .catalog
+            .view(provider_slug, stage.as_deref(), Some(&t.id))
+            .unwrap_or(provider),
+        None => provider,
+    };
     let outcome = transition(None, Event::Create, &Ctx::new(ActorKind::Applicant))?;
     let mut answers = template.map(|t| t.values.clone()).unwrap_or_default();
     // As if typed: kept as sent, checked on the steps like every answer.

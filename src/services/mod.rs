@@ -93,10 +93,15 @@ impl App {
         self.catalog.get(slug).ok_or(AppError::NotFound)
     }
 
-    /// The provider as this demande sees it: its stage's form and validity, if staged.
+    /// The provider as this demande sees it: its stage's form and validity, if staged, and
+    /// the scopes its form (template) locks or hides.
     pub fn provider_of(&self, demande: &crate::db::models::Demande) -> Result<&Provider, AppError> {
         self.catalog
-            .at_stage(&demande.provider, demande.stage.as_deref())
+            .view(
+                &demande.provider,
+                demande.stage.as_deref(),
+                demande.template.as_deref(),
+            )
             .ok_or(AppError::NotFound)
     }
 }

@@ -39,7 +39,11 @@ pub async fn advance(app: &App, current: &CurrentUser, id: i64) -> Result<i64, A
     };
     let next_provider = app
         .catalog
-        .at_stage(&provider.slug, Some(&next_id))
+        .view(
+            &provider.slug,
+            Some(&next_id),
+            file.demande.template.as_deref(),
+        )
         .ok_or(AppError::NotFound)?
         .clone();
     // Prefilled from the validated demande; its files stay with it (they are asked again),

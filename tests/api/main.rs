@@ -23,6 +23,7 @@ mod eligibility;
 mod emails;
 mod exchanges;
 mod file_stores;
+mod forms;
 mod helpers;
 mod introductions;
 mod journey;

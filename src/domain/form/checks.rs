@@ -61,6 +61,8 @@ pub fn check(form: &Form, answers: &Answers, strictness: Strictness) -> FormErro
                 let value = answers.get(&key).filter(|v| !v.is_blank());
                 let message = match value {
                     Some(value) => value_error(form, field, part, value),
+                    // Scopes always granted count as chosen (their boxes are locked, not posted).
+                    None if field.kind == FieldKind::Scopes && !scopes.is_empty() => None,
                     None if strictness == Strictness::Submit
                         && is_required(field, answers, &scopes) =>
                     {

@@ -107,9 +107,10 @@ fn a_draft_only_flags_wrong_values_but_a_submission_wants_everything() {
     let submit = check(&form(), &a, Strictness::Submit);
     assert_eq!(submit.get("intitule"), Some("Ce champ est obligatoire."));
     assert_eq!(submit.get("rt_email"), Some("Ce champ est obligatoire."));
+    // The scope always granted counts as chosen: what is missing is the group's minimum.
     assert_eq!(
         submit.get(SCOPES_KEY),
-        Some("Cochez au moins une des données demandées.")
+        Some("Cochez au moins 1 donnée(s) du groupe « Années ».")
     );
     // Errors come in the order of the form.
     assert_eq!(submit.0[0].key, "intitule");

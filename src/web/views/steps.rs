@@ -49,6 +49,9 @@ pub struct StepPage {
     pub saved: bool,
     /// The step has file fields: its form is sent as multipart.
     pub multipart: bool,
+    /// On the first step, the form the demande was started from, and its introduction.
+    pub form_name: Option<String>,
+    pub form_introduction: Option<String>,
 }
 
 /// What the step page says about the last save.
@@ -149,6 +152,16 @@ impl StepPage {
                 .fields
                 .iter()
                 .any(|f| f.kind == crate::domain::form::FieldKind::File),
+            form_name: provider
+                .shaped_by
+                .as_ref()
+                .filter(|_| index == 0)
+                .map(|t| t.name.clone()),
+            form_introduction: provider
+                .shaped_by
+                .as_ref()
+                .filter(|_| index == 0)
+                .and_then(|t| t.introduction.clone()),
             fields,
             errors: summary,
             notices,
