@@ -239,6 +239,20 @@ pub(super) async fn discard(app: &App, keys: Vec<String>) {
     }
 }
 
+/// Deletes these files' bytes and records it (the rows stay: the history names them).
+pub(super) async fn delete_all(app: &App, files: &[Attachment]) -> Result<(), AppError> {
+    let kept: Vec<&Attachment> = files.iter().filter(|a| a.deleted_at.is_none()).collect();
+    if kept.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = kept.iter().map(|a| a.id).collect();
+    app.db
+        .run(move |conn| Ok::<_, AppError>(attachments::mark_deleted(conn, &ids, now())?))
+        .await?;
+    discard(app, kept.iter().map(|a| a.storage_key.clone()).collect()).await;
+    Ok(())
+}
+
 /// A file and its bytes, for whoever may read its demande (as applicant or in instruction).
 pub async fn download(
     app: &App,

@@ -267,8 +267,15 @@ pub(super) fn intitule_of(answers: &Answers) -> String {
 }
 
 /// Archives a demande the applicant no longer needs.
+/// A draft never submitted is the applicant's alone: archiving it deletes its files at once
+/// (a submitted one keeps them for the retention period).
 pub async fn archive(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppError> {
-    applicant_event(app, current, id, Event::Archive).await
+    applicant_event(app, current, id, Event::Archive).await?;
+    let file = find_for_applicant(app, current, id).await?;
+    if file.demande.last_submitted_at.is_none() {
+        super::attachments::delete_all(app, &file.attachments).await?;
+    }
+    Ok(())
 }
 
 /// Starts updating a validated demande: back to draft, its habilitation still active.

@@ -337,3 +337,84 @@ async fn the_files_of_a_refused_demande_are_deleted_after_the_retention_period()
     page.assert_contains("Délibération n°12 _2026_.pdf");
     page.assert_contains("Fichier supprimé (durée de conservation écoulée)");
 }
+
+#[tokio::test]
+async fn archiving_a_draft_never_submitted_deletes_its_files() {
+    let app = spawn_app().await;
+    let marie = app.login_as(MARIE).await;
+    let (id, link) = draft_with_deliberation(&app, &marie).await;
+    let csrf = marie.get(&format!("/demandes/{id}")).await.csrf();
+    let archived = marie
+        .post(&format!("/demandes/{id}/archiver"), &[("_csrf", &csrf)])
+        .await;
+    assert_eq!(archived.status, StatusCode::SEE_OTHER);
+    assert!(stored_files(&app).is_empty());
+    assert_eq!(marie.get(&link).await.status, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_file_replaced_after_changes_were_asked_shows_in_the_diff_and_the_old_one_stays() {
+    let app = spawn_app().await;
+    let marie = app.login_as(MARIE).await;
+    let (id, old_link) = draft_with_deliberation(&app, &marie).await;
+    for (step, pairs) in app.complete_answers(PROVIDER).iter().enumerate() {
+        if step + 1 != LEGAL {
+            marie.fill(id, step + 1, pairs).await;
+        }
+    }
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let instructor = app.login_as(&instructor_of(PROVIDER)).await;
+    let asked = instructor
+        .decide(
+            id,
+            "demander-modifications",
+            "Joignez la délibération signée.",
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+
+    // The submitted file is removed from the answer, the signed one joins.
+    let piece = old_link.rsplit('/').next().unwrap().to_string();
+    let step = format!("/demandes/{id}/etapes/{LEGAL}");
+    let csrf = marie.get(&step).await.csrf();
+    let removed = marie
+        .post(
+            &step,
+            &[
+                ("_csrf", &csrf),
+                ("_retirer_fichier", &piece),
+                (
+                    "cadre_juridique_nature",
+                    "Délibération du conseil municipal",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let sent = marie
+        .send_files(
+            id,
+            LEGAL,
+            &[(
+                "cadre_juridique_nature",
+                "Délibération du conseil municipal",
+            )],
+            &[(
+                "cadre_juridique_document",
+                "deliberation-signee.pdf",
+                pdf("signée"),
+            )],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+
+    let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
+    page.assert_contains("Ce qui a changé depuis la soumission précédente");
+    page.assert_contains(
+        "<td>Le texte relatif au traitement, en PDF</td><td>Délibération n°12 _2026_.pdf</td><td>deliberation-signee.pdf</td>",
+    );
+    // The version the instructor read first is still there to compare.
+    assert_eq!(instructor.get(&old_link).await.status, StatusCode::OK);
+    assert_eq!(stored_files(&app).len(), 2);
+}

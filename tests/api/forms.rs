@@ -55,7 +55,12 @@ async fn a_form_introduces_itself_locks_its_scope_and_hides_the_others() {
         }
     }
     let submitted = marie.submit(id, true).await;
-    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.text());
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.text()
+    );
     let instructor = app.login_as(&instructor_of(PROVIDER)).await;
     let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
     page.assert_contains("Quotient familial CAF & MSA");
