@@ -108,6 +108,32 @@ pub struct NewDemande<'a> {
     pub previous_id: Option<i64>,
 }
 
+impl<'a> NewDemande<'a> {
+    /// A new draft of `source`'s organisation and provider, by `applicant` (a copy, or the next
+    /// stage): the caller sets what differs with `..`.
+    pub fn draft_from(source: &'a Demande, applicant: &'a User, at: NaiveDateTime) -> Self {
+        NewDemande {
+            provider: &source.provider,
+            template: source.template.as_deref(),
+            organisation_id: source.organisation_id,
+            applicant_id: applicant.id,
+            state: crate::domain::demande::State::Draft.as_str(),
+            answers: &source.answers,
+            scopes: &source.scopes,
+            intitule: &source.intitule,
+            organisation_name: &source.organisation_name,
+            siret: &source.siret,
+            applicant_email: &applicant.email,
+            lock_version: 0,
+            created_at: at,
+            updated_at: at,
+            last_submitted_at: None,
+            stage: source.stage.as_deref(),
+            previous_id: None,
+        }
+    }
+}
+
 /// A demande written by a bulk load, its id given (see [`crate::db::bulk::insert_demandes`]).
 /// [`NewDemande`]'s fields again, flat: diesel's binary COPY takes no embedded struct.
 #[derive(Debug, Insertable)]
