@@ -136,10 +136,11 @@ async fn provider(
                 path.chars().take(80).collect::<String>()
             ));
     };
-    let asked = req
-        .query_string()
-        .strip_prefix("etape=")
-        .map(str::to_string);
+    let query = crate::web::input::parse(req.query_string().as_bytes()).unwrap_or_default();
+    let asked = query
+        .iter()
+        .find(|(k, _)| k == "etape")
+        .map(|(_, v)| v.clone());
     let stage = asked
         .as_deref()
         .filter(|id| base.stages.iter().any(|s| s.id == *id))

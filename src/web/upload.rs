@@ -21,6 +21,9 @@ const MAX_MULTIPART_BYTES: u64 = 256 * MB;
 /// A file's bytes are kept up to this; beyond, only the fact that it was too large is.
 const KEEP_FILE_BYTES: usize = (MAX_FILE_MB * MB) as usize;
 
+/// The files of one body kept in memory at most, all together: a step has few file fields.
+const KEEP_ALL_FILES_BYTES: usize = 2 * KEEP_FILE_BYTES;
+
 /// What a multipart step body holds.
 pub struct MultipartStep {
     pub pairs: Vec<(String, String)>,
@@ -34,7 +37,7 @@ pub async fn read(mut multipart: Multipart, session: &Session) -> Result<Multipa
         undecodable: Vec::new(),
         uploads: Vec::new(),
     };
-    let (mut total, mut text_bytes) = (0u64, 0usize);
+    let (mut total, mut text_bytes, mut files_bytes) = (0u64, 0usize, 0usize);
     while let Some(part) = multipart.next().await {
         let mut part = part.map_err(malformed)?;
         let name = part.name().unwrap_or_default().to_string();
@@ -54,10 +57,15 @@ pub async fn read(mut multipart: Multipart, session: &Session) -> Result<Multipa
                 Some(_) => KEEP_FILE_BYTES,
                 None => MAX_BODY_BYTES,
             };
-            if too_large || kept.len() + chunk.len() > limit {
+            let room = file_name.is_none() || files_bytes + chunk.len() <= KEEP_ALL_FILES_BYTES;
+            if too_large || kept.len() + chunk.len() > limit || !room {
                 too_large = true;
+                files_bytes -= if file_name.is_some() { kept.len() } else { 0 };
                 kept.clear();
                 continue;
+            }
+            if file_name.is_some() {
+                files_bytes += chunk.len();
             }
             kept.extend_from_slice(&chunk);
         }
