@@ -22,6 +22,8 @@ const ADMIN: &str = "admin@habilis.example";
 
 /// The demandes the pages show.
 struct Demandes {
+    /// A validated API R2P sandbox, whose page offers the production stage.
+    sandbox: i64,
     draft: i64,
     submitted: i64,
     validated: i64,
@@ -52,6 +54,7 @@ async fn demandes(app: &TestApp) -> Demandes {
         .await;
     assert_eq!(sent.status, reqwest::StatusCode::SEE_OTHER, "{}", sent.body);
     Demandes {
+        sandbox: app.validated_demande(&marie, "api-r2p").await,
         draft,
         submitted: app.submitted_demande(&marie, PROVIDER).await,
         validated: app.validated_demande(&marie, PROVIDER).await,
@@ -115,6 +118,11 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
             format!("/demandes/{}", d.validated),
         ),
         page("etape-1", &marie, format!("/demandes/{}/etapes/1", d.draft)),
+        page(
+            "bac-a-sable-valide",
+            &marie,
+            format!("/demandes/{}", d.sandbox),
+        ),
         page(
             "etape-pieces-jointes",
             &marie,
