@@ -41,6 +41,8 @@ pub struct ListRow {
     pub applicant_email: String,
     pub updated_at: NaiveDateTime,
     pub last_submitted_at: Option<NaiveDateTime>,
+    /// The procedure's stage, for a provider in stages.
+    pub stage: Option<String>,
 }
 
 impl super::models::Demande {
@@ -56,6 +58,7 @@ impl super::models::Demande {
             applicant_email: self.applicant_email.clone(),
             updated_at: self.updated_at,
             last_submitted_at: self.last_submitted_at,
+            stage: self.stage.clone(),
         }
     }
 }

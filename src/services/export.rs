@@ -14,7 +14,7 @@ use super::dashboard::export_batches;
 
 /// Byte order mark: spreadsheet software then reads the file as UTF-8.
 const BOM: &[u8] = "\u{feff}".as_bytes();
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 12] = [
     "numero",
     "fournisseur",
     "intitule",
@@ -26,6 +26,7 @@ const HEADER: [&str; 11] = [
     "modifiee_le",
     "habilitation",
     "habilitation_expire_le",
+    "etape_procedure",
 ];
 
 /// A cell a spreadsheet would run as a formula gets a leading quote.
@@ -42,11 +43,14 @@ fn row(
     d: &ListRow,
     hab: Option<&Habilitation>,
     now: chrono::NaiveDateTime,
-) -> [String; 11] {
-    let provider = app
-        .catalog
-        .get(&d.provider)
-        .map_or(d.provider.clone(), |p| p.name.clone());
+) -> [String; 12] {
+    let found = app.catalog.get(&d.provider);
+    let provider = found.map_or(d.provider.clone(), |p| p.name.clone());
+    let stage = d.stage.as_ref().map_or_else(String::new, |id| {
+        found
+            .and_then(|p| p.stages.iter().find(|s| s.id == *id))
+            .map_or(id.clone(), |s| s.name.clone())
+    });
     let state = State::parse(&d.state).map_or(d.state.clone(), |s| s.label().to_string());
     let time = |t: &chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
     [
@@ -63,10 +67,11 @@ fn row(
             .unwrap_or_default(),
         hab.map(|h| h.expires_at.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
+        stage,
     ]
 }
 
-fn chunk(records: impl Iterator<Item = [String; 11]>) -> Result<Vec<u8>, AppError> {
+fn chunk(records: impl Iterator<Item = [String; 12]>) -> Result<Vec<u8>, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for record in records {
         writer

@@ -254,7 +254,7 @@ async fn the_csv_export_is_exactly_the_filtered_list_and_safe_in_a_spreadsheet()
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "numero,fournisseur,intitule,organisation,siret,demandeur,etat,soumise_le,modifiee_le,habilitation,habilitation_expire_le"
+        "numero,fournisseur,intitule,organisation,siret,demandeur,etat,soumise_le,modifiee_le,habilitation,habilitation_expire_le,etape_procedure"
     );
     assert_eq!(lines.len(), 3, "{text}");
     assert!(text.contains(&format!("D{},API Particulier,Tarification de la cantine scolaire,Mairie de Lyon,21690123100011,marie.dupont@mairie-lyon.fr,En cours d'instruction", w.lyon_cantine)));

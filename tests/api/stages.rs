@@ -187,6 +187,25 @@ async fn the_production_asks_the_security_approval_and_its_instructor_sees_the_c
         "D{production} – Production – En cours d'instruction"
     ));
 
+    // The CSV export names each demande's stage.
+    let csv = instructor.get("/instruction/export.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert!(lines[0].ends_with(",etape_procedure"), "{}", csv.body);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("D{production},")) && l.ends_with(",Production")),
+        "{}",
+        csv.body
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("D{sandbox},")) && l.ends_with(",Bac à sable")),
+        "{}",
+        csv.body
+    );
     let approved = instructor.decide(production, "valider", "").await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
     // Production is granted for the provider's 36 months; the sandbox's stays.
