@@ -7,6 +7,7 @@ mod blocks;
 mod build;
 mod check_eligibility;
 mod check_form;
+mod check_rights;
 mod check_scopes;
 mod check_stages;
 mod check_templates;
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 pub use blocks::{BLOCKS, CONTACT_KINDS};
 pub use build::parse_provider;
 pub use check_form::MAX_FILE_MB;
+pub use check_rights::{Rights, ScopeRights};
 pub use error::{CatalogError, CatalogErrors};
 pub use provider::{Provider, Stage, StageAt, Template, WEBHOOK_EVENTS, Webhook};
 
@@ -192,3 +194,5 @@ mod tests;
 mod tests_eligibility;
 #[cfg(test)]
 mod tests_procedure;
+#[cfg(test)]
+mod tests_rights;

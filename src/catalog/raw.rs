@@ -42,6 +42,50 @@ pub struct RawProvider {
     pub templates: Vec<RawTemplate>,
     #[serde(default)]
     pub webhook: Option<RawWebhook>,
+    /// The actions and confidentiality levels a habilitation of this provider speaks of.
+    #[serde(default)]
+    pub rights: Option<RawRights>,
+    /// Dimensions a grant can be restricted by.
+    #[serde(default)]
+    pub filters: Vec<RawFilter>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRights {
+    #[serde(default)]
+    pub actions: Vec<RawLabelled>,
+    /// Granted when a demande asks for none.
+    #[serde(default)]
+    pub default_actions: Vec<String>,
+    /// Those an applicant may ask for (default: all).
+    #[serde(default)]
+    pub requestable_actions: Option<Vec<String>>,
+    /// Confidentiality levels, from the lowest.
+    #[serde(default)]
+    pub levels: Vec<RawLabelled>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLabelled {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFilter {
+    pub id: String,
+    pub label: String,
+    /// `enumeration`, `territory`, `range` or `dates`.
+    pub kind: String,
+    #[serde(default)]
+    pub options: Vec<RawChoice>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
 }
 
 /// Where the provider's systems hear of events: the names of the environment variables that
@@ -67,6 +111,15 @@ pub struct RawScope {
     pub included: bool,
     #[serde(default)]
     pub deprecated: bool,
+    /// The actions this scope allows (default: all of `[rights].actions`).
+    #[serde(default)]
+    pub actions: Option<Vec<String>>,
+    /// The filters (`[[filters]]`) a grant of this scope can be restricted by.
+    #[serde(default)]
+    pub filters: Vec<String>,
+    /// Those of its filters every grant of it must set.
+    #[serde(default)]
+    pub required_filters: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -10,4 +10,5 @@ pub mod habilitation;
 pub mod listing;
 pub mod policy;
 pub mod public_id;
+pub mod rights;
 pub mod siret;
