@@ -294,10 +294,16 @@ async fn the_demo_shows_a_validated_sandbox_with_its_production_in_progress() {
     );
 
     let marie = app.login_as(MARIE).await;
+    // Her list names each demande's stage.
+    let list = marie.get("/demandes").await;
+    list.assert_contains("API R2P – Bac à sable");
+    list.assert_contains("API R2P – Production");
     let page = marie.get(&format!("/demandes/{sandbox}")).await;
     page.assert_contains(&format!(
         r#"Étape suivante : <a href="/demandes/{production}">D{production} – Production – Brouillon</a>"#
     ));
+    // A provider without scopes lists none under the habilitation.
+    assert!(!page.body.contains("Données autorisées"));
     let next = marie.get(&format!("/demandes/{production}/etapes/1")).await;
     next.assert_contains("Étape 1 sur 8");
     next.assert_contains("Recouvrement des recettes");

@@ -23,7 +23,7 @@ use super::file::{
     habilitation_view, latest_reason, message_views, stage_view, timeline,
 };
 use super::form::{StepSummary, summaries};
-use super::{Layout, provider_name};
+use super::{Layout, provider_at_stage};
 
 const SECTION: &str = "demandes";
 
@@ -62,7 +62,10 @@ impl ListPage {
             .iter()
             .map(|d| DemandeRow {
                 unread: unread.contains(&d.id),
-                ..DemandeRow::new(&d.listed(), &provider_name(&app.catalog, &d.provider))
+                ..DemandeRow::new(
+                    &d.listed(),
+                    &provider_at_stage(&app.catalog, &d.provider, d.stage.as_deref()),
+                )
             })
             .partition(|r| in_progress(r.state));
         let habilitations = habs

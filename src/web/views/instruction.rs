@@ -22,7 +22,7 @@ use super::file::{
     changes_since_last_submission, habilitation_view, message_views, stage_view, timeline,
 };
 use super::form::{StepSummary, scope_label, summaries};
-use super::{Layout, format_datetime, provider_name};
+use super::{Layout, format_datetime, provider_at_stage, provider_name};
 
 const SECTION: &str = "instruction";
 
@@ -196,7 +196,10 @@ fn rows_html(app: &App, board: &Dashboard, retour: &str) -> Result<String, askam
         .iter()
         .map(|d| DemandeRow {
             unread: unread.shown.contains(&d.id),
-            ..DemandeRow::new(d, &provider_name(&app.catalog, &d.provider))
+            ..DemandeRow::new(
+                d,
+                &provider_at_stage(&app.catalog, &d.provider, d.stage.as_deref()),
+            )
         })
         .collect();
     let html = DashboardRows { rows, retour }.render()?;

@@ -214,6 +214,22 @@ pub fn provider_name(catalog: &Catalog, slug: &str) -> String {
         .map_or(slug.to_string(), |p| p.name.clone())
 }
 
+/// The provider a listed demande is for, with its stage when the provider has stages
+/// ("API R2P – Production").
+pub fn provider_at_stage(catalog: &Catalog, slug: &str, stage: Option<&str>) -> String {
+    let name = provider_name(catalog, slug);
+    let stage_name = stage.and_then(|id| {
+        catalog
+            .get(slug)
+            .and_then(|p| p.stages.iter().find(|s| s.id == id))
+            .map(|s| s.name.clone())
+    });
+    match stage_name {
+        Some(stage) => format!("{name} – {stage}"),
+        None => name,
+    }
+}
+
 /// A French message naming a form field whose text could not be read.
 pub fn unreadable(key: &str) -> String {
     format!(
