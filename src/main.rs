@@ -92,6 +92,10 @@ enum TokensCommand {
         provider: String,
         #[arg(long)]
         name: String,
+        /// What it may read, repeatable: habilitations:read, demandes:read, agents:read
+        /// (default: habilitations:read and demandes:read).
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
     },
     /// Revoke a token by its number.
     Revoke { id: i64 },
@@ -323,8 +327,25 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             let (catalog, db) = prepare(&settings)?;
             let app = services::App::new(db, catalog, settings)?;
             match command {
-                TokensCommand::Create { provider, name } => {
-                    let (id, token) = services::api::create_token(&app, &provider, &name).await?;
+                TokensCommand::Create {
+                    provider,
+                    name,
+                    scopes,
+                } => {
+                    use habilis::domain::api_scope::{ApiScope, DEFAULT};
+                    let mut chosen = Vec::new();
+                    for raw in &scopes {
+                        chosen.push(raw.parse::<ApiScope>().map_err(|_| {
+                            anyhow::anyhow!(
+                                "portée inconnue « {raw} » (attendues : habilitations:read, demandes:read, agents:read)"
+                            )
+                        })?);
+                    }
+                    if chosen.is_empty() {
+                        chosen = DEFAULT.to_vec();
+                    }
+                    let (id, token) =
+                        services::api::create_token(&app, &provider, &name, &chosen).await?;
                     println!("jeton n° {id} pour {provider} (affiché une seule fois) :\n{token}");
                 }
                 TokensCommand::Revoke { id } => {

@@ -12,6 +12,7 @@ pub fn insert_token(
     provider: &str,
     name: &str,
     hash: &str,
+    scopes: &str,
     at: NaiveDateTime,
 ) -> QueryResult<i64> {
     diesel::insert_into(api_tokens::table)
@@ -19,30 +20,31 @@ pub fn insert_token(
             api_tokens::provider.eq(provider),
             api_tokens::name.eq(name),
             api_tokens::token_hash.eq(hash),
+            api_tokens::scopes.eq(scopes),
             api_tokens::created_at.eq(at),
         ))
         .returning(api_tokens::id)
         .get_result(conn)
 }
 
-/// The provider of a live token, by its hash; records the use.
+/// The provider and scopes of a live token, by its hash; records the use.
 pub fn use_token(
     conn: &mut DbConnection,
     hash: &str,
     at: NaiveDateTime,
-) -> QueryResult<Option<String>> {
-    let found: Option<(i64, String)> = api_tokens::table
+) -> QueryResult<Option<(String, String)>> {
+    let found: Option<(i64, String, String)> = api_tokens::table
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::revoked_at.is_null())
-        .select((api_tokens::id, api_tokens::provider))
+        .select((api_tokens::id, api_tokens::provider, api_tokens::scopes))
         .first(conn)
         .optional()?;
-    if let Some((id, _)) = &found {
+    if let Some((id, _, _)) = &found {
         diesel::update(api_tokens::table.find(*id))
             .set(api_tokens::last_used_at.eq(Some(at)))
             .execute(conn)?;
     }
-    Ok(found.map(|(_, provider)| provider))
+    Ok(found.map(|(_, provider, scopes)| (provider, scopes)))
 }
 
 pub fn revoke_token(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {
@@ -142,6 +144,8 @@ pub struct TokenRow {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    /// What it may read, space-separated (`habilitations:read demandes:read`).
+    pub scopes: String,
 }
 
 /// Tokens of some providers, newest first (never their hash).

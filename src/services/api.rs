@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::db::api::{self, Filters, Row};
 use crate::db::{events, write_transaction};
+use crate::domain::api_scope::ApiScope;
 use crate::domain::demande::public_id;
 
 use super::{App, audit, now};
@@ -25,6 +26,9 @@ pub enum ApiRefusal {
     /// The token's provider is no longer in the catalogue.
     #[error("fournisseur retiré")]
     ProviderWithdrawn,
+    /// The token was not made to read this.
+    #[error("portée absente : {}", .0.as_str())]
+    ScopeMissing(ApiScope),
     /// Unknown, or not this provider's.
     #[error("introuvable")]
     NotFound,
@@ -37,8 +41,13 @@ pub enum ApiRefusal {
 
 /// A new token for a provider, by an operator on the command line: returned once, only its
 /// hash is kept.
-pub async fn create_token(app: &App, provider: &str, name: &str) -> anyhow::Result<(i64, String)> {
-    create_token_by(app, audit::CLI, provider, name).await
+pub async fn create_token(
+    app: &App,
+    provider: &str,
+    name: &str,
+    scopes: &[ApiScope],
+) -> anyhow::Result<(i64, String)> {
+    create_token_by(app, audit::CLI, provider, name, scopes).await
 }
 
 /// A new token, audited as created by `actor`.
@@ -47,11 +56,14 @@ async fn create_token_by(
     actor: &str,
     provider: &str,
     name: &str,
+    scopes: &[ApiScope],
 ) -> anyhow::Result<(i64, String)> {
     anyhow::ensure!(
         app.catalog.get(provider).is_some(),
         "fournisseur inconnu « {provider} »"
     );
+    anyhow::ensure!(!scopes.is_empty(), "un jeton lit au moins une chose");
+    let scopes = ApiScope::to_list(scopes);
     let token = format!("hab_{}", crate::config::random_key());
     let (digest, provider, name) = (
         super::sha256_hex(&token),
@@ -63,9 +75,10 @@ async fn create_token_by(
         .db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let id = api::insert_token(conn, &provider, &name, &digest, now())?;
-                // The name and provider, never the token or its hash.
-                let new = json!({ "provider": provider, "name": name }).to_string();
+                let id = api::insert_token(conn, &provider, &name, &digest, &scopes, now())?;
+                // The name, provider and scopes, never the token or its hash.
+                let new =
+                    json!({ "provider": provider, "name": name, "scopes": scopes }).to_string();
                 let resource = format!("api_token:{id}");
                 audit::record(
                     conn,
@@ -120,6 +133,7 @@ pub async fn authenticate(
     app: &App,
     authorization: Option<&str>,
     client: std::net::IpAddr,
+    needs: ApiScope,
 ) -> Result<String, ApiRefusal> {
     let at = chrono::Utc::now().timestamp();
     if app.api_failures.blocked(&client, at) {
@@ -143,13 +157,16 @@ pub async fn authenticate(
         .run(move |conn| Ok::<_, anyhow::Error>(api::use_token(conn, &digest, now())?))
         .await
         .map_err(ApiRefusal::Internal)?;
-    let Some(provider) = provider else {
+    let Some((provider, scopes)) = provider else {
         app.api_failures.failed(client, at);
         return Err(ApiRefusal::Unauthorized);
     };
     // A token outlives its provider's withdrawal from the catalogue, but opens nothing.
     if app.catalog.get(&provider).is_none() {
         return Err(ApiRefusal::ProviderWithdrawn);
+    }
+    if !ApiScope::parse_list(&scopes).contains(&needs) {
+        return Err(ApiRefusal::ScopeMissing(needs));
     }
     Ok(provider)
 }
@@ -347,6 +364,7 @@ pub async fn create_token_as(
     current: &super::accounts::CurrentUser,
     provider: &str,
     name: &str,
+    scopes: &[ApiScope],
 ) -> Result<String, crate::error::AppError> {
     use crate::error::AppError;
     if app.catalog.get(provider).is_none() {
@@ -364,7 +382,12 @@ pub async fn create_token_as(
             "Donnez au jeton un nom de 1 à 100 caractères (le système qui l'utilise).".to_string(),
         ));
     }
-    create_token_by(app, &current.user.email, provider, name)
+    if scopes.is_empty() {
+        return Err(AppError::Unprocessable(
+            "Cochez au moins une chose que ce jeton pourra lire.".to_string(),
+        ));
+    }
+    create_token_by(app, &current.user.email, provider, name, scopes)
         .await
         .map(|(_, token)| token)
         .map_err(AppError::Internal)

@@ -211,6 +211,13 @@ impl ApiError {
                 "forbidden",
                 "Ce jeton appartient à un fournisseur qui n'est plus servi par habilis.".into(),
             ),
+            ApiRefusal::ScopeMissing(scope) => (
+                "insufficient_scope",
+                format!(
+                    "Ce jeton n'a pas la portée « {} » : demandez au gestionnaire du fournisseur un jeton qui l'a.",
+                    scope.as_str()
+                ),
+            ),
             ApiRefusal::NotFound => (
                 "not_found",
                 "Ressource introuvable pour ce fournisseur.".into(),
@@ -231,7 +238,7 @@ impl ResponseError for ApiError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             ApiRefusal::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiRefusal::ProviderWithdrawn => StatusCode::FORBIDDEN,
+            ApiRefusal::ProviderWithdrawn | ApiRefusal::ScopeMissing(_) => StatusCode::FORBIDDEN,
             ApiRefusal::NotFound => StatusCode::NOT_FOUND,
             ApiRefusal::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiRefusal::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -248,6 +248,22 @@ pub struct TokenForm {
     pub provider: String,
     #[serde(default)]
     pub name: String,
+    /// What it may read (`habilitations:read`...); unknown values are ignored.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Present when the form lists the scopes; without it, the default ones.
+    #[serde(rename = "_scopes_listed")]
+    pub scopes_listed: Option<String>,
+}
+
+impl TokenForm {
+    pub fn scopes(&self) -> Vec<crate::domain::api_scope::ApiScope> {
+        use crate::domain::api_scope::{ApiScope, DEFAULT};
+        match self.scopes_listed {
+            Some(_) => ApiScope::parse_list(&self.scopes.join(" ")),
+            None => DEFAULT.to_vec(),
+        }
+    }
 }
 
 /// Granting or removing a role.

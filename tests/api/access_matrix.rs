@@ -554,6 +554,7 @@ fn body(
         "/instruction/api" => vec![
             ("provider", PROVIDER.to_string()),
             ("name", "SI de la matrice".to_string()),
+            ("scopes", "habilitations:read".to_string()),
         ],
         "/admin/membres/retirer" => vec![
             ("email", fixture_value.unwrap_or_default().to_string()),

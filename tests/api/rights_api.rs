@@ -446,3 +446,108 @@ async fn an_address_sending_invalid_tokens_is_turned_away_before_the_database() 
     let page = manager.get("/instruction/api").await;
     page.assert_contains("data-label=\"Dernier usage\">jamais</td>");
 }
+
+#[tokio::test]
+async fn a_token_reads_only_within_its_scopes_and_a_token_made_before_keeps_its_reads() {
+    use habilis::domain::api_scope::ApiScope;
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = app.validated_demande(&marie, "api-particulier").await;
+    let (_, narrow) = app
+        .api_token_with(
+            "api-particulier",
+            "SI des droits",
+            &[ApiScope::HabilitationsRead],
+        )
+        .await;
+    let (status, _) = get(&app, Some(&narrow), "/api/v1/habilitations").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, rights) = get(
+        &app,
+        Some(&narrow),
+        "/api/v1/organisations/21690123100011/rights",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{rights}");
+    // Outside its scopes: 403, with a JSON error naming the scope.
+    let (status, refused) = get(&app, Some(&narrow), &format!("/api/v1/demandes/{id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(refused["error"], "insufficient_scope");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("« demandes:read »"),
+        "{refused}"
+    );
+
+    // A token made before tokens had scopes (a row written without them takes the column's
+    // default, as the migration gave existing rows) reads what it read.
+    use diesel::RunQueryDsl;
+    let old = format!("hab_{}", habilis::config::random_key());
+    let digest = habilis::services::sha256_hex(&old);
+    diesel::sql_query(format!(
+        "INSERT INTO api_tokens (provider, name, token_hash, created_at) \
+         VALUES ('api-particulier', 'SI d''avant', '{digest}', '2026-01-01 00:00:00')"
+    ))
+    .execute(&mut app.conn())
+    .unwrap();
+    assert_eq!(
+        get(&app, Some(&old), &format!("/api/v1/demandes/{id}"))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&app, Some(&old), "/api/v1/habilitations").await.0,
+        StatusCode::OK
+    );
+
+    // Made on the page: the scopes ticked, and at least one.
+    let manager = app.login_as("gestion@api-particulier.example").await;
+    let csrf = manager.get("/instruction/api").await.csrf();
+    let none = manager
+        .post(
+            "/instruction/api",
+            &[
+                ("_csrf", &csrf),
+                ("provider", "api-particulier"),
+                ("name", "Sans portée"),
+                ("_scopes_listed", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    none.assert_contains("Cochez au moins une chose que ce jeton pourra lire.");
+    let made = manager
+        .post(
+            "/instruction/api",
+            &[
+                ("_csrf", &csrf),
+                ("provider", "api-particulier"),
+                ("name", "SI des demandes"),
+                ("_scopes_listed", "1"),
+                ("scopes", "demandes:read"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK);
+    made.assert_contains("<code>demandes:read</code>");
+    let token = made
+        .body
+        .split("<code>hab_")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .map(|t| format!("hab_{t}"))
+        .expect("the token shown once");
+    assert_eq!(
+        get(&app, Some(&token), &format!("/api/v1/demandes/{id}"))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&app, Some(&token), "/api/v1/habilitations").await.0,
+        StatusCode::FORBIDDEN
+    );
+}

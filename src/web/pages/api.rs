@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde_json::Value;
 
+use crate::domain::api_scope::ApiScope;
 use crate::services::App;
 use crate::services::api::{self as service, ApiRefusal};
 use crate::web::errors::ApiError;
@@ -15,7 +16,8 @@ fn respond(result: Result<Value, ApiRefusal>) -> HttpResponse {
     }
 }
 
-async fn provider_of(app: &App, req: &HttpRequest) -> Result<String, ApiRefusal> {
+/// The provider the request's token speaks for, when the token may read what `needs` names.
+async fn provider_of(app: &App, req: &HttpRequest, needs: ApiScope) -> Result<String, ApiRefusal> {
     let header = req
         .headers()
         .get("Authorization")
@@ -24,7 +26,7 @@ async fn provider_of(app: &App, req: &HttpRequest) -> Result<String, ApiRefusal>
     let client = req
         .peer_addr()
         .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-    service::authenticate(app, header, client).await
+    service::authenticate(app, header, client, needs).await
 }
 
 fn id(raw: &str) -> Result<i64, ApiRefusal> {
@@ -46,12 +48,15 @@ fn id(raw: &str) -> Result<i64, ApiRefusal> {
         ("page" = Option<i64>, Query, description = "page, 100 habilitations chacune"),
     ),
     responses((status = 200, description = "Une page d'habilitations"), (status = 400, description = "Filtre invalide"),
-        (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré"), (status = 429, description = "Trop de requêtes")),
+        (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré, ou jeton sans la portée demandée"), (status = 429, description = "Trop de requêtes")),
     security(("jeton" = [])))]
 pub async fn list_habilitations(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
     let decoded = crate::web::input::decode(req.query_string().as_bytes());
     respond(
-        match (provider_of(&app, &req).await, decoded.undecodable.first()) {
+        match (
+            provider_of(&app, &req, ApiScope::HabilitationsRead).await,
+            decoded.undecodable.first(),
+        ) {
             (Err(e), _) => Err(e),
             (Ok(_), Some(key)) => Err(ApiRefusal::BadRequest(format!(
                 "{} : caractères invalides (caractère nul ou encodage non UTF-8).",
@@ -65,7 +70,7 @@ pub async fn list_habilitations(app: web::Data<App>, req: HttpRequest) -> HttpRe
 /// One habilitation (`12` or `H12`).
 #[utoipa::path(get, path = "/api/v1/habilitations/{id}", tag = "droits",
     params(("id" = String, Path, description = "numéro de l'habilitation")),
-    responses((status = 200, description = "L'habilitation"), (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré"),
+    responses((status = 200, description = "L'habilitation"), (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré, ou jeton sans la portée demandée"),
         (status = 404, description = "Inconnue pour ce fournisseur")),
     security(("jeton" = [])))]
 pub async fn show_habilitation(
@@ -73,16 +78,21 @@ pub async fn show_habilitation(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> HttpResponse {
-    respond(match (provider_of(&app, &req).await, id(&path)) {
-        (Ok(provider), Ok(id)) => service::habilitation(&app, provider, id).await,
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    })
+    respond(
+        match (
+            provider_of(&app, &req, ApiScope::HabilitationsRead).await,
+            id(&path),
+        ) {
+            (Ok(provider), Ok(id)) => service::habilitation(&app, provider, id).await,
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        },
+    )
 }
 
 /// One demande, with its answers, its stage, its attached files and its events.
 #[utoipa::path(get, path = "/api/v1/demandes/{id}", tag = "droits",
     params(("id" = String, Path, description = "numéro de la demande (`12` ou `D12`)")),
-    responses((status = 200, description = "La demande"), (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré"),
+    responses((status = 200, description = "La demande"), (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré, ou jeton sans la portée demandée"),
         (status = 404, description = "Inconnue pour ce fournisseur")),
     security(("jeton" = [])))]
 pub async fn show_demande(
@@ -90,27 +100,34 @@ pub async fn show_demande(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> HttpResponse {
-    respond(match (provider_of(&app, &req).await, id(&path)) {
-        (Ok(provider), Ok(id)) => service::demande(&app, provider, id).await,
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    })
+    respond(
+        match (
+            provider_of(&app, &req, ApiScope::DemandesRead).await,
+            id(&path),
+        ) {
+            (Ok(provider), Ok(id)) => service::demande(&app, provider, id).await,
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        },
+    )
 }
 
 /// What an organisation may use right now, with each active habilitation's end.
 #[utoipa::path(get, path = "/api/v1/organisations/{siret}/rights", tag = "droits",
     params(("siret" = String, Path, description = "SIRET de l'organisation")),
     responses((status = 200, description = "Les données accordées en ce moment"), (status = 400, description = "SIRET invalide"),
-        (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré")),
+        (status = 401, description = "Jeton absent, invalide ou révoqué"), (status = 403, description = "Fournisseur du jeton retiré, ou jeton sans la portée demandée")),
     security(("jeton" = [])))]
 pub async fn rights(
     app: web::Data<App>,
     req: HttpRequest,
     path: web::Path<String>,
 ) -> HttpResponse {
-    respond(match provider_of(&app, &req).await {
-        Ok(provider) => service::rights(&app, provider, &path).await,
-        Err(e) => Err(e),
-    })
+    respond(
+        match provider_of(&app, &req, ApiScope::HabilitationsRead).await {
+            Ok(provider) => service::rights(&app, provider, &path).await,
+            Err(e) => Err(e),
+        },
+    )
 }
 
 /// The rights API's OpenAPI document, generated from the handlers above.

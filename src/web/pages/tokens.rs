@@ -31,7 +31,9 @@ pub async fn create_token(
     ctx: PageCtx,
     Form(form): Form<TokenForm>,
 ) -> Result<HttpResponse, AppError> {
-    let created = service::create_token_as(&app, &ctx.current, &form.provider, &form.name).await;
+    let scopes = form.scopes();
+    let created =
+        service::create_token_as(&app, &ctx.current, &form.provider, &form.name, &scopes).await;
     // Rendered, not redirected: the token is shown this once and never again.
     let done = match created {
         Ok(token) => ok(&page(&app, &ctx, (Some(token), None)).await?),

@@ -111,6 +111,8 @@ pub struct TokenView {
     pub created: String,
     pub last_used: String,
     pub revoked: Option<String>,
+    /// What it may read, as its scopes' names.
+    pub scopes: Vec<&'static str>,
 }
 
 #[derive(Template)]
@@ -118,6 +120,8 @@ pub struct TokenView {
 pub struct TokensPage {
     pub layout: Layout,
     pub providers: Vec<(String, String)>,
+    /// (scope, label, ticked by default) offered for a new token.
+    pub scope_choices: Vec<(&'static str, &'static str, bool)>,
     pub tokens: Vec<TokenView>,
     /// The token just created: shown this once.
     pub created: Option<String>,
@@ -137,6 +141,10 @@ impl TokensPage {
         let tokens = rows
             .into_iter()
             .map(|t| TokenView {
+                scopes: crate::domain::api_scope::ApiScope::parse_list(&t.scopes)
+                    .into_iter()
+                    .map(|s| s.as_str())
+                    .collect(),
                 id: t.id,
                 provider: name(&t.provider),
                 name: t.name,
@@ -151,6 +159,14 @@ impl TokensPage {
         TokensPage {
             layout: ctx.layout("instruction"),
             providers: managed.iter().map(|s| (s.clone(), name(s))).collect(),
+            scope_choices: {
+                use crate::domain::api_scope::{ApiScope, DEFAULT};
+                use strum::VariantArray;
+                ApiScope::VARIANTS
+                    .iter()
+                    .map(|s| (s.as_str(), s.label(), DEFAULT.contains(s)))
+                    .collect()
+            },
             tokens,
             created,
             error,

@@ -234,9 +234,20 @@ impl TestApp {
         self.organisation(siret).id
     }
 
-    /// A rights-API token of a provider: (its id, the token).
+    /// A rights-API token of a provider, with the default scopes: (its id, the token).
     pub async fn api_token(&self, provider: &str, name: &str) -> (i64, String) {
-        habilis::services::api::create_token(&self.services(), provider, name)
+        self.api_token_with(provider, name, &habilis::domain::api_scope::DEFAULT)
+            .await
+    }
+
+    /// A rights-API token of a provider that may read only `scopes`.
+    pub async fn api_token_with(
+        &self,
+        provider: &str,
+        name: &str,
+        scopes: &[habilis::domain::api_scope::ApiScope],
+    ) -> (i64, String) {
+        habilis::services::api::create_token(&self.services(), provider, name, scopes)
             .await
             .unwrap()
     }
