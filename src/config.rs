@@ -129,6 +129,8 @@ pub struct Settings {
     pub api_rate_per_minute: u32,
     /// Invalid rights-API tokens allowed per client address and minute, before 429.
     pub api_invalid_tokens_per_minute: u32,
+    /// Days the record of each rights-API read is kept before the worker deletes it.
+    pub api_reads_retention_days: i64,
     /// The state's look, or a neutral one.
     pub theme: Theme,
     /// Who runs the portal, shown in the header and footer.
@@ -315,6 +317,7 @@ fn resolve(
         login_rate_per_minute: raw.login_rate_per_minute.unwrap_or(30).max(1),
         api_rate_per_minute: raw.api_rate_per_minute.unwrap_or(600).max(1),
         api_invalid_tokens_per_minute: raw.api_invalid_tokens_per_minute.unwrap_or(20).max(1),
+        api_reads_retention_days: raw.api_reads_retention_days.unwrap_or(365).max(1),
         theme: raw.theme.unwrap_or_default(),
         operator_name: raw
             .operator_name

@@ -116,6 +116,11 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
                 Ok(deleted) => tracing::info!(deleted, "attachments past retention"),
                 Err(e) => tracing::error!(error = ?e, "attachment retention failed"),
             }
+            // Records of rights-API reads past their age.
+            match crate::services::api::purge_reads(&app, crate::services::now()).await {
+                Ok(deleted) => tracing::info!(deleted, "API reads purged"),
+                Err(e) => tracing::error!(error = ?e, "API reads purge failed"),
+            }
             // Organisations the company directory has not answered for yet.
             match crate::services::companies::refresh_pending(&app).await {
                 Ok(done) => tracing::info!(?done, "company lookups"),

@@ -59,6 +59,8 @@ pub struct Raw {
     pub login_rate_per_minute: Option<u32>,
     pub api_rate_per_minute: Option<u32>,
     pub api_invalid_tokens_per_minute: Option<u32>,
+    /// Days the record of each rights-API read is kept.
+    pub api_reads_retention_days: Option<i64>,
     pub theme: Option<Theme>,
     /// The operator named in the header and footer (neutral theme) or under the Marianne.
     pub operator_name: Option<String>,

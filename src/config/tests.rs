@@ -133,6 +133,7 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_FILES_S3_ACCESS_KEY_ID",
         "HABILIS_FILES_S3_SECRET_ACCESS_KEY",
         "HABILIS_FILES_RETENTION_DAYS",
+        "HABILIS_API_READS_RETENTION_DAYS",
     ];
     let known: Vec<String> = key_paths().iter().map(|k| env_name(k)).collect();
     for name in names {

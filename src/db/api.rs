@@ -27,12 +27,12 @@ pub fn insert_token(
         .get_result(conn)
 }
 
-/// The provider and scopes of a live token, by its hash; records the use.
+/// The id, provider and scopes of a live token, by its hash; records the use.
 pub fn use_token(
     conn: &mut DbConnection,
     hash: &str,
     at: NaiveDateTime,
-) -> QueryResult<Option<(String, String)>> {
+) -> QueryResult<Option<(i64, String, String)>> {
     let found: Option<(i64, String, String)> = api_tokens::table
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::revoked_at.is_null())
@@ -44,7 +44,67 @@ pub fn use_token(
             .set(api_tokens::last_used_at.eq(Some(at)))
             .execute(conn)?;
     }
-    Ok(found.map(|(_, provider, scopes)| (provider, scopes)))
+    Ok(found)
+}
+
+/// Records one read of the API.
+pub fn record_read(
+    conn: &mut DbConnection,
+    token_id: i64,
+    provider: &str,
+    route: &str,
+    returned: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    use super::schema::api_reads;
+    diesel::insert_into(api_reads::table)
+        .values((
+            api_reads::token_id.eq(token_id),
+            api_reads::provider.eq(provider),
+            api_reads::route.eq(route),
+            api_reads::returned.eq(returned),
+            api_reads::at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A read of the API, with its token's name.
+#[derive(Debug, Clone, Queryable)]
+pub struct ReadRow {
+    pub at: NaiveDateTime,
+    pub provider: String,
+    pub token_name: String,
+    pub route: String,
+    pub returned: String,
+}
+
+/// The newest reads of some providers.
+pub fn reads(
+    conn: &mut DbConnection,
+    providers: &[String],
+    limit: i64,
+) -> QueryResult<Vec<ReadRow>> {
+    use super::schema::api_reads;
+    api_reads::table
+        .inner_join(api_tokens::table)
+        .filter(api_reads::provider.eq_any(providers.to_vec()))
+        .order(api_reads::id.desc())
+        .limit(limit)
+        .select((
+            api_reads::at,
+            api_reads::provider,
+            api_tokens::name,
+            api_reads::route,
+            api_reads::returned,
+        ))
+        .load(conn)
+}
+
+/// Deletes the reads older than `before`; returns how many went.
+pub fn purge_reads(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    use super::schema::api_reads;
+    diesel::delete(api_reads::table.filter(api_reads::at.lt(before))).execute(conn)
 }
 
 pub fn revoke_token(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<usize> {

@@ -196,6 +196,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    api_reads (id) {
+        id -> BigInt,
+        token_id -> BigInt,
+        provider -> Text,
+        route -> Text,
+        returned -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_reads -> api_tokens (token_id));
 diesel::joinable!(attachments -> demandes (demande_id));
 diesel::joinable!(messages -> demandes (demande_id));
 diesel::joinable!(outbox -> demandes (demande_id));
@@ -267,5 +279,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     weekly_digests,
     demande_counts,
-    attachments
+    attachments,
+    api_reads
 );

@@ -127,6 +127,69 @@ async fn revoke_token_by(app: &App, actor: &str, id: i64) -> anyhow::Result<bool
         .await?)
 }
 
+/// Who asks: the token's provider, and the token (its reads are recorded).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub provider: String,
+    pub token_id: i64,
+}
+
+/// Records what a read returned: the public ids in the answer (a habilitation's, a list's
+/// items', an organisation's habilitations', a demande's), in the same transaction-less write
+/// as the read; a read that cannot be recorded is not answered.
+pub async fn record_read(
+    app: &App,
+    caller: &Caller,
+    route: &'static str,
+    answer: &Value,
+) -> Result<(), ApiRefusal> {
+    let returned = returned_ids(answer).join(" ");
+    let (token, provider) = (caller.token_id, caller.provider.clone());
+    app.db
+        .run(move |conn| {
+            Ok::<_, anyhow::Error>(api::record_read(
+                conn,
+                token,
+                &provider,
+                route,
+                &returned,
+                now(),
+            )?)
+        })
+        .await
+        .map_err(ApiRefusal::Internal)
+}
+
+/// The public ids an answer holds, at its top and one level down.
+fn returned_ids(answer: &Value) -> Vec<String> {
+    let own = answer.get("public_id").and_then(Value::as_str);
+    let listed = ["items", "habilitations"]
+        .iter()
+        .filter_map(|key| answer.get(*key).and_then(Value::as_array))
+        .flatten()
+        .filter_map(|item| item.get("public_id").and_then(Value::as_str));
+    own.into_iter().chain(listed).map(str::to_string).collect()
+}
+
+/// Deletes the records of reads older than the configured age; returns how many went.
+pub async fn purge_reads(app: &App, at: NaiveDateTime) -> Result<usize, crate::error::AppError> {
+    let before = at - chrono::Duration::days(app.settings.api_reads_retention_days);
+    app.db
+        .run(move |conn| Ok::<_, crate::error::AppError>(api::purge_reads(conn, before)?))
+        .await
+}
+
+/// The newest reads of the providers this person manages.
+pub async fn reads_for(
+    app: &App,
+    current: &super::accounts::CurrentUser,
+) -> Result<Vec<api::ReadRow>, crate::error::AppError> {
+    let providers = super::roles::managed_providers(app, current);
+    app.db
+        .run(move |conn| Ok::<_, crate::error::AppError>(api::reads(conn, &providers, 100)?))
+        .await
+}
+
 /// The provider a bearer token speaks for. `client` is the caller's address: one that keeps
 /// sending invalid tokens is turned away before its tokens are looked up.
 pub async fn authenticate(
@@ -134,7 +197,7 @@ pub async fn authenticate(
     authorization: Option<&str>,
     client: std::net::IpAddr,
     needs: ApiScope,
-) -> Result<String, ApiRefusal> {
+) -> Result<Caller, ApiRefusal> {
     let at = chrono::Utc::now().timestamp();
     if app.api_failures.blocked(&client, at) {
         tracing::warn!(%client, "too many invalid API tokens");
@@ -157,7 +220,7 @@ pub async fn authenticate(
         .run(move |conn| Ok::<_, anyhow::Error>(api::use_token(conn, &digest, now())?))
         .await
         .map_err(ApiRefusal::Internal)?;
-    let Some((provider, scopes)) = provider else {
+    let Some((token_id, provider, scopes)) = provider else {
         app.api_failures.failed(client, at);
         return Err(ApiRefusal::Unauthorized);
     };
@@ -168,7 +231,7 @@ pub async fn authenticate(
     if !ApiScope::parse_list(&scopes).contains(&needs) {
         return Err(ApiRefusal::ScopeMissing(needs));
     }
-    Ok(provider)
+    Ok(Caller { provider, token_id })
 }
 
 fn habilitation_json((h, (siret, organisation)): &Row, at: NaiveDateTime) -> Value {

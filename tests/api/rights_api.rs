@@ -551,3 +551,73 @@ async fn a_token_reads_only_within_its_scopes_and_a_token_made_before_keeps_its_
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn every_read_is_recorded_shown_to_managers_and_purged_when_old() {
+    use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+    use habilis::db::schema::api_reads;
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = app.validated_demande(&marie, "api-particulier").await;
+    let (_, token) = app.api_token("api-particulier", "SI tarification").await;
+    let (_, list) = get(&app, Some(&token), "/api/v1/habilitations").await;
+    let habilitation = list["items"][0]["public_id"].as_str().unwrap().to_string();
+    get(&app, Some(&token), &format!("/api/v1/demandes/{id}")).await;
+    get(
+        &app,
+        Some(&token),
+        "/api/v1/organisations/21690123100011/rights",
+    )
+    .await;
+    // Refused requests read nothing: nothing recorded.
+    get(&app, None, "/api/v1/habilitations").await;
+    get(&app, Some(&token), "/api/v1/demandes/999999").await;
+
+    let rows: Vec<(String, String)> = api_reads::table
+        .order(api_reads::id.asc())
+        .select((api_reads::route, api_reads::returned))
+        .load(&mut app.conn())
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (
+                "GET /api/v1/habilitations".to_string(),
+                habilitation.clone()
+            ),
+            ("GET /api/v1/demandes/{id}".to_string(), format!("D{id}")),
+            (
+                "GET /api/v1/organisations/{siret}/rights".to_string(),
+                habilitation.clone()
+            ),
+        ]
+    );
+
+    let manager = app.login_as("gestion@api-particulier.example").await;
+    let page = manager.get("/instruction/api").await;
+    page.assert_contains("Lectures de l'API");
+    page.assert_contains("<code>GET /api/v1/demandes/{id}</code>");
+    page.assert_contains(&format!("D{id}"));
+    page.assert_contains("SI tarification");
+
+    // Past the configured age (365 days by default), the worker's purge deletes them.
+    let services = app.services();
+    let now = habilis::services::now();
+    assert_eq!(
+        habilis::services::api::purge_reads(&services, now)
+            .await
+            .unwrap(),
+        0
+    );
+    let later = now + chrono::Duration::days(366);
+    assert_eq!(
+        habilis::services::api::purge_reads(&services, later)
+            .await
+            .unwrap(),
+        3
+    );
+    manager
+        .get("/instruction/api")
+        .await
+        .assert_contains("Aucune lecture pour le moment.");
+}

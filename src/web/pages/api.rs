@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::domain::api_scope::ApiScope;
 use crate::services::App;
-use crate::services::api::{self as service, ApiRefusal};
+use crate::services::api::{self as service, ApiRefusal, Caller};
 use crate::web::errors::ApiError;
 
 /// The JSON answer, or the refusal as JSON with its status.
@@ -17,7 +17,7 @@ fn respond(result: Result<Value, ApiRefusal>) -> HttpResponse {
 }
 
 /// The provider the request's token speaks for, when the token may read what `needs` names.
-async fn provider_of(app: &App, req: &HttpRequest, needs: ApiScope) -> Result<String, ApiRefusal> {
+async fn provider_of(app: &App, req: &HttpRequest, needs: ApiScope) -> Result<Caller, ApiRefusal> {
     let header = req
         .headers()
         .get("Authorization")
@@ -27,6 +27,18 @@ async fn provider_of(app: &App, req: &HttpRequest, needs: ApiScope) -> Result<St
         .peer_addr()
         .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
     service::authenticate(app, header, client, needs).await
+}
+
+/// A read's answer, once recorded with what it returned (a read not recorded is not answered).
+async fn recorded(
+    app: &App,
+    caller: &Caller,
+    route: &'static str,
+    answer: Result<Value, ApiRefusal>,
+) -> Result<Value, ApiRefusal> {
+    let value = answer?;
+    service::record_read(app, caller, route, &value).await?;
+    Ok(value)
 }
 
 fn id(raw: &str) -> Result<i64, ApiRefusal> {
@@ -62,7 +74,10 @@ pub async fn list_habilitations(app: web::Data<App>, req: HttpRequest) -> HttpRe
                 "{} : caractères invalides (caractère nul ou encodage non UTF-8).",
                 key.chars().take(40).collect::<String>()
             ))),
-            (Ok(provider), None) => service::habilitations(&app, provider, &decoded.pairs).await,
+            (Ok(c), None) => {
+                let answer = service::habilitations(&app, c.provider.clone(), &decoded.pairs).await;
+                recorded(&app, &c, "GET /api/v1/habilitations", answer).await
+            }
         },
     )
 }
@@ -83,7 +98,10 @@ pub async fn show_habilitation(
             provider_of(&app, &req, ApiScope::HabilitationsRead).await,
             id(&path),
         ) {
-            (Ok(provider), Ok(id)) => service::habilitation(&app, provider, id).await,
+            (Ok(c), Ok(id)) => {
+                let answer = service::habilitation(&app, c.provider.clone(), id).await;
+                recorded(&app, &c, "GET /api/v1/habilitations/{id}", answer).await
+            }
             (Err(e), _) | (_, Err(e)) => Err(e),
         },
     )
@@ -105,7 +123,10 @@ pub async fn show_demande(
             provider_of(&app, &req, ApiScope::DemandesRead).await,
             id(&path),
         ) {
-            (Ok(provider), Ok(id)) => service::demande(&app, provider, id).await,
+            (Ok(c), Ok(id)) => {
+                let answer = service::demande(&app, c.provider.clone(), id).await;
+                recorded(&app, &c, "GET /api/v1/demandes/{id}", answer).await
+            }
             (Err(e), _) | (_, Err(e)) => Err(e),
         },
     )
@@ -124,7 +145,10 @@ pub async fn rights(
 ) -> HttpResponse {
     respond(
         match provider_of(&app, &req, ApiScope::HabilitationsRead).await {
-            Ok(provider) => service::rights(&app, provider, &path).await,
+            Ok(c) => {
+                let answer = service::rights(&app, c.provider.clone(), &path).await;
+                recorded(&app, &c, "GET /api/v1/organisations/{siret}/rights", answer).await
+            }
             Err(e) => Err(e),
         },
     )

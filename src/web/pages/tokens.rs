@@ -18,8 +18,9 @@ async fn page(
     outcome: (Option<String>, Option<String>),
 ) -> Result<TokensPage, AppError> {
     let rows = service::tokens_for(app, &ctx.current).await?;
+    let reads = service::reads_for(app, &ctx.current).await?;
     let managed = roles::managed_providers(app, &ctx.current);
-    Ok(TokensPage::new(ctx, app, (rows, managed), outcome))
+    Ok(TokensPage::new(ctx, app, (rows, managed, reads), outcome))
 }
 
 pub async fn list_tokens(app: web::Data<App>, ctx: PageCtx) -> Result<HttpResponse, AppError> {

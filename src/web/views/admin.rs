@@ -123,6 +123,9 @@ pub struct TokensPage {
     /// (scope, label, ticked by default) offered for a new token.
     pub scope_choices: Vec<(&'static str, &'static str, bool)>,
     pub tokens: Vec<TokenView>,
+    /// The newest reads of the API: (when, token, route, what it returned).
+    pub reads: Vec<(String, String, String, String)>,
+    pub reads_days: i64,
     /// The token just created: shown this once.
     pub created: Option<String>,
     pub error: Option<String>,
@@ -134,7 +137,11 @@ impl TokensPage {
     pub fn new(
         ctx: &PageCtx,
         app: &App,
-        (rows, managed): (Vec<crate::db::api::TokenRow>, Vec<String>),
+        (rows, managed, reads): (
+            Vec<crate::db::api::TokenRow>,
+            Vec<String>,
+            Vec<crate::db::api::ReadRow>,
+        ),
         (created, error): (Option<String>, Option<String>),
     ) -> TokensPage {
         let name = |slug: &str| provider_name(&app.catalog, slug);
@@ -168,6 +175,19 @@ impl TokensPage {
                     .collect()
             },
             tokens,
+            reads_days: app.settings.api_reads_retention_days,
+            reads: reads
+                .into_iter()
+                .map(|r| {
+                    let ids: Vec<&str> = r.returned.split_whitespace().collect();
+                    let returned = match ids.len() {
+                        0 => "rien".to_string(),
+                        n if n > 12 => format!("{} … ({n} au total)", ids[..12].join(", ")),
+                        _ => ids.join(", "),
+                    };
+                    (format_datetime(&r.at), r.token_name, r.route, returned)
+                })
+                .collect(),
             created,
             error,
         }
