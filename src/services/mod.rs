@@ -30,6 +30,7 @@ pub mod steps;
 pub mod submission;
 pub mod subscription;
 pub mod throttle;
+pub mod tokens;
 pub mod webhooks;
 
 use crate::catalog::{Catalog, Provider};

@@ -117,6 +117,10 @@ pub async fn save_step(
                         at,
                     )?;
                     let changes = form::diff(&before, &answers);
+                    // A removal that removed nothing (a file of another demande): no event.
+                    if changes.is_empty() {
+                        return Ok((answers, gone));
+                    }
                     let answers_json =
                         serde_json::to_string(&answers).map_err(anyhow::Error::from)?;
                     let scopes_json = serde_json::to_string(&form::chosen_scopes(

@@ -282,6 +282,13 @@ async fn a_file_removed_from_a_draft_leaves_the_store_and_the_history_names_it()
         .await;
     assert_eq!(stranger.status, StatusCode::SEE_OTHER);
     assert_eq!(stored_files(&app).len(), 1);
+    // Nothing changed there: its history says nothing either.
+    let other_page = marie.get(&format!("/demandes/{other}")).await;
+    assert!(
+        !other_page.text().contains("Demande modifiée"),
+        "{}",
+        other_page.body
+    );
 
     let step = format!("/demandes/{id}/etapes/{LEGAL}");
     let csrf = marie.get(&step).await.csrf();

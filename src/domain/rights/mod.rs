@@ -204,4 +204,6 @@ pub fn shows(level: Option<usize>, max_level: Option<usize>) -> bool {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
