@@ -171,15 +171,16 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
     let scopes = check_scopes(&raw, errors);
     let steps = check_steps(&raw, &contacts, &scopes, errors);
     let scope_rules = check_scope_rules(&raw, &scopes, errors);
+    let rights = super::check_rights::check_rights(&raw, errors);
     let form = Form {
         steps,
         scopes,
         scope_rules,
+        rights,
     };
     check_cross_references(&form, &raw, errors);
     let templates = check_templates(&raw, &form, errors);
     let stages = super::check_stages::check_stages(&raw, &form, errors);
-    let rights = super::check_rights::check_rights(&raw, errors);
     let webhook = raw.webhook.as_ref().map(|w| {
         let valid_env = |name: &str| !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         for (key, name) in [("webhook.url_env", &w.url_env), ("webhook.secret_env", &w.secret_env)] {
@@ -222,6 +223,5 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         stages,
         stage: None,
         shaped_by: None,
-        rights,
     }
 }

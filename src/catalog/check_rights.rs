@@ -2,33 +2,10 @@
 //! (`[rights].actions`), the confidentiality levels, the filters (`[[filters]]`), and which of
 //! them each scope allows; each mistake at its key.
 
-use std::collections::BTreeMap;
-
 use super::check_form::check_id;
 use super::error::Errors;
 use super::raw::{RawChoice, RawProvider};
-use crate::domain::rights::{FilterDef, FilterKind};
-
-/// A provider's rights model, as declared and checked.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Rights {
-    /// (id, label), in the file's order.
-    pub actions: Vec<(String, String)>,
-    pub default_actions: Vec<String>,
-    pub requestable_actions: Vec<String>,
-    /// (id, label), from the lowest.
-    pub levels: Vec<(String, String)>,
-    pub filters: Vec<FilterDef>,
-    /// What each scope allows; a scope not named allows every action and no filter.
-    pub scopes: BTreeMap<String, ScopeRights>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ScopeRights {
-    pub actions: Vec<String>,
-    pub filters: Vec<String>,
-    pub required_filters: Vec<String>,
-}
+use crate::domain::rights::{FilterDef, FilterKind, Rights, ScopeRights};
 
 const KINDS: [&str; 4] = ["enumeration", "territory", "range", "dates"];
 

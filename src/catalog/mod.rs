@@ -20,10 +20,10 @@ mod raw;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::domain::rights::{Rights, ScopeRights};
 pub use blocks::{BLOCKS, CONTACT_KINDS};
 pub use build::parse_provider;
 pub use check_form::MAX_FILE_MB;
-pub use check_rights::{Rights, ScopeRights};
 pub use error::{CatalogError, CatalogErrors};
 pub use provider::{Provider, Stage, StageAt, Template, WEBHOOK_EVENTS, Webhook};
 

@@ -34,8 +34,6 @@ pub struct Provider {
     /// The stage this view of the provider is of: its form holds that stage's steps and
     /// scopes, its validity is the stage's ([`super::Catalog::at_stage`]).
     pub stage: Option<StageAt>,
-    /// The actions, confidentiality levels and filters its habilitations speak of.
-    pub rights: super::Rights,
     /// The form (a template that shapes it) this view is of: its scopes locked or hidden,
     /// its name and introduction shown at the start of the demande.
     pub shaped_by: Option<Template>,

@@ -45,7 +45,7 @@ fn actions_levels_and_filters_are_declared_per_scope() {
         "actions = [\"read\", \"export\"]\nfilters = [\"departement\", \"sensibilite\"]\nrequired_filters = [\"departement\"]",
     ))
     .unwrap();
-    let r = &provider.rights;
+    let r = &provider.form.rights;
     assert_eq!(r.actions.len(), 3);
     assert_eq!(r.default_actions, ["read"]);
     assert_eq!(r.requestable_actions, ["read", "export"]);

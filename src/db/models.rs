@@ -198,6 +198,9 @@ pub struct Habilitation {
     pub expires_at: NaiveDateTime,
     /// What the provider's systems answered to the webhook: their token for this habilitation.
     pub token_id: Option<String>,
+    /// Actions, filters and level granted ([`crate::domain::rights::GrantRecord`] as JSON);
+    /// empty when the provider declares none.
+    pub rights: String,
 }
 
 impl Habilitation {
@@ -223,4 +226,5 @@ pub struct NewHabilitation<'a> {
     pub state: &'a str,
     pub granted_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    pub rights: &'a str,
 }

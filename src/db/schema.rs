@@ -110,6 +110,7 @@ diesel::table! {
         granted_at -> Timestamp,
         expires_at -> Timestamp,
         token_id -> Nullable<Text>,
+        rights -> Text,
     }
 }
 

@@ -4,6 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Value, json};
 
+use crate::domain::rights::GrantRecord;
+
 use crate::db::api::{self, Filters, Row};
 use crate::db::events;
 use crate::domain::api_scope::ApiScope;
@@ -147,7 +149,13 @@ pub async fn authenticate(
     Ok(Caller { provider, token_id })
 }
 
-fn habilitation_json((h, (siret, organisation)): &Row, at: NaiveDateTime) -> Value {
+fn habilitation_json(app: &App, (h, (siret, organisation)): &Row, at: NaiveDateTime) -> Value {
+    // Actions, filters and maximum level granted, for a provider that declares them.
+    let rights = app
+        .catalog
+        .get(&h.provider)
+        .filter(|p| !p.form.rights.is_empty())
+        .map(|p| GrantRecord::of(&p.form.rights, &super::rights::granted(p, h)));
     json!({
         "id": h.id,
         "public_id": h.public_id().to_string(),
@@ -156,6 +164,7 @@ fn habilitation_json((h, (siret, organisation)): &Row, at: NaiveDateTime) -> Val
         "state": h.standing_at(at).as_str(),
         "organisation": { "siret": siret, "name": organisation },
         "scopes": serde_json::from_str::<Value>(&h.scopes).unwrap_or_default(),
+        "rights": rights,
         "granted_at": h.granted_at.and_utc().to_rfc3339(),
         "expires_at": h.expires_at.and_utc().to_rfc3339(),
         "token_id": h.token_id,
@@ -234,7 +243,7 @@ pub async fn habilitations(
     let items: Vec<Value> = rows
         .iter()
         .take(PER_PAGE as usize)
-        .map(|r| habilitation_json(r, at))
+        .map(|r| habilitation_json(app, r, at))
         .collect();
     Ok(json!({ "page": page, "per_page": PER_PAGE, "has_more": more, "items": items }))
 }
@@ -246,7 +255,7 @@ pub async fn habilitation(app: &App, provider: String, id: i64) -> Result<Value,
         .run(move |conn| Ok::<_, anyhow::Error>(api::habilitation(conn, &provider, id)?))
         .await
         .map_err(ApiRefusal::Internal)?;
-    row.map(|r| habilitation_json(&r, at))
+    row.map(|r| habilitation_json(app, &r, at))
         .ok_or(ApiRefusal::NotFound)
 }
 
@@ -316,6 +325,6 @@ pub async fn rights(app: &App, provider: String, siret: &str) -> Result<Value, A
     Ok(json!({
         "siret": siret.as_str(),
         "scopes": scopes,
-        "habilitations": rows.iter().map(|r| habilitation_json(r, at)).collect::<Vec<_>>(),
+        "habilitations": rows.iter().map(|r| habilitation_json(app, r, at)).collect::<Vec<_>>(),
     }))
 }

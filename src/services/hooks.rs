@@ -10,6 +10,7 @@ use crate::db::models::Demande;
 use crate::db::outbox::{self, Kind, NewOutboxRow};
 use crate::db::{DbConnection, habilitations};
 use crate::domain::demande::{Event, State, public_id};
+use crate::domain::rights::GrantRecord;
 use crate::error::AppError;
 
 use super::notify::Links;
@@ -26,6 +27,12 @@ pub fn payload(
 ) -> serde_json::Value {
     let answers: serde_json::Value = serde_json::from_str(&demande.answers).unwrap_or_default();
     let scopes: serde_json::Value = serde_json::from_str(&demande.scopes).unwrap_or_default();
+    // Granted versus asked: the actions, filters and level of each, for a provider that
+    // declares them.
+    let rights = &provider.form.rights;
+    let declared = !rights.is_empty();
+    let asked = declared
+        .then(|| GrantRecord::of(rights, &super::rights::asked(provider, &demande.answers)));
     json!({
         "event": event.as_str(),
         "fired_at": at.and_utc().to_rfc3339(),
@@ -42,12 +49,14 @@ pub fn payload(
                 "family_name": applicant.map(|u| u.family_name.as_str()),
             },
             "scopes": scopes,
+            "rights_asked": asked,
             "answers": answers,
             "habilitations": habs.iter().map(|h| json!({
                 "id": h.id,
                 "public_id": h.public_id().to_string(),
                 "state": h.standing_at(at).as_str(),
                 "scopes": serde_json::from_str::<serde_json::Value>(&h.scopes).unwrap_or_default(),
+                "rights": declared.then(|| GrantRecord::of(rights, &super::rights::granted(provider, h))),
                 "granted_at": h.granted_at.and_utc().to_rfc3339(),
                 "expires_at": h.expires_at.and_utc().to_rfc3339(),
                 "token_id": h.token_id,

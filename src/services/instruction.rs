@@ -33,14 +33,16 @@ pub struct Decision {
     pub scopes: Option<Vec<String>>,
     /// Validity in months, when shortened.
     pub months: Option<String>,
+    /// The inputs of the rights granted (`droits.*`), when the approval form listed them.
+    pub rights: Option<Vec<(String, String)>>,
 }
 
 fn grant_of(
     provider: &crate::catalog::Provider,
-    asked_json: &str,
+    demande: &crate::db::models::Demande,
     decision: &Decision,
 ) -> Result<Grant, AppError> {
-    let asked = super::scopes_of(asked_json);
+    let asked = super::scopes_of(&demande.scopes);
     let scopes = match &decision.scopes {
         None => asked.clone(),
         Some(chosen) => {
@@ -97,7 +99,39 @@ fn grant_of(
             }
         },
     };
-    Ok(Grant { scopes, months })
+    let (rights, mut narrowed) = super::rights::to_grant(
+        provider,
+        &demande.answers,
+        &scopes,
+        months,
+        decision.rights.as_deref(),
+    )?;
+    // What is granted less than asked, said in the timeline, the emails and the audit.
+    let left_out: Vec<String> = asked
+        .iter()
+        .filter(|s| !scopes.contains(s))
+        .map(|s| {
+            provider
+                .form
+                .scope(s)
+                .map_or(s.clone(), |d| d.label.clone())
+        })
+        .collect();
+    if !left_out.is_empty() {
+        narrowed.insert(
+            0,
+            format!("Données non accordées : {}", left_out.join(", ")),
+        );
+    }
+    if months < max {
+        narrowed.push(format!("Durée : {months} mois (au lieu de {max})"));
+    }
+    Ok(Grant {
+        rights: super::rights::kept(provider, &rights),
+        scopes,
+        months,
+        narrowed,
+    })
 }
 
 /// Approves, refuses, requests changes, revokes or archives, with the reason when one is needed.
@@ -143,7 +177,7 @@ pub async fn decide(
         .map_err(processed)?;
     let provider = app.provider_of(&file.demande)?.clone();
     let grant = match event {
-        Event::Approve => Some(grant_of(&provider, &file.demande.scopes, &decision)?),
+        Event::Approve => Some(grant_of(&provider, &file.demande, &decision)?),
         _ => None,
     };
     let decided_for = file.demande.provider.clone();

@@ -22,6 +22,7 @@ pub mod notify;
 pub mod oidc;
 mod persist;
 pub mod reminders;
+pub mod rights;
 pub mod roles;
 pub mod seed;
 pub mod sessions;

@@ -70,6 +70,12 @@ impl Actor<'_> {
 pub struct Grant {
     pub scopes: Vec<String>,
     pub months: u32,
+    /// Actions, filters and level granted, as kept ([`crate::domain::rights::GrantRecord`]
+    /// as JSON); empty when the provider declares none.
+    pub rights: String,
+    /// What is granted less than asked, one French line each (kept in the approval's event,
+    /// told in its emails).
+    pub narrowed: Vec<String>,
 }
 
 /// One change of a demande, as decided.
@@ -147,6 +153,15 @@ pub fn persist(
     let Some(demande) = write_row(conn, change, now)? else {
         return Ok(Err(Stale));
     };
+    let narrowed = change
+        .grant
+        .as_ref()
+        .map_or(&[][..], |g| g.narrowed.as_slice());
+    // An approval's event keeps what it granted less than asked, for the timeline.
+    let granted_note = (!narrowed.is_empty())
+        .then(|| serde_json::to_string(narrowed))
+        .transpose()
+        .map_err(anyhow::Error::from)?;
     events::insert(
         conn,
         &NewEvent {
@@ -156,7 +171,7 @@ pub fn persist(
             from_state: change.demande.map(|d| d.state.as_str()),
             to_state: change.outcome.to.as_str(),
             reason: change.reason,
-            diff: change.diff,
+            diff: change.diff.or(granted_note.as_deref()),
             created_at: now,
         },
     )?;
@@ -186,7 +201,7 @@ pub fn persist(
                     author: &author,
                     now,
                 };
-                notify::on_transition(&mut out, *notice, change.reason, until)?;
+                notify::on_transition(&mut out, *notice, change.reason, until, narrowed)?;
             }
             Effect::Audit => audit(conn, recorder, change, &demande)?,
             Effect::Webhook => {
@@ -212,6 +227,8 @@ fn audit(
         "reason": change.reason,
         "scopes": change.grant.as_ref().map(|g| &g.scopes),
         "months": change.grant.as_ref().map(|g| g.months),
+        "narrowed": change.grant.as_ref().map(|g| &g.narrowed),
+        "rights": change.grant.as_ref().and_then(|g| serde_json::from_str::<serde_json::Value>(&g.rights).ok()),
     })
     .to_string();
     super::audit::record(
@@ -279,6 +296,7 @@ fn grant(
         Some(g) => serde_json::to_string(&g.scopes).map_err(anyhow::Error::from)?,
         None => demande.scopes.clone(),
     };
+    let rights = grant.map_or("", |g| g.rights.as_str());
     let expires_at = now
         .checked_add_months(Months::new(months))
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("date d'expiration hors limites")))?;
@@ -293,6 +311,7 @@ fn grant(
             state: "active",
             granted_at: now,
             expires_at,
+            rights,
         },
     )?;
     Ok(expires_at)

@@ -93,6 +93,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
     }
 }
 
+/// A posted form decoded into `T`, with its pairs kept for the keys a provider's file names
+/// (an instructor's narrowing of rights: `droits.*`).
+pub struct FormWithPairs<T>(pub T, pub Vec<(String, String)>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for FormWithPairs<T> {
+    type Error = AppError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut dev::Payload) -> Self::Future {
+        extract(req, payload, |body, session| async move {
+            let input = FormInput::read(body, &session).await?;
+            let form = typed(&input.0)?;
+            Ok(FormWithPairs(form, input.0))
+        })
+    }
+}
+
 /// The button that removes an attached file; its value is the file's id.
 pub const REMOVE_FILE: &str = "_retirer_fichier";
 
@@ -202,6 +219,9 @@ pub struct DecisionForm {
     pub scopes_listed: Option<String>,
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// Present when the approval form lists the rights (`droits.*`) of each scope.
+    #[serde(rename = "_rights_listed")]
+    pub rights_listed: Option<String>,
     pub duree: Option<String>,
     /// The dashboard list the page was opened from, kept if the page is shown again.
     #[serde(default)]
@@ -210,12 +230,20 @@ pub struct DecisionForm {
 
 impl DecisionForm {
     /// The decision for the service, and the reason as typed (given back if it is refused).
-    pub fn decision(self) -> (Decision, String) {
+    pub fn decision(self, pairs: &[(String, String)]) -> (Decision, String) {
         let typed = self.reason.clone().unwrap_or_default();
+        let rights = self.rights_listed.map(|_| {
+            pairs
+                .iter()
+                .filter(|(k, _)| k.starts_with("droits."))
+                .cloned()
+                .collect()
+        });
         let decision = Decision {
             reason: self.reason,
             scopes: self.scopes_listed.map(|_| self.scopes),
             months: self.duree,
+            rights,
         };
         (decision, typed)
     }

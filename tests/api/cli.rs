@@ -20,7 +20,7 @@ fn providers_check_accepts_the_shipped_providers() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("4 fournisseur(s) valide(s)"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("5 fournisseur(s) valide(s)"));
 }
 
 #[test]

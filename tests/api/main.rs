@@ -40,6 +40,8 @@ mod prefill;
 mod preview;
 mod repeats;
 mod rights_api;
+mod rights_asked;
+mod rights_granted;
 mod roles;
 mod security;
 mod seed;

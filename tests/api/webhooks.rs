@@ -15,15 +15,15 @@ use crate::helpers::{TestApp, spawn_app_with};
 const SECRET: &str = "secret-partage-avec-api-particulier";
 
 #[derive(Debug, Clone)]
-struct Received {
-    event_id: String,
-    signature_ok: bool,
-    user_agent: String,
-    body: serde_json::Value,
+pub(crate) struct Received {
+    pub event_id: String,
+    pub signature_ok: bool,
+    pub user_agent: String,
+    pub body: serde_json::Value,
 }
 
 /// Answers 500 to the first `failures` requests, then 200 with a token.
-async fn receiver(failures: usize) -> (u16, Arc<Mutex<Vec<Received>>>) {
+pub(crate) async fn receiver(failures: usize) -> (u16, Arc<Mutex<Vec<Received>>>) {
     receiver_on(0, failures).await
 }
 
@@ -102,7 +102,7 @@ async fn receiver_on(port: u16, failures: usize) -> (u16, Arc<Mutex<Vec<Received
 }
 
 /// The calls received so far, at least `n` of them.
-fn received(seen: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {
+pub(crate) fn received(seen: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {
     let list = seen.lock().unwrap().clone();
     assert!(
         list.len() >= n,
@@ -113,7 +113,7 @@ fn received(seen: &Arc<Mutex<Vec<Received>>>, n: usize) -> Vec<Received> {
 }
 
 /// The app, with a provider's webhook (`provider` as in the variables' names) sent to `url`.
-async fn app_notifying(provider: &str, url: &str) -> TestApp {
+pub(crate) async fn app_notifying(provider: &str, url: &str) -> TestApp {
     let (url_var, secret_var) = (
         format!("HABILIS_WEBHOOK_URL_{provider}"),
         format!("HABILIS_WEBHOOK_SECRET_{provider}"),

@@ -1,5 +1,6 @@
 //! Applying what an applicant posted on one step to the answers, typed values kept as typed.
 
+use super::asked::RightsInput;
 use super::schema::{Answers, FieldKind, Form, MAX_VALUE_CHARS, Value};
 
 /// What an applicant posted on one step, applied to the answers.
@@ -24,8 +25,15 @@ pub fn apply_step(
     let Some(step) = form.steps.get(step) else {
         return applied;
     };
+    // The scopes step also holds the rights asked for each scope.
+    let rights_keys = if step.fields.iter().any(|f| f.kind == FieldKind::Scopes) {
+        super::asked::rights_keys(form)
+    } else {
+        vec![]
+    };
     for (key, _) in input {
-        let known = step.fields.iter().any(|f| f.keys().contains(key));
+        let known = step.fields.iter().any(|f| f.keys().contains(key))
+            || rights_keys.iter().any(|(k, _)| k == key);
         if !known && !key.starts_with('_') && !applied.unknown_keys.contains(key) {
             applied.unknown_keys.push(key.clone());
         }
@@ -41,7 +49,40 @@ pub fn apply_step(
             apply_key(field.kind, key, &posted, answers, &mut applied);
         }
     }
+    for (key, input_kind) in rights_keys {
+        let posted: Vec<&str> = input
+            .iter()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let kind = match input_kind {
+            RightsInput::Many => FieldKind::Checkboxes,
+            RightsInput::One => FieldKind::Text,
+            RightsInput::Date => FieldKind::Date,
+        };
+        apply_key(kind, key, &posted, answers, &mut applied);
+    }
     applied
+}
+
+/// Applies an instructor's inputs of the rights (the scopes step's keys) to fresh answers.
+pub fn apply_rights(form: &Form, input: &[(String, String)]) -> Answers {
+    let mut answers = Answers::new();
+    let mut applied = Applied::default();
+    for (key, input_kind) in super::asked::rights_keys(form) {
+        let posted: Vec<&str> = input
+            .iter()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let kind = match input_kind {
+            RightsInput::Many => FieldKind::Checkboxes,
+            RightsInput::One => FieldKind::Text,
+            RightsInput::Date => FieldKind::Date,
+        };
+        apply_key(kind, key, &posted, &mut answers, &mut applied);
+    }
+    answers
 }
 
 /// The key of a link to a new demande that chooses its template (DataPass's "formulaire"),

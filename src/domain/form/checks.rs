@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use validator::ValidateUrl;
 
+use super::asked::read_rights;
 use super::schema::{Answers, CONTACT_PARTS, Field, FieldKind, Form, MAX_VALUE_CHARS, Value};
 use super::scopes::{broken_scope_rule, chosen_scopes};
 use crate::domain::attachment;
@@ -90,6 +91,15 @@ pub fn check(form: &Form, answers: &Answers, strictness: Strictness) -> FormErro
                     message,
                     step: step_index,
                 });
+            }
+            if field.kind == FieldKind::Scopes {
+                let (_, wrong) = read_rights(form, answers, 0, strictness == Strictness::Submit);
+                errors.extend(wrong.into_iter().map(|e| FieldError {
+                    key: e.key,
+                    label: e.label,
+                    message: capitalised(&e.message),
+                    step: step_index,
+                }));
             }
         }
     }
@@ -267,4 +277,12 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// A message that starts a sentence.
+fn capitalised(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }

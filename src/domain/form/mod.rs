@@ -5,12 +5,17 @@
 //! the checks, the scope rules, applying a step, and the diff between two versions.
 
 mod apply;
+mod asked;
 mod checks;
 mod diff;
 mod schema;
 mod scopes;
 
-pub use apply::{Applied, TEMPLATE_KEY, apply_step, prefill};
+pub use apply::{Applied, TEMPLATE_KEY, apply_rights, apply_step, prefill};
+pub use asked::{
+    LEVEL_KEY, RightsError, RightsInput, actions_key, bound_keys, filter_key, grant_answers,
+    number_label, read_rights, rights_keys,
+};
 pub use checks::{FieldError, FormErrors, Strictness, check, key_label};
 pub use diff::{Change, compose, diff};
 pub use schema::*;
@@ -18,3 +23,5 @@ pub use scopes::{BrokenScopeRule, broken_scope_rule, chosen_scopes};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_asked;

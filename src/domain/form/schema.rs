@@ -211,6 +211,8 @@ pub struct Form {
     pub steps: Vec<Step>,
     pub scopes: Vec<ScopeDef>,
     pub scope_rules: ScopeRules,
+    /// What a grant speaks of beyond scopes (actions, filters, levels), asked on the scopes step.
+    pub rights: crate::domain::rights::Rights,
 }
 
 impl Form {

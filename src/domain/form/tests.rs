@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn form() -> Form {
+pub(super) fn form() -> Form {
     let mut intitule = Field::new("intitule", FieldKind::Text, "Nom du projet");
     intitule.required = true;
     intitule.max_length = Some(20);
@@ -62,6 +62,7 @@ fn form() -> Form {
             incompatible: vec![("ifi".into(), "lep".into())],
             exclusive: vec!["lep".into()],
         },
+        rights: Default::default(),
     }
 }
 

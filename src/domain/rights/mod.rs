@@ -4,7 +4,13 @@
 //! holds, whether one grant stays within another (an instructor narrows, never widens), and
 //! whether a grant permits an action on a record.
 
+pub mod describe;
+mod model;
+mod record;
 pub mod territory;
+
+pub use model::{Rights, ScopeRights};
+pub use record::{GrantRecord, RestrictionRecord, ScopeRecord};
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -36,6 +36,8 @@ pub struct MailData {
     pub delay_days: Option<u32>,
     /// For reporters: what was decided ("validée", "refusée", "révoquée").
     pub decision: String,
+    /// At an approval, what is granted less than asked, one line each.
+    pub narrowed: Vec<String>,
 }
 
 /// A provider's week, for its weekly digest.

@@ -64,6 +64,7 @@ pub fn on_transition(
     notice: Notice,
     reason: Option<&str>,
     until: Option<NaiveDateTime>,
+    narrowed: &[String],
 ) -> Result<(), AppError> {
     let quote = reason.unwrap_or_default().to_string();
     let until = until.map(|u| u.format("%d/%m/%Y").to_string());
@@ -97,6 +98,7 @@ pub fn on_transition(
         subject,
         quote: quote.clone(),
         until: until.clone(),
+        narrowed: narrowed.to_vec(),
         ..out.base(&applicant_path(demande))
     };
     let to = applicant(out.conn, demande)?;
@@ -112,6 +114,7 @@ pub fn on_transition(
             until: until.clone(),
             actor_name: out.author.name.to_string(),
             decision: decision.to_string(),
+            narrowed: narrowed.to_vec(),
             ..out.base(&instruction_path(demande))
         };
         let to = staff(

@@ -3,8 +3,10 @@
 
 use crate::catalog::Provider;
 use crate::domain::form::{
-    Answers, CONTACT_PARTS, Field, FieldKind, SCOPES_KEY, Value, broken_scope_rule, chosen_scopes,
+    Answers, CONTACT_PARTS, Field, FieldKind, LEVEL_KEY, SCOPES_KEY, Value, actions_key,
+    bound_keys, broken_scope_rule, chosen_scopes, filter_key, number_label,
 };
+use crate::domain::rights::{FilterKind, territory};
 
 use super::rng::Rng;
 
@@ -113,7 +115,52 @@ pub fn fill(
     if !scopes.is_empty() {
         answers.insert(SCOPES_KEY.to_string(), Value::Many(scopes.clone()));
     }
+    rights(provider, &scopes, &mut answers, rng);
     (answers, scopes, template)
+}
+
+/// The rights asked beside the scopes: some actions, the required filters and a few others, a
+/// level.
+fn rights(provider: &Provider, scopes: &[String], answers: &mut Answers, rng: &mut Rng) {
+    let rights = &provider.form.rights;
+    for scope in scopes {
+        let requestable = rights.requestable_of(scope);
+        if !requestable.is_empty() && rng.below(2) == 0 {
+            let n = 1 + rng.below(requestable.len());
+            let ticked = requestable.iter().take(n).map(|(id, _)| id.clone());
+            answers.insert(actions_key(scope), Value::Many(ticked.collect()));
+        }
+        for (filter, required) in rights.filters_of(scope) {
+            if !required && rng.below(3) != 0 {
+                continue;
+            }
+            match &filter.kind {
+                FilterKind::Enumeration(options) => {
+                    let value = options[rng.below(options.len())].0.clone();
+                    answers.insert(filter_key(scope, &filter.id), Value::Many(vec![value]));
+                }
+                FilterKind::Territory => {
+                    let (code, _) = territory::DEPARTMENTS[rng.below(territory::DEPARTMENTS.len())];
+                    answers.insert(filter_key(scope, &filter.id), one(code));
+                }
+                FilterKind::Range { min, max } => {
+                    let [from, to] = bound_keys(scope, &filter.id);
+                    answers.insert(from, one(&number_label(*min)));
+                    answers.insert(to, one(&number_label(*max)));
+                }
+                FilterKind::Dates => {
+                    let [from, to] = bound_keys(scope, &filter.id);
+                    let year = 2015 + rng.below(10);
+                    answers.insert(from, one(&format!("{year}-01-01")));
+                    answers.insert(to, one(&format!("{year}-12-31")));
+                }
+            }
+        }
+    }
+    if !rights.levels.is_empty() {
+        let (level, _) = &rights.levels[rng.below(rights.levels.len())];
+        answers.insert(LEVEL_KEY.to_string(), one(level));
+    }
 }
 
 fn one(s: &str) -> Value {

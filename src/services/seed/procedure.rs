@@ -123,6 +123,7 @@ pub fn seed_procedure(conn: &mut DbConnection, catalog: &Catalog) -> anyhow::Res
                 state: "active",
                 granted_at: approved,
                 expires_at: approved + Months::new(sandbox.validity_months),
+                rights: "",
             },
         )?;
         let started = today - Duration::days(3);

@@ -7,7 +7,7 @@ use crate::domain::listing::DashboardQuery;
 use crate::error::AppError;
 use crate::services::{App, dashboard as board, instruction as service, messages};
 use crate::web::ctx::PageCtx;
-use crate::web::forms::{DecisionForm, Form};
+use crate::web::forms::{DecisionForm, FormWithPairs};
 use crate::web::input;
 use crate::web::session::SignedIn;
 use crate::web::views::done::Done;
@@ -96,12 +96,12 @@ async fn decide(
     app: web::Data<App>,
     ctx: PageCtx,
     path: web::Path<String>,
-    form: DecisionForm,
+    FormWithPairs(form, pairs): FormWithPairs<DecisionForm>,
     (event, action): (Event, &'static str),
 ) -> Result<HttpResponse, AppError> {
     let id = demande_id(&path)?;
     let retour = form.retour.clone();
-    let (decision, typed) = form.decision();
+    let (decision, typed) = form.decision(&pairs);
     let done = service::decide(&app, &ctx.current, id, event, decision).await;
     let landing = match event {
         Event::Approve => Done::Approved.on_instruction(id),
@@ -143,7 +143,7 @@ pub async fn approve(
     app: web::Data<App>,
     ctx: PageCtx,
     path: web::Path<String>,
-    Form(form): Form<DecisionForm>,
+    form: FormWithPairs<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     decide(app, ctx, path, form, (Event::Approve, "valider")).await
 }
@@ -152,7 +152,7 @@ pub async fn refuse(
     app: web::Data<App>,
     ctx: PageCtx,
     path: web::Path<String>,
-    Form(form): Form<DecisionForm>,
+    form: FormWithPairs<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     decide(app, ctx, path, form, (Event::Refuse, "refuser")).await
 }
@@ -161,7 +161,7 @@ pub async fn request_changes(
     app: web::Data<App>,
     ctx: PageCtx,
     path: web::Path<String>,
-    Form(form): Form<DecisionForm>,
+    form: FormWithPairs<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     decide(app, ctx, path, form, (Event::RequestChanges, "modifier")).await
 }
@@ -170,7 +170,7 @@ pub async fn archive(
     app: web::Data<App>,
     ctx: PageCtx,
     path: web::Path<String>,
-    Form(form): Form<DecisionForm>,
+    form: FormWithPairs<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     decide(app, ctx, path, form, (Event::Archive, "archiver")).await
 }
@@ -179,7 +179,7 @@ pub async fn revoke(
     app: web::Data<App>,
     ctx: PageCtx,
     path: web::Path<String>,
-    Form(form): Form<DecisionForm>,
+    form: FormWithPairs<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     decide(app, ctx, path, form, (Event::Revoke, "revoquer")).await
 }

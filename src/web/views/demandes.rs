@@ -22,7 +22,7 @@ use super::file::{
     DemandeHead, DemandeRow, EventView, HabilitationView, MessageView, StageView,
     habilitation_view, latest_reason, message_views, stage_view, timeline,
 };
-use super::form::{StepSummary, summaries};
+use super::summary::{StepSummary, summaries};
 use super::{Layout, provider_at_stage};
 
 const SECTION: &str = "demandes";

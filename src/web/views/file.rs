@@ -97,6 +97,8 @@ pub struct EventView {
     pub fields_changed: usize,
     /// Draft saves merged into this line (0 for other events).
     pub saves: usize,
+    /// At an approval, what was granted less than asked.
+    pub narrowed: Vec<String>,
 }
 
 /// The history as people read it: newest first, and the draft saves one person made in a row
@@ -135,9 +137,18 @@ fn event_view(
         (Some(from), Some(to)) if from != to => Some(format!("{} → {}", from.label(), to.label())),
         _ => None,
     };
+    // An approval's event keeps what it granted less than asked; others, the answers changed.
+    let approval = e.name == Event::Approve.as_str();
+    let narrowed: Vec<String> = e
+        .diff
+        .as_deref()
+        .filter(|_| approval)
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or_default();
     let fields_changed = e
         .diff
         .as_deref()
+        .filter(|_| !approval)
         .and_then(|d| serde_json::from_str::<Vec<serde_json::Value>>(d).ok())
         .map_or(0, |v| v.len());
     EventView {
@@ -147,6 +158,7 @@ fn event_view(
         change,
         reason: e.reason.clone(),
         fields_changed,
+        narrowed,
         saves: usize::from(e.name == Event::Update.as_str()),
     }
 }

@@ -5,7 +5,8 @@ use crate::catalog::Provider;
 use crate::db::attachments::Attachment;
 use crate::domain::attachment::{self, FileKind};
 use crate::domain::form::{
-    Answers, CONTACT_PARTS, Field, FieldKind, FormErrors, Value, chosen_scopes,
+    Answers, CONTACT_PARTS, Field, FieldKind, FormErrors, LEVEL_KEY, RightsInput, Value,
+    chosen_scopes, rights_keys,
 };
 use crate::services::demandes::DemandeFile;
 
@@ -101,7 +102,29 @@ pub struct FieldView {
     pub room: bool,
 }
 
-fn one(answers: &Answers, key: &str) -> String {
+impl FieldView {
+    /// An input with only its key, kind and label; the rest is set by the caller.
+    pub fn blank(key: String, kind: FieldKind, label: String) -> FieldView {
+        FieldView {
+            key,
+            kind: kind.as_str(),
+            input_type: input_type(kind),
+            label,
+            hint: None,
+            required: false,
+            value: String::new(),
+            error: None,
+            choices: vec![],
+            groups: vec![],
+            parts: vec![],
+            files: vec![],
+            accept: String::new(),
+            room: false,
+        }
+    }
+}
+
+pub(super) fn one(answers: &Answers, key: &str) -> String {
     match answers.get(key) {
         Some(Value::One(s)) => s.clone(),
         Some(v @ Value::Many(_)) => v.display(),
@@ -109,7 +132,7 @@ fn one(answers: &Answers, key: &str) -> String {
     }
 }
 
-fn many(answers: &Answers, key: &str) -> Vec<String> {
+pub(super) fn many(answers: &Answers, key: &str) -> Vec<String> {
     answers
         .get(key)
         .map(|v| v.items().into_iter().map(str::to_string).collect())
@@ -201,20 +224,10 @@ pub fn field_view(
                 .map(|(part, label, kind)| {
                     let part_key = format!("{key}_{part}");
                     FieldView {
-                        key: part_key.clone(),
-                        kind: kind.as_str(),
-                        input_type: input_type(*kind),
-                        label: label.to_string(),
-                        hint: None,
                         required: field.required,
                         value: one(answers, &part_key),
                         error: errors.get(&part_key).map(str::to_string),
-                        choices: vec![],
-                        groups: vec![],
-                        parts: vec![],
-                        files: vec![],
-                        accept: String::new(),
-                        room: false,
+                        ..FieldView::blank(part_key, *kind, label.to_string())
                     }
                 })
                 .collect();
@@ -239,7 +252,14 @@ pub fn field_view(
 /// itself, or the first box of a group (focusing it puts the person in the group).
 pub fn input_id(provider: &Provider, key: &str) -> String {
     let Some((_, field, part)) = provider.form.field_for_key(key) else {
-        return key.to_string();
+        let boxes = rights_keys(&provider.form)
+            .into_iter()
+            .any(|(k, kind)| k == key && (kind == RightsInput::Many || k == LEVEL_KEY));
+        return if boxes {
+            format!("{key}-1")
+        } else {
+            key.to_string()
+        };
     };
     match (field.kind, part) {
         (FieldKind::Radio | FieldKind::Checkboxes, _) => format!("{key}-1"),
@@ -281,119 +301,6 @@ pub fn step_links(provider: &Provider, current: usize, errors: &FormErrors) -> V
             title: s.title.clone(),
             current: i == current,
             has_errors: !errors.for_step(i).is_empty(),
-        })
-        .collect()
-}
-
-/// Answers of one step, for summaries.
-#[derive(Debug, Clone)]
-pub struct StepSummary {
-    pub number: usize,
-    pub title: String,
-    pub rows: Vec<SummaryRow>,
-    /// No error given for this step.
-    pub complete: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct SummaryRow {
-    pub key: String,
-    pub label: String,
-    pub value: String,
-    pub error: Option<String>,
-    /// A file field's files, listed as downloads.
-    pub files: Vec<FileView>,
-}
-
-pub fn summaries(provider: &Provider, file: &DemandeFile, errors: &FormErrors) -> Vec<StepSummary> {
-    let answers = &file.answers;
-    provider
-        .form
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, step)| {
-            let mut rows: Vec<(String, String, String)> = Vec::new();
-            let mut files: Vec<(String, Vec<FileView>)> = Vec::new();
-            for field in &step.fields {
-                match field.kind {
-                    FieldKind::File => {
-                        let listed = file_views(file, answers.get(&field.id));
-                        let names: Vec<&str> = listed.iter().map(|f| f.name.as_str()).collect();
-                        rows.push((field.id.clone(), field.label.clone(), names.join(", ")));
-                        files.push((field.id.clone(), listed));
-                    }
-                    FieldKind::Contact => {
-                        for (part, label, _) in CONTACT_PARTS {
-                            let v = one(answers, &format!("{}_{part}", field.id));
-                            rows.push((
-                                format!("{}_{part}", field.id),
-                                format!("{} – {label}", field.label),
-                                v,
-                            ));
-                        }
-                    }
-                    FieldKind::Scopes => {
-                        let labels: Vec<String> = chosen_scopes(&provider.form, answers)
-                            .iter()
-                            .map(|id| scope_label(provider, id))
-                            .collect();
-                        rows.push((field.id.clone(), field.label.clone(), labels.join(" ; ")));
-                    }
-                    FieldKind::Select | FieldKind::Radio | FieldKind::Checkboxes => {
-                        let chosen = many(answers, &field.id);
-                        let labels: Vec<String> = field
-                            .options
-                            .iter()
-                            .filter(|o| chosen.contains(&o.value))
-                            .map(|o| o.label.clone())
-                            .collect();
-                        rows.push((field.id.clone(), field.label.clone(), labels.join(", ")));
-                    }
-                    FieldKind::Checkbox => {
-                        let ticked = one(answers, &field.id) == "oui";
-                        rows.push((
-                            field.id.clone(),
-                            field.label.clone(),
-                            if ticked {
-                                "Oui".to_string()
-                            } else {
-                                String::new()
-                            },
-                        ));
-                    }
-                    FieldKind::Date => rows.push((
-                        field.id.clone(),
-                        field.label.clone(),
-                        super::format_date_answer(&one(answers, &field.id)),
-                    )),
-                    _ => rows.push((
-                        field.id.clone(),
-                        field.label.clone(),
-                        one(answers, &field.id),
-                    )),
-                }
-            }
-            let rows = rows
-                .into_iter()
-                .map(|(key, label, value)| SummaryRow {
-                    error: errors.get(&key).map(str::to_string),
-                    files: files
-                        .iter()
-                        .find(|(k, _)| *k == key)
-                        .map(|(_, f)| f.clone())
-                        .unwrap_or_default(),
-                    key,
-                    label,
-                    value,
-                })
-                .collect();
-            StepSummary {
-                number: i + 1,
-                title: step.title.clone(),
-                rows,
-                complete: errors.for_step(i).is_empty(),
-            }
         })
         .collect()
 }

@@ -21,7 +21,8 @@ use super::file::{
     ChangeView, DemandeHead, DemandeRow, EventView, HabilitationView, MessageView, StageView,
     changes_since_last_submission, habilitation_view, message_views, stage_view, timeline,
 };
-use super::form::{StepSummary, scope_label, summaries};
+use super::form::scope_label;
+use super::summary::{StepSummary, summaries};
 use super::{Layout, format_datetime, provider_at_stage, provider_name};
 
 const SECTION: &str = "instruction";
@@ -290,6 +291,8 @@ pub struct InstructionPage {
     pub can_revoke: bool,
     /// (id, label) of the scopes asked, offered for the approval.
     pub asked_scopes: Vec<(String, String)>,
+    /// The actions, filters and level asked, offered for narrowing at the approval.
+    pub grant_rights: super::rights::RightsInputs,
     pub validity_months: u32,
     pub changes: Vec<ChangeView>,
     pub messages: Vec<MessageView>,
@@ -363,6 +366,7 @@ impl InstructionPage {
                     (id, label)
                 })
                 .collect(),
+            grant_rights: super::rights::narrowing_inputs(provider, &file.demande.answers),
             validity_months: provider.validity_months,
             changes: changes_since_last_submission(provider, &file.events),
             stage: stage_view(provider, file, "/instruction/demandes/", false),

@@ -13,8 +13,10 @@ pub mod habilitations;
 pub mod home;
 pub mod instruction;
 pub mod mail;
+pub mod rights;
 pub mod steps;
 pub mod subscription;
+pub mod summary;
 pub mod webhooks;
 
 use chrono::NaiveDateTime;

@@ -13,7 +13,9 @@ use crate::web::ctx::PageCtx;
 
 use super::Layout;
 use super::file::latest_reason;
-use super::form::{FieldView, StepLink, StepSummary, field_view, input_id, step_links, summaries};
+use super::form::{FieldView, StepLink, field_view, input_id, step_links};
+use super::rights::{RightsInputs, rights_inputs};
+use super::summary::{StepSummary, summaries};
 
 const SECTION: &str = "demandes";
 
@@ -43,6 +45,8 @@ pub struct StepPage {
     /// The other steps with something to fix, named under the stepper (the summary links them).
     pub to_fix: Vec<StepLink>,
     pub fields: Vec<FieldView>,
+    /// On the scopes step, the actions, filters and level asked for each scope.
+    pub rights: RightsInputs,
     /// (link, label, message) for the error summary.
     pub errors: Vec<(String, String, String)>,
     pub notices: Vec<String>,
@@ -132,7 +136,17 @@ impl StepPage {
                 )
             })
             .collect();
+        let has_scopes = step
+            .fields
+            .iter()
+            .any(|f| f.kind == crate::domain::form::FieldKind::Scopes);
+        let rights = if has_scopes {
+            rights_inputs(provider, &file.answers, &errors, None)
+        } else {
+            RightsInputs::default()
+        };
         Ok(StepPage {
+            rights,
             layout: ctx.layout(SECTION),
             id: file.demande.id,
             public_id: public_id(file.demande.id),

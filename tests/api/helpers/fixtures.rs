@@ -1,7 +1,10 @@
 //! What tests start from: demandes in every state, made as people make them, and people,
 //! roles and memberships put straight in the database.
 
-use habilis::domain::form::{CONTACT_PARTS, FieldKind, SCOPES_KEY};
+use habilis::domain::form::{
+    CONTACT_PARTS, FieldKind, LEVEL_KEY, SCOPES_KEY, bound_keys, filter_key,
+};
+use habilis::domain::rights::{FilterDef, FilterKind};
 use reqwest::StatusCode;
 
 use super::{Browser, TestApp};
@@ -9,6 +12,27 @@ use super::{Browser, TestApp};
 /// The provider's instructor among the demo accounts.
 pub fn instructor_of(provider: &str) -> String {
     format!("instruction@{provider}.example")
+}
+
+/// A valid restriction of one filter of a scope, as its inputs post it.
+pub fn filter_answer(scope: &str, filter: &FilterDef) -> Vec<(String, String)> {
+    match &filter.kind {
+        FilterKind::Enumeration(options) => {
+            vec![(filter_key(scope, &filter.id), options[0].0.clone())]
+        }
+        FilterKind::Territory => vec![(filter_key(scope, &filter.id), "69".to_string())],
+        FilterKind::Range { min, max } => {
+            let [from, to] = bound_keys(scope, &filter.id);
+            vec![(from, min.to_string()), (to, max.to_string())]
+        }
+        FilterKind::Dates => {
+            let [from, to] = bound_keys(scope, &filter.id);
+            vec![
+                (from, "2024-01-01".to_string()),
+                (to, "2024-12-31".to_string()),
+            ]
+        }
+    }
 }
 
 impl TestApp {
@@ -64,6 +88,18 @@ impl TestApp {
                                 .collect();
                             if chosen.is_empty() {
                                 chosen.push(form.scopes.iter().find(|s| !s.deprecated).unwrap().id.clone());
+                            }
+                            // What a submission needs of their rights: the required
+                            // filters, and the highest level (an instructor may lower it).
+                            for id in &chosen {
+                                for (filter, required) in form.rights.filters_of(id) {
+                                    if required {
+                                        pairs.extend(filter_answer(id, filter));
+                                    }
+                                }
+                            }
+                            if let Some((level, _)) = form.rights.levels.last() {
+                                pairs.push((LEVEL_KEY.to_string(), level.clone()));
                             }
                             for id in chosen {
                                 pairs.push((SCOPES_KEY.to_string(), id));
