@@ -208,11 +208,14 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             let app = Application::build(settings.clone()).await?;
             if settings.seed_demo {
                 // The demo's procedure in stages (a validated sandbox, its production in
-                // progress); the tests' databases start without it.
+                // progress); the tests' databases start without them.
                 let (catalog, db) = prepare(&settings)?;
                 let mut conn = db.get()?;
                 services::seed::seed_procedure(&mut conn, &catalog)
                     .map_err(|e| e.context("demandes de démonstration"))?;
+                // A habilitation granted narrower than asked, shared with a team.
+                services::seed::seed_sharing(&mut conn, &catalog)
+                    .map_err(|e| e.context("équipe de démonstration"))?;
             }
             tracing::info!(
                 env = settings.env.as_str(),
@@ -249,6 +252,7 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             if demo {
                 services::seed::seed_demo(&mut conn, &catalog)?;
                 services::seed::seed_procedure(&mut conn, &catalog)?;
+                services::seed::seed_sharing(&mut conn, &catalog)?;
                 println!("comptes de démonstration créés");
             }
             if let Some(n) = demandes {

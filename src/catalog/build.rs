@@ -172,6 +172,18 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
     let steps = check_steps(&raw, &contacts, &scopes, errors);
     let scope_rules = check_scope_rules(&raw, &scopes, errors);
     let rights = super::check_rights::check_rights(&raw, errors);
+    for (i, step) in raw.steps.iter().enumerate() {
+        for (j, field) in step.fields.iter().enumerate() {
+            if let Some(level) = &field.level
+                && rights.level_index(level).is_none()
+            {
+                errors.add(
+                    format!("steps[{i}].fields[{j}].level"),
+                    format!("niveau inconnu « {level} » (voir [rights].levels)"),
+                );
+            }
+        }
+    }
     let form = Form {
         steps,
         scopes,

@@ -225,6 +225,7 @@ fn check_field(raw: &RawField, key: &str, errors: &mut Errors) -> Option<Field> 
         greater_than: c.greater_than,
     });
     field.required_unless = raw.required_unless.clone();
+    field.level = raw.level.clone();
     field.file = check_file_rule(raw, kind, key, errors);
     Some(field)
 }

@@ -212,6 +212,10 @@ pub struct RawField {
     /// For `file` fields: how many files the question holds.
     #[serde(default)]
     pub max_files: Option<usize>,
+    /// A confidentiality level of `[rights].levels`: the answer is withheld from the rights
+    /// API and the webhooks when the demande's grant does not reach it.
+    #[serde(default)]
+    pub level: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

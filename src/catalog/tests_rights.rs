@@ -101,6 +101,16 @@ fn rights_mistakes_are_each_named() {
             ),
             "rights.default_actions[0] : action inconnue « voir »",
         ),
+        (
+            format!(
+                "{}{RIGHTS}",
+                VALID.replace(
+                    "  required = true\n",
+                    "  required = true\n  level = \"secret\"\n"
+                )
+            ),
+            "steps[0].fields[0].level : niveau inconnu « secret » (voir [rights].levels)",
+        ),
     ];
     for (text, expected) in cases {
         let message = error_of(&text);
@@ -109,4 +119,18 @@ fn rights_mistakes_are_each_named() {
             "{message}\nexpected: {expected}"
         );
     }
+}
+
+#[test]
+fn a_field_is_marked_with_a_level_of_the_provider() {
+    let text = format!(
+        "{}{RIGHTS}",
+        VALID.replace(
+            "  required = true\n",
+            "  required = true\n  level = \"restreint\"\n"
+        )
+    );
+    let provider = parse(&text).unwrap();
+    let field = provider.form.field("usagers").unwrap();
+    assert_eq!(field.level.as_deref(), Some("restreint"));
 }

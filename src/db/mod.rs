@@ -14,6 +14,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod schema;
 pub mod sessions;
+pub mod teams;
 pub mod users;
 pub mod webhooks;
 pub mod weekly_digests;

@@ -262,6 +262,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    teams (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    team_members (id) {
+        id -> BigInt,
+        team_id -> BigInt,
+        user_id -> BigInt,
+        is_admin -> Bool,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    habilitation_shares (id) {
+        id -> BigInt,
+        habilitation_id -> BigInt,
+        team_id -> Nullable<BigInt>,
+        user_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(team_members -> teams (team_id));
+diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(teams -> organisations (organisation_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     organisations,
@@ -281,5 +314,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     weekly_digests,
     demande_counts,
     attachments,
-    api_reads
+    api_reads,
+    teams,
+    team_members,
+    habilitation_shares
 );

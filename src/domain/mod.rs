@@ -13,3 +13,4 @@ pub mod policy;
 pub mod public_id;
 pub mod rights;
 pub mod siret;
+pub mod teams;

@@ -173,28 +173,31 @@ fn habilitation_json(app: &App, (h, (siret, organisation)): &Row, at: NaiveDateT
 
 const PER_PAGE: i64 = 100;
 
+/// A SIRET to look for: 14 digits, spaces allowed. Its check digit is not asked of a search
+/// (as the OpenAPI document says): a SIRET nobody has finds nothing.
+pub fn siret_filter(raw: &str) -> Result<String, ApiRefusal> {
+    let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() == 14 && digits.chars().all(|c| c.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(ApiRefusal::BadRequest(
+            "siret : 14 chiffres attendus.".to_string(),
+        ))
+    }
+}
+
 /// `GET /api/v1/habilitations`, from the query's pairs.
 pub async fn habilitations(
     app: &App,
     provider: String,
     pairs: &[(String, String)],
 ) -> Result<Value, ApiRefusal> {
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    };
+    // A filter given empty is a filter given wrong: each says why below.
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
     let bad = ApiRefusal::BadRequest;
     let mut f = Filters::default();
     if let Some(siret) = get("siret") {
-        f.siret = Some(
-            crate::domain::siret::Siret::parse(siret)
-                .map_err(|e| bad(format!("siret : {e}")))?
-                .as_str()
-                .to_string(),
-        );
+        f.siret = Some(siret_filter(siret)?);
     }
     if let Some(state) = get("state") {
         if !["active", "expired", "revoked", "obsolete"].contains(&state) {
@@ -206,7 +209,10 @@ pub async fn habilitations(
         f.state = Some(state.to_string());
     }
     if let Some(scope) = get("scope") {
-        if scope.len() > 100 || !scope.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        if scope.is_empty()
+            || scope.len() > 100
+            || !scope.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             return Err(bad("scope : identifiant de donnée invalide.".to_string()));
         }
         f.scope = Some(scope.to_string());
@@ -268,11 +274,20 @@ pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiR
             };
             let timeline = events::for_demande(conn, id)?;
             let files = crate::db::attachments::for_demande(conn, id)?;
-            Ok(Some((d, timeline, files)))
+            let active = crate::db::habilitations::active_for(conn, id)?;
+            Ok(Some((d, timeline, files, active)))
         })
         .await
         .map_err(ApiRefusal::Internal)?;
-    let (d, timeline, files) = found.ok_or(ApiRefusal::NotFound)?;
+    let (d, timeline, files, active) = found.ok_or(ApiRefusal::NotFound)?;
+    // Fields marked above the demande's level are withheld, and named.
+    let (answers, withheld) = match app.catalog.get(&d.provider) {
+        Some(p) => super::rights::readable_answers(p, &d.answers, active.as_ref()),
+        None => (
+            serde_json::from_str::<Value>(&d.answers).unwrap_or_default(),
+            vec![],
+        ),
+    };
     Ok(json!({
         "id": d.id,
         "public_id": public_id(d.id),
@@ -281,7 +296,8 @@ pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiR
         "organisation": { "siret": d.siret, "name": d.organisation_name },
         "applicant": { "email": d.applicant_email },
         "scopes": serde_json::from_str::<Value>(&d.scopes).unwrap_or_default(),
-        "answers": serde_json::from_str::<Value>(&d.answers).unwrap_or_default(),
+        "answers": answers,
+        "withheld": withheld,
         // The procedure's stage, and the validated demande of the stage before.
         "stage": d.stage,
         "follows": d.previous_id.map(public_id),
@@ -301,10 +317,9 @@ pub async fn demande(app: &App, provider: String, id: i64) -> Result<Value, ApiR
 
 /// Active scopes of an organisation right now, with each habilitation's end.
 pub async fn rights(app: &App, provider: String, siret: &str) -> Result<Value, ApiRefusal> {
-    let siret = crate::domain::siret::Siret::parse(siret)
-        .map_err(|e| ApiRefusal::BadRequest(format!("siret : {e}")))?;
+    let siret = siret_filter(siret)?;
     let f = Filters {
-        siret: Some(siret.as_str().to_string()),
+        siret: Some(siret.clone()),
         state: Some("active".to_string()),
         ..Filters::default()
     };
@@ -323,7 +338,7 @@ pub async fn rights(app: &App, provider: String, siret: &str) -> Result<Value, A
     scopes.sort();
     scopes.dedup();
     Ok(json!({
-        "siret": siret.as_str(),
+        "siret": siret,
         "scopes": scopes,
         "habilitations": rows.iter().map(|r| habilitation_json(app, r, at)).collect::<Vec<_>>(),
     }))

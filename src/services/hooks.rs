@@ -25,7 +25,11 @@ pub fn payload(
     applicant: Option<&crate::db::models::User>,
     at: NaiveDateTime,
 ) -> serde_json::Value {
-    let answers: serde_json::Value = serde_json::from_str(&demande.answers).unwrap_or_default();
+    // Fields marked above the demande's level are withheld, and named.
+    let active = habs
+        .iter()
+        .find(|h| h.standing_at(at) == crate::domain::habilitation::Standing::Active);
+    let (answers, withheld) = super::rights::readable_answers(provider, &demande.answers, active);
     let scopes: serde_json::Value = serde_json::from_str(&demande.scopes).unwrap_or_default();
     // Granted versus asked: the actions, filters and level of each, for a provider that
     // declares them.
@@ -51,6 +55,7 @@ pub fn payload(
             "scopes": scopes,
             "rights_asked": asked,
             "answers": answers,
+            "withheld": withheld,
             "habilitations": habs.iter().map(|h| json!({
                 "id": h.id,
                 "public_id": h.public_id().to_string(),

@@ -2,6 +2,7 @@
 //! so a forged request cannot do what the page would not offer.
 
 pub mod accounts;
+pub mod agents;
 pub mod api;
 pub mod attachments;
 pub mod audit;
@@ -30,6 +31,7 @@ pub mod stages;
 pub mod steps;
 pub mod submission;
 pub mod subscription;
+pub mod teams;
 pub mod throttle;
 pub mod tokens;
 pub mod webhooks;

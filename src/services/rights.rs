@@ -110,3 +110,20 @@ pub fn kept(provider: &Provider, grant: &Grant) -> String {
     }
     serde_json::to_string(&GrantRecord::of(&provider.form.rights, grant)).unwrap_or_default()
 }
+
+/// A demande's answers as providers' systems may read them: the fields marked with a level
+/// its grant does not reach withheld (the active habilitation's level, or else the level
+/// asked), with the keys withheld.
+pub fn readable_answers(
+    provider: &Provider,
+    answers_json: &str,
+    active: Option<&Habilitation>,
+) -> (serde_json::Value, Vec<String>) {
+    let mut answers: Answers = serde_json::from_str(answers_json).unwrap_or_default();
+    let level = match active {
+        Some(h) => granted(provider, h).max_level,
+        None => read_rights(&provider.form, &answers, 0, false).0.max_level,
+    };
+    let withheld = crate::domain::form::withhold(&provider.form, &mut answers, level);
+    (serde_json::to_value(&answers).unwrap_or_default(), withheld)
+}

@@ -341,3 +341,33 @@ mod tests {
         assert!(matches!(refused, Err(AppError::BadRequest(m)) if m.contains("« count »")));
     }
 }
+
+/// A new team.
+#[derive(Debug, Deserialize)]
+pub struct TeamForm {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// A team member added (or their role changed), or removed.
+#[derive(Debug, Deserialize)]
+pub struct TeamMemberForm {
+    #[serde(default)]
+    pub email: String,
+    /// "oui" when they manage the team.
+    pub admin: Option<String>,
+}
+
+/// Sharing a habilitation: with a team (its id) or with an agent (their email).
+#[derive(Debug, Deserialize)]
+pub struct ShareForm {
+    pub equipe: Option<String>,
+    pub email: Option<String>,
+}
+
+/// Ending a share.
+#[derive(Debug, Deserialize)]
+pub struct UnshareForm {
+    #[serde(default)]
+    pub partage: String,
+}

@@ -14,7 +14,7 @@ use actix_web::web;
 
 use pages::{
     account, admin, api, assets, attachments, auth, demandes, exchanges, habilitations, home,
-    instruction, mail, subscription, tokens, webhooks,
+    instruction, mail, subscription, teams, tokens, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -29,6 +29,41 @@ macro_rules! route_table {
             cfg.default_service(web::to(home::not_found));
         }
     };
+}
+
+/// The methods the routes answer at `path` (upper case, sorted); none for an unknown address.
+pub fn allowed_methods(path: &str) -> Vec<String> {
+    let mut methods: Vec<String> = ROUTES
+        .iter()
+        .filter(|(_, pattern)| pattern_matches(pattern, path))
+        .map(|(method, _)| method.to_uppercase())
+        .collect();
+    methods.sort();
+    methods.dedup();
+    methods
+}
+
+/// Whether a route's pattern (`/a/{id}/b`, `/static/{path:.*}`) matches a path.
+fn pattern_matches(pattern: &str, path: &str) -> bool {
+    let wanted: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
+    let given: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    for (i, segment) in wanted.iter().enumerate() {
+        if segment.ends_with(":.*}") {
+            return given.len() > i;
+        }
+        let Some(actual) = given.get(i) else {
+            return false;
+        };
+        let fits = if segment.starts_with('{') {
+            !actual.is_empty()
+        } else {
+            segment == actual
+        };
+        if !fits {
+            return false;
+        }
+    }
+    wanted.len() == given.len()
 }
 
 route_table! {
@@ -60,6 +95,13 @@ route_table! {
     post "/demandes/{id}/messages" => exchanges::write_applicant_message;
     post "/demandes/{id}/copier" => exchanges::copy_demande;
     post "/demandes/{id}/transferer" => exchanges::transfer_demande;
+    post "/demandes/{id}/partages" => teams::share_habilitation;
+    post "/demandes/{id}/partages/retirer" => teams::unshare_habilitation;
+    get "/equipes" => teams::list_teams;
+    post "/equipes" => teams::create_team;
+    get "/equipes/{id}" => teams::show_team;
+    post "/equipes/{id}/membres" => teams::set_team_member;
+    post "/equipes/{id}/membres/retirer" => teams::remove_team_member;
     get "/instruction" => instruction::dashboard;
     get "/instruction/export.csv" => instruction::export_csv;
     get "/instruction/habilitations" => habilitations::list_habilitations;
@@ -94,4 +136,5 @@ route_table! {
     get "/api/v1/habilitations/{id}" => api::show_habilitation;
     get "/api/v1/demandes/{id}" => api::show_demande;
     get "/api/v1/organisations/{siret}/rights" => api::rights;
+    get "/api/v1/agents/{agent}/rights" => api::agent_rights;
 }

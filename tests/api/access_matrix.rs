@@ -95,6 +95,11 @@ enum Fixture {
     Attachment,
     /// A validated sandbox of a provider in stages (API R2P).
     ValidatedSandbox,
+    /// A validated demande whose habilitation the owner shared with their colleague
+    /// (`<demande id>:<share id>`).
+    Shared,
+    /// A team of the owner's organisation, made by the owner, their colleague a member (its id).
+    Team,
 }
 
 struct Row {
@@ -154,6 +159,27 @@ const DECIDE: [Want; 13] = [
 const MANAGE_ROLES: [Want; 13] = [
     Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
     Done, Done, Forbidden, Forbidden,
+];
+
+/// An organisation's teams: its agents; people acting for none are told why not.
+const TEAMS_PAGE: [Want; 13] = [
+    Login, Ok, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+    Ok, Ok,
+];
+const TEAMS_WRITE: [Want; 13] = [
+    Login, Done, Done, Done, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden,
+    Forbidden, Done, Done,
+];
+/// One team: the agents of its organisation, and admins.
+const TEAM_READ: [Want; 13] = [
+    Login, Ok, Ok, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, Ok, Ok,
+    NotFound,
+];
+/// A team's members: changed by its admins (the owner) and the portal's admins; its other
+/// agents are told no.
+const TEAM_MANAGE: [Want; 13] = [
+    Login, Done, Forbidden, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+    Done, Forbidden, NotFound,
 ];
 
 fn rows() -> Vec<Row> {
@@ -291,6 +317,14 @@ fn rows() -> Vec<Row> {
         row("post", "/demandes/{id}/messages", Submitted, ORG_WRITE),
         row("post", "/demandes/{id}/copier", Submitted, ORG_WRITE),
         row("post", "/demandes/{id}/transferer", Draft, OWNER_EDIT),
+        // Any agent of the organisation shares its habilitations; strangers see nothing.
+        row("post", "/demandes/{id}/partages", Validated, ORG_WRITE),
+        row("post", "/demandes/{id}/partages/retirer", Shared, ORG_WRITE),
+        row("get", "/equipes", Nothing, TEAMS_PAGE),
+        row("post", "/equipes", Nothing, TEAMS_WRITE),
+        row("get", "/equipes/{id}", Team, TEAM_READ),
+        row("post", "/equipes/{id}/membres", Team, TEAM_MANAGE),
+        row("post", "/equipes/{id}/membres/retirer", Team, TEAM_MANAGE),
         row(
             "get",
             "/admin/roles",
@@ -364,6 +398,12 @@ fn rows() -> Vec<Row> {
         row(
             "get",
             "/api/v1/organisations/{siret}/rights",
+            Nothing,
+            [Unauthorized; 13],
+        ),
+        row(
+            "get",
+            "/api/v1/agents/{agent}/rights",
             Nothing,
             [Unauthorized; 13],
         ),
@@ -516,6 +556,45 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
                 .to_string();
             Some(format!("{id}:{piece}"))
         }
+        Fixture::Shared => {
+            let owner = owner().await;
+            let id = app.validated_demande(&owner, PROVIDER).await;
+            let csrf = owner.get(&format!("/demandes/{id}")).await.csrf();
+            let shared = owner
+                .post(
+                    &format!("/demandes/{id}/partages"),
+                    &[("_csrf", &csrf), ("email", "paul.martin@mairie-lyon.fr")],
+                )
+                .await;
+            assert_eq!(shared.status, StatusCode::SEE_OTHER, "{}", shared.body);
+            let page = owner.get(&format!("/demandes/{id}")).await;
+            let share = page
+                .body
+                .split(r#"name="partage" value=""#)
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .expect("a share to remove")
+                .to_string();
+            Some(format!("{id}:{share}"))
+        }
+        Fixture::Team => {
+            let owner = owner().await;
+            let csrf = owner.get("/equipes").await.csrf();
+            let name = format!("Équipe {cell}");
+            let made = owner
+                .post("/equipes", &[("_csrf", &csrf), ("name", &name)])
+                .await;
+            assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+            let path = made.location.unwrap();
+            let added = owner
+                .post(
+                    &format!("{path}/membres"),
+                    &[("_csrf", &csrf), ("email", "paul.martin@mairie-lyon.fr")],
+                )
+                .await;
+            assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+            Some(path.trim_start_matches("/equipes/").to_string())
+        }
         Fixture::Role => {
             let email = format!("matrice.{cell}@exemple.fr");
             app.grant_role(&email, PROVIDER, "reporter");
@@ -550,7 +629,21 @@ fn body(
         "/demandes/{id}/messages" | "/instruction/demandes/{id}/messages" => {
             vec![("body", "Bonjour, une question sur la demande.".to_string())]
         }
-        "/demandes/{id}/transferer" => vec![("email", "paul.martin@mairie-lyon.fr".to_string())],
+        "/demandes/{id}/transferer" | "/demandes/{id}/partages" => {
+            vec![("email", "paul.martin@mairie-lyon.fr".to_string())]
+        }
+        "/demandes/{id}/partages/retirer" => vec![(
+            "partage",
+            fixture_value
+                .and_then(|v| v.split_once(':'))
+                .map(|(_, share)| share.to_string())
+                .unwrap_or_default(),
+        )],
+        "/equipes" => vec![("name", format!("Équipe de la cellule {cell}"))],
+        "/equipes/{id}/membres" => vec![("email", "luc.bernard@mairie-lyon.fr".to_string())],
+        "/equipes/{id}/membres/retirer" => {
+            vec![("email", "paul.martin@mairie-lyon.fr".to_string())]
+        }
         "/instruction/api" => vec![
             ("provider", PROVIDER.to_string()),
             ("name", "SI de la matrice".to_string()),
@@ -605,7 +698,11 @@ async fn check_row(app: &TestApp, index: usize, row: &Row, owner_org: i64) -> Ro
             prepare(app, row.fixture, cell).await
         };
         let (id, piece) = match value.as_deref().map(|v| v.split_once(':')) {
-            Some(Some((id, piece))) if matches!(row.fixture, Fixture::Attachment) => (id, piece),
+            Some(Some((id, piece)))
+                if matches!(row.fixture, Fixture::Attachment | Fixture::Shared) =>
+            {
+                (id, piece)
+            }
             _ => (value.as_deref().unwrap_or("0"), "0"),
         };
         let mut path = row
@@ -615,6 +712,7 @@ async fn check_row(app: &TestApp, index: usize, row: &Row, owner_org: i64) -> Ro
             .replace("{step}", "1")
             .replace("{provider}", PROVIDER)
             .replace("{siret}", OWNER_SIRET)
+            .replace("{agent}", "paul.martin@mairie-lyon.fr")
             .replace("{path:.*}", "dsfr/dsfr.min.css");
         if let (Fixture::Unsubscribe, Some(query)) = (row.fixture, &value) {
             path = format!("{path}?{query}");

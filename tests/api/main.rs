@@ -48,5 +48,6 @@ mod seed;
 mod sessions;
 mod smtp_sink;
 mod stages;
+mod teams;
 mod unread_messages;
 mod webhooks;

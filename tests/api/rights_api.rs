@@ -219,8 +219,16 @@ async fn the_openapi_document_parses_and_lists_every_api_route() {
         .filter(|(_, p)| p.starts_with("/api/v1/"))
         .map(|(_, p)| *p)
         .collect();
-    assert_eq!(api_routes.len(), 4);
+    assert_eq!(api_routes.len(), 5);
     for route in api_routes {
+        // A real schema for every answer, not free JSON.
+        let responses = &paths[route]["get"]["responses"];
+        for status in ["200", "401", "403"] {
+            assert!(
+                responses[status]["content"]["application/json"]["schema"]["$ref"].is_string(),
+                "{route}: no schema for {status}"
+            );
+        }
         assert!(
             paths.contains_key(route),
             "{route} missing from the OpenAPI document"
@@ -230,6 +238,16 @@ async fn the_openapi_document_parses_and_lists_every_api_route() {
             "{route}: bearer token"
         );
     }
+    // A known address asked with another method says which it answers.
+    let wrong = reqwest::Client::new()
+        .post(format!("{}/api/v1/habilitations", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong.headers()["allow"], "GET");
+    let body: Value = wrong.json().await.unwrap();
+    assert_eq!(body["error"], "method_not_allowed");
     let page = app.browser().get("/developpeurs").await;
     page.assert_contains("X-Hub-Signature-256");
     page.assert_contains("/api/openapi.json");

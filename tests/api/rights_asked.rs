@@ -143,6 +143,7 @@ pub fn asked_rights() -> Vec<(String, String)> {
         ("droits.synthese.periode.de", "2020-01-01"),
         ("droits.synthese.periode.a", "2025-12-31"),
         ("droits.niveau", "confidentiel"),
+        ("sites_etude", "Marais de la Dombes"),
     ])
 }
 

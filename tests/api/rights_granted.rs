@@ -40,6 +40,24 @@ async fn an_instructor_narrows_never_widens_and_everyone_hears_what_was_granted(
     let marie = app.login_as(MARIE).await;
     let id = submitted_with_rights(&app, &marie).await;
     let instructor = app.login_as(&instructor_of(PROVIDER)).await;
+    let (_, reader) = app
+        .api_token_with(PROVIDER, "SI lecteur", &[ApiScope::DemandesRead])
+        .await;
+    let read_demande = || async {
+        reqwest::Client::new()
+            .get(format!("{}/api/v1/demandes/{id}", app.address))
+            .bearer_auth(&reader)
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    // Asked at the highest level, the field marked "confidentiel" is told.
+    let before = read_demande().await;
+    assert_eq!(before["withheld"], json!([]));
+    assert_eq!(before["answers"]["sites_etude"], "Marais de la Dombes");
 
     // The approval form offers what was asked, as asked.
     let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
@@ -149,6 +167,13 @@ async fn an_instructor_narrows_never_widens_and_everyone_hears_what_was_granted(
         "max_level": "restreint"
     });
     assert_eq!(approval.body["data"]["habilitations"][0]["rights"], granted);
+    // The field marked "confidentiel" is no longer told: the level granted is lower.
+    assert_eq!(approval.body["data"]["withheld"], json!(["sites_etude"]));
+    assert!(
+        approval.body["data"]["answers"]
+            .get("sites_etude")
+            .is_none()
+    );
 
     // And the rights API, per habilitation.
     let (_, token) = app
@@ -164,4 +189,8 @@ async fn an_instructor_narrows_never_widens_and_everyone_hears_what_was_granted(
         .await
         .unwrap();
     assert_eq!(answer["items"][0]["rights"], granted);
+    let demande = read_demande().await;
+    assert_eq!(demande["withheld"], json!(["sites_etude"]));
+    assert!(demande["answers"].get("sites_etude").is_none());
+    assert_eq!(demande["answers"]["droits.niveau"], "confidentiel");
 }

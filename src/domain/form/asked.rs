@@ -342,3 +342,23 @@ pub fn grant_answers(form: &Form, grant: &Grant) -> Answers {
     );
     answers
 }
+
+/// Removes the answers of fields marked with a confidentiality level above `max_level`;
+/// returns their keys. A grant with no level keeps only the unmarked fields.
+pub fn withhold(form: &Form, answers: &mut Answers, max_level: Option<usize>) -> Vec<String> {
+    let mut withheld = Vec::new();
+    for field in form.steps.iter().flat_map(|s| &s.fields) {
+        let Some(level) = &field.level else {
+            continue;
+        };
+        if crate::domain::rights::shows(form.rights.level_index(level), max_level) {
+            continue;
+        }
+        for key in field.keys() {
+            if answers.remove(&key).is_some() {
+                withheld.push(key);
+            }
+        }
+    }
+    withheld
+}

@@ -136,6 +136,8 @@ pub struct Field {
     pub required_unless: Option<String>,
     /// What a `file` field accepts.
     pub file: Option<FileRule>,
+    /// The confidentiality level (an id of the provider's levels) its answer is marked with.
+    pub level: Option<String>,
 }
 
 impl Field {
@@ -157,6 +159,7 @@ impl Field {
             required_if: None,
             required_unless: None,
             file: (kind == FieldKind::File).then(FileRule::pdf),
+            level: None,
         }
     }
 

@@ -249,3 +249,21 @@ fn an_existing_grant_reads_back_as_the_same_grant() {
     assert_eq!(narrowed, grant);
     assert!(narrowing(&grant, &narrowed, &form.rights.filters).is_ok());
 }
+
+#[test]
+fn answers_marked_above_the_level_are_withheld() {
+    let mut form = with_rights();
+    form.steps[0].fields[0].level = Some("restreint".into());
+    let mut answers = Answers::new();
+    answers.insert("intitule".into(), Value::One("Cantine".into()));
+    answers.insert("duree".into(), Value::One("12".into()));
+    let mut shown = answers.clone();
+    assert!(withhold(&form, &mut shown, Some(1)).is_empty());
+    assert_eq!(shown, answers);
+    let mut lower = answers.clone();
+    assert_eq!(withhold(&form, &mut lower, Some(0)), ["intitule"]);
+    assert!(!lower.contains_key("intitule") && lower.contains_key("duree"));
+    // No level granted: only unmarked answers.
+    let mut none = answers.clone();
+    assert_eq!(withhold(&form, &mut none, None), ["intitule"]);
+}

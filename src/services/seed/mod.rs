@@ -16,6 +16,7 @@ mod bulk;
 mod procedure;
 mod rng;
 mod rows;
+mod sharing;
 #[cfg(test)]
 mod tests;
 mod write;
@@ -24,6 +25,7 @@ pub use activity::Activity;
 pub use bulk::{Seeded, seed_demandes, seed_demandes_counted};
 pub use procedure::seed_procedure;
 pub use rows::RARE_WORD;
+pub use sharing::seed_sharing;
 
 /// (SIRET, name, NAF) of the demo organisations.
 pub const DEMO_ORGANISATIONS: [(&str, &str, &str); 3] = [

@@ -164,7 +164,7 @@ pub fn seed_procedure(conn: &mut DbConnection, catalog: &Catalog) -> anyhow::Res
     })
 }
 
-fn new_event<'a>(
+pub(super) fn new_event<'a>(
     demande_id: i64,
     name: Event,
     (from, to): (Option<State>, State),

@@ -236,7 +236,16 @@ pub async fn show_page(
 ) -> Result<ShowPage, AppError> {
     let (file, thread) = messages::applicant_page(app, &ctx.current, id).await?;
     let provider = app.provider_of(&file.demande)?;
-    Ok(ShowPage::new(ctx, provider, &file, &thread, feedback))
+    let mut page = ShowPage::new(ctx, provider, &file, &thread, feedback);
+    // An active habilitation is shared by the organisation's agents with teams or agents.
+    let active = file.habilitations.iter().any(|h| {
+        h.standing_at(crate::services::now()) == crate::domain::habilitation::Standing::Active
+    });
+    if active {
+        let shares = crate::services::teams::shares(app, &file).await?;
+        page.sharing = Some(crate::web::views::teams::SharingView::new(shares));
+    }
+    Ok(page)
 }
 
 pub async fn archive_demande(

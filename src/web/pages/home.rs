@@ -11,8 +11,22 @@ pub async fn home(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResponse, 
     super::ok(&HomePage::new(&ctx, &app.catalog))
 }
 
-/// Unknown addresses.
-pub async fn not_found() -> Result<HttpResponse, AppError> {
+/// Unknown addresses; on the rights API, a known address asked with another method is told
+/// which methods it answers (405 and `Allow`), as JSON.
+pub async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
+    let path = req.path();
+    if path.starts_with("/api/") {
+        let allowed = crate::web::allowed_methods(path);
+        if !allowed.is_empty() {
+            let allow = allowed.join(", ");
+            return Ok(HttpResponse::MethodNotAllowed()
+                .insert_header((actix_web::http::header::ALLOW, allow.clone()))
+                .json(serde_json::json!({
+                    "error": "method_not_allowed",
+                    "message": format!("Méthode {} non permise ici : {allow} seulement.", req.method()),
+                })));
+        }
+    }
     Err(AppError::NotFound)
 }
 

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+mod api_schema;
 pub mod assets;
 pub mod attachments;
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod home;
 pub mod instruction;
 pub mod mail;
 pub mod subscription;
+pub mod teams;
 pub mod tokens;
 pub mod webhooks;
 

@@ -256,6 +256,8 @@ impl<'a> NewPage<'a> {
 #[template(path = "demandes/show.html")]
 pub struct ShowPage {
     pub layout: Layout,
+    /// With whom its active habilitation is shared (set by the page when there is one).
+    pub sharing: Option<super::teams::SharingView>,
     pub head: DemandeHead,
     /// The procedure's stage, the chain of demandes, and the next stage offered.
     pub stage: Option<StageView>,
@@ -305,6 +307,7 @@ impl ShowPage {
             _ => None,
         };
         ShowPage {
+            sharing: None,
             layout: ctx.layout(SECTION),
             head: DemandeHead::new(&file.demande, file.state, provider.name.clone()),
             reason,

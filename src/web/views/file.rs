@@ -181,6 +181,8 @@ pub struct HabilitationView {
     pub scopes: Vec<String>,
     pub granted: String,
     pub expires: String,
+    /// (what, granted) of its actions, filters and level, for a provider that declares them.
+    pub rights: Vec<(String, String)>,
 }
 
 pub fn habilitation_view(provider: &Provider, h: &Habilitation) -> HabilitationView {
@@ -192,6 +194,15 @@ pub fn habilitation_view(provider: &Provider, h: &Habilitation) -> HabilitationV
         scopes: ids.iter().map(|id| scope_label(provider, id)).collect(),
         granted: format_date(&h.granted_at),
         expires: format_date(&h.expires_at),
+        rights: if provider.form.rights.is_empty() {
+            vec![]
+        } else {
+            let grant = crate::services::rights::granted(provider, h);
+            super::rights::grant_rows(provider, &grant)
+                .into_iter()
+                .map(|(_, label, value)| (label, value))
+                .collect()
+        },
     }
 }
 

@@ -17,6 +17,7 @@ pub mod rights;
 pub mod steps;
 pub mod subscription;
 pub mod summary;
+pub mod teams;
 pub mod webhooks;
 
 use chrono::NaiveDateTime;

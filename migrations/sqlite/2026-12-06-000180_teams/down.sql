@@ -1,0 +1,3 @@
+DROP TABLE habilitation_shares;
+DROP TABLE team_members;
+DROP TABLE teams;
