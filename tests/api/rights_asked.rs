@@ -170,3 +170,29 @@ pub async fn submitted_with_rights(app: &TestApp, applicant: &Browser) -> i64 {
     );
     id
 }
+
+#[tokio::test]
+async fn rights_changed_after_a_request_for_changes_are_named_in_the_instructor_s_diff() {
+    let app = spawn_app().await;
+    let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
+    let id = submitted_with_rights(&app, &marie).await;
+    let instructor = app.login_as(&instructor_of(PROVIDER)).await;
+    let asked = instructor
+        .decide(
+            id,
+            "demander-modifications",
+            "Un seul département, s'il vous plaît.",
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let mut answers = asked_rights();
+    for (key, value) in answers.iter_mut() {
+        if key == "droits.synthese.territoire" {
+            *value = "38".to_string();
+        }
+    }
+    marie.fill(id, SCOPES_STEP, &answers).await;
+    assert_eq!(marie.submit(id, true).await.status, StatusCode::SEE_OTHER);
+    let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
+    page.assert_contains("Territoire – Synthèse des observations");
+}

@@ -362,3 +362,25 @@ pub fn withhold(form: &Form, answers: &mut Answers, max_level: Option<usize>) ->
     }
     withheld
 }
+
+/// How a person names an input of the rights: "Actions – Synthèse des observations",
+/// "Période d'observation (début) – …", "Niveau de confidentialité"; none for another key.
+pub fn rights_key_label(form: &Form, key: &str) -> Option<String> {
+    if key == LEVEL_KEY {
+        return Some("Niveau de confidentialité".to_string());
+    }
+    let rest = key.strip_prefix("droits.")?;
+    let (scope, what) = rest.split_once('.')?;
+    let scope_label = form.scope(scope).map_or(scope, |s| s.label.as_str());
+    let (filter, bound) = match what.rsplit_once('.') {
+        Some((filter, "de")) => (filter, " (début)"),
+        Some((filter, "a")) => (filter, " (fin)"),
+        _ => (what, ""),
+    };
+    let name = if what == "actions" {
+        "Actions".to_string()
+    } else {
+        format!("{}{bound}", form.rights.filter(filter)?.label)
+    };
+    Some(format!("{name} – {scope_label}"))
+}

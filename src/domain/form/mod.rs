@@ -14,7 +14,7 @@ mod scopes;
 pub use apply::{Applied, TEMPLATE_KEY, apply_rights, apply_step, prefill};
 pub use asked::{
     LEVEL_KEY, RightsError, RightsInput, actions_key, bound_keys, filter_key, grant_answers,
-    number_label, read_rights, rights_keys, withhold,
+    number_label, read_rights, rights_key_label, rights_keys, withhold,
 };
 pub use checks::{FieldError, FormErrors, Strictness, check, key_label};
 pub use diff::{Change, compose, diff};

@@ -267,3 +267,21 @@ fn answers_marked_above_the_level_are_withheld() {
     let mut none = answers.clone();
     assert_eq!(withhold(&form, &mut none, None), ["intitule"]);
 }
+
+#[test]
+fn rights_inputs_are_named_as_people_read_them() {
+    let form = with_rights();
+    assert_eq!(
+        rights_key_label(&form, "droits.rfr.actions").unwrap(),
+        "Actions – RFR"
+    );
+    assert_eq!(
+        rights_key_label(&form, "droits.rfr.periode.de").unwrap(),
+        "PERIODE (début) – RFR"
+    );
+    assert_eq!(
+        rights_key_label(&form, "droits.niveau").unwrap(),
+        "Niveau de confidentialité"
+    );
+    assert_eq!(rights_key_label(&form, "intitule"), None);
+}

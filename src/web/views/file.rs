@@ -242,7 +242,9 @@ pub fn changes_since_last_submission(
                     format!("{} – {}", field.label, CONTACT_PARTS[part].1)
                 }
                 Some((_, field, None)) => field.label.clone(),
-                None => c.key.clone(),
+                // The rights asked beside the scopes, named as the step names them.
+                None => crate::domain::form::rights_key_label(&provider.form, &c.key)
+                    .unwrap_or_else(|| c.key.clone()),
             };
             let is_date = found.is_some_and(|(_, f, _)| f.kind == FieldKind::Date);
             let is_file = found.is_some_and(|(_, f, _)| f.kind == FieldKind::File);
