@@ -49,19 +49,7 @@ pub fn apply_step(
             apply_key(field.kind, key, &posted, answers, &mut applied);
         }
     }
-    for (key, input_kind) in rights_keys {
-        let posted: Vec<&str> = input
-            .iter()
-            .filter(|(k, _)| *k == key)
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let kind = match input_kind {
-            RightsInput::Many => FieldKind::Checkboxes,
-            RightsInput::One => FieldKind::Text,
-            RightsInput::Date => FieldKind::Date,
-        };
-        apply_key(kind, key, &posted, answers, &mut applied);
-    }
+    apply_rights_keys(rights_keys, input, answers, &mut applied);
     applied
 }
 
@@ -69,7 +57,23 @@ pub fn apply_step(
 pub fn apply_rights(form: &Form, input: &[(String, String)]) -> Answers {
     let mut answers = Answers::new();
     let mut applied = Applied::default();
-    for (key, input_kind) in super::asked::rights_keys(form) {
+    apply_rights_keys(
+        super::asked::rights_keys(form),
+        input,
+        &mut answers,
+        &mut applied,
+    );
+    answers
+}
+
+/// The posted values of the rights' inputs into the answers, each as its kind keeps it.
+fn apply_rights_keys(
+    keys: Vec<(String, RightsInput)>,
+    input: &[(String, String)],
+    answers: &mut Answers,
+    applied: &mut Applied,
+) {
+    for (key, input_kind) in keys {
         let posted: Vec<&str> = input
             .iter()
             .filter(|(k, _)| *k == key)
@@ -80,9 +84,8 @@ pub fn apply_rights(form: &Form, input: &[(String, String)]) -> Answers {
             RightsInput::One => FieldKind::Text,
             RightsInput::Date => FieldKind::Date,
         };
-        apply_key(kind, key, &posted, &mut answers, &mut applied);
+        apply_key(kind, key, &posted, answers, applied);
     }
-    answers
 }
 
 /// The key of a link to a new demande that chooses its template (DataPass's "formulaire"),

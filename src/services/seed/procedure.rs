@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use chrono::{Duration, Months};
 
 use crate::catalog::Catalog;
-use crate::db::models::{NewDemande, NewEvent, NewHabilitation};
+use crate::db::models::{NewDemande, NewEvent, NewHabilitation, Organisation, User};
 use crate::db::{
     DbConnection, demandes, events, habilitations, organisations, users, write_transaction,
 };
@@ -29,20 +29,14 @@ pub fn seed_procedure(conn: &mut DbConnection, catalog: &Catalog) -> anyhow::Res
     let (Some(sandbox), Some(production)) = (provider.staged(0), provider.staged(1)) else {
         return Ok(());
     };
-    let (Some(marie), Some(org)) = (
-        users::find_by_email(conn, APPLICANT)?,
-        organisations::find_by_siret(conn, SIRET)?,
-    ) else {
+    let Some(Ground {
+        applicant: marie,
+        organisation: org,
+        instructor,
+    }) = ground(conn, PROVIDER)?
+    else {
         return Ok(());
     };
-    if demandes::for_organisations(conn, &[org.id], 500)?
-        .iter()
-        .any(|d| d.provider == PROVIDER)
-    {
-        return Ok(());
-    }
-    let instructor = users::find_by_email(conn, &role_email(PROVIDER, Role::Instructor))?
-        .context("instructeur de démonstration absent")?;
     let intitule = "Recouvrement des recettes – recherche d'adresse des redevables";
     let (answers, _, _) = fill(
         &sandbox,
@@ -162,6 +156,36 @@ pub fn seed_procedure(conn: &mut DbConnection, catalog: &Catalog) -> anyhow::Res
         )?;
         Ok(())
     })
+}
+
+/// The demo's town hall, its applicant and the provider's instructor, when the provider's
+/// demo demandes are still to be written (the town hall has none of its demandes yet).
+pub(super) struct Ground {
+    pub applicant: User,
+    pub organisation: Organisation,
+    pub instructor: User,
+}
+
+pub(super) fn ground(conn: &mut DbConnection, provider: &str) -> anyhow::Result<Option<Ground>> {
+    let (Some(applicant), Some(organisation)) = (
+        users::find_by_email(conn, APPLICANT)?,
+        organisations::find_by_siret(conn, SIRET)?,
+    ) else {
+        return Ok(None);
+    };
+    if demandes::for_organisations(conn, &[organisation.id], 500)?
+        .iter()
+        .any(|d| d.provider == provider)
+    {
+        return Ok(None);
+    }
+    let instructor = users::find_by_email(conn, &role_email(provider, Role::Instructor))?
+        .context("instructeur de démonstration absent")?;
+    Ok(Some(Ground {
+        applicant,
+        organisation,
+        instructor,
+    }))
 }
 
 pub(super) fn new_event<'a>(

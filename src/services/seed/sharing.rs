@@ -2,27 +2,21 @@
 //! with actions, filters and a level and granted narrowed, shared with its "Service
 //! environnement" team (Marie manages it, Paul is in it). Idempotent.
 
-use anyhow::Context as _;
 use chrono::Duration;
 
 use crate::catalog::Catalog;
 use crate::db::models::{NewDemande, NewEvent, NewHabilitation};
-use crate::db::{
-    DbConnection, demandes, events, habilitations, organisations, teams, users, write_transaction,
-};
+use crate::db::{DbConnection, demandes, events, habilitations, teams, users, write_transaction};
 use crate::domain::demande::{Event, State};
 use crate::domain::form::{LEVEL_KEY, SCOPES_KEY, Value, actions_key, bound_keys, filter_key};
-use crate::domain::policy::Role;
 
 use super::answers::{Context, fill};
-use super::procedure::new_event;
+use super::now;
+use super::procedure::{Ground, ground, new_event};
 use super::rng::Rng;
-use super::{now, role_email};
 
 const PROVIDER: &str = "biodiversite";
-const APPLICANT: &str = "marie.dupont@mairie-lyon.fr";
 const COLLEAGUE: &str = "paul.martin@mairie-lyon.fr";
-const SIRET: &str = "21690123100011";
 const TEAM: &str = "Service environnement";
 
 /// Writes the demo's biodiversity habilitation and team when the shipped provider is there
@@ -31,21 +25,20 @@ pub fn seed_sharing(conn: &mut DbConnection, catalog: &Catalog) -> anyhow::Resul
     let Some(provider) = catalog.get(PROVIDER) else {
         return Ok(());
     };
-    let (Some(marie), Some(paul), Some(org)) = (
-        users::find_by_email(conn, APPLICANT)?,
+    let (
+        Some(Ground {
+            applicant: marie,
+            organisation: org,
+            instructor,
+        }),
+        Some(paul),
+    ) = (
+        ground(conn, PROVIDER)?,
         users::find_by_email(conn, COLLEAGUE)?,
-        organisations::find_by_siret(conn, SIRET)?,
-    ) else {
+    )
+    else {
         return Ok(());
     };
-    if demandes::for_organisations(conn, &[org.id], 500)?
-        .iter()
-        .any(|d| d.provider == PROVIDER)
-    {
-        return Ok(());
-    }
-    let instructor = users::find_by_email(conn, &role_email(PROVIDER, Role::Instructor))?
-        .context("instructeur de démonstration absent")?;
     let intitule = "Atlas de la biodiversité communale";
     let (mut answers, _, _) = fill(
         provider,
