@@ -27,6 +27,13 @@ struct Demandes {
     draft: i64,
     submitted: i64,
     validated: i64,
+    /// A biodiversity demande asking actions, filters and a level, submitted; and a draft.
+    rights: i64,
+    rights_draft: i64,
+    /// A validated biodiversity demande, its habilitation shared with a team.
+    shared: i64,
+    /// That team.
+    team: String,
 }
 
 /// An applicant's demandes in three states, made as she makes them.
@@ -53,11 +60,38 @@ async fn demandes(app: &TestApp) -> Demandes {
         )
         .await;
     assert_eq!(sent.status, reqwest::StatusCode::SEE_OTHER, "{}", sent.body);
+    let shared = app.validated_demande(&marie, "biodiversite").await;
+    let csrf = marie.get("/equipes").await.csrf();
+    let made = marie
+        .post(
+            "/equipes",
+            &[("_csrf", &csrf), ("name", "Service environnement")],
+        )
+        .await;
+    let team = made
+        .location
+        .unwrap()
+        .trim_start_matches("/equipes/")
+        .to_string();
+    marie
+        .post(
+            &format!("/demandes/{shared}/partages"),
+            &[("_csrf", &csrf), ("equipe", &team)],
+        )
+        .await;
+    let rights_draft = marie.start_demande("biodiversite", "").await;
+    marie
+        .fill(rights_draft, 3, &crate::rights_asked::asked_rights())
+        .await;
     Demandes {
+        rights_draft,
         sandbox: app.validated_demande(&marie, "api-r2p").await,
         draft,
         submitted: app.submitted_demande(&marie, PROVIDER).await,
         validated: app.validated_demande(&marie, PROVIDER).await,
+        rights: crate::rights_asked::submitted_with_rights(app, &marie).await,
+        shared,
+        team,
     }
 }
 
@@ -134,6 +168,23 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
             format!("/demandes/{}/etapes/{}", d.draft, scopes_step(app)),
         ),
         page("resume", &marie, format!("/demandes/{}/resume", d.draft)),
+        page(
+            "etape-droits",
+            &marie,
+            format!("/demandes/{}/etapes/3", d.rights_draft),
+        ),
+        page(
+            "instruction-droits",
+            &Some(instructor_of("biodiversite")),
+            format!("/instruction/demandes/{}", d.rights),
+        ),
+        page(
+            "demande-partagee",
+            &marie,
+            format!("/demandes/{}", d.shared),
+        ),
+        page("equipes", &marie, "/equipes".into()),
+        page("equipe", &marie, format!("/equipes/{}", d.team)),
         page("compte", &marie, "/compte".into()),
         page("notifications", &instructor, "/compte/notifications".into()),
         page("instruction", &instructor, "/instruction".into()),
