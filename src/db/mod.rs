@@ -12,6 +12,7 @@ pub mod messages;
 pub mod models;
 pub mod organisations;
 pub mod outbox;
+pub mod risks;
 pub mod schema;
 pub mod sessions;
 pub mod teams;

@@ -11,6 +11,7 @@ diesel::table! {
         oidc_sub -> Nullable<Text>,
         access_generation -> BigInt,
         reads_version -> BigInt,
+        last_sign_in_at -> Nullable<Timestamp>,
     }
 }
 

@@ -272,3 +272,11 @@ pub fn update_identity(
         .execute(conn)
         .map(|_| ())
 }
+
+/// Records a sign-in: the access review reads it.
+pub fn record_sign_in(conn: &mut DbConnection, user_id: i64, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set(users::last_sign_in_at.eq(Some(at)))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -24,6 +24,7 @@ pub mod oidc;
 mod persist;
 pub mod reminders;
 pub mod rights;
+pub mod risks;
 pub mod roles;
 pub mod seed;
 pub mod sessions;

@@ -21,6 +21,7 @@ pub async fn start(app: &App, user_id: i64, how: SignIn) -> Result<String, AppEr
             write_transaction(conn, |conn| {
                 sessions::purge_older_than(conn, oldest)?;
                 sessions::insert(conn, user_id, &digest, now())?;
+                crate::db::users::record_sign_in(conn, user_id, now())?;
                 let email = audit::email_of(conn, user_id)?;
                 let method = serde_json::json!({ "method": how.as_str() }).to_string();
                 audit::record(

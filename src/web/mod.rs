@@ -122,6 +122,7 @@ route_table! {
     post "/admin/roles" => admin::grant_role;
     post "/admin/roles/retirer" => admin::revoke_role;
     get "/admin/membres" => account::list_members;
+    get "/admin/risques" => admin::risks;
     post "/admin/membres/retirer" => account::remove_member;
     get "/admin/outbox" => mail::dead_letters;
     post "/admin/outbox/{id}/relancer" => mail::retry_email;

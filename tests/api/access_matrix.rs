@@ -321,6 +321,7 @@ fn rows() -> Vec<Row> {
         row("post", "/demandes/{id}/partages", Validated, ORG_WRITE),
         row("post", "/demandes/{id}/partages/retirer", Shared, ORG_WRITE),
         row("get", "/equipes", Nothing, TEAMS_PAGE),
+        row("get", "/admin/risques", Nothing, ADMIN_ONLY_PAGE),
         row("post", "/equipes", Nothing, TEAMS_WRITE),
         row("get", "/equipes/{id}", Team, TEAM_READ),
         row("post", "/equipes/{id}/membres", Team, TEAM_MANAGE),

@@ -209,6 +209,7 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
         page("admin-roles", &admin, "/admin/roles".into()),
         page("admin-membres", &admin, "/admin/membres".into()),
         page("admin-outbox", &admin, "/admin/outbox".into()),
+        page("admin-risques", &admin, "/admin/risques".into()),
     ]
 }
 
@@ -226,6 +227,7 @@ const NO_SCROLL: &[&str] = &[
     "admin-roles",
     "admin-membres",
     "admin-outbox",
+    "admin-risques",
 ];
 
 fn as_json(pages: &[(String, Option<String>, String, u16)]) -> String {

@@ -42,6 +42,7 @@ mod repeats;
 mod rights_api;
 mod rights_asked;
 mod rights_granted;
+mod risks;
 mod roles;
 mod security;
 mod seed;

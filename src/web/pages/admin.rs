@@ -90,3 +90,11 @@ pub async fn revoke_role(
 ) -> Result<HttpResponse, AppError> {
     change(app, ctx, form, false).await
 }
+
+/// The report of risky rights (admins).
+pub async fn risks(app: web::Data<App>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
+    let report = crate::services::risks::report(&app, &ctx.current).await?;
+    super::ok(&crate::web::views::admin::RisksPage::new(
+        &ctx, &app, report,
+    ))
+}

@@ -193,3 +193,65 @@ impl TokensPage {
         }
     }
 }
+
+/// The report of risky rights, as admins read it.
+#[derive(askama::Template)]
+#[template(path = "admin/risks.html")]
+pub struct RisksPage {
+    pub layout: Layout,
+    pub many_providers: Vec<(String, String)>,
+    /// (email, provider, role, granted on).
+    pub never_used: Vec<(String, String, String, String)>,
+    /// (email, provider, demandes).
+    pub managers_applying: Vec<(String, String, i64)>,
+    /// (provider, token name, last used).
+    pub idle_tokens: Vec<(String, String, String)>,
+    pub many: usize,
+    pub idle_days: i64,
+}
+
+impl RisksPage {
+    pub fn new(ctx: &PageCtx, app: &App, report: crate::services::risks::Report) -> RisksPage {
+        let name = |slug: &str| provider_name(&app.catalog, slug);
+        let role = |r: &str| {
+            crate::domain::policy::Role::parse(r).map_or(r.to_string(), |r| r.label().to_string())
+        };
+        RisksPage {
+            layout: ctx.layout("admin"),
+            many_providers: report
+                .many_providers
+                .into_iter()
+                .map(|(email, providers)| {
+                    let names: Vec<String> = providers.iter().map(|p| name(p)).collect();
+                    (email, names.join(", "))
+                })
+                .collect(),
+            never_used: report
+                .never_used
+                .into_iter()
+                .map(|(email, provider, r, at)| {
+                    (email, name(&provider), role(&r), format_datetime(&at))
+                })
+                .collect(),
+            managers_applying: report
+                .managers_applying
+                .into_iter()
+                .map(|(email, provider, n)| (email, name(&provider), n))
+                .collect(),
+            idle_tokens: report
+                .idle_tokens
+                .into_iter()
+                .map(|(_, provider, token, used)| {
+                    (
+                        name(&provider),
+                        token,
+                        used.as_ref()
+                            .map_or_else(|| "jamais".to_string(), format_datetime),
+                    )
+                })
+                .collect(),
+            many: crate::services::risks::MANY_PROVIDERS,
+            idle_days: crate::services::risks::IDLE_TOKEN_DAYS,
+        }
+    }
+}
