@@ -48,6 +48,6 @@ USER habilis
 EXPOSE 8080
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+    CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
 
 CMD ["habilis", "serve"]

@@ -131,6 +131,8 @@ pub struct Settings {
     pub api_invalid_tokens_per_minute: u32,
     /// Days the record of each rights-API read is kept before the worker deletes it.
     pub api_reads_retention_days: i64,
+    /// The bearer token that reads `/metrics`; none: `/metrics` is not served.
+    pub metrics_token: Option<SecretString>,
     /// The state's look, or a neutral one.
     pub theme: Theme,
     /// Who runs the portal, shown in the header and footer.
@@ -318,6 +320,9 @@ fn resolve(
         api_rate_per_minute: raw.api_rate_per_minute.unwrap_or(600).max(1),
         api_invalid_tokens_per_minute: raw.api_invalid_tokens_per_minute.unwrap_or(20).max(1),
         api_reads_retention_days: raw.api_reads_retention_days.unwrap_or(365).max(1),
+        metrics_token: raw
+            .metrics_token
+            .filter(|t| !t.expose_secret().trim().is_empty()),
         theme: raw.theme.unwrap_or_default(),
         operator_name: raw
             .operator_name

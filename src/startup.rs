@@ -161,6 +161,8 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
             headers = headers.add(("Strict-Transport-Security", HSTS));
         }
         ActixApp::new()
+            // Innermost: it sees each route's own answer.
+            .wrap_fn(measured(app.clone()))
             .wrap(
                 actix_web::middleware::ErrorHandlers::new()
                     .handler(StatusCode::CONFLICT, crate::web::errors::in_layout)
@@ -179,6 +181,47 @@ fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {
     .context("démarrage du serveur HTTP")?
     .run();
     Ok(server)
+}
+
+/// A measured request's answer, as `wrap_fn` returns it.
+type Measured = std::pin::Pin<
+    Box<
+        dyn std::future::Future<Output = Result<actix_web::dev::ServiceResponse, actix_web::Error>>,
+    >,
+>;
+
+/// Counts each request and its latency by route pattern (`/demandes/{id}`, never the path,
+/// which holds ids), for `/metrics`.
+fn measured<S>(
+    app: web::Data<crate::services::App>,
+) -> impl Fn(actix_web::dev::ServiceRequest, &S) -> Measured + Clone + 'static
+where
+    S: actix_web::dev::Service<
+            actix_web::dev::ServiceRequest,
+            Response = actix_web::dev::ServiceResponse,
+            Error = actix_web::Error,
+        >,
+    S::Future: 'static,
+{
+    move |req, service| {
+        let started = std::time::Instant::now();
+        let route = req
+            .match_pattern()
+            .unwrap_or_else(|| "(inconnue)".to_string());
+        let method = req.method().to_string();
+        let app = app.clone();
+        let answer = service.call(req);
+        Box::pin(async move {
+            let response = answer.await?;
+            app.metrics.request(
+                &method,
+                &route,
+                response.status().as_u16(),
+                started.elapsed(),
+            );
+            Ok(response)
+        })
+    }
 }
 
 /// Request spans without the query string: it may hold a sign-in code, a state or an

@@ -61,6 +61,9 @@ pub struct Raw {
     pub api_invalid_tokens_per_minute: Option<u32>,
     /// Days the record of each rights-API read is kept.
     pub api_reads_retention_days: Option<i64>,
+    /// The bearer token Prometheus sends to read `/metrics` (none: no metrics served).
+    #[serde(serialize_with = "hidden")]
+    pub metrics_token: Option<SecretString>,
     pub theme: Option<Theme>,
     /// The operator named in the header and footer (neutral theme) or under the Marianne.
     pub operator_name: Option<String>,

@@ -134,6 +134,7 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_FILES_S3_SECRET_ACCESS_KEY",
         "HABILIS_FILES_RETENTION_DAYS",
         "HABILIS_API_READS_RETENTION_DAYS",
+        "HABILIS_METRICS_TOKEN",
     ];
     let known: Vec<String> = key_paths().iter().map(|k| env_name(k)).collect();
     for name in names {

@@ -127,6 +127,15 @@ pub fn lock_demande(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
 }
 
 /// Whether the database answers.
+/// How many migrations this build knows that the database has not applied.
+pub fn pending_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    let pending = match conn {
+        DbConnection::Postgresql(c) => c.pending_migrations(PG_MIGRATIONS).map(|m| m.len()),
+        DbConnection::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|m| m.len()),
+    };
+    pending.map_err(|e| anyhow::anyhow!("migrations illisibles : {e}"))
+}
+
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }

@@ -261,3 +261,50 @@ pub fn set_pref(
         .execute(conn)
         .map(|_| ())
 }
+
+/// What the metrics tell of the outbox and its neighbours, read at a scrape.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    /// (kind, rows waiting to be delivered).
+    pub pending: Vec<(String, i64)>,
+    /// (kind, rows given up).
+    pub dead: Vec<(String, i64)>,
+    /// Webhook attempts answered by anything but a 2xx, or not answered.
+    pub webhook_failures: u64,
+    /// Reminders sent (their events).
+    pub reminders: u64,
+}
+
+pub fn figures(conn: &mut DbConnection) -> QueryResult<Figures> {
+    use super::schema::{events, webhook_attempts};
+    let pending = outbox::table
+        .filter(outbox::delivered_at.is_null())
+        .filter(outbox::failed_at.is_null())
+        .group_by(outbox::kind)
+        .select((outbox::kind, diesel::dsl::count_star()))
+        .load(conn)?;
+    let dead = outbox::table
+        .filter(outbox::failed_at.is_not_null())
+        .group_by(outbox::kind)
+        .select((outbox::kind, diesel::dsl::count_star()))
+        .load(conn)?;
+    let webhook_failures: i64 = webhook_attempts::table
+        .filter(
+            webhook_attempts::status
+                .is_null()
+                .or(webhook_attempts::status.lt(200))
+                .or(webhook_attempts::status.ge(300)),
+        )
+        .count()
+        .get_result(conn)?;
+    let reminders: i64 = events::table
+        .filter(events::name.like("reminder%"))
+        .count()
+        .get_result(conn)?;
+    Ok(Figures {
+        pending,
+        dead,
+        webhook_failures: webhook_failures.max(0) as u64,
+        reminders: reminders.max(0) as u64,
+    })
+}

@@ -19,6 +19,7 @@ pub mod instruction;
 pub mod mailbox;
 pub mod memberships;
 pub mod messages;
+pub mod metrics;
 pub mod notify;
 pub mod oidc;
 mod persist;
@@ -68,6 +69,8 @@ pub struct App {
     pub delays: delays::DelayCache,
     /// Attached files' bytes.
     pub files: crate::files::Files,
+    /// Requests by route, and the outbox's figures at each scrape.
+    pub metrics: self::metrics::Metrics,
 }
 
 impl App {
@@ -80,6 +83,7 @@ impl App {
         let api_failures = throttle::FailureLimiter::new(settings.api_invalid_tokens_per_minute);
         Ok(App {
             files,
+            metrics: self::metrics::Metrics::new()?,
             access: Default::default(),
             boards: boards::BoardCache::new(settings.dashboard_cache),
             delays: delays::DelayCache::default(),
@@ -109,11 +113,6 @@ impl App {
             )
             .ok_or(AppError::NotFound)
     }
-}
-
-/// Whether the database answers (the health check).
-pub async fn database_answers(app: &App) -> Result<(), AppError> {
-    app.db.run(|conn| Ok(crate::db::ping(conn)?)).await
 }
 
 pub use crate::clock::now;

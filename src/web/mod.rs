@@ -14,7 +14,7 @@ use actix_web::web;
 
 use pages::{
     account, admin, api, assets, attachments, auth, demandes, exchanges, habilitations, home,
-    instruction, mail, subscription, teams, tokens, webhooks,
+    instruction, mail, ops, subscription, teams, tokens, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -69,6 +69,8 @@ fn pattern_matches(pattern: &str, path: &str) -> bool {
 route_table! {
     get "/" => home::home;
     get "/healthz" => assets::healthz;
+    get "/readyz" => ops::readyz;
+    get "/metrics" => ops::metrics;
     get "/static/{path:.*}" => assets::file;
     get "/fournisseurs/{provider}/logo" => assets::logo;
     get "/connexion" => auth::login_page;

@@ -193,6 +193,9 @@ fn rows() -> Vec<Row> {
     vec![
         row("get", "/", Nothing, ALL_OK),
         row("get", "/healthz", Nothing, ALL_OK),
+        row("get", "/readyz", Nothing, ALL_OK),
+        // Served only with HABILIS_METRICS_TOKEN set (tests/api/operations.rs sets it).
+        row("get", "/metrics", Nothing, [NotFound; 13]),
         row("get", "/static/{path:.*}", Nothing, ALL_OK),
         // Public, like the home page that shows it; the shipped providers have no logo, so every
         // actor gets the 404 (tests/api/logos.rs serves one, to a visitor).

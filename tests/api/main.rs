@@ -35,6 +35,7 @@ mod mail_readers;
 mod memberships;
 mod notifications;
 mod oidc;
+mod operations;
 mod pool;
 mod prefill;
 mod preview;

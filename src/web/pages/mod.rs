@@ -13,6 +13,7 @@ pub mod habilitations;
 pub mod home;
 pub mod instruction;
 pub mod mail;
+pub mod ops;
 pub mod subscription;
 pub mod teams;
 pub mod tokens;

@@ -160,20 +160,11 @@ pub fn field_view(
     let answers = &file.answers;
     let key = field.id.clone();
     let mut view = FieldView {
-        key: key.clone(),
-        kind: field.kind.as_str(),
-        input_type: input_type(field.kind),
-        label: field.label.clone(),
         hint: field.hint.clone(),
         required: field.required,
         value: one(answers, &key),
         error: errors.get(&key).map(str::to_string),
-        choices: vec![],
-        groups: vec![],
-        parts: vec![],
-        files: vec![],
-        accept: String::new(),
-        room: false,
+        ..FieldView::blank(key.clone(), field.kind, field.label.clone())
     };
     // A date a browser could not hold is shown back as typed, so it is not lost on the next save.
     if field.kind == FieldKind::Date && view.error.is_some() {
