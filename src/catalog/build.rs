@@ -222,6 +222,7 @@ fn check(raw: RawProvider, file: &Path, errors: &mut Errors) -> Provider {
         contact_email: raw.contact_email,
         validity_months: raw.validity_months,
         usual_delay_days: raw.usual_delay_days,
+        public_list: raw.public_list,
         cgu_url: raw.cgu_url,
         introduction,
         eligible_naf: raw.eligible_naf,

@@ -16,6 +16,8 @@ pub struct Provider {
     /// The usual time to decide, in days, told to applicants in their receipt.
     pub usual_delay_days: Option<u32>,
     pub cgu_url: String,
+    /// Its active habilitations are published at `/habilitations-publiques/<slug>`.
+    pub public_list: bool,
     /// Shown before a demande is created: HTML rendered from the file's Markdown, which holds
     /// no raw HTML (checked when the file is read).
     pub introduction: Option<String>,

@@ -19,6 +19,9 @@ pub struct RawProvider {
     #[serde(default)]
     pub usual_delay_days: Option<u32>,
     pub cgu_url: String,
+    /// Publishes its active habilitations (organisation, purpose, scopes, dates) as open data.
+    #[serde(default)]
+    pub public_list: bool,
     /// Shown before a demande is created, in Markdown.
     #[serde(default)]
     pub introduction: Option<String>,

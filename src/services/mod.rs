@@ -36,6 +36,7 @@ pub mod subscription;
 pub mod teams;
 pub mod throttle;
 pub mod tokens;
+pub mod transparency;
 pub mod webhooks;
 
 use crate::catalog::{Catalog, Provider};

@@ -14,7 +14,7 @@ use actix_web::web;
 
 use pages::{
     account, admin, api, assets, attachments, auth, demandes, exchanges, habilitations, home,
-    instruction, mail, ops, subscription, teams, tokens, webhooks,
+    instruction, mail, ops, subscription, teams, tokens, transparency, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -135,6 +135,10 @@ route_table! {
     get "/dev/emails" => mail::dev_emails;
     get "/api/openapi.json" => api::openapi;
     get "/developpeurs" => home::developers;
+    get "/habilitations-publiques" => transparency::publishing;
+    get "/habilitations-publiques/{provider}" => transparency::published;
+    get "/habilitations-publiques/{provider}/donnees.json" => transparency::published_json;
+    get "/habilitations-publiques/{provider}/donnees.csv" => transparency::published_csv;
     get "/api/v1/habilitations" => api::list_habilitations;
     get "/api/v1/habilitations/{id}" => api::show_habilitation;
     get "/api/v1/demandes/{id}" => api::show_demande;

@@ -325,6 +325,27 @@ fn rows() -> Vec<Row> {
         row("post", "/demandes/{id}/partages/retirer", Shared, ORG_WRITE),
         row("get", "/equipes", Nothing, TEAMS_PAGE),
         row("get", "/admin/risques", Nothing, ADMIN_ONLY_PAGE),
+        // Open data, for anyone; API Particulier does not publish its list (tests/api/transparency.rs
+        // reads the biodiversity provider's).
+        row("get", "/habilitations-publiques", Nothing, ALL_OK),
+        row(
+            "get",
+            "/habilitations-publiques/{provider}",
+            Nothing,
+            [NotFound; 13],
+        ),
+        row(
+            "get",
+            "/habilitations-publiques/{provider}/donnees.json",
+            Nothing,
+            [NotFound; 13],
+        ),
+        row(
+            "get",
+            "/habilitations-publiques/{provider}/donnees.csv",
+            Nothing,
+            [NotFound; 13],
+        ),
         row("post", "/equipes", Nothing, TEAMS_WRITE),
         row("get", "/equipes/{id}", Team, TEAM_READ),
         row("post", "/equipes/{id}/membres", Team, TEAM_MANAGE),

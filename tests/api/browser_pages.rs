@@ -119,6 +119,11 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
         page("accueil", &None, "/".into()),
         page("connexion", &None, "/connexion".into()),
         page("developpeurs", &None, "/developpeurs".into()),
+        page(
+            "habilitations-publiques",
+            &None,
+            "/habilitations-publiques/biodiversite".into(),
+        ),
         (
             "introuvable".into(),
             None,
@@ -228,6 +233,7 @@ const NO_SCROLL: &[&str] = &[
     "admin-membres",
     "admin-outbox",
     "admin-risques",
+    "habilitations-publiques",
 ];
 
 fn as_json(pages: &[(String, Option<String>, String, u16)]) -> String {

@@ -51,5 +51,6 @@ mod sessions;
 mod smtp_sink;
 mod stages;
 mod teams;
+mod transparency;
 mod unread_messages;
 mod webhooks;

@@ -17,6 +17,7 @@ pub mod ops;
 pub mod subscription;
 pub mod teams;
 pub mod tokens;
+pub mod transparency;
 pub mod webhooks;
 
 use std::future::Future;

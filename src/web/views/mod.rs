@@ -18,6 +18,7 @@ pub mod steps;
 pub mod subscription;
 pub mod summary;
 pub mod teams;
+pub mod transparency;
 pub mod webhooks;
 
 use chrono::NaiveDateTime;
