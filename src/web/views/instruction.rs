@@ -7,6 +7,8 @@ use strum::VariantArray;
 use crate::catalog::Provider;
 use crate::db::dashboard::{COUNT_CAP, Counts};
 use crate::db::webhooks::Attempt;
+
+use super::webhooks::{AttemptView, attempt_view};
 use crate::domain::demande::State;
 use crate::domain::form::FormErrors;
 use crate::domain::listing::{DashboardQuery, Sort, query_string};
@@ -23,7 +25,7 @@ use super::file::{
 };
 use super::form::scope_label;
 use super::summary::{StepSummary, summaries};
-use super::{Layout, format_datetime, provider_at_stage, provider_name};
+use super::{Layout, provider_at_stage, provider_name};
 
 const SECTION: &str = "instruction";
 
@@ -268,14 +270,6 @@ impl DashboardPage {
     }
 }
 
-/// A webhook delivery attempt for this demande.
-pub struct AttemptView {
-    pub when: String,
-    pub status: String,
-    pub duration_ms: i64,
-    pub response: String,
-}
-
 #[derive(Template)]
 #[template(path = "instruction/show.html")]
 pub struct InstructionPage {
@@ -394,16 +388,5 @@ impl InstructionPage {
             retour: String::new(),
             done: None,
         }
-    }
-}
-
-fn attempt_view(a: Attempt) -> AttemptView {
-    AttemptView {
-        when: format_datetime(&a.attempted_at),
-        status: a
-            .status
-            .map_or("pas de réponse".to_string(), |s| s.to_string()),
-        duration_ms: a.duration_ms,
-        response: a.response.unwrap_or_default(),
     }
 }

@@ -6,7 +6,7 @@ use crate::db::outbox::OutboxRow;
 use crate::domain::demande::public_id;
 use crate::web::ctx::PageCtx;
 
-use super::{Layout, delivery_status};
+use super::{Layout, delivery_status, format_datetime};
 
 pub struct DeliveryView {
     pub id: i64,
@@ -51,5 +51,24 @@ impl WebhooksPage {
                 .collect(),
             replayed,
         }
+    }
+}
+
+/// A webhook delivery attempt for this demande.
+pub struct AttemptView {
+    pub when: String,
+    pub status: String,
+    pub duration_ms: i64,
+    pub response: String,
+}
+
+pub fn attempt_view(a: crate::db::webhooks::Attempt) -> AttemptView {
+    AttemptView {
+        when: format_datetime(&a.attempted_at),
+        status: a
+            .status
+            .map_or("pas de réponse".to_string(), |s| s.to_string()),
+        duration_ms: a.duration_ms,
+        response: a.response.unwrap_or_default(),
     }
 }
