@@ -233,15 +233,23 @@ pub fn share(
     if exists.is_some() {
         return Ok(false);
     }
-    diesel::insert_into(habilitation_shares::table)
+    let inserted = diesel::insert_into(habilitation_shares::table)
         .values((
             habilitation_shares::habilitation_id.eq(habilitation_id),
             habilitation_shares::team_id.eq(team_id),
             habilitation_shares::user_id.eq(user_id),
             habilitation_shares::created_at.eq(now),
         ))
-        .execute(conn)
-        .map(|n| n == 1)
+        .execute(conn);
+    match inserted {
+        Ok(n) => Ok(n == 1),
+        // Shared by a click that came first: done already.
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Ends a share of one of these habilitations; the share as it was, when there was one.

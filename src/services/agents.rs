@@ -13,8 +13,9 @@ use super::api::ApiRefusal;
 use super::{App, now};
 
 /// `GET /api/v1/agents/{email or sub}/rights?siret=`: the agent's rights from the provider's
-/// active habilitations of that organisation. An agent known to habilis but outside the
-/// organisation, or reached by no share, gets an empty list; an unknown one, 404.
+/// active habilitations of that organisation. Whoever no such habilitation reaches (unknown,
+/// outside the organisation or every share, gone) is a 404: the provider learns nothing of
+/// people who are not its users.
 pub async fn agent_rights(
     app: &App,
     provider: String,
@@ -84,10 +85,9 @@ pub async fn agent_rights(
         })
         .await
         .map_err(ApiRefusal::Internal)?;
-    let Some((user, agent, org, reached)) = found else {
+    let Some((user, _, _, reached)) = found.filter(|(_, _, _, reached)| !reached.is_empty()) else {
         return Err(ApiRefusal::NotFound);
     };
-    let member = org.is_some_and(|o| agent.organisations.contains(&o));
     let mut scopes: Vec<String> = Vec::new();
     let habilitations: Vec<Value> = reached
         .iter()
@@ -112,7 +112,6 @@ pub async fn agent_rights(
     Ok(json!({
         "agent": { "email": user.email, "sub": user.oidc_sub },
         "siret": siret_text,
-        "member": member,
         "scopes": scopes,
         "habilitations": habilitations,
     }))

@@ -56,6 +56,11 @@ pub async fn render(app: &App) -> Result<String, AppError> {
         .await?;
     let metrics = &app.metrics;
     ::metrics::with_local_recorder(&metrics.recorder, || {
+        // A kind whose rows all left reads 0, not its last count.
+        for kind in ["email", "webhook"] {
+            ::metrics::gauge!("habilis_outbox_pending", "kind" => kind).set(0.0);
+            ::metrics::gauge!("habilis_outbox_dead_letters", "kind" => kind).set(0.0);
+        }
         for (kind, n) in &figures.pending {
             ::metrics::gauge!("habilis_outbox_pending", "kind" => kind.clone()).set(*n as f64);
         }

@@ -23,7 +23,7 @@ fn acting_for(current: &CurrentUser) -> Result<Organisation, AppError> {
         .cloned()
         .ok_or_else(|| {
             AppError::ForbiddenBecause(
-                "Les équipes sont celles d'une organisation : vous n'agissez pour aucune."
+                "Rattachez-vous d'abord à une organisation (en vous connectant avec ProConnect) pour gérer ses équipes."
                     .to_string(),
             )
         })
@@ -91,7 +91,19 @@ pub async fn create(app: &App, current: &CurrentUser, raw_name: &str) -> Result<
                         "L'équipe « {name} » existe déjà dans votre organisation."
                     )));
                 }
-                let team = teams::create(conn, organisation.id, &name, me, now())?;
+                let team =
+                    teams::create(conn, organisation.id, &name, me, now()).map_err(
+                        |e| match e {
+                            // Made by another click at the same moment.
+                            diesel::result::Error::DatabaseError(
+                                diesel::result::DatabaseErrorKind::UniqueViolation,
+                                _,
+                            ) => AppError::Unprocessable(format!(
+                                "L'équipe « {name} » existe déjà dans votre organisation."
+                            )),
+                            other => other.into(),
+                        },
+                    )?;
                 audit(conn, &key, &actor, "team.create", &team, None, Some(&name))?;
                 Ok(team.id)
             })
@@ -147,7 +159,7 @@ pub async fn show(app: &App, current: &CurrentUser, id: i64) -> Result<TeamFile,
 fn colleague(conn: &mut DbConnection, email: &Email, organisation: i64) -> Result<User, AppError> {
     let not_agent = || {
         AppError::Unprocessable(format!(
-            "{} n'est pas un agent de cette organisation : seuls ses agents peuvent en faire partie.",
+            "{} n'est pas un agent de cette organisation, ou ne s'est jamais connecté à habilis.",
             email.as_str()
         ))
     };
@@ -189,8 +201,31 @@ pub async fn change_member(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let user = colleague(conn, &email, team.organisation_id)?;
+                // Someone who left the organisation can still be taken out of its team.
+                let user = match change {
+                    MemberChange::Set { .. } => colleague(conn, &email, team.organisation_id)?,
+                    MemberChange::Remove => users::find_by_email(conn, email.as_str())?
+                        .ok_or_else(|| {
+                            AppError::Unprocessable(format!(
+                                "{} n'est pas membre de l'équipe.",
+                                email.as_str()
+                            ))
+                        })?,
+                };
                 let member = format!("{} <{}>", user.full_name(), user.email);
+                let members = teams::members(conn, &team)?;
+                let admins = members.iter().filter(|m| m.is_admin).count();
+                let last_admin =
+                    members.iter().any(|m| m.user.id == user.id && m.is_admin) && admins == 1;
+                let demoting_or_removing = matches!(
+                    change,
+                    MemberChange::Set { admin: false } | MemberChange::Remove
+                );
+                if last_admin && demoting_or_removing {
+                    return Err(AppError::Unprocessable(
+                        "L'équipe doit garder au moins un administrateur : nommez-en un autre avant.".to_string(),
+                    ));
+                }
                 match change {
                     MemberChange::Set { admin } => {
                         if teams::set_member(conn, team.id, user.id, admin, now())? {
@@ -200,17 +235,6 @@ pub async fn change_member(
                         }
                     }
                     MemberChange::Remove => {
-                        let members = teams::members(conn, &team)?;
-                        let admins = members.iter().filter(|m| m.is_admin).count();
-                        let last_admin = members
-                            .iter()
-                            .any(|m| m.user.id == user.id && m.is_admin)
-                            && admins == 1;
-                        if last_admin {
-                            return Err(AppError::Unprocessable(
-                                "L'équipe doit garder au moins un administrateur : nommez-en un autre avant de retirer celui-ci.".to_string(),
-                            ));
-                        }
                         if teams::remove_member(conn, team.id, user.id)? {
                             audit(conn, &key, &actor, "team.member.remove", &team, Some(&member), None)?;
                         }

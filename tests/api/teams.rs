@@ -77,6 +77,10 @@ async fn a_habilitation_shared_with_a_team_reaches_its_members_only() {
         .assert_contains("Seuls les administrateurs de l'équipe gèrent ses membres.");
     let refused = post(&paul, &format!("{team_path}/membres"), &[("email", LUC)]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // The last admin cannot step down, nor be removed.
+    let demoted = post(&marie, &format!("{team_path}/membres"), &[("email", MARIE)]).await;
+    assert_eq!(demoted.status, StatusCode::UNPROCESSABLE_ENTITY);
+    demoted.assert_contains("L'équipe doit garder au moins un administrateur");
     // Another organisation's agent does not even see the team.
     let jeanne = app.login_as("jeanne.roux@grenoble.fr").await;
     assert_eq!(jeanne.get(&team_path).await.status, StatusCode::NOT_FOUND);
@@ -113,7 +117,6 @@ async fn a_habilitation_shared_with_a_team_reaches_its_members_only() {
         .await;
     let (status, answer) = agent_rights(&app, &token, PAUL, LYON).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
-    assert_eq!(answer["member"], true);
     assert_eq!(answer["scopes"], json!(["synthese"]));
     let habilitation = &answer["habilitations"][0];
     assert_eq!(
@@ -124,9 +127,11 @@ async fn a_habilitation_shared_with_a_team_reaches_its_members_only() {
         habilitation["rights"]["scopes"]["synthese"]["filters"]["territoire"],
         json!(["69"])
     );
-    let (_, outside) = agent_rights(&app, &token, LUC, LYON).await;
-    assert_eq!(outside["habilitations"], json!([]));
-    assert_eq!(outside["scopes"], json!([]));
+    // Outside every share: nothing, not even whether Luc has an account.
+    let (outside, error) = agent_rights(&app, &token, LUC, LYON).await;
+    assert_eq!(outside, StatusCode::NOT_FOUND);
+    assert_eq!(error["error"], "not_found");
+    assert!(!error.to_string().contains("luc.bernard"), "{error}");
     let (_, applicant) = agent_rights(&app, &token, MARIE, LYON).await;
     assert_eq!(
         applicant["habilitations"][0]["through"],
@@ -148,9 +153,8 @@ async fn a_habilitation_shared_with_a_team_reaches_its_members_only() {
 
     // Paul leaves the organisation: he leaves the share with it.
     app.lapse_member(PAUL, LYON);
-    let (_, gone) = agent_rights(&app, &token, PAUL, LYON).await;
-    assert_eq!(gone["member"], false);
-    assert_eq!(gone["habilitations"], json!([]));
+    let (gone, _) = agent_rights(&app, &token, PAUL, LYON).await;
+    assert_eq!(gone, StatusCode::NOT_FOUND);
 
     let actions = audited(&app);
     for action in ["team.create", "team.member.set", "habilitation.share"] {
@@ -199,7 +203,7 @@ async fn a_share_with_a_named_agent_and_its_removal_are_audited() {
     )
     .await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
-    let (_, after) = agent_rights(&app, &token, LUC, LYON).await;
-    assert_eq!(after["habilitations"], json!([]));
+    let (after, _) = agent_rights(&app, &token, LUC, LYON).await;
+    assert_eq!(after, StatusCode::NOT_FOUND);
     assert!(audited(&app).iter().any(|a| a == "habilitation.unshare"));
 }

@@ -166,7 +166,7 @@ pub async fn rights(
     ),
     responses((status = 200, description = "Les habilitations que l'agent peut utiliser, et par quel partage", body = AgentRights), (status = 400, description = "SIRET absent ou invalide", body = ApiErrorBody),
         (status = 401, description = "Jeton absent, invalide ou révoqué", body = ApiErrorBody), (status = 403, description = "Fournisseur du jeton retiré, ou jeton sans la portée agents:read", body = ApiErrorBody),
-        (status = 404, description = "Agent inconnu", body = ApiErrorBody), (status = 429, description = "Trop de requêtes", body = ApiErrorBody)),
+        (status = 404, description = "Aucune habilitation de ce fournisseur n'est utilisable par cet agent pour cette organisation (agent inconnu, hors des partages ou parti)", body = ApiErrorBody), (status = 429, description = "Trop de requêtes", body = ApiErrorBody)),
     security(("jeton" = [])))]
 pub async fn agent_rights(
     app: web::Data<App>,

@@ -198,8 +198,6 @@ pub struct AgentHabilitation {
 pub struct AgentRights {
     pub agent: AgentRef,
     pub siret: String,
-    /// Whether they belong to the organisation now.
-    pub member: bool,
     pub scopes: Vec<String>,
     pub habilitations: Vec<AgentHabilitation>,
 }

@@ -1,0 +1,2 @@
+DROP INDEX habilitation_shares_once_per_team;
+DROP INDEX habilitation_shares_once_per_agent;
