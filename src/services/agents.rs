@@ -54,7 +54,7 @@ pub async fn agent_rights(
                 teams: teams::teams_of(conn, user.id)?,
             };
             let Some(org) = organisations::find_by_siret(conn, &siret)? else {
-                return Ok(Some((user, agent, None, vec![])));
+                return Ok(None);
             };
             let filters = Filters {
                 siret: Some(siret.clone()),
@@ -81,11 +81,11 @@ pub async fn agent_rights(
                     reached.push((h, ways));
                 }
             }
-            Ok(Some((user, agent, Some(org.id), reached)))
+            Ok(Some((user, reached)))
         })
         .await
         .map_err(ApiRefusal::Internal)?;
-    let Some((user, _, _, reached)) = found.filter(|(_, _, _, reached)| !reached.is_empty()) else {
+    let Some((user, reached)) = found.filter(|(_, reached)| !reached.is_empty()) else {
         return Err(ApiRefusal::NotFound);
     };
     let mut scopes: Vec<String> = Vec::new();
