@@ -145,6 +145,8 @@ pub struct Settings {
     pub files_retention_days: i64,
     /// The antivirus daemon attached files are streamed to.
     pub clamd: Option<String>,
+    /// How long unused accounts are kept.
+    pub lapse: crate::domain::lapse::Policy,
 }
 
 impl Settings {
@@ -334,6 +336,14 @@ fn resolve(
         files,
         files_retention_days: raw.files.retention_days.unwrap_or(365).max(0),
         clamd: raw.clamd.filter(|c| !c.trim().is_empty()),
+        lapse: crate::domain::lapse::Policy {
+            // Never less than the warning's notice (plus a day) unless switched off.
+            idle_days: match raw.accounts.idle_days.unwrap_or(183) {
+                days if days <= 0 => 0,
+                days => days.max(crate::domain::lapse::WARNING_DAYS + 1),
+            },
+            erase_after_days: raw.accounts.erase_after_days.unwrap_or(365).max(1),
+        },
     })
 }
 

@@ -106,6 +106,11 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
                 Ok(sent) => tracing::info!(?sent, "reminders"),
                 Err(e) => tracing::error!(error = ?e, "reminders failed"),
             }
+            // Accounts unused for too long: warned, disabled, erased.
+            match crate::services::lapsing::run(app.clone(), crate::services::now()).await {
+                Ok(done) => tracing::info!(?done, "accounts lapsing"),
+                Err(e) => tracing::error!(error = ?e, "accounts lapsing failed"),
+            }
             match crate::services::digest::run(app.clone(), crate::services::now()).await {
                 Ok(sent) => tracing::info!(sent, "weekly digests"),
                 Err(e) => tracing::error!(error = ?e, "weekly digests failed"),

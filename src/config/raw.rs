@@ -74,6 +74,7 @@ pub struct Raw {
     pub oidc: RawOidc,
     pub outbox: RawOutbox,
     pub files: RawFiles,
+    pub accounts: RawAccounts,
 }
 
 /// `[files]`: where attached files' bytes are kept.
@@ -91,6 +92,16 @@ pub struct RawFiles {
     pub s3_secret_access_key: Option<SecretString>,
     /// Days a refused or archived demande keeps its files.
     pub retention_days: Option<i64>,
+}
+
+/// `[accounts]`: how long unused accounts are kept.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawAccounts {
+    /// Days without a sign-in before an account is disabled (warned 15 days before); 0: never.
+    pub idle_days: Option<i64>,
+    /// Days a disabled account is kept before its personal data is erased.
+    pub erase_after_days: Option<i64>,
 }
 
 /// `[smtp]`: the server emails leave through.

@@ -135,6 +135,8 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_FILES_RETENTION_DAYS",
         "HABILIS_API_READS_RETENTION_DAYS",
         "HABILIS_METRICS_TOKEN",
+        "HABILIS_ACCOUNTS_IDLE_DAYS",
+        "HABILIS_ACCOUNTS_ERASE_AFTER_DAYS",
     ];
     let known: Vec<String> = key_paths().iter().map(|k| env_name(k)).collect();
     for name in names {

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod demandes;
 pub mod events;
 pub mod habilitations;
+pub mod lapse;
 pub mod messages;
 pub mod models;
 pub mod organisations;

@@ -12,6 +12,10 @@ diesel::table! {
         access_generation -> BigInt,
         reads_version -> BigInt,
         last_sign_in_at -> Nullable<Timestamp>,
+        lapse_warned_at -> Nullable<Timestamp>,
+        disabled_at -> Nullable<Timestamp>,
+        reactivated_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 

@@ -39,9 +39,10 @@ pub fn insert(conn: &mut DbConnection, new: &NewUser) -> QueryResult<User> {
         .get_result(conn)
 }
 
-/// Every user, by email (the dev login page lists them).
+/// Every user but erased ones, by email (the dev login page lists them).
 pub fn all(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<User>> {
     users::table
+        .filter(users::erased_at.is_null())
         .order(users::email)
         .limit(limit)
         .select(User::as_select())

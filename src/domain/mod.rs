@@ -8,6 +8,7 @@ pub mod eligibility;
 pub mod email;
 pub mod form;
 pub mod habilitation;
+pub mod lapse;
 pub mod listing;
 pub mod policy;
 pub mod public_id;

@@ -13,6 +13,8 @@ use super::now;
 
 /// Who acted on the command line.
 pub const CLI: &str = "ligne de commande";
+/// What the portal does by itself (accounts lapsing).
+pub const PORTAL: &str = "habilis (automatique)";
 
 /// Appends an entry keyed with `key` (the settings' audit key), in the current transaction.
 pub fn record(

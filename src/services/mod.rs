@@ -16,6 +16,7 @@ pub mod export;
 pub mod handover;
 mod hooks;
 pub mod instruction;
+pub mod lapsing;
 pub mod mailbox;
 pub mod memberships;
 pub mod messages;

@@ -19,6 +19,7 @@ pub async fn start(app: &App, user_id: i64, how: SignIn) -> Result<String, AppEr
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
+                refuse_lapsed(conn, user_id)?;
                 sessions::purge_older_than(conn, oldest)?;
                 sessions::insert(conn, user_id, &digest, now())?;
                 crate::db::users::record_sign_in(conn, user_id, now())?;
@@ -37,6 +38,26 @@ pub async fn start(app: &App, user_id: i64, how: SignIn) -> Result<String, AppEr
         })
         .await?;
     Ok(token)
+}
+
+/// A disabled or erased account signs in no more, and is told why.
+fn refuse_lapsed(conn: &mut crate::db::DbConnection, user_id: i64) -> Result<(), AppError> {
+    let Some(account) = crate::db::lapse::of(conn, user_id)? else {
+        return Ok(());
+    };
+    if account.erased_at.is_some() {
+        return Err(AppError::LoginFailed(
+            "Ce compte habilis a été supprimé.".to_string(),
+        ));
+    }
+    if let Some(disabled) = account.disabled_at {
+        return Err(AppError::LoginFailed(format!(
+            "Votre compte habilis a été désactivé le {} : vous ne vous y étiez pas connecté depuis le {}. Demandez à un administrateur de habilis de le réactiver.",
+            disabled.format("%d/%m/%Y"),
+            account.last_used().format("%d/%m/%Y"),
+        )));
+    }
+    Ok(())
 }
 
 /// The signed-in person, when this session is still live: not revoked, and used within the

@@ -125,6 +125,8 @@ route_table! {
     post "/admin/roles/retirer" => admin::revoke_role;
     get "/admin/membres" => account::list_members;
     get "/admin/risques" => admin::risks;
+    get "/admin/comptes" => admin::lapsed_accounts;
+    post "/admin/comptes/{id}/reactiver" => admin::reactivate_account;
     post "/admin/membres/retirer" => account::remove_member;
     get "/admin/outbox" => mail::dead_letters;
     post "/admin/outbox/{id}/relancer" => mail::retry_email;

@@ -100,6 +100,8 @@ enum Fixture {
     Shared,
     /// A team of the owner's organisation, made by the owner, their colleague a member (its id).
     Team,
+    /// An account disabled for want of use (its id).
+    DisabledAccount,
 }
 
 struct Row {
@@ -325,6 +327,13 @@ fn rows() -> Vec<Row> {
         row("post", "/demandes/{id}/partages/retirer", Shared, ORG_WRITE),
         row("get", "/equipes", Nothing, TEAMS_PAGE),
         row("get", "/admin/risques", Nothing, ADMIN_ONLY_PAGE),
+        row("get", "/admin/comptes", Nothing, ADMIN_ONLY_PAGE),
+        row(
+            "post",
+            "/admin/comptes/{id}/reactiver",
+            DisabledAccount,
+            ADMIN_ONLY_ACTION,
+        ),
         // Open data, for anyone; API Particulier does not publish its list (tests/api/transparency.rs
         // reads the biodiversity provider's).
         row("get", "/habilitations-publiques", Nothing, ALL_OK),
@@ -542,6 +551,18 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             let email = format!("membre.{cell}@mairie-lyon.fr");
             app.add_member(&email, OWNER_SIRET);
             Some(email)
+        }
+        Fixture::DisabledAccount => {
+            let email = format!("inactif.{cell}@mairie-lyon.fr");
+            app.add_member(&email, OWNER_SIRET);
+            let mut conn = app.conn();
+            let user = habilis::db::users::find_by_email(&mut conn, &email)
+                .unwrap()
+                .unwrap();
+            let now = habilis::services::now();
+            assert!(habilis::db::lapse::mark_warned(&mut conn, user.id, None, now).unwrap());
+            assert!(habilis::db::lapse::disable(&mut conn, user.id, now, now).unwrap());
+            Some(user.id.to_string())
         }
         Fixture::ValidatedSandbox => Some(
             app.validated_demande(&owner().await, "api-r2p")

@@ -79,6 +79,22 @@ async fn demandes(app: &TestApp) -> Demandes {
             &[("_csrf", &csrf), ("equipe", &team)],
         )
         .await;
+    // An account disabled for want of use, and one warned: the admins' page lists both.
+    let now = habilis::services::now();
+    for (email, disabled) in [
+        ("ancien.agent@mairie-lyon.fr", true),
+        ("agent.absent@mairie-lyon.fr", false),
+    ] {
+        app.add_member(email, "21690123100011");
+        let mut conn = app.conn();
+        let user = habilis::db::users::find_by_email(&mut conn, email)
+            .unwrap()
+            .unwrap();
+        assert!(habilis::db::lapse::mark_warned(&mut conn, user.id, None, now).unwrap());
+        if disabled {
+            assert!(habilis::db::lapse::disable(&mut conn, user.id, now, now).unwrap());
+        }
+    }
     let rights_draft = marie.start_demande("biodiversite", "").await;
     marie
         .fill(rights_draft, 3, &crate::rights_asked::asked_rights())
@@ -215,6 +231,7 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
         page("admin-membres", &admin, "/admin/membres".into()),
         page("admin-outbox", &admin, "/admin/outbox".into()),
         page("admin-risques", &admin, "/admin/risques".into()),
+        page("admin-comptes", &admin, "/admin/comptes".into()),
     ]
 }
 

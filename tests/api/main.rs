@@ -29,6 +29,7 @@ mod introductions;
 mod journey;
 mod journeys_applicant;
 mod journeys_instructor;
+mod lapsing;
 mod layers;
 mod logos;
 mod mail_readers;

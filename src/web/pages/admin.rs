@@ -6,8 +6,9 @@ use crate::error::AppError;
 use crate::services::App;
 use crate::services::roles::{self as service, Who};
 use crate::web::ctx::PageCtx;
-use crate::web::forms::{Form, RoleForm};
+use crate::web::forms::{ButtonForm, Form, RoleForm};
 use crate::web::input;
+use crate::web::session::SignedIn;
 use crate::web::views::admin::{Roles, RolesFeedback, RolesPage};
 
 use super::{ok, or_show_again, see_other};
@@ -97,4 +98,31 @@ pub async fn risks(app: web::Data<App>, ctx: PageCtx) -> Result<HttpResponse, Ap
     super::ok(&crate::web::views::admin::RisksPage::new(
         &ctx, &app, report,
     ))
+}
+
+/// Accounts warned or disabled for want of use (admins).
+pub async fn lapsed_accounts(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let accounts = crate::services::lapsing::pending(&app, &ctx.current).await?;
+    let reactivated = req.query_string().contains("reactive=1");
+    ok(&crate::web::views::admin::LapsedPage::new(
+        &ctx,
+        &app,
+        accounts,
+        reactivated,
+    ))
+}
+
+/// Gives a disabled account back (admins).
+pub async fn reactivate_account(
+    app: web::Data<App>,
+    SignedIn(current): SignedIn,
+    path: web::Path<String>,
+    _: Form<ButtonForm>,
+) -> Result<HttpResponse, AppError> {
+    crate::services::lapsing::reactivate(&app, &current, super::row_id(&path)?).await?;
+    Ok(see_other("/admin/comptes?reactive=1"))
 }
