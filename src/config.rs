@@ -98,6 +98,8 @@ pub struct Settings {
     pub database_url: SecretString,
     pub bind: String,
     pub providers_dir: PathBuf,
+    /// The operator's legal pages, replacing the shipped ones file by file.
+    pub legal_dir: Option<PathBuf>,
     /// Signs and encrypts the session cookie, and signs unsubscribe links; at least 64 characters.
     pub session_key: SecretString,
     /// Keys the audit log's hash chain (HMAC-SHA256): kept out of the database, so someone who
@@ -290,6 +292,7 @@ fn resolve(
         providers_dir: raw
             .providers_dir
             .unwrap_or_else(|| PathBuf::from("providers")),
+        legal_dir: raw.legal_dir.filter(|d| !d.as_os_str().is_empty()),
         session_key,
         audit_key,
         db_pool_size: raw.db_pool_size.unwrap_or(10).max(1),

@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod files;
+pub mod legal;
 pub mod outbox;
 pub mod preview;
 pub mod services;

@@ -10,6 +10,25 @@ use super::error::Errors;
 
 /// The HTML of `text`, or `None` with its problems added at `key`.
 pub(super) fn render(text: &str, key: &str, errors: &mut Errors) -> Option<String> {
+    match convert(text, under_the_page) {
+        Ok(html) => Some(html),
+        Err(problems) => {
+            for problem in problems {
+                errors.add(key, problem);
+            }
+            None
+        }
+    }
+}
+
+/// The HTML of a page of its own (the portal's legal pages), whose title the page writes:
+/// `##` is a second-level heading, and so on. The same rules as a provider's texts.
+pub fn render_page(text: &str) -> Result<String, Vec<String>> {
+    convert(text, |level| level)
+}
+
+/// The HTML of `text`, its headings moved by `levels`, or its problems.
+fn convert(text: &str, levels: fn(HeadingLevel) -> HeadingLevel) -> Result<String, Vec<String>> {
     let mut problems: Vec<String> = Vec::new();
     let mut note = |problem: String| {
         if !problems.contains(&problem) {
@@ -46,24 +65,21 @@ pub(super) fn render(text: &str, key: &str, errors: &mut Errors) -> Option<Strin
                 classes,
                 attrs,
             }) => Event::Start(Tag::Heading {
-                level: under_the_page(level),
+                level: levels(level),
                 id,
                 classes,
                 attrs,
             }),
-            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(under_the_page(level))),
+            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(levels(level))),
             other => other,
         })
         .collect();
     if !problems.is_empty() {
-        for problem in problems {
-            errors.add(key, problem);
-        }
-        return None;
+        return Err(problems);
     }
     let mut out = String::with_capacity(text.len() * 5 / 4);
     html::push_html(&mut out, events.into_iter());
-    Some(out)
+    Ok(out)
 }
 
 /// Where a link may lead.

@@ -25,6 +25,7 @@ pub use blocks::{BLOCKS, CONTACT_KINDS};
 pub use build::parse_provider;
 pub use check_form::MAX_FILE_MB;
 pub use error::{CatalogError, CatalogErrors};
+pub use markdown::render_page;
 pub use provider::{Provider, Stage, StageAt, Template, WEBHOOK_EVENTS, Webhook};
 
 /// Every provider, sorted by slug.

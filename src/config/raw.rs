@@ -42,6 +42,8 @@ pub struct Raw {
     pub database_url: Option<SecretString>,
     pub bind: Option<String>,
     pub providers_dir: Option<PathBuf>,
+    /// Where operators keep their own legal pages (accessibility statement, legal notice…).
+    pub legal_dir: Option<PathBuf>,
     #[serde(serialize_with = "hidden")]
     pub session_key: Option<SecretString>,
     #[serde(serialize_with = "hidden")]

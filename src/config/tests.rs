@@ -137,6 +137,7 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_METRICS_TOKEN",
         "HABILIS_ACCOUNTS_IDLE_DAYS",
         "HABILIS_ACCOUNTS_ERASE_AFTER_DAYS",
+        "HABILIS_LEGAL_DIR",
     ];
     let known: Vec<String> = key_paths().iter().map(|k| env_name(k)).collect();
     for name in names {

@@ -73,18 +73,23 @@ pub struct App {
     pub files: crate::files::Files,
     /// Requests by route, and the outbox's figures at each scrape.
     pub metrics: self::metrics::Metrics,
+    /// The accessibility statement, legal notice, personal data and FAQ pages.
+    pub legal: crate::legal::Legal,
 }
 
 impl App {
     /// The services over a database and a catalog; fails when the file store cannot be opened.
     pub fn new(db: Db, catalog: Catalog, settings: Settings) -> anyhow::Result<App> {
         let files = crate::files::Files::open(&settings.files)?;
+        let legal = crate::legal::Legal::load(settings.legal_dir.as_deref())
+            .map_err(|e| anyhow::anyhow!("pages légales invalides :\n{e}"))?;
         let links = notify::Links::from_settings(&settings);
         let login_limiter = accounts::LoginLimiter::new(settings.login_rate_per_minute);
         let api_limiter = accounts::RateLimiter::new(settings.api_rate_per_minute);
         let api_failures = throttle::FailureLimiter::new(settings.api_invalid_tokens_per_minute);
         Ok(App {
             files,
+            legal,
             metrics: self::metrics::Metrics::new()?,
             access: Default::default(),
             boards: boards::BoardCache::new(settings.dashboard_cache),

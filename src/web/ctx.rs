@@ -60,10 +60,7 @@ fn extract(req: &HttpRequest, signed_in: bool) -> Extracted<VisitorCtx> {
     let app = req.app_data::<web::Data<App>>().cloned();
     Box::pin(async move {
         let dev = app.as_ref().is_some_and(|app| app.settings.is_dev());
-        let site = app
-            .as_ref()
-            .map(|app| Site::new(&app.settings))
-            .unwrap_or_default();
+        let site = app.as_ref().map(|app| Site::new(app)).unwrap_or_default();
         let current = super::session::current(session.clone(), app).await?;
         if signed_in && current.is_none() {
             return Err(AppError::Unauthenticated);

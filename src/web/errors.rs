@@ -89,7 +89,7 @@ async fn layout_of(req: &actix_web::HttpRequest) -> super::views::Layout {
     let dev = app.as_ref().is_some_and(|app| app.settings.is_dev());
     let site = app
         .as_ref()
-        .map(|app| super::views::Site::new(&app.settings))
+        .map(|app| super::views::Site::new(app))
         .unwrap_or_default();
     let current = super::session::current(session.clone(), app)
         .await

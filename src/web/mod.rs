@@ -138,6 +138,10 @@ route_table! {
     get "/api/openapi.json" => api::openapi;
     get "/developpeurs" => home::developers;
     get "/habilitations-publiques" => transparency::publishing;
+    get "/accessibilite" => transparency::accessibility;
+    get "/mentions-legales" => transparency::legal_notice;
+    get "/donnees-personnelles" => transparency::personal_data;
+    get "/aide" => transparency::faq;
     get "/habilitations-publiques/{provider}" => transparency::published;
     get "/habilitations-publiques/{provider}/donnees.json" => transparency::published_json;
     get "/habilitations-publiques/{provider}/donnees.csv" => transparency::published_csv;

@@ -328,6 +328,10 @@ fn rows() -> Vec<Row> {
         row("get", "/equipes", Nothing, TEAMS_PAGE),
         row("get", "/admin/risques", Nothing, ADMIN_ONLY_PAGE),
         row("get", "/admin/comptes", Nothing, ADMIN_ONLY_PAGE),
+        row("get", "/accessibilite", Nothing, ALL_OK),
+        row("get", "/mentions-legales", Nothing, ALL_OK),
+        row("get", "/donnees-personnelles", Nothing, ALL_OK),
+        row("get", "/aide", Nothing, ALL_OK),
         row(
             "post",
             "/admin/comptes/{id}/reactiver",

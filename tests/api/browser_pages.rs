@@ -135,6 +135,8 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
         page("accueil", &None, "/".into()),
         page("connexion", &None, "/connexion".into()),
         page("developpeurs", &None, "/developpeurs".into()),
+        page("accessibilite", &None, "/accessibilite".into()),
+        page("aide", &None, "/aide".into()),
         page(
             "habilitations-publiques",
             &None,

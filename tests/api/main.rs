@@ -31,6 +31,7 @@ mod journeys_applicant;
 mod journeys_instructor;
 mod lapsing;
 mod layers;
+mod legal;
 mod logos;
 mod mail_readers;
 mod memberships;

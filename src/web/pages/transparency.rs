@@ -1,4 +1,5 @@
-//! The published habilitations: open to anyone, signed in or not, as a page, JSON and CSV.
+//! Pages open to anyone, signed in or not: the published habilitations (as a page, JSON and
+//! CSV), and the legal pages (accessibility statement, legal notice, personal data, FAQ).
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -7,7 +8,7 @@ use crate::error::AppError;
 use crate::services::App;
 use crate::services::transparency as service;
 use crate::web::ctx::VisitorCtx;
-use crate::web::views::transparency::{PublishedPage, PublishingPage};
+use crate::web::views::transparency::{LegalPage, PublishedPage, PublishingPage};
 
 use super::ok;
 
@@ -55,4 +56,26 @@ pub async fn published_csv(
             ),
         ))
         .body(service::csv(&rows)?))
+}
+
+/// A legal page, open to anyone.
+async fn legal(app: &App, ctx: &VisitorCtx, slug: &str) -> Result<HttpResponse, AppError> {
+    let page = app.legal.page(slug).ok_or(AppError::NotFound)?;
+    ok(&LegalPage::new(ctx, &app.legal, page))
+}
+
+pub async fn accessibility(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResponse, AppError> {
+    legal(&app, &ctx, "accessibilite").await
+}
+
+pub async fn legal_notice(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResponse, AppError> {
+    legal(&app, &ctx, "mentions-legales").await
+}
+
+pub async fn personal_data(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResponse, AppError> {
+    legal(&app, &ctx, "donnees-personnelles").await
+}
+
+pub async fn faq(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResponse, AppError> {
+    legal(&app, &ctx, "aide").await
 }

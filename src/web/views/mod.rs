@@ -60,10 +60,13 @@ pub struct Site {
     /// The Marianne block's first line ("République") and the rest ("française").
     pub logo_first: String,
     pub logo_rest: Option<String>,
+    /// "non conforme"…: what the accessibility statement declares, as the footer says it.
+    pub accessibility: &'static str,
 }
 
 impl Site {
-    pub fn new(settings: &crate::config::Settings) -> Site {
+    pub fn new(app: &crate::services::App) -> Site {
+        let settings = &app.settings;
         let operator = settings.operator_name.clone();
         let (first, rest) = match operator.split_once(' ') {
             Some((first, rest)) => (first.to_string(), Some(rest.to_string())),
@@ -74,6 +77,7 @@ impl Site {
             operator,
             logo_first: first,
             logo_rest: rest,
+            accessibility: app.legal.conformity.label(),
         }
     }
 }
@@ -85,6 +89,7 @@ impl Default for Site {
             operator: "République française".to_string(),
             logo_first: "République".to_string(),
             logo_rest: Some("française".to_string()),
+            accessibility: crate::legal::Conformity::Non.label(),
         }
     }
 }

@@ -49,3 +49,35 @@ impl PublishedPage {
         }
     }
 }
+
+/// A legal page: the accessibility statement, the legal notice, personal data, the FAQ.
+#[derive(Template)]
+#[template(path = "legal.html")]
+pub struct LegalPage {
+    pub layout: Layout,
+    pub title: String,
+    /// Rendered from the operator's Markdown when the portal started (checked then).
+    pub html: String,
+    /// On the accessibility statement: its declared state, and the audit's day.
+    pub declared: Option<(&'static str, Option<String>)>,
+}
+
+impl LegalPage {
+    pub fn new(
+        ctx: &VisitorCtx,
+        legal: &crate::legal::Legal,
+        page: &crate::legal::Page,
+    ) -> LegalPage {
+        LegalPage {
+            layout: ctx.layout("legal"),
+            title: page.title.clone(),
+            html: page.html.clone(),
+            declared: (page.slug == "accessibilite").then(|| {
+                (
+                    legal.conformity.label(),
+                    legal.audit.map(|d| d.format("%d/%m/%Y").to_string()),
+                )
+            }),
+        }
+    }
+}
