@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod risks;
 pub mod schema;
 pub mod sessions;
+pub mod stats;
 pub mod teams;
 pub mod users;
 pub mod webhooks;

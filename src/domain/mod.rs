@@ -14,4 +14,5 @@ pub mod policy;
 pub mod public_id;
 pub mod rights;
 pub mod siret;
+pub mod stats;
 pub mod teams;

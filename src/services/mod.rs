@@ -31,6 +31,7 @@ pub mod roles;
 pub mod seed;
 pub mod sessions;
 pub mod stages;
+pub mod stats;
 pub mod steps;
 pub mod submission;
 pub mod subscription;
@@ -75,6 +76,8 @@ pub struct App {
     pub metrics: self::metrics::Metrics,
     /// The accessibility statement, legal notice, personal data and FAQ pages.
     pub legal: crate::legal::Legal,
+    /// The statistics, kept ten minutes per view.
+    pub stats: stats::StatsCache,
 }
 
 impl App {
@@ -90,6 +93,7 @@ impl App {
         Ok(App {
             files,
             legal,
+            stats: Default::default(),
             metrics: self::metrics::Metrics::new()?,
             access: Default::default(),
             boards: boards::BoardCache::new(settings.dashboard_cache),

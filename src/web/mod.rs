@@ -142,6 +142,8 @@ route_table! {
     get "/mentions-legales" => transparency::legal_notice;
     get "/donnees-personnelles" => transparency::personal_data;
     get "/aide" => transparency::faq;
+    get "/stats" => transparency::stats;
+    get "/stats.csv" => transparency::stats_csv;
     get "/habilitations-publiques/{provider}" => transparency::published;
     get "/habilitations-publiques/{provider}/donnees.json" => transparency::published_json;
     get "/habilitations-publiques/{provider}/donnees.csv" => transparency::published_csv;

@@ -332,6 +332,8 @@ fn rows() -> Vec<Row> {
         row("get", "/mentions-legales", Nothing, ALL_OK),
         row("get", "/donnees-personnelles", Nothing, ALL_OK),
         row("get", "/aide", Nothing, ALL_OK),
+        row("get", "/stats", Nothing, ALL_OK),
+        row("get", "/stats.csv", Nothing, ALL_OK),
         row(
             "post",
             "/admin/comptes/{id}/reactiver",

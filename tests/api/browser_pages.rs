@@ -138,6 +138,11 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
         page("accessibilite", &None, "/accessibilite".into()),
         page("aide", &None, "/aide".into()),
         page(
+            "statistiques",
+            &Some(instructor_of(PROVIDER)),
+            format!("/stats?fournisseur={PROVIDER}"),
+        ),
+        page(
             "habilitations-publiques",
             &None,
             "/habilitations-publiques/biodiversite".into(),

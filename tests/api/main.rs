@@ -52,6 +52,7 @@ mod seed;
 mod sessions;
 mod smtp_sink;
 mod stages;
+mod stats;
 mod teams;
 mod transparency;
 mod unread_messages;

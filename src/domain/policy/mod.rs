@@ -163,6 +163,15 @@ pub fn can_manage_roles(actor: &Actor, provider: &str) -> bool {
     actor.is_admin || actor.has_role(provider, Role::Manager)
 }
 
+/// May `actor` see who decided what in the statistics: for a provider, its instructors (and
+/// admins); for every provider at once, admins alone. Reporters read aggregates only.
+pub fn sees_workload(actor: &Actor, provider: Option<&str>) -> bool {
+    match provider {
+        Some(p) => actor.is_admin || actor.has_role(p, Role::Instructor),
+        None => actor.is_admin,
+    }
+}
+
 /// What a person may do on a demande's pages, decided once for every page and handler: each flag
 /// is "has the right" and "the state machine offers it now". Templates receive these booleans.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -185,6 +185,21 @@ fn roles_imply_each_other_but_not_subscription() {
 }
 
 #[test]
+fn a_provider_s_instructors_and_admins_see_its_workload_and_only_admins_everyone_s() {
+    let admin = person(11, &[], &[], true);
+    assert!(sees_workload(&admin, Some("api-particulier")));
+    assert!(sees_workload(&admin, None));
+    let instructor = person(7, &[], &[("api-particulier", Role::Instructor)], false);
+    assert!(sees_workload(&instructor, Some("api-particulier")));
+    assert!(!sees_workload(&instructor, Some("api-entreprise")));
+    assert!(!sees_workload(&instructor, None));
+    let reporter = person(8, &[], &[("api-particulier", Role::Reporter)], false);
+    assert!(!sees_workload(&reporter, Some("api-particulier")));
+    let applicant = person(1, &[ORG], &[], false);
+    assert!(!sees_workload(&applicant, Some("api-particulier")));
+}
+
+#[test]
 fn only_admins_and_the_provider_s_managers_manage_roles() {
     assert!(can_manage_roles(
         &person(11, &[], &[], true),

@@ -79,3 +79,42 @@ pub async fn personal_data(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpR
 pub async fn faq(app: web::Data<App>, ctx: VisitorCtx) -> Result<HttpResponse, AppError> {
     legal(&app, &ctx, "aide").await
 }
+
+/// The statistics, open to anyone; who decided what for the provider's instructors.
+pub async fn stats(
+    app: web::Data<App>,
+    ctx: VisitorCtx,
+    query: web::Query<StatsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let report =
+        crate::services::stats::report(&app, ctx.current.as_ref(), query.fournisseur.as_deref())
+            .await?;
+    ok(&crate::web::views::stats::StatsPage::new(
+        &ctx, &app, report,
+    ))
+}
+
+/// The monthly figures as CSV.
+pub async fn stats_csv(
+    app: web::Data<App>,
+    query: web::Query<StatsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let report = crate::services::stats::report(&app, None, query.fournisseur.as_deref()).await?;
+    let name = report
+        .provider
+        .as_ref()
+        .map_or("habilis".to_string(), |p| p.slug.clone());
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"statistiques-{name}.csv\""),
+        ))
+        .body(crate::services::stats::csv(&report)?))
+}
+
+/// `?fournisseur=<slug>`: one provider's statistics.
+#[derive(serde::Deserialize)]
+pub struct StatsQuery {
+    pub fournisseur: Option<String>,
+}

@@ -14,6 +14,7 @@ pub mod home;
 pub mod instruction;
 pub mod mail;
 pub mod rights;
+pub mod stats;
 pub mod steps;
 pub mod subscription;
 pub mod summary;
