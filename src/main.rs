@@ -26,6 +26,9 @@ enum Command {
     Serve,
     /// Apply the database migrations and stop.
     Migrate,
+    /// Copy the database to FILE while the portal runs: SQLite's online backup, or pg_dump's
+    /// custom format on PostgreSQL (restore with pg_restore). Attached files are not in it.
+    Backup { file: PathBuf },
     /// Deliver the outbox, send reminders and weekly digests, without serving pages (to run apart or several times).
     Worker,
     /// Fill the database.
@@ -234,6 +237,11 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             habilis::startup::start_background(app)?;
             tracing::info!("habilis worker running");
             actix_web::rt::signal::ctrl_c().await?;
+        }
+        Command::Backup { file } => {
+            let db = db::Db::connect(settings.database_url(), 1)?;
+            let size = db::backup::write(&db, settings.database_url(), &file)?;
+            println!("sauvegarde écrite : {} ({size} octets)", file.display());
         }
         Command::Migrate => {
             db::Db::connect(settings.database_url(), 1)?.migrate()?;

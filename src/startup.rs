@@ -50,6 +50,13 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<(Catalog, Db)> {
         .map_err(|e| anyhow::anyhow!("courriels des fournisseurs invalides :\n{}", e.join("\n")))?;
     let db = Db::connect(settings.database_url(), settings.db_pool_size)?;
     db.migrate()?;
+    if settings.env == crate::config::Environment::Prod {
+        let mut conn = db.get()?;
+        if let Some(warning) = crate::db::too_powerful(&mut conn)? {
+            tracing::warn!("SECURITY: {warning}");
+            eprintln!("WARNING: {warning}");
+        }
+    }
     if settings.seed_demo {
         let mut conn = db.get()?;
         seed::seed_demo(&mut conn, &catalog).context("données de démonstration")?;

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod attachments;
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod dashboard;
 pub mod demandes;
@@ -129,13 +130,71 @@ pub fn lock_demande(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
 }
 
 /// Whether the database answers.
-/// How many migrations this build knows that the database has not applied.
-pub fn pending_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
-    let pending = match conn {
-        DbConnection::Postgresql(c) => c.pending_migrations(PG_MIGRATIONS).map(|m| m.len()),
-        DbConnection::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|m| m.len()),
+/// Why the portal's PostgreSQL role is more powerful than it should be: a superuser, or the
+/// owner of the tables (both could rewrite the audit log). None on SQLite.
+pub fn too_powerful(conn: &mut DbConnection) -> anyhow::Result<Option<String>> {
+    #[derive(QueryableByName)]
+    struct Powers {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        superuser: bool,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        owner: bool,
+    }
+    let DbConnection::Postgresql(pg) = conn else {
+        return Ok(None);
     };
-    pending.map_err(|e| anyhow::anyhow!("migrations illisibles : {e}"))
+    let powers: Powers = diesel::sql_query(
+        "SELECT current_user::text AS name, \
+                (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser, \
+                EXISTS (SELECT 1 FROM pg_tables WHERE tablename = 'audit_log' \
+                        AND tableowner = current_user) AS owner",
+    )
+    .get_result(pg)?;
+    Ok(match (powers.superuser, powers.owner) {
+        (true, _) => Some(format!(
+            "the portal connects to PostgreSQL as « {} », a superuser: it could rewrite the audit log. Connect it as a member of habilis_portal (README, \"PostgreSQL: two roles\").",
+            powers.name
+        )),
+        (false, true) => Some(format!(
+            "the portal connects to PostgreSQL as « {} », the owner of the tables: it could rewrite the audit log. Run migrations as the owner, the portal as a member of habilis_portal (README, \"PostgreSQL: two roles\").",
+            powers.name
+        )),
+        _ => None,
+    })
+}
+
+/// How many migrations this build knows that the database has not applied. Read from the
+/// migrations' table alone: the portal's PostgreSQL role may read it but not create it, which
+/// diesel's own check would try.
+pub fn pending_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    use diesel::migration::MigrationSource;
+    #[derive(QueryableByName)]
+    struct Applied {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let known: Vec<String> = match conn {
+        DbConnection::Postgresql(_) => {
+            MigrationSource::<diesel::pg::Pg>::migrations(&PG_MIGRATIONS)
+                .map(|m| m.iter().map(|m| m.name().version().to_string()).collect())
+        }
+        DbConnection::Sqlite(_) => {
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+                .map(|m| m.iter().map(|m| m.name().version().to_string()).collect())
+        }
+    }
+    .map_err(|e| anyhow::anyhow!("migrations illisibles : {e}"))?;
+    // No table yet: a new database, every migration pending.
+    let applied: Vec<String> =
+        match diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+            .load::<Applied>(conn)
+        {
+            Ok(rows) => rows.into_iter().map(|r| r.version).collect(),
+            Err(_) => Vec::new(),
+        };
+    Ok(known.iter().filter(|v| !applied.contains(v)).count())
 }
 
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
@@ -226,6 +285,10 @@ impl Db {
     /// Applies the pending migrations of the backend.
     pub fn migrate(&self) -> anyhow::Result<()> {
         let mut conn = self.pool.get().context("connexion pour les migrations")?;
+        // Nothing to do: the portal's role, which may not create tables, starts as well.
+        if pending_migrations(&mut conn)? == 0 {
+            return Ok(());
+        }
         let result = match &mut *conn {
             DbConnection::Postgresql(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|_| ()),
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),

@@ -111,7 +111,8 @@ async fn an_edited_row_fails_verify_even_with_the_chain_recomputed_without_the_k
     let head = verified_head(&app);
     assert!(head.starts_with("2:"), "{head}");
 
-    // Someone with database access edits the first row.
+    // Someone who holds the database itself (past the insert-only guards) edits the first row.
+    app.drop_insert_only_guards();
     let first: i64 = audit_log::table
         .select(diesel::dsl::min(audit_log::id))
         .first::<Option<i64>>(&mut app.conn())
@@ -159,7 +160,9 @@ async fn deleting_the_newest_rows_is_caught_by_the_head_recorded_earlier() {
         "{stdout}"
     );
 
-    // The newest row deleted: the rest still chains, but not up to the recorded head.
+    // The newest row deleted by someone who holds the database itself: the rest still
+    // chains, but not up to the recorded head.
+    app.drop_insert_only_guards();
     let newest: i64 = audit_log::table
         .select(diesel::dsl::max(audit_log::id))
         .first::<Option<i64>>(&mut app.conn())

@@ -233,7 +233,8 @@ async fn the_command_line_grants_roles_and_verifies_the_audit_chain() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    // Editing a row breaks the chain, and verify says where.
+    // Editing a row (past the insert-only guards) breaks the chain, and verify says where.
+    app.drop_insert_only_guards();
     diesel::sql_query("UPDATE audit_log SET new_value = '[\"manager\"]'")
         .execute(&mut app.conn())
         .unwrap();

@@ -112,7 +112,7 @@ pub fn demo_user_id(login_page: &Page, email: &str) -> String {
 }
 
 impl Browser {
-    pub(super) fn new(address: &str) -> Browser {
+    pub fn new(address: &str) -> Browser {
         let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         let client = reqwest::Client::builder()
             .cookie_provider(jar.clone())

@@ -206,6 +206,26 @@ impl TestApp {
         self.db.get().expect("a connection of the tests' pool")
     }
 
+    /// Plays the attacker who holds the database itself, to show the audit chain still
+    /// catches them: on SQLite, drops the triggers that keep the audit log and the events
+    /// insert-only (on PostgreSQL the tests connect as a superuser, whom no grant stops).
+    pub fn drop_insert_only_guards(&self) {
+        use diesel::RunQueryDsl;
+        let mut conn = self.conn();
+        if let habilis::db::DbConnection::Sqlite(c) = &mut *conn {
+            for trigger in [
+                "audit_log_no_update",
+                "audit_log_no_delete",
+                "events_no_update",
+                "events_no_delete",
+            ] {
+                diesel::sql_query(format!("DROP TRIGGER {trigger}"))
+                    .execute(c)
+                    .unwrap();
+            }
+        }
+    }
+
     /// The app's services on the tests' pool, to run scheduled jobs (reminders, digests) with
     /// a clock of the test's choosing.
     pub fn services(&self) -> std::sync::Arc<habilis::services::App> {
