@@ -149,6 +149,8 @@ pub struct Settings {
     pub clamd: Option<String>,
     /// How long unused accounts are kept.
     pub lapse: crate::domain::lapse::Policy,
+    /// When access reviews run, and what befalls roles nobody confirmed.
+    pub access_review: crate::domain::access_review::Schedule,
 }
 
 impl Settings {
@@ -265,6 +267,19 @@ fn resolve(
             "HABILIS_SMTP_HOST est obligatoire en production : sans serveur SMTP, les courriels ne partiraient pas"
         );
     }
+    let yearly_on = match raw.access_review.yearly_on.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(crate::domain::access_review::parse_yearly_on(text).ok_or_else(|| {
+            anyhow::anyhow!(
+                "HABILIS_ACCESS_REVIEW_YEARLY_ON (clé access_review.yearly_on) : « {text} » n'est pas un jour de l'année au format MM-JJ (par exemple « 03-15 »)"
+            )
+        })?),
+    };
+    let access_review = crate::domain::access_review::Schedule {
+        yearly_on,
+        days: raw.access_review.days.unwrap_or(30).max(1),
+        suspend: raw.access_review.suspend.unwrap_or(true),
+    };
     let s = raw.smtp;
     let smtp = s.host.map(|host| {
         let tls = s.tls.unwrap_or(SmtpTls::Starttls);
@@ -339,6 +354,7 @@ fn resolve(
         files,
         files_retention_days: raw.files.retention_days.unwrap_or(365).max(0),
         clamd: raw.clamd.filter(|c| !c.trim().is_empty()),
+        access_review,
         lapse: crate::domain::lapse::Policy {
             // Never less than the warning's notice (plus a day) unless switched off.
             idle_days: match raw.accounts.idle_days.unwrap_or(183) {

@@ -60,6 +60,11 @@ enum Command {
         #[command(subcommand)]
         command: WebhooksCommand,
     },
+    /// Review everyone's roles: each provider's managers confirm or remove its role holders.
+    AccessReview {
+        #[command(subcommand)]
+        command: AccessReviewCommand,
+    },
     /// Work on the audit log.
     Audit {
         #[command(subcommand)]
@@ -111,6 +116,12 @@ enum WebhooksCommand {
         #[arg(long)]
         provider: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AccessReviewCommand {
+    /// Start a campaign now (access_review.days to its deadline); reviewers are emailed.
+    Start,
 }
 
 #[derive(Subcommand)]
@@ -330,6 +341,25 @@ async fn run_with_settings(command: Command, settings: Settings) -> anyhow::Resu
             if !sent.status.is_some_and(|s| (200..300).contains(&s)) {
                 anyhow::bail!("le webhook n'a pas répondu 2xx");
             }
+        }
+        Command::AccessReview {
+            command: AccessReviewCommand::Start,
+        } => {
+            let settings = Settings {
+                seed_demo: false,
+                ..settings
+            };
+            let (catalog, db) = prepare(&settings)?;
+            let app = std::sync::Arc::new(services::App::new(db, catalog, settings)?);
+            let started =
+                services::access_review::start(app, services::audit::CLI, services::now()).await?;
+            println!(
+                "revue des accès n° {} commencée : {} rôle(s) à revoir par {} personne(s) avant le {}",
+                started.id,
+                started.items,
+                started.reviewers,
+                started.deadline.format("%d/%m/%Y")
+            );
         }
         Command::Tokens { command } => {
             let settings = Settings {

@@ -113,6 +113,11 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
                 Ok(sent) => tracing::info!(?sent, "reminders"),
                 Err(e) => tracing::error!(error = ?e, "reminders failed"),
             }
+            // Access reviews: the yearly start, weekly reminders, the deadline.
+            match crate::services::access_review::run(app.clone(), crate::services::now()).await {
+                Ok(ran) => tracing::info!(?ran, "access review"),
+                Err(e) => tracing::error!(error = ?e, "access review failed"),
+            }
             // Accounts unused for too long: warned, disabled, erased.
             match crate::services::lapsing::run(app.clone(), crate::services::now()).await {
                 Ok(done) => tracing::info!(?done, "accounts lapsing"),

@@ -77,6 +77,7 @@ pub struct Raw {
     pub outbox: RawOutbox,
     pub files: RawFiles,
     pub accounts: RawAccounts,
+    pub access_review: RawAccessReview,
 }
 
 /// `[files]`: where attached files' bytes are kept.
@@ -104,6 +105,18 @@ pub struct RawAccounts {
     pub idle_days: Option<i64>,
     /// Days a disabled account is kept before its personal data is erased.
     pub erase_after_days: Option<i64>,
+}
+
+/// `[access_review]`: the yearly review of everyone's roles.
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawAccessReview {
+    /// "MM-DD": a campaign starts by itself each year on that day (none: only by command).
+    pub yearly_on: Option<String>,
+    /// Days from a campaign's start to its deadline.
+    pub days: Option<i64>,
+    /// Whether roles nobody confirmed by the deadline are suspended.
+    pub suspend: Option<bool>,
 }
 
 /// `[smtp]`: the server emails leave through.

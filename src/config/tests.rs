@@ -138,6 +138,9 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_ACCOUNTS_IDLE_DAYS",
         "HABILIS_ACCOUNTS_ERASE_AFTER_DAYS",
         "HABILIS_LEGAL_DIR",
+        "HABILIS_ACCESS_REVIEW_YEARLY_ON",
+        "HABILIS_ACCESS_REVIEW_DAYS",
+        "HABILIS_ACCESS_REVIEW_SUSPEND",
     ];
     let known: Vec<String> = key_paths().iter().map(|k| env_name(k)).collect();
     for name in names {

@@ -1,5 +1,6 @@
 //! Storage: one code path for SQLite and PostgreSQL through diesel's multi-connection.
 
+pub mod access_reviews;
 pub mod api;
 pub mod attachments;
 pub mod audit;
@@ -130,6 +131,35 @@ pub fn lock_demande(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
 }
 
 /// Whether the database answers.
+/// Runs applicant-side work behind PostgreSQL's second wall: for this transaction, rows of
+/// demandes, messages and files of other organisations than `organisations` are invisible to
+/// every query (migration `organisation_wall`), whatever the application's own filter says.
+/// No organisation: nothing is visible. On SQLite, the work alone.
+pub fn within_organisations<T, E, F>(
+    conn: &mut DbConnection,
+    organisations: &[i64],
+    work: F,
+) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    if !matches!(conn, DbConnection::Postgresql(_)) {
+        return work(conn);
+    }
+    // No organisation: an id no row has (an empty setting would mean "no wall").
+    let list = match organisations {
+        [] => "0".to_string(),
+        ids => ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+    };
+    conn.transaction(|conn| {
+        diesel::sql_query("SELECT set_config('habilis.organisations', $1, true)")
+            .bind::<diesel::sql_types::Text, _>(list)
+            .execute(conn)?;
+        work(conn)
+    })
+}
+
 /// Why the portal's PostgreSQL role is more powerful than it should be: a superuser, or the
 /// owner of the tables (both could rewrite the audit log). None on SQLite.
 pub fn too_powerful(conn: &mut DbConnection) -> anyhow::Result<Option<String>> {

@@ -300,7 +300,36 @@ diesel::joinable!(team_members -> teams (team_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(teams -> organisations (organisation_id));
 
+diesel::table! {
+    access_reviews (id) {
+        id -> BigInt,
+        started_at -> Timestamp,
+        deadline -> Timestamp,
+        started_by -> Text,
+        reminded_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    access_review_items (id) {
+        id -> BigInt,
+        review_id -> BigInt,
+        user_id -> BigInt,
+        provider -> Text,
+        role -> Text,
+        decision -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(access_review_items -> access_reviews (review_id));
+diesel::joinable!(access_review_items -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    access_reviews,
+    access_review_items,
     users,
     organisations,
     memberships,

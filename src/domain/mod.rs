@@ -1,5 +1,6 @@
 //! Pure domain: no I/O, no database, exhaustively tested.
 
+pub mod access_review;
 pub mod api_scope;
 pub mod attachment;
 pub mod delay;

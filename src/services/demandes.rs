@@ -91,11 +91,12 @@ pub(super) async fn load_file(app: &App, id: i64) -> Result<Option<DemandeFile>,
 }
 
 /// A page's reads on one connection: the demande when `may_see` accepts it ("not found"
-/// otherwise, before anything else is read), its timeline and habilitations, then `then`.
+/// otherwise, before anything else is read), its timeline and habilitations, then `then`;
+/// behind the organisations' wall when `wall` names them (the applicant side).
 pub(super) async fn load_file_then<T, P, F>(
     app: &App,
     id: i64,
-    may_see: P,
+    (wall, may_see): (Option<Vec<i64>>, P),
     then: F,
 ) -> Result<(DemandeFile, T), AppError>
 where
@@ -105,9 +106,15 @@ where
 {
     app.db
         .run(move |conn| {
-            let file = read_file(conn, id, may_see)?.ok_or(AppError::NotFound)?;
-            let more = then(conn, &file)?;
-            Ok((file, more))
+            let read = |conn: &mut DbConnection| {
+                let file = read_file(conn, id, may_see)?.ok_or(AppError::NotFound)?;
+                let more = then(conn, &file)?;
+                Ok((file, more))
+            };
+            match wall {
+                Some(organisations) => crate::db::within_organisations(conn, &organisations, read),
+                None => read(conn),
+            }
         })
         .await
 }
@@ -118,7 +125,14 @@ pub async fn find_for_applicant(
     current: &CurrentUser,
     id: i64,
 ) -> Result<DemandeFile, AppError> {
-    let file = load_file(app, id).await?.ok_or(AppError::NotFound)?;
+    let orgs = current.actor.organisations.clone();
+    let file = app
+        .db
+        .run(move |conn| {
+            crate::db::within_organisations(conn, &orgs, |conn| read_file(conn, id, |_| true))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !policy::can(
         &current.actor,
         Action::ViewAsApplicant,
@@ -324,9 +338,11 @@ pub async fn list_mine(
     let orgs = current.actor.organisations.clone();
     app.db
         .run(move |conn| {
-            let list = demandes::for_organisations(conn, &orgs, 500)?;
-            let habs = habilitations::for_organisations(conn, &orgs, 500)?;
-            Ok((list, habs))
+            crate::db::within_organisations(conn, &orgs, |conn| {
+                let list = demandes::for_organisations(conn, &orgs, 500)?;
+                let habs = habilitations::for_organisations(conn, &orgs, 500)?;
+                Ok((list, habs))
+            })
         })
         .await
 }

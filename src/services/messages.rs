@@ -142,7 +142,8 @@ pub async fn applicant_page(
     let may_see = move |d: &Demande| {
         known(d) && policy::can(&actor, Action::ViewAsApplicant, &super::facts(d))
     };
-    demandes::load_file_then(app, id, may_see, move |conn, _| {
+    let wall = Some(current.actor.organisations.clone());
+    demandes::load_file_then(app, id, (wall, may_see), move |conn, _| {
         read_thread(conn, reader, id)
     })
     .await
@@ -162,7 +163,7 @@ pub async fn instruction_page(
     let may_see = move |d: &Demande| {
         known(d) && policy::can(&viewer, Action::ViewInInstruction, &super::facts(d))
     };
-    demandes::load_file_then(app, id, may_see, move |conn, file| {
+    demandes::load_file_then(app, id, (None, may_see), move |conn, file| {
         let thread = read_thread(conn, reader, id)?;
         let attempts = match policy::can(&actor, Action::Instruct, &super::facts(&file.demande)) {
             true => crate::db::webhooks::for_demande(conn, id)?,

@@ -1,6 +1,7 @@
 //! Use cases. Each runs in one database transaction and re-checks the policy itself,
 //! so a forged request cannot do what the page would not offer.
 
+pub mod access_review;
 pub mod accounts;
 pub mod agents;
 pub mod api;

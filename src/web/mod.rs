@@ -126,6 +126,9 @@ route_table! {
     get "/admin/membres" => account::list_members;
     get "/admin/risques" => admin::risks;
     get "/admin/comptes" => admin::lapsed_accounts;
+    get "/revue-des-acces" => admin::access_review;
+    post "/revue-des-acces/{id}/confirmer" => admin::confirm_role;
+    post "/revue-des-acces/{id}/retirer" => admin::remove_reviewed_role;
     post "/admin/comptes/{id}/reactiver" => admin::reactivate_account;
     post "/admin/membres/retirer" => account::remove_member;
     get "/admin/outbox" => mail::dead_letters;

@@ -102,6 +102,8 @@ enum Fixture {
     Team,
     /// An account disabled for want of use (its id).
     DisabledAccount,
+    /// A reporter's role of the provider, undecided in the open access review (its item's id).
+    ReviewItem,
 }
 
 struct Row {
@@ -328,6 +330,19 @@ fn rows() -> Vec<Row> {
         row("get", "/equipes", Nothing, TEAMS_PAGE),
         row("get", "/admin/risques", Nothing, ADMIN_ONLY_PAGE),
         row("get", "/admin/comptes", Nothing, ADMIN_ONLY_PAGE),
+        row("get", "/revue-des-acces", Nothing, MANAGERS_PAGE),
+        row(
+            "post",
+            "/revue-des-acces/{id}/confirmer",
+            ReviewItem,
+            MANAGE_ROLES,
+        ),
+        row(
+            "post",
+            "/revue-des-acces/{id}/retirer",
+            ReviewItem,
+            MANAGE_ROLES,
+        ),
         row("get", "/accessibilite", Nothing, ALL_OK),
         row("get", "/mentions-legales", Nothing, ALL_OK),
         row("get", "/donnees-personnelles", Nothing, ALL_OK),
@@ -557,6 +572,40 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             let email = format!("membre.{cell}@mairie-lyon.fr");
             app.add_member(&email, OWNER_SIRET);
             Some(email)
+        }
+        Fixture::ReviewItem => {
+            use diesel::{ExpressionMethods, RunQueryDsl};
+            use habilis::db::schema::access_review_items as items;
+            let mut conn = app.conn();
+            let now = habilis::services::now();
+            // The campaign first: the role granted after it is added to it by hand.
+            let review = match habilis::db::access_reviews::open(&mut conn).unwrap() {
+                Some(r) => r.id,
+                None => habilis::db::access_reviews::start(
+                    &mut conn,
+                    now,
+                    now + chrono::Duration::days(30),
+                    "test",
+                )
+                .unwrap()
+                .unwrap(),
+            };
+            let email = format!("revu.{cell}@api-particulier.example");
+            app.grant_role(&email, PROVIDER, "reporter");
+            let user = habilis::db::users::find_by_email(&mut conn, &email)
+                .unwrap()
+                .unwrap();
+            let id: i64 = diesel::insert_into(items::table)
+                .values((
+                    items::review_id.eq(review),
+                    items::user_id.eq(user.id),
+                    items::provider.eq(PROVIDER),
+                    items::role.eq("reporter"),
+                ))
+                .returning(items::id)
+                .get_result(&mut conn)
+                .unwrap();
+            Some(id.to_string())
         }
         Fixture::DisabledAccount => {
             let email = format!("inactif.{cell}@mairie-lyon.fr");

@@ -95,6 +95,14 @@ async fn demandes(app: &TestApp) -> Demandes {
             assert!(habilis::db::lapse::disable(&mut conn, user.id, now, now).unwrap());
         }
     }
+    // An access review under way: the managers' page lists roles to confirm.
+    habilis::db::access_reviews::start(
+        &mut app.conn(),
+        now,
+        now + chrono::Duration::days(30),
+        "test",
+    )
+    .unwrap();
     let rights_draft = marie.start_demande("biodiversite", "").await;
     marie
         .fill(rights_draft, 3, &crate::rights_asked::asked_rights())
@@ -239,6 +247,11 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
         page("admin-outbox", &admin, "/admin/outbox".into()),
         page("admin-risques", &admin, "/admin/risques".into()),
         page("admin-comptes", &admin, "/admin/comptes".into()),
+        page(
+            "revue-des-acces",
+            &Some(role("gestion")),
+            "/revue-des-acces".into(),
+        ),
     ]
 }
 

@@ -5,6 +5,7 @@
 
 mod access_cache;
 mod access_matrix;
+mod access_review;
 mod approval;
 mod attachments;
 mod audit;
@@ -18,6 +19,7 @@ mod concurrency;
 mod counts;
 mod dashboard;
 mod dashboard_cache;
+mod database_roles;
 mod delays;
 mod design;
 mod eligibility;
@@ -26,7 +28,6 @@ mod exchanges;
 mod file_stores;
 mod forms;
 mod helpers;
-mod insert_only;
 mod introductions;
 mod journey;
 mod journeys_applicant;

@@ -126,3 +126,49 @@ pub async fn reactivate_account(
     crate::services::lapsing::reactivate(&app, &current, super::row_id(&path)?).await?;
     Ok(see_other("/admin/comptes?reactive=1"))
 }
+
+/// The access review: progress, and the roles the person reviews (managers, admins).
+pub async fn access_review(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let board = crate::services::access_review::board(&app, &ctx.current).await?;
+    let done = match req.query_string() {
+        "fait=confirme" => Some("Le rôle est confirmé."),
+        "fait=retire" => Some("Le rôle est retiré à son titulaire."),
+        _ => None,
+    };
+    ok(&crate::web::views::admin::ReviewPage::new(
+        &ctx, &app, board, done,
+    ))
+}
+
+async fn review_decision(
+    app: &App,
+    current: &crate::services::accounts::CurrentUser,
+    raw: &str,
+    keep: bool,
+) -> Result<HttpResponse, AppError> {
+    crate::services::access_review::decide(app, current, super::row_id(raw)?, keep).await?;
+    let done = if keep { "confirme" } else { "retire" };
+    Ok(see_other(&format!("/revue-des-acces?fait={done}")))
+}
+
+pub async fn confirm_role(
+    app: web::Data<App>,
+    SignedIn(current): SignedIn,
+    path: web::Path<String>,
+    _: Form<ButtonForm>,
+) -> Result<HttpResponse, AppError> {
+    review_decision(&app, &current, &path, true).await
+}
+
+pub async fn remove_reviewed_role(
+    app: web::Data<App>,
+    SignedIn(current): SignedIn,
+    path: web::Path<String>,
+    _: Form<ButtonForm>,
+) -> Result<HttpResponse, AppError> {
+    review_decision(&app, &current, &path, false).await
+}

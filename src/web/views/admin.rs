@@ -301,3 +301,96 @@ impl LapsedPage {
         }
     }
 }
+
+/// One role of an access review, as its reviewer reads it.
+pub struct ReviewLine {
+    pub id: i64,
+    pub holder: String,
+    pub email: String,
+    pub role: String,
+    /// "Confirmé par …", "Retiré par …", "Suspendu"; none while undecided.
+    pub decided: Option<String>,
+}
+
+/// The access review: the campaign, its progress, the roles the person reviews.
+#[derive(askama::Template)]
+#[template(path = "admin/review.html")]
+pub struct ReviewPage {
+    pub layout: Layout,
+    /// (started on, deadline, closed on).
+    pub review: Option<(String, String, Option<String>)>,
+    /// (provider, decided, total).
+    pub progress: Vec<(String, usize, usize)>,
+    /// (provider, its roles).
+    pub groups: Vec<(String, Vec<ReviewLine>)>,
+    pub pending: usize,
+    pub suspend: bool,
+    pub done: Option<&'static str>,
+}
+
+impl ReviewPage {
+    pub fn new(
+        ctx: &PageCtx,
+        app: &App,
+        board: crate::services::access_review::Board,
+        done: Option<&'static str>,
+    ) -> ReviewPage {
+        let day = |at: &chrono::NaiveDateTime| at.format("%d/%m/%Y").to_string();
+        let name = |slug: &str| {
+            if slug.is_empty() {
+                "Administrateurs".to_string()
+            } else {
+                provider_name(&app.catalog, slug)
+            }
+        };
+        let mut groups: Vec<(String, Vec<ReviewLine>)> = Vec::new();
+        let pending = board.mine.iter().filter(|i| i.decision.is_none()).count();
+        for item in board.mine {
+            let decided = item.decision.as_deref().map(|d| {
+                let by = item.decided_by.clone().unwrap_or_default();
+                match d {
+                    "kept" => format!("Confirmé par {by}"),
+                    "removed" => format!("Retiré par {by}"),
+                    _ => "Suspendu à la fin de la revue".to_string(),
+                }
+            });
+            let line = ReviewLine {
+                id: item.id,
+                holder: format!("{} {}", item.given_name, item.family_name)
+                    .trim()
+                    .to_string(),
+                email: item.email.clone(),
+                role: crate::services::access_review::role_label(
+                    &app.catalog,
+                    &item.provider,
+                    &item.role,
+                ),
+                decided,
+            };
+            let group = name(&item.provider);
+            match groups.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, lines)) => lines.push(line),
+                None => groups.push((group, vec![line])),
+            }
+        }
+        ReviewPage {
+            layout: ctx.layout("admin"),
+            review: board.review.as_ref().map(|r| {
+                (
+                    day(&r.started_at),
+                    day(&r.deadline),
+                    r.closed_at.as_ref().map(day),
+                )
+            }),
+            progress: board
+                .progress
+                .into_iter()
+                .map(|(p, decided, total)| (name(&p), decided, total))
+                .collect(),
+            groups,
+            pending,
+            suspend: app.settings.access_review.suspend,
+            done,
+        }
+    }
+}

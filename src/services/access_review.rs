@@ -1,0 +1,509 @@
+//! Access review campaigns: `habilis access-review start` (or the yearly day in the settings)
+//! lists every role and every admin; each provider's managers confirm or remove its role
+//! holders, admins each other (and any role); reviewers are emailed at the start and weekly
+//! while they have roles left; at the deadline, what nobody decided is suspended. Every decision
+//! is audited with its actor; each step is written with a guard in its emails' transaction.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use askama::Template;
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::access_reviews::{self as db, Item, Review};
+use crate::db::{DbConnection, outbox, users, write_transaction};
+use crate::domain::access_review::{self as domain, Due};
+use crate::domain::policy::Role;
+use crate::error::AppError;
+
+use super::accounts::CurrentUser;
+use super::audit::{self, PORTAL};
+use super::{App, now};
+
+/// What the review emails show (with the names the shared email layout reads).
+pub struct ReviewMail {
+    pub subject: String,
+    /// start, remind or suspended.
+    pub kind: &'static str,
+    pub count: usize,
+    pub deadline: String,
+    pub suspend: bool,
+    pub roles: Vec<String>,
+    pub link: String,
+    pub link_label: String,
+    pub public_id: String,
+    pub provider_name: String,
+    pub organisation: String,
+    pub unsubscribe: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "mail/access_review.txt")]
+struct Text<'a> {
+    m: &'a ReviewMail,
+}
+
+#[derive(Template)]
+#[template(path = "mail/access_review.html")]
+struct Html<'a> {
+    m: &'a ReviewMail,
+}
+
+fn day(at: NaiveDateTime) -> String {
+    at.format("%d/%m/%Y").to_string()
+}
+
+/// "Instructeur – API Particulier", "Administrateur".
+pub fn role_label(catalog: &crate::catalog::Catalog, provider: &str, role: &str) -> String {
+    if provider.is_empty() {
+        return "Administrateur".to_string();
+    }
+    let role = Role::parse(role).map_or(role.to_string(), |r| r.label().to_string());
+    let provider = catalog
+        .get(provider)
+        .map_or(provider.to_string(), |p| p.name.clone());
+    format!("{role} – {provider}")
+}
+
+fn line(app: &App, item: &Item) -> String {
+    format!(
+        "{} : {} {} ({})",
+        role_label(&app.catalog, &item.provider, &item.role),
+        item.given_name,
+        item.family_name,
+        item.email
+    )
+}
+
+/// Who may be asked about an item: the provider's managers (its admins when it has none but
+/// the holder), other admins for an admin; never the holder.
+fn askable(
+    conn: &mut DbConnection,
+    item: &Item,
+    admins: &[crate::db::models::User],
+) -> Result<Vec<crate::db::models::User>, AppError> {
+    let managers = match item.provider.is_empty() {
+        true => vec![],
+        false => users::holders_of(conn, &item.provider, &[Role::Manager])?,
+    };
+    let pool = if managers.iter().any(|m| m.id != item.user_id) {
+        managers
+    } else {
+        admins.to_vec()
+    };
+    Ok(pool.into_iter().filter(|r| r.id != item.user_id).collect())
+}
+
+/// Whom to ask about each undecided item, by address: the lines they review.
+fn reviewers(
+    conn: &mut DbConnection,
+    app: &App,
+    items: &[Item],
+) -> Result<BTreeMap<String, Vec<String>>, AppError> {
+    let admins = db::admins(conn)?;
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for item in items.iter().filter(|i| i.decision.is_none()) {
+        for reviewer in askable(conn, item, &admins)? {
+            out.entry(reviewer.email.clone())
+                .or_default()
+                .push(line(app, item));
+        }
+    }
+    Ok(out)
+}
+
+fn send(
+    conn: &mut DbConnection,
+    to: &str,
+    m: &ReviewMail,
+    at: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (text, html) = (
+        Text { m }.render().map_err(anyhow::Error::from)?,
+        Html { m }.render().map_err(anyhow::Error::from)?,
+    );
+    outbox::insert(
+        conn,
+        &outbox::NewOutboxRow {
+            kind: outbox::Kind::Email.into(),
+            topic: "access_review",
+            demande_id: None,
+            recipient: to,
+            subject: &m.subject,
+            body_text: &text,
+            body_html: &html,
+            unsubscribe_url: None,
+            attempts: 0,
+            next_attempt_at: at,
+            created_at: at,
+            secret_env: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// Emails each reviewer their roles left (`kind`: start or remind).
+fn ask(
+    conn: &mut DbConnection,
+    app: &App,
+    review: &Review,
+    kind: &'static str,
+    at: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let items = db::items(conn, review.id)?;
+    let asked = reviewers(conn, app, &items)?;
+    for (email, roles) in &asked {
+        let subject = match kind {
+            "start" => format!(
+                "[habilis] Revue des accès : {} rôle(s) à revoir avant le {}",
+                roles.len(),
+                day(review.deadline)
+            ),
+            _ => format!(
+                "[habilis] Rappel : {} rôle(s) à revoir avant le {}",
+                roles.len(),
+                day(review.deadline)
+            ),
+        };
+        let m = ReviewMail {
+            subject,
+            kind,
+            count: roles.len(),
+            deadline: day(review.deadline),
+            suspend: app.settings.access_review.suspend,
+            roles: roles.clone(),
+            link: format!("{}/revue-des-acces", app.settings.base_url),
+            link_label: "Revoir les rôles sur habilis".to_string(),
+            public_id: String::new(),
+            provider_name: String::new(),
+            organisation: String::new(),
+            unsubscribe: None,
+        };
+        send(conn, email, &m, at)?;
+    }
+    Ok(asked.len())
+}
+
+/// A started campaign.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub id: i64,
+    pub items: usize,
+    pub reviewers: usize,
+    pub deadline: NaiveDateTime,
+}
+
+/// Starts a campaign at `at` (`by`: who, for the audit log); a 409 when one is open.
+pub async fn start(app: Arc<App>, by: &str, at: NaiveDateTime) -> Result<Started, AppError> {
+    let (by, deadline) = (
+        by.to_string(),
+        at + Duration::days(app.settings.access_review.days),
+    );
+    let key = app.settings.audit_key.clone();
+    let job = app.clone();
+    app.db
+        .run(move |conn| {
+            let app = &*job;
+            write_transaction(conn, |conn| {
+                let Some(id) = db::start(conn, at, deadline, &by)? else {
+                    let open = db::open(conn)?.map(|r| day(r.deadline)).unwrap_or_default();
+                    return Err(AppError::Conflict(format!(
+                        "Une revue des accès est déjà en cours (jusqu'au {open}) : terminez-la avant d'en commencer une autre."
+                    )));
+                };
+                let review = db::open(conn)?.ok_or(AppError::NotFound)?;
+                let items = db::items(conn, id)?.len();
+                let note = format!("{items} rôle(s) à revoir avant le {}", day(deadline));
+                let resource = format!("access_review:{id}");
+                audit::record(conn, &key, &by, "access_review.start", &resource, None, Some(&note))?;
+                let reviewers = ask(conn, app, &review, "start", at)?;
+                Ok(Started {
+                    id,
+                    items,
+                    reviewers,
+                    deadline,
+                })
+            })
+        })
+        .await
+}
+
+/// What one pass of the worker did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Ran {
+    pub started: bool,
+    pub reminded: usize,
+    pub suspended: usize,
+    pub closed: bool,
+}
+
+/// The yearly start, the weekly reminders and the closing at `now`.
+pub async fn run(app: Arc<App>, now: NaiveDateTime) -> Result<Ran, AppError> {
+    let mut ran = Ran::default();
+    let schedule = app.settings.access_review;
+    let last = app
+        .db
+        .run(|conn| Ok::<_, AppError>(db::latest(conn)?.map(|r| r.started_at)))
+        .await?;
+    if domain::yearly_due(&schedule, last, now) {
+        match start(app.clone(), PORTAL, now).await {
+            Ok(_) => ran.started = true,
+            Err(AppError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let job = app.clone();
+    app.db
+        .run(move |conn| {
+            let Some(review) = db::open(conn)? else {
+                return Ok(ran);
+            };
+            let items = db::items(conn, review.id)?;
+            let undecided: Vec<Item> = items.into_iter().filter(|i| i.decision.is_none()).collect();
+            match domain::due(
+                review.started_at,
+                review.deadline,
+                review.reminded_at,
+                undecided.len(),
+                now,
+            ) {
+                Due::Nothing => {}
+                Due::Remind => {
+                    ran.reminded = write_transaction(conn, |conn| {
+                        if !db::mark_reminded(conn, &review, now)? {
+                            return Ok::<_, AppError>(0);
+                        }
+                        ask(conn, &job, &review, "remind", now)
+                    })?;
+                }
+                Due::Close => {
+                    let (suspended, closed) = write_transaction(conn, |conn| {
+                        close(conn, &job, &review, &undecided, now)
+                    })?;
+                    ran.suspended = suspended;
+                    ran.closed = closed;
+                }
+            }
+            Ok(ran)
+        })
+        .await
+}
+
+/// Closes the campaign: suspends what nobody decided (when the settings say so), tells each
+/// holder once. An item nobody could have decided stays, and so does the last admin.
+fn close(
+    conn: &mut DbConnection,
+    app: &App,
+    review: &Review,
+    undecided: &[Item],
+    now: NaiveDateTime,
+) -> Result<(usize, bool), AppError> {
+    if !db::close(conn, review.id, now)? {
+        return Ok((0, false));
+    }
+    let key = &app.settings.audit_key;
+    let resource = format!("access_review:{}", review.id);
+    if !app.settings.access_review.suspend || undecided.is_empty() {
+        let note = format!(
+            "{} rôle(s) non revu(s), laissé(s) en place",
+            undecided.len()
+        );
+        audit::record(
+            conn,
+            key,
+            PORTAL,
+            "access_review.close",
+            &resource,
+            None,
+            Some(&note),
+        )?;
+        return Ok((0, true));
+    }
+    let mut lost: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let admins = db::admins(conn)?;
+    let mut admins_left = admins.len();
+    for item in undecided {
+        // Nobody could have decided it (no other manager nor admin): it stays, not reviewed.
+        if askable(conn, item, &admins)?.is_empty() {
+            continue;
+        }
+        // The portal never loses its last admin to a review.
+        if item.provider.is_empty() {
+            if admins_left <= 1 {
+                continue;
+            }
+            admins_left -= 1;
+        }
+        if !db::decide(conn, item.id, "suspended", PORTAL, now)? {
+            continue;
+        }
+        remove(conn, item)?;
+        let role = role_label(&app.catalog, &item.provider, &item.role);
+        let target = format!("roles:{}:{}", item.provider, item.email);
+        audit::record(
+            conn,
+            key,
+            PORTAL,
+            "access_review.suspend",
+            &target,
+            Some(&role),
+            None,
+        )?;
+        lost.entry(item.email.clone()).or_default().push(role);
+    }
+    for (email, roles) in &lost {
+        let m = ReviewMail {
+            subject: "[habilis] Vos rôles non confirmés ont été suspendus".to_string(),
+            kind: "suspended",
+            count: roles.len(),
+            deadline: day(review.deadline),
+            suspend: true,
+            roles: roles.clone(),
+            link: app.settings.base_url.clone(),
+            link_label: "Aller sur habilis".to_string(),
+            public_id: String::new(),
+            provider_name: String::new(),
+            organisation: String::new(),
+            unsubscribe: None,
+        };
+        send(conn, email, &m, now)?;
+    }
+    let note = format!(
+        "{} rôle(s) suspendu(s)",
+        lost.values().map(Vec::len).sum::<usize>()
+    );
+    audit::record(
+        conn,
+        key,
+        PORTAL,
+        "access_review.close",
+        &resource,
+        None,
+        Some(&note),
+    )?;
+    Ok((lost.values().map(Vec::len).sum(), true))
+}
+
+/// Takes the item's role from its holder.
+fn remove(conn: &mut DbConnection, item: &Item) -> Result<(), AppError> {
+    if item.provider.is_empty() {
+        db::remove_admin(conn, item.user_id)?;
+    } else if let Some(role) = Role::parse(&item.role) {
+        users::revoke_role(conn, item.user_id, &item.provider, role)?;
+    }
+    Ok(())
+}
+
+/// The review page's content: the latest campaign, the items the person may decide, and the
+/// progress per provider.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub review: Option<Review>,
+    /// Items the person may decide (decided or not), by provider.
+    pub mine: Vec<Item>,
+    /// (provider slug, or "" for admins; decided; total), for the providers the person sees.
+    pub progress: Vec<(String, usize, usize)>,
+}
+
+/// The page, for admins and managers.
+pub async fn board(app: &App, current: &CurrentUser) -> Result<Board, AppError> {
+    let actor = current.actor.clone();
+    let manages = |provider: &str| actor.is_admin || actor.has_role(provider, Role::Manager);
+    if !actor.is_admin && !app.catalog.all().iter().any(|p| manages(&p.slug)) {
+        return Err(AppError::Forbidden);
+    }
+    let review = app
+        .db
+        .run(|conn| Ok::<_, AppError>(db::latest(conn)?))
+        .await?;
+    let Some(review) = review else {
+        return Ok(Board {
+            review: None,
+            mine: vec![],
+            progress: vec![],
+        });
+    };
+    let id = review.id;
+    let items = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(db::items(conn, id)?))
+        .await?;
+    let mut progress: Vec<(String, usize, usize)> = Vec::new();
+    for item in items.iter().filter(|i| {
+        if i.provider.is_empty() {
+            actor.is_admin
+        } else {
+            manages(&i.provider)
+        }
+    }) {
+        let decided = usize::from(item.decision.is_some());
+        match progress.iter_mut().find(|(p, _, _)| *p == item.provider) {
+            Some(row) => {
+                row.1 += decided;
+                row.2 += 1;
+            }
+            None => progress.push((item.provider.clone(), decided, 1)),
+        }
+    }
+    let mine = items
+        .into_iter()
+        .filter(|i| domain::may_review(&actor, i.user_id, &i.provider))
+        .collect();
+    Ok(Board {
+        review: Some(review),
+        mine,
+        progress,
+    })
+}
+
+/// Confirms (`keep`) or removes one role of the open campaign.
+pub async fn decide(
+    app: &App,
+    current: &CurrentUser,
+    item_id: i64,
+    keep: bool,
+) -> Result<(), AppError> {
+    let (actor, by) = (current.actor.clone(), current.user.email.clone());
+    let key = app.settings.audit_key.clone();
+    let catalog = app.catalog.clone();
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let item = db::find_item(conn, item_id)?.ok_or(AppError::NotFound)?;
+                if !domain::may_review(&actor, item.user_id, &item.provider) {
+                    return Err(if actor.user_id == item.user_id {
+                        AppError::ForbiddenBecause(
+                            "Vous ne pouvez pas revoir votre propre rôle : un autre gestionnaire ou un administrateur s'en charge.".to_string(),
+                        )
+                    } else {
+                        AppError::Forbidden
+                    });
+                }
+                let open = db::open(conn)?.is_some_and(|r| r.id == item.review_id);
+                if !open {
+                    return Err(AppError::Conflict(
+                        "Cette revue des accès est terminée : ce rôle ne peut plus y être revu.".to_string(),
+                    ));
+                }
+                let decision = if keep { "kept" } else { "removed" };
+                if !db::decide(conn, item.id, decision, &by, now())? {
+                    return Err(AppError::Conflict(format!(
+                        "Le rôle de {} a déjà été revu.",
+                        item.email
+                    )));
+                }
+                if !keep {
+                    remove(conn, &item)?;
+                }
+                let action = if keep {
+                    "access_review.keep"
+                } else {
+                    "access_review.remove"
+                };
+                let role = role_label(&catalog, &item.provider, &item.role);
+                let target = format!("roles:{}:{}", item.provider, item.email);
+                audit::record(conn, &key, &by, action, &target, Some(&role), Some(decision))
+            })
+        })
+        .await
+}
