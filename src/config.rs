@@ -70,6 +70,9 @@ pub struct OutboxSettings {
     pub poll_ms: u64,
     /// First retry delay, doubled at each attempt (with jitter), in milliseconds.
     pub backoff_ms: u64,
+    /// How long a claimed row stays with its worker: a worker killed mid-send leaves its row
+    /// to another after this, in seconds.
+    pub lease_seconds: i64,
 }
 
 /// Where attached files' bytes are kept.
@@ -320,6 +323,7 @@ fn resolve(
             max_attempts: raw.outbox.max_attempts.unwrap_or(8).max(1),
             poll_ms: raw.outbox.poll_ms.unwrap_or(1_000).max(10),
             backoff_ms: raw.outbox.backoff_ms.unwrap_or(30_000).max(10),
+            lease_seconds: raw.outbox.lease_seconds.unwrap_or(120).max(1),
         },
         worker: raw.worker.unwrap_or(true),
         dashboard_cache: raw.dashboard_cache.unwrap_or(true),

@@ -40,6 +40,43 @@ const HSTS: &str = "max-age=31536000";
 pub struct Application {
     port: u16,
     server: Server,
+    background: Option<Background>,
+}
+
+/// The outbox worker running beside the server, and how to stop it.
+pub struct Background {
+    stop: Arc<crate::outbox::Stop>,
+    worker: tokio::task::JoinHandle<()>,
+    db: crate::db::Db,
+}
+
+/// How long a stopping worker may take to finish the row in hand (the SMTP timeout is 20 s).
+const WORKER_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl Background {
+    /// Stops the worker: it finishes the row in hand and claims no more. One still sending
+    /// after the grace period is cut short, and its row released at once for the next worker.
+    pub async fn stop(self) {
+        self.stop.stop();
+        let mut worker = self.worker;
+        if tokio::time::timeout(WORKER_GRACE, &mut worker)
+            .await
+            .is_err()
+        {
+            worker.abort();
+            if let Some(id) = self.stop.in_hand() {
+                let released = self
+                    .db
+                    .run(move |conn| Ok::<_, anyhow::Error>(crate::db::outbox::release(conn, id)?))
+                    .await;
+                tracing::warn!(
+                    outbox = id,
+                    ?released,
+                    "worker stopped mid-send: row released"
+                );
+            }
+        }
+    }
 }
 
 /// Loads the providers, opens and migrates the database, seeds the demo when asked.
@@ -75,25 +112,41 @@ impl Application {
             oidc,
             ..App::new(db, catalog, settings)?
         });
-        if app.settings.worker {
-            // The outbox worker lives as long as the server, in the same runtime.
-            start_background(app.clone())?;
-        }
+        // The outbox worker lives as long as the server, in the same runtime.
+        let background = match app.settings.worker {
+            true => Some(start_background(app.clone())?),
+            false => None,
+        };
         let server = run(listener, app)?;
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            background,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// A handle that stops the server gracefully (requests in flight finish).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGTERM, SIGINT, or the handle): requests in flight finish, then
+    /// the worker finishes the row in hand and stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(background) = self.background {
+            background.stop().await;
+        }
+        served
     }
 }
 
 /// Starts the outbox worker, the hourly reminders and the weekly digests on the current runtime.
-pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
+pub fn start_background(app: Arc<App>) -> anyhow::Result<Background> {
     let names = app
         .catalog
         .all()
@@ -104,7 +157,13 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
     if worker.mailer.is_dev_mailbox() {
         tracing::info!("no SMTP server configured: emails stay in the dev mailbox (/dev/emails)");
     }
-    tokio::spawn(worker.run_forever());
+    let stop = worker.stop.clone();
+    let worker = tokio::spawn(worker.run_forever());
+    let background = Background {
+        stop,
+        worker,
+        db: app.db.clone(),
+    };
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -145,7 +204,7 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<()> {
             }
         }
     });
-    Ok(())
+    Ok(background)
 }
 
 fn run(listener: TcpListener, app: Arc<App>) -> anyhow::Result<Server> {

@@ -152,6 +152,7 @@ pub struct RawOutbox {
     pub max_attempts: Option<i32>,
     pub poll_ms: Option<u64>,
     pub backoff_ms: Option<u64>,
+    pub lease_seconds: Option<i64>,
 }
 
 /// A secret's place in the key list, without its value.

@@ -108,6 +108,7 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_OUTBOX_MAX_ATTEMPTS",
         "HABILIS_OUTBOX_POLL_MS",
         "HABILIS_OUTBOX_BACKOFF_MS",
+        "HABILIS_OUTBOX_LEASE_SECONDS",
         "HABILIS_WORKER",
         "HABILIS_DASHBOARD_CACHE",
         "HABILIS_COMPANY_API_URL",

@@ -113,6 +113,17 @@ pub fn claim(
     }
 }
 
+/// Gives back a row a stopped worker was sending: due again at once for the next worker.
+pub fn release(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::delivered_at.is_null()),
+    )
+    .set(outbox::locked_until.eq(None::<NaiveDateTime>))
+    .execute(conn)
+}
+
 pub fn mark_delivered(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((

@@ -28,12 +28,12 @@ pub struct Worker {
     pub clock: crate::clock::Clock,
     /// The portal's address, for links in the emails the worker writes itself.
     pub base_url: String,
+    /// How long a claimed row stays with this worker.
+    pub lease: chrono::Duration,
+    /// Set when the process stops: the worker finishes the row in hand and claims no more.
+    pub stop: std::sync::Arc<super::Stop>,
 }
 
-/// How long a claimed row stays with its worker before another may take it: well beyond one
-/// send (the SMTP timeout is 20 s), and rows are claimed one at a time, so a slow server never
-/// lets another instance take a row still being sent.
-const LEASE_SECONDS: i64 = 120;
 /// Rows sent per pass, each claimed just before it is sent.
 const BATCH: usize = 20;
 
@@ -62,8 +62,13 @@ impl Worker {
     pub async fn run_once(&self, now: NaiveDateTime) -> anyhow::Result<Pass> {
         let mut pass = Pass::default();
         for _ in 0..BATCH {
+            if self.stop.stopping() {
+                break;
+            }
             // The lease runs from the moment of the claim, not from the start of the pass.
-            let lease = now.max((self.clock)()) + chrono::Duration::seconds(LEASE_SECONDS);
+            // Well beyond one send (the SMTP timeout is 20 s), and rows are claimed one at a
+            // time, so a slow server never lets another instance take a row still being sent.
+            let lease = now.max((self.clock)()) + self.lease;
             let claimed = self
                 .db
                 .run(move |conn| Ok::<_, anyhow::Error>(outbox::claim(conn, now, lease, 1)?))
@@ -71,6 +76,7 @@ impl Worker {
             let Some(row) = claimed.into_iter().next() else {
                 break;
             };
+            self.stop.hold(row.id);
             let outcome = if row.kind() == Some(outbox::Kind::Webhook) {
                 self.post_webhook(&row).await?
             } else {
@@ -110,6 +116,7 @@ impl Worker {
                     }
                 }
             }
+            self.stop.hold(0);
         }
         Ok(pass)
     }
@@ -175,9 +182,9 @@ impl Worker {
         })
     }
 
-    /// Delivers forever, every `poll`.
+    /// Delivers every `poll` until `stopping` is set; the row in hand is finished first.
     pub async fn run_forever(self) {
-        loop {
+        while !self.stop.stopping() {
             match self.run_once((self.clock)()).await {
                 Ok(pass) if pass.delivered + pass.retried + pass.failed >= BATCH => {
                     continue;
@@ -185,7 +192,8 @@ impl Worker {
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = ?e, "outbox pass failed"),
             }
-            tokio::time::sleep(self.poll).await;
+            self.stop.sleep(self.poll).await;
         }
+        tracing::info!("outbox worker stopped");
     }
 }

@@ -53,6 +53,7 @@ mod roles;
 mod security;
 mod seed;
 mod sessions;
+mod shutdown;
 mod smtp_sink;
 mod stages;
 mod stats;

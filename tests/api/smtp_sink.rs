@@ -69,7 +69,17 @@ impl SmtpSink {
         SmtpSink::start_on(0).await
     }
 
+    /// A slow server: it answers each email `pace` after receiving it (a worker killed then has
+    /// sent an email it never heard was accepted).
+    pub async fn start_paced(pace: Duration) -> SmtpSink {
+        SmtpSink::listen(0, pace).await
+    }
+
     pub async fn start_on(port: u16) -> SmtpSink {
+        SmtpSink::listen(port, Duration::ZERO).await
+    }
+
+    async fn listen(port: u16, pace: Duration) -> SmtpSink {
         let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("bind the SMTP sink");
@@ -81,7 +91,7 @@ impl SmtpSink {
             while let Ok((socket, _)) = listener.accept().await {
                 let (m, a) = (m.clone(), a.clone());
                 tokio::spawn(async move {
-                    let _ = session(socket, m, a).await;
+                    let _ = session(socket, m, a, pace).await;
                 });
             }
         });
@@ -133,6 +143,7 @@ async fn session(
     socket: tokio::net::TcpStream,
     mails: Arc<Mutex<Vec<Mail>>>,
     arrived: Arc<Notify>,
+    pace: Duration,
 ) -> std::io::Result<()> {
     let (read, mut write) = socket.into_split();
     let mut lines = BufReader::new(read);
@@ -189,6 +200,7 @@ async fn session(
                 raw,
             });
             arrived.notify_waiters();
+            tokio::time::sleep(pace).await;
             write.write_all(b"250 Queued\r\n").await?;
         } else if command == "QUIT" {
             write.write_all(b"221 Bye\r\n").await?;

@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 
 use crate::helpers::{TestApp, spawn_app_with};
 
-const SECRET: &str = "secret-partage-avec-api-particulier";
+pub(crate) const SECRET: &str = "secret-partage-avec-api-particulier";
 
 #[derive(Debug, Clone)]
 pub(crate) struct Received {

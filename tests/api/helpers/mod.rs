@@ -170,13 +170,27 @@ pub async fn spawn_two_instances() -> (TestApp, String) {
 
 /// The app with more settings, e.g. an SMTP server.
 pub async fn spawn_app_with(env: Environment, extra: &[(&str, &str)]) -> TestApp {
+    spawn_stoppable(env, extra).await.0
+}
+
+/// The app, the handle that stops it gracefully, and its task, which ends once the server and
+/// its worker have stopped.
+pub async fn spawn_stoppable(
+    env: Environment,
+    extra: &[(&str, &str)],
+) -> (
+    TestApp,
+    actix_web::dev::ServerHandle,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
     let database = database::fresh_database();
     let app = Application::build(settings_with(env, &database.url, extra))
         .await
         .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
-    TestApp {
+    let handle = app.handle();
+    let running = tokio::spawn(app.run_until_stopped());
+    let app = TestApp {
         address,
         database_url: database.url.clone(),
         catalog: shipped_catalog(),
@@ -187,7 +201,8 @@ pub async fn spawn_app_with(env: Environment, extra: &[(&str, &str)]) -> TestApp
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         _database: database,
-    }
+    };
+    (app, handle, running)
 }
 
 impl TestApp {
