@@ -136,6 +136,8 @@ pub struct Settings {
     pub api_invalid_tokens_per_minute: u32,
     /// Days the record of each rights-API read is kept before the worker deletes it.
     pub api_reads_retention_days: i64,
+    /// Reached through a reverse proxy: a client is the last address of `X-Forwarded-For`.
+    pub behind_proxy: bool,
     /// The bearer token that reads `/metrics`; none: `/metrics` is not served.
     pub metrics_token: Option<SecretString>,
     /// The state's look, or a neutral one.
@@ -344,6 +346,7 @@ fn resolve(
         api_rate_per_minute: raw.api_rate_per_minute.unwrap_or(600).max(1),
         api_invalid_tokens_per_minute: raw.api_invalid_tokens_per_minute.unwrap_or(20).max(1),
         api_reads_retention_days: raw.api_reads_retention_days.unwrap_or(365).max(1),
+        behind_proxy: raw.behind_proxy.unwrap_or(false),
         metrics_token: raw
             .metrics_token
             .filter(|t| !t.expose_secret().trim().is_empty()),

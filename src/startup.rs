@@ -192,6 +192,12 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<Background> {
                 Ok(deleted) => tracing::info!(deleted, "attachments past retention"),
                 Err(e) => tracing::error!(error = ?e, "attachment retention failed"),
             }
+            // Rate-limit counts of minutes past.
+            if let Err(e) =
+                crate::services::throttle::purge(&app, chrono::Utc::now().timestamp()).await
+            {
+                tracing::error!(error = ?e, "rate counts purge failed");
+            }
             // Records of rights-API reads past their age.
             match crate::services::api::purge_reads(&app, crate::services::now()).await {
                 Ok(deleted) => tracing::info!(deleted, "API reads purged"),

@@ -59,6 +59,9 @@ pub struct Raw {
     pub session_idle_seconds: Option<i64>,
     pub session_max_seconds: Option<i64>,
     pub login_rate_per_minute: Option<u32>,
+    /// The portal is reached through a reverse proxy that appends the client's address to
+    /// `X-Forwarded-For`: limits count that address, not the proxy's.
+    pub behind_proxy: Option<bool>,
     pub api_rate_per_minute: Option<u32>,
     pub api_invalid_tokens_per_minute: Option<u32>,
     /// Days the record of each rights-API read is kept.

@@ -20,6 +20,7 @@ pub mod schema;
 pub mod sessions;
 pub mod stats;
 pub mod teams;
+pub mod throttle;
 pub mod users;
 pub mod webhooks;
 pub mod weekly_digests;

@@ -327,6 +327,15 @@ diesel::table! {
 diesel::joinable!(access_review_items -> access_reviews (review_id));
 diesel::joinable!(access_review_items -> users (user_id));
 
+diesel::table! {
+    rate_counts (scope, key, minute) {
+        scope -> Text,
+        key -> Text,
+        minute -> BigInt,
+        count -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     access_reviews,
     access_review_items,

@@ -196,16 +196,16 @@ pub async fn dev_accounts(app: &App) -> Result<Vec<DevAccount>, AppError> {
         .await
 }
 
-/// Requests per key (an IP address, a token) and minute: a fixed window, kept in memory (one
-/// instance's view; behind a load balancer each instance counts its own).
+/// Requests per key (an IP address, a token) and minute: a fixed window, kept in memory, for a
+/// single SQLite instance (on PostgreSQL, [`super::throttle::allow`] counts in the database).
 #[derive(Debug)]
 pub struct RateLimiter<K> {
     per_minute: u32,
     seen: std::sync::Mutex<std::collections::HashMap<K, (i64, u32)>>,
 }
 
-/// Sign-in attempts per IP address.
-pub type LoginLimiter = RateLimiter<std::net::IpAddr>;
+/// Sign-in attempts per IP address (in memory: one SQLite instance).
+pub type LoginLimiter = RateLimiter<String>;
 
 impl<K: std::hash::Hash + Eq> RateLimiter<K> {
     pub fn new(per_minute: u32) -> RateLimiter<K> {
@@ -343,11 +343,11 @@ mod tests {
     #[test]
     fn attempts_are_counted_per_address_and_minute() {
         let limiter = LoginLimiter::new(2);
-        let (a, b) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
-        assert!(limiter.allow(a, 60));
-        assert!(limiter.allow(a, 61));
-        assert!(!limiter.allow(a, 62));
-        assert!(limiter.allow(b, 62), "another address has its own count");
-        assert!(limiter.allow(a, 120), "a new minute starts over");
+        let (a, b) = (|| "10.0.0.1".to_string(), || "10.0.0.2".to_string());
+        assert!(limiter.allow(a(), 60));
+        assert!(limiter.allow(a(), 61));
+        assert!(!limiter.allow(a(), 62));
+        assert!(limiter.allow(b(), 62), "another address has its own count");
+        assert!(limiter.allow(a(), 120), "a new minute starts over");
     }
 }

@@ -127,7 +127,10 @@ pub async fn authenticate(
         return Err(ApiRefusal::Unauthorized);
     };
     let digest = super::sha256_hex(token);
-    if !app.api_limiter.allow(digest.clone(), at) {
+    let allowed = super::throttle::allow(app, super::throttle::Scope::Api, digest.clone(), at)
+        .await
+        .map_err(|e| ApiRefusal::Internal(anyhow::anyhow!("{e}")))?;
+    if !allowed {
         return Err(ApiRefusal::TooManyRequests);
     }
     let provider = app

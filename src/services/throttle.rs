@@ -1,5 +1,7 @@
-//! Failures per key (a client address): after too many within a window, the key is turned away
-//! before any work is done. Kept in memory, like the other limits: each instance counts its own.
+//! Rate limits. Sign-in attempts per address and rights-API requests per token are counted per
+//! minute in the database on PostgreSQL, so that they hold across every instance ([`allow`]);
+//! a single SQLite instance counts in memory. Invalid API tokens per client address
+//! ([`FailureLimiter`]) are turned away before any work is done, counted by each instance.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -65,4 +67,62 @@ mod tests {
             "the window opened at the first failure ended"
         );
     }
+}
+
+/// What a rate limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Sign-in attempts per client address.
+    SignIn,
+    /// Rights-API requests per token.
+    Api,
+}
+
+impl Scope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Scope::SignIn => "sign_in",
+            Scope::Api => "api",
+        }
+    }
+}
+
+/// Counts one request for `key`; false when it asked too often this minute. Shared by every
+/// instance on PostgreSQL.
+pub async fn allow(
+    app: &super::App,
+    scope: Scope,
+    key: String,
+    at_seconds: i64,
+) -> Result<bool, crate::error::AppError> {
+    let (limit, memory) = match scope {
+        Scope::SignIn => (app.settings.login_rate_per_minute, &app.login_limiter),
+        Scope::Api => (app.settings.api_rate_per_minute, &app.api_limiter),
+    };
+    if app.db.backend() != crate::db::Backend::Postgres {
+        return Ok(memory.allow(key, at_seconds));
+    }
+    let minute = at_seconds.div_euclid(60);
+    let count = app
+        .db
+        .run(move |conn| {
+            Ok::<_, crate::error::AppError>(crate::db::throttle::count(
+                conn,
+                scope.as_str(),
+                &key,
+                minute,
+            )?)
+        })
+        .await?;
+    Ok(count <= i64::from(limit))
+}
+
+/// Forgets the counts of minutes past (run hourly by the worker).
+pub async fn purge(app: &super::App, at_seconds: i64) -> Result<usize, crate::error::AppError> {
+    let minute = at_seconds.div_euclid(60) - 5;
+    app.db
+        .run(move |conn| {
+            Ok::<_, crate::error::AppError>(crate::db::throttle::purge_before(conn, minute)?)
+        })
+        .await
 }

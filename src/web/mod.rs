@@ -156,3 +156,24 @@ route_table! {
     get "/api/v1/organisations/{siret}/rights" => api::rights;
     get "/api/v1/agents/{agent}/rights" => api::agent_rights;
 }
+
+/// The address a request comes from: the connection's, or behind a reverse proxy
+/// (`behind_proxy`) the last address of `X-Forwarded-For`, the one the proxy itself appended
+/// (those before it are whatever the client wrote).
+pub fn client_address(
+    app: &crate::services::App,
+    req: &actix_web::HttpRequest,
+) -> std::net::IpAddr {
+    let peer = req
+        .peer_addr()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    if !app.settings.behind_proxy {
+        return peer;
+    }
+    req.headers()
+        .get("X-Forwarded-For")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|list| list.rsplit(',').next())
+        .and_then(|last| last.trim().parse().ok())
+        .unwrap_or(peer)
+}

@@ -50,6 +50,7 @@ mod rights_asked;
 mod rights_granted;
 mod risks;
 mod roles;
+mod scaling;
 mod security;
 mod seed;
 mod sessions;

@@ -26,10 +26,8 @@ async fn provider_of(app: &App, req: &HttpRequest, needs: ApiScope) -> Result<Ca
         .headers()
         .get("Authorization")
         .and_then(|h| h.to_str().ok());
-    // The address that connects: behind a proxy, the proxy's (see the README).
-    let client = req
-        .peer_addr()
-        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+    // The address that connects, or behind a proxy the client's it reports.
+    let client = crate::web::client_address(app, req);
     service::authenticate(app, header, client, needs).await
 }
 

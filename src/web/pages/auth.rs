@@ -1,7 +1,6 @@
 //! Signing in and out. The demo login exists only when `HABILIS_ENV=dev`.
 
 use actix_session::Session;
-use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
@@ -48,16 +47,19 @@ pub struct DemoAttempt;
 
 impl FromRequest for DemoAttempt {
     type Error = AppError;
-    type Future = Ready<Result<Self, AppError>>;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let app = req.app_data::<web::Data<App>>();
-        ready(match app {
-            None => Err(AppError::Internal(anyhow::anyhow!(
-                "état de l'application absent"
-            ))),
-            Some(app) if !app.settings.is_dev() => Err(AppError::NotFound),
-            Some(app) => check_rate(app, req).map(|()| DemoAttempt),
+        let app = req.app_data::<web::Data<App>>().cloned();
+        let req = req.clone();
+        Box::pin(async move {
+            match app {
+                None => Err(AppError::Internal(anyhow::anyhow!(
+                    "état de l'application absent"
+                ))),
+                Some(app) if !app.settings.is_dev() => Err(AppError::NotFound),
+                Some(app) => check_rate(&app, &req).await.map(|()| DemoAttempt),
+            }
         })
     }
 }
@@ -120,9 +122,9 @@ const ID_TOKEN_KEY: &str = "id_token";
 
 /// The identity provider (these routes do not exist without one), for an attempt within the
 /// caller's sign-in rate.
-fn identity_provider<'a>(app: &'a App, req: &HttpRequest) -> Result<&'a Oidc, AppError> {
+async fn identity_provider<'a>(app: &'a App, req: &HttpRequest) -> Result<&'a Oidc, AppError> {
     let oidc = app.oidc.as_ref().ok_or(AppError::NotFound)?;
-    check_rate(app, req)?;
+    check_rate(app, req).await?;
     Ok(oidc)
 }
 
@@ -132,7 +134,7 @@ pub async fn login_with_provider(
     session: Session,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let oidc = identity_provider(&app, &req)?;
+    let oidc = identity_provider(&app, &req).await?;
     let (url, pending) = oidc.authorize();
     session
         .insert(PENDING_KEY, pending)
@@ -177,7 +179,7 @@ pub async fn login_callback(
     session: Session,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let oidc = identity_provider(&app, &req)?;
+    let oidc = identity_provider(&app, &req).await?;
     let pairs = crate::web::input::decode(req.query_string().as_bytes()).pairs;
     let pending = take_pending(&session);
     let (code, state) = provider_answer(&pairs)?;
@@ -198,13 +200,13 @@ pub async fn login_callback(
 const NOTHING_PENDING: &str =
     "Aucune connexion n'était en cours dans ce navigateur (lien déjà utilisé ou expiré).";
 
-/// Refuses sign-in attempts beyond the allowed rate for the caller's address.
-pub fn check_rate(app: &App, req: &HttpRequest) -> Result<(), AppError> {
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip())
-        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-    if app.login_limiter.allow(ip, chrono::Utc::now().timestamp()) {
+/// Refuses sign-in attempts beyond the allowed rate for the caller's address (counted by every
+/// instance together on PostgreSQL).
+pub async fn check_rate(app: &App, req: &HttpRequest) -> Result<(), AppError> {
+    let ip = crate::web::client_address(app, req);
+    let at = chrono::Utc::now().timestamp();
+    let scope = crate::services::throttle::Scope::SignIn;
+    if crate::services::throttle::allow(app, scope, ip.to_string(), at).await? {
         Ok(())
     } else {
         tracing::warn!(%ip, "too many sign-in attempts");
