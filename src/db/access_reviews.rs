@@ -65,14 +65,18 @@ pub fn start(
     if open(conn)?.is_some() {
         return Ok(None);
     }
-    let inserted = diesel::insert_into(access_reviews::table)
-        .values((
-            access_reviews::started_at.eq(started_at),
-            access_reviews::deadline.eq(deadline),
-            access_reviews::started_by.eq(by),
-        ))
-        .returning(access_reviews::id)
-        .get_result::<i64>(conn);
+    // In a savepoint: a campaign started at the same instant elsewhere breaks the unique index,
+    // and the caller's transaction must survive that to answer 409.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(access_reviews::table)
+            .values((
+                access_reviews::started_at.eq(started_at),
+                access_reviews::deadline.eq(deadline),
+                access_reviews::started_by.eq(by),
+            ))
+            .returning(access_reviews::id)
+            .get_result::<i64>(conn)
+    });
     let id = match inserted {
         Ok(id) => id,
         Err(diesel::result::Error::DatabaseError(

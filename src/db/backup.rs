@@ -30,10 +30,21 @@ pub fn write(db: &Db, url: &str, file: &Path) -> anyhow::Result<u64> {
                 .with_context(|| format!("sauvegarde SQLite vers {}", file.display()))?;
         }
         Backend::Postgres => {
-            let status = std::process::Command::new("pg_dump")
-                .args(["--format=custom", "--no-owner", "--file"])
+            // The password goes through the environment, never the command line (which other
+            // users of the machine can read).
+            let mut url = reqwest::Url::parse(url).context("DATABASE_URL illisible")?;
+            let password = url.password().map(percent_decoded);
+            let _ = url.set_password(None);
+            let mut dump = std::process::Command::new("pg_dump");
+            if let Some(password) = password {
+                dump.env("PGPASSWORD", password);
+            }
+            // Row security on: the portal's role may dump (the organisations' wall is open
+            // outside the applicant's transactions), where pg_dump's default would refuse.
+            let status = dump
+                .args(["--format=custom", "--no-owner", "--enable-row-security", "--file"])
                 .arg(file)
-                .arg(url)
+                .arg(url.as_str())
                 .status()
                 .context(
                     "pg_dump introuvable : installez le client PostgreSQL (paquet postgresql-client) de la version du serveur ou plus récente",
@@ -46,4 +57,38 @@ pub fn write(db: &Db, url: &str, file: &Path) -> anyhow::Result<u64> {
     Ok(std::fs::metadata(file)
         .with_context(|| format!("sauvegarde absente : {}", file.display()))?
         .len())
+}
+
+/// A URL's percent-encoded part as written (`p%40ss` → `p@ss`).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_password_is_read_as_written() {
+        assert_eq!(super::percent_decoded("p%40ss%2Fw0rd"), "p@ss/w0rd");
+        assert_eq!(super::percent_decoded("plain"), "plain");
+        assert_eq!(super::percent_decoded("100%"), "100%");
+    }
 }

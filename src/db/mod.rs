@@ -131,6 +131,15 @@ pub fn lock_demande(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
     Ok(())
 }
 
+/// Makes concurrent changes of who is an admin take turns, until the transaction ends
+/// (PostgreSQL; on SQLite a write transaction already holds the only write lock).
+pub fn lock_admins(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(7260000000001)").execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Whether the database answers.
 /// Runs applicant-side work behind PostgreSQL's second wall: for this transaction, rows of
 /// demandes, messages and files of other organisations than `organisations` are invisible to
@@ -217,13 +226,20 @@ pub fn pending_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
         }
     }
     .map_err(|e| anyhow::anyhow!("migrations illisibles : {e}"))?;
-    // No table yet: a new database, every migration pending.
+    // No table yet: a new database, every migration pending. Any other error is told.
     let applied: Vec<String> =
         match diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
             .load::<Applied>(conn)
         {
             Ok(rows) => rows.into_iter().map(|r| r.version).collect(),
-            Err(_) => Vec::new(),
+            Err(e)
+                if ["does not exist", "no such table"]
+                    .iter()
+                    .any(|m| e.to_string().contains(m)) =>
+            {
+                Vec::new()
+            }
+            Err(e) => anyhow::bail!("migrations illisibles : {e}"),
         };
     Ok(known.iter().filter(|v| !applied.contains(v)).count())
 }

@@ -49,6 +49,8 @@ pub struct Organisation {
     pub active: Option<bool>,
     pub looked_up_at: Option<NaiveDateTime>,
     pub lookup_error: Option<String>,
+    /// SIRENE's legal category, once the directory answered.
+    pub legal_form: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

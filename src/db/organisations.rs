@@ -36,6 +36,8 @@ pub struct Facts {
     pub naf: Option<String>,
     pub address: Option<String>,
     pub active: bool,
+    /// SIRENE's legal category ("1000": a sole trader).
+    pub legal_form: Option<String>,
 }
 
 pub fn record_facts(
@@ -50,6 +52,7 @@ pub fn record_facts(
             organisations::naf.eq(&facts.naf),
             organisations::address.eq(&facts.address),
             organisations::active.eq(Some(facts.active)),
+            organisations::legal_form.eq(&facts.legal_form),
             organisations::looked_up_at.eq(Some(at)),
             organisations::lookup_error.eq(None::<String>),
         ))
@@ -72,5 +75,16 @@ pub fn not_looked_up(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<Org
         .order(organisations::id)
         .limit(limit)
         .select(Organisation::as_select())
+        .load(conn)
+}
+
+/// The legal form of these organisations, by id (none while the directory has not answered).
+pub fn legal_forms(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<(i64, Option<String>)>> {
+    organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .select((organisations::id, organisations::legal_form))
         .load(conn)
 }

@@ -30,6 +30,7 @@ diesel::table! {
         active -> Nullable<Bool>,
         looked_up_at -> Nullable<Timestamp>,
         lookup_error -> Nullable<Text>,
+        legal_form -> Nullable<Text>,
     }
 }
 

@@ -274,10 +274,21 @@ pub fn update_identity(
         .map(|_| ())
 }
 
-/// Records a sign-in: the access review reads it.
-pub fn record_sign_in(conn: &mut DbConnection, user_id: i64, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(users::table.find(user_id))
-        .set(users::last_sign_in_at.eq(Some(at)))
-        .execute(conn)
-        .map(|_| ())
+/// Records a sign-in (the access review and the lapsing read it), unless the account is
+/// disabled or erased: false then. The row stays locked until the transaction ends, so a
+/// worker disabling the account at that instant waits, then sees it used.
+pub fn record_sign_in(
+    conn: &mut DbConnection,
+    user_id: i64,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        users::table
+            .find(user_id)
+            .filter(users::disabled_at.is_null())
+            .filter(users::erased_at.is_null()),
+    )
+    .set(users::last_sign_in_at.eq(Some(at)))
+    .execute(conn)
+    .map(|n| n == 1)
 }

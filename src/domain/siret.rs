@@ -80,9 +80,30 @@ impl fmt::Display for Siret {
     }
 }
 
+/// Whether an organisation may be a person, whose name publishing would disclose: a legal form
+/// of SIRENE's first family (1000, a sole trader, and the like); with none known yet, any SIREN
+/// but a public body's (public bodies' numbers start with 1 or 2).
+pub fn may_be_a_person(siret: &str, legal_form: Option<&str>) -> bool {
+    match legal_form.map(str::trim).filter(|f| !f.is_empty()) {
+        Some(form) => form.starts_with('1'),
+        None => !siret.starts_with(['1', '2']),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sole_trader_or_an_unknown_private_body_may_be_a_person() {
+        assert!(may_be_a_person("53930425300013", Some("1000")));
+        assert!(!may_be_a_person("53930425300013", Some("5710")));
+        // Not looked up yet: public bodies (SIREN 1… or 2…) are not persons, others may be.
+        assert!(!may_be_a_person("21690123100011", None));
+        assert!(!may_be_a_person("13002526500013", None));
+        assert!(may_be_a_person("53930425300013", None));
+        assert!(may_be_a_person("53930425300013", Some(" ")));
+    }
 
     #[test]
     fn a_real_siret_parses_with_or_without_spaces() {

@@ -485,6 +485,19 @@ pub async fn decide(
                         "Cette revue des accès est terminée : ce rôle ne peut plus y être revu.".to_string(),
                     ));
                 }
+                // Who is an admin changes one decision at a time, and the portal keeps one.
+                if item.provider.is_empty() {
+                    crate::db::lock_admins(conn)?;
+                    let admins = db::admins(conn)?;
+                    if !admins.iter().any(|a| a.id == actor.user_id) {
+                        return Err(AppError::Forbidden);
+                    }
+                    if !keep && admins.iter().filter(|a| a.id != item.user_id).count() == 0 {
+                        return Err(AppError::Conflict(
+                            "Le dernier administrateur ne peut pas être retiré.".to_string(),
+                        ));
+                    }
+                }
                 let decision = if keep { "kept" } else { "removed" };
                 if !db::decide(conn, item.id, decision, &by, now())? {
                     return Err(AppError::Conflict(format!(

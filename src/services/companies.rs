@@ -29,6 +29,7 @@ struct Answer {
 
 #[derive(Deserialize)]
 struct Unit {
+    nature_juridique: Option<String>,
     nom_complet: Option<String>,
     nom_raison_sociale: Option<String>,
     #[serde(default)]
@@ -63,6 +64,7 @@ pub fn parse_answer(body: &str, siret: &str) -> Result<Facts, LookupError> {
                 address: e.adresse,
                 // "F": fermé. Anything else counts as open.
                 active: e.etat_administratif.as_deref() != Some("F"),
+                legal_form: unit.nature_juridique,
             });
         }
     }

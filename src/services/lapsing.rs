@@ -170,8 +170,17 @@ fn apply(
             (Some(own), theirs)
         }
         Step::Disable => {
+            // The portal never loses its last admin this way (they are warned, not disabled).
+            let admins = crate::db::access_reviews::admins(conn)?;
+            if user.is_admin && admins.iter().all(|a| a.id == user.id) {
+                tracing::warn!(user = user.id, "last admin unused: not disabled");
+                return Ok(false);
+            }
             if !lapse::disable(conn, user.id, account.last_used(), now)? {
                 return Ok(false);
+            }
+            if user.is_admin {
+                crate::db::access_reviews::remove_admin(conn, user.id)?;
             }
             sessions::revoke_all(conn, user.id, now)?;
             let roles = users::roles_of(conn, user.id)?;
@@ -181,6 +190,7 @@ fn apply(
             let removed = roles
                 .iter()
                 .map(|(p, r)| format!("{p}:{}", r.as_str()))
+                .chain(user.is_admin.then(|| "admin".to_string()))
                 .collect::<Vec<_>>();
             let old = serde_json::to_string(&removed).map_err(anyhow::Error::from)?;
             let note = "désactivé faute de connexion";

@@ -17,6 +17,7 @@ pub mod export;
 pub mod handover;
 mod hooks;
 pub mod instruction;
+pub mod kept;
 pub mod lapsing;
 pub mod mailbox;
 pub mod memberships;
@@ -79,6 +80,8 @@ pub struct App {
     pub legal: crate::legal::Legal,
     /// The statistics, kept ten minutes per view.
     pub stats: stats::StatsCache,
+    /// The public lists of habilitations, kept five minutes per provider.
+    pub published: kept::Kept<Vec<transparency::PublicHabilitation>>,
 }
 
 impl App {
@@ -94,7 +97,8 @@ impl App {
         Ok(App {
             files,
             legal,
-            stats: Default::default(),
+            stats: kept::Kept::new(stats::KEPT),
+            published: kept::Kept::new(transparency::KEPT),
             metrics: self::metrics::Metrics::new()?,
             access: Default::default(),
             boards: boards::BoardCache::new(settings.dashboard_cache),

@@ -19,10 +19,13 @@ pub async fn start(app: &App, user_id: i64, how: SignIn) -> Result<String, AppEr
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                refuse_lapsed(conn, user_id)?;
+                // Recorded first, guarded: a disabled or erased account gets no session.
+                if !crate::db::users::record_sign_in(conn, user_id, now())? {
+                    refuse_lapsed(conn, user_id)?;
+                    return Err(AppError::LoginFailed("Ce compte n'existe pas.".to_string()));
+                }
                 sessions::purge_older_than(conn, oldest)?;
                 sessions::insert(conn, user_id, &digest, now())?;
-                crate::db::users::record_sign_in(conn, user_id, now())?;
                 let email = audit::email_of(conn, user_id)?;
                 let method = serde_json::json!({ "method": how.as_str() }).to_string();
                 audit::record(

@@ -2,9 +2,8 @@
 //! events at most every ten minutes per view; the instructors of a provider (and admins) also
 //! see who decided what.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use crate::catalog::Provider;
 use crate::domain::policy;
@@ -15,16 +14,13 @@ use super::accounts::CurrentUser;
 use super::{App, now};
 
 /// How long figures are kept before they are read again.
-const KEPT: Duration = Duration::from_secs(600);
+pub const KEPT: Duration = Duration::from_secs(600);
 /// Events before the period are read this far back, so that a decision early in the period
 /// counts from the submission that started it.
 const CYCLE_DAYS: i64 = 365;
 
-/// Each view's last figures (by provider slug, "" for all), and when they were read.
-#[derive(Debug, Default)]
-pub struct StatsCache {
-    kept: Mutex<HashMap<String, (Instant, Arc<Stats>)>>,
-}
+/// Each view's last figures, by provider slug ("" for all).
+pub type StatsCache = super::kept::Kept<Arc<Stats>>;
 
 /// What the page shows.
 #[derive(Debug, Clone)]
@@ -52,12 +48,7 @@ fn provider_named(app: &App, slug: Option<&str>) -> Result<Option<Provider>, App
 /// The figures of one provider or all, kept ten minutes.
 async fn figures(app: &App, provider: Option<&Provider>) -> Result<Arc<Stats>, AppError> {
     let key = provider.map_or(String::new(), |p| p.slug.clone());
-    let fresh = app.stats.kept.lock().ok().and_then(|kept| {
-        kept.get(&key)
-            .filter(|(at, _)| at.elapsed() < KEPT)
-            .map(|(_, s)| s.clone())
-    });
-    if let Some(stats) = fresh {
+    if let Some(stats) = app.stats.get(&key) {
         return Ok(stats);
     }
     let at = now();
@@ -72,9 +63,7 @@ async fn figures(app: &App, provider: Option<&Provider>) -> Result<Arc<Stats>, A
         })
         .await?;
     let computed = Arc::new(computed);
-    if let Ok(mut kept) = app.stats.kept.lock() {
-        kept.insert(key, (Instant::now(), computed.clone()));
-    }
+    app.stats.put(&key, computed.clone());
     Ok(computed)
 }
 

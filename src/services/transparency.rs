@@ -1,6 +1,7 @@
 //! The public list of a provider's active habilitations, for providers whose file opts in:
 //! which organisation may use which data, for what, since and until when. No personal data:
-//! no applicant, no contact, no answer but the project's name.
+//! no applicant, no contact, no answer but the project's name, and no organisation that is a
+//! person (a sole trader). Kept five minutes per provider in each instance.
 
 use crate::catalog::Provider;
 use crate::db::habilitations::{self, ListedHabilitation};
@@ -11,6 +12,8 @@ use super::{App, now};
 
 /// At most this many rows in a list (the largest provider holds a few thousand).
 const LIMIT: i64 = 50_000;
+/// How long a list is kept before it is read again (each instance keeps its own).
+pub const KEPT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// One published habilitation.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -46,23 +49,32 @@ pub async fn list(app: &App, slug: &str) -> Result<(Provider, Vec<PublicHabilita
         .filter(|p| p.public_list)
         .cloned()
         .ok_or(AppError::NotFound)?;
+    if let Some(kept) = app.published.get(&provider.slug) {
+        return Ok((provider, kept));
+    }
     let providers = vec![provider.slug.clone()];
     let at = now();
-    let rows: Vec<ListedHabilitation> = app
+    let (rows, forms): (Vec<ListedHabilitation>, Vec<(i64, Option<String>)>) = app
         .db
         .run(move |conn| {
-            Ok::<_, AppError>(habilitations::listed(
-                conn,
-                &providers,
-                Status::Active,
-                at,
-                None,
-                LIMIT,
-            )?)
+            let rows = habilitations::listed(conn, &providers, Status::Active, at, None, LIMIT)?;
+            let ids: Vec<i64> = rows.iter().map(|(h, _)| h.organisation_id).collect();
+            let forms = crate::db::organisations::legal_forms(conn, &ids)?;
+            Ok::<_, AppError>((rows, forms))
         })
         .await?;
-    let published = rows
+    // An organisation that is, or may be, a person (a sole trader) is left out: its name
+    // would be a person's.
+    let person = |id: i64, siret: &str| {
+        let form = forms
+            .iter()
+            .find(|(o, _)| *o == id)
+            .and_then(|(_, f)| f.as_deref());
+        crate::domain::siret::may_be_a_person(siret, form)
+    };
+    let published: Vec<PublicHabilitation> = rows
         .into_iter()
+        .filter(|(h, (_, _, siret))| !person(h.organisation_id, siret))
         .map(|(h, (purpose, organisation, siret))| {
             let ids: Vec<String> = serde_json::from_str(&h.scopes).unwrap_or_default();
             PublicHabilitation {
@@ -84,6 +96,7 @@ pub async fn list(app: &App, slug: &str) -> Result<(Provider, Vec<PublicHabilita
             }
         })
         .collect();
+    app.published.put(&provider.slug, published.clone());
     Ok((provider, published))
 }
 

@@ -167,7 +167,13 @@ pub fn client_address(
     let peer = req
         .peer_addr()
         .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-    if !app.settings.behind_proxy {
+    // Only a proxy on this machine or a private network is believed: anyone reaching the
+    // portal directly from elsewhere writes that header as they please.
+    let private = match peer {
+        std::net::IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
+        std::net::IpAddr::V6(v6) => v6.is_loopback() || (v6.segments()[0] & 0xfe00) == 0xfc00,
+    };
+    if !app.settings.behind_proxy || !private {
         return peer;
     }
     req.headers()

@@ -53,6 +53,12 @@ fn holds(app: &TestApp, email: &str, role: &str) -> bool {
 #[tokio::test]
 async fn managers_review_their_provider_s_roles_and_what_nobody_confirmed_is_suspended() {
     let app = spawn_app().await;
+    // A second admin, whom the first reviews (and who reviews the first).
+    const SECOND: &str = "jeanne.roux@grenoble.fr";
+    diesel::update(users::table.filter(users::email.eq(SECOND)))
+        .set(users::is_admin.eq(true))
+        .execute(&mut app.conn())
+        .unwrap();
     let out = app.cli().args(["access-review", "start"]).output().unwrap();
     assert!(
         out.status.success(),
@@ -184,6 +190,33 @@ async fn managers_review_their_provider_s_roles_and_what_nobody_confirmed_is_sus
         .await;
     assert_eq!(kept.status, StatusCode::SEE_OTHER);
     assert_eq!(audited(&app, ADMIN, "access_review.keep"), 1);
+    // Admins review each other: the first removes the second's admin role; the second, no
+    // longer an admin, cannot remove the first's in turn (the portal keeps an admin).
+    let second = app.login_as(SECOND).await;
+    let second_page = second.get("/revue-des-acces").await;
+    let admin_item = |email: &str| -> i64 {
+        access_review_items::table
+            .inner_join(users::table)
+            .filter(users::email.eq(email))
+            .filter(access_review_items::role.eq("admin"))
+            .select(access_review_items::id)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let removed = admin
+        .post(
+            &format!("/revue-des-acces/{}/retirer", admin_item(SECOND)),
+            &[("_csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let late = second
+        .post(
+            &format!("/revue-des-acces/{}/retirer", admin_item(ADMIN)),
+            &[("_csrf", &second_page.csrf())],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::FORBIDDEN);
 
     // A week on, those with roles left are reminded, once.
     let services = app.services();

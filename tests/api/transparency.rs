@@ -1,9 +1,35 @@
 //! The published habilitations: a provider that opts in lists its active habilitations for
-//! anyone, as a page, JSON and CSV, with no personal data; others publish nothing.
+//! anyone, as a page, JSON and CSV, with no personal data (no organisation that is a person);
+//! others publish nothing.
 
+use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+use habilis::db::schema::organisations;
 use reqwest::StatusCode;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{TestApp, spawn_app};
+
+/// An organisation of that legal form (none: the directory has not answered), with a
+/// validated biodiversity habilitation.
+async fn holder(app: &TestApp, siret: &str, name: &str, legal_form: Option<&str>) {
+    habilis::db::organisations::insert(
+        &mut app.conn(),
+        &habilis::db::models::NewOrganisation {
+            siret,
+            name,
+            naf: None,
+            created_at: habilis::services::now(),
+        },
+    )
+    .unwrap();
+    diesel::update(organisations::table.filter(organisations::siret.eq(siret)))
+        .set(organisations::legal_form.eq(legal_form))
+        .execute(&mut app.conn())
+        .unwrap();
+    let email = format!("agent@{siret}.example");
+    app.add_member(&email, siret);
+    let agent = app.login_as(&email).await;
+    app.validated_demande(&agent, "biodiversite").await;
+}
 
 #[tokio::test]
 async fn an_opted_in_provider_publishes_its_active_habilitations_without_personal_data() {
@@ -12,6 +38,11 @@ async fn an_opted_in_provider_publishes_its_active_habilitations_without_persona
     app.validated_demande(&marie, "biodiversite").await;
     // A demande still in instruction is not listed.
     app.submitted_demande(&marie, "biodiversite").await;
+    // An association is listed; a sole trader, or a private body the directory has not
+    // answered for yet, is not: its name may be a person's.
+    holder(&app, "77567227200032", "Les Amis des Oiseaux", Some("9220")).await;
+    holder(&app, "53930425300013", "Jean Dupuis", Some("1000")).await;
+    holder(&app, "44306184100047", "Pierre Martin", None).await;
 
     let visitor = app.browser();
     let index = visitor.get("/habilitations-publiques").await;
@@ -39,9 +70,13 @@ async fn an_opted_in_provider_publishes_its_active_habilitations_without_persona
     .await
     .unwrap();
     let listed = json["habilitations"].as_array().unwrap();
-    assert_eq!(listed.len(), 1, "{json}");
-    assert_eq!(listed[0]["siret"], "21690123100011");
-    assert_eq!(listed[0]["scopes"][0], "Synthèse des observations");
+    let sirets: Vec<&str> = listed
+        .iter()
+        .map(|h| h["siret"].as_str().unwrap())
+        .collect();
+    assert_eq!(sirets, ["77567227200032", "21690123100011"], "{json}");
+    assert_eq!(listed[1]["scopes"][0], "Synthèse des observations");
+    assert!(!page.body.contains("Dupuis") && !page.body.contains("Pierre Martin"));
     assert!(!json.to_string().contains("@"), "no email: {json}");
 
     let csv = reqwest::get(format!(
@@ -61,7 +96,7 @@ async fn an_opted_in_provider_publishes_its_active_habilitations_without_persona
     assert!(text.starts_with(
         "\u{feff}habilitation,organisation,siret,projet,donnees,accordee_le,expire_le"
     ));
-    assert_eq!(text.lines().count(), 2, "{text}");
+    assert_eq!(text.lines().count(), 3, "{text}");
 
     // A provider that does not opt in publishes nothing.
     let closed = visitor
