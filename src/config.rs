@@ -138,6 +138,8 @@ pub struct Settings {
     pub api_reads_retention_days: i64,
     /// Reached through a reverse proxy: a client is the last address of `X-Forwarded-For`.
     pub behind_proxy: bool,
+    /// `/stats` open to anyone (true), or to those who see the instruction workspace.
+    pub stats_public: bool,
     /// The bearer token that reads `/metrics`; none: `/metrics` is not served.
     pub metrics_token: Option<SecretString>,
     /// The state's look, or a neutral one.
@@ -347,6 +349,7 @@ fn resolve(
         api_invalid_tokens_per_minute: raw.api_invalid_tokens_per_minute.unwrap_or(20).max(1),
         api_reads_retention_days: raw.api_reads_retention_days.unwrap_or(365).max(1),
         behind_proxy: raw.behind_proxy.unwrap_or(false),
+        stats_public: raw.stats_public.unwrap_or(true),
         metrics_token: raw
             .metrics_token
             .filter(|t| !t.expose_secret().trim().is_empty()),

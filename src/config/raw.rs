@@ -62,6 +62,8 @@ pub struct Raw {
     /// The portal is reached through a reverse proxy that appends the client's address to
     /// `X-Forwarded-For`: limits count that address, not the proxy's.
     pub behind_proxy: Option<bool>,
+    /// Whether `/stats` is open to anyone (its aggregates); false: to role holders only.
+    pub stats_public: Option<bool>,
     pub api_rate_per_minute: Option<u32>,
     pub api_invalid_tokens_per_minute: Option<u32>,
     /// Days the record of each rights-API read is kept.

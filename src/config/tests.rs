@@ -140,6 +140,7 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_ACCOUNTS_ERASE_AFTER_DAYS",
         "HABILIS_LEGAL_DIR",
         "HABILIS_BEHIND_PROXY",
+        "HABILIS_STATS_PUBLIC",
         "HABILIS_ACCESS_REVIEW_YEARLY_ON",
         "HABILIS_ACCESS_REVIEW_DAYS",
         "HABILIS_ACCESS_REVIEW_SUSPEND",

@@ -74,6 +74,14 @@ pub async fn report(
     current: Option<&CurrentUser>,
     slug: Option<&str>,
 ) -> Result<Report, AppError> {
+    // Aggregates are public unless the operator says otherwise.
+    if !app.settings.stats_public {
+        match current {
+            None => return Err(AppError::Unauthenticated),
+            Some(c) if !c.actor.sees_instruction() => return Err(AppError::Forbidden),
+            Some(_) => {}
+        }
+    }
     let provider = provider_named(app, slug)?;
     let stats = figures(app, provider.as_ref()).await?;
     let actor = current.map(|c| &c.actor);

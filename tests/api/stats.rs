@@ -131,3 +131,19 @@ async fn anyone_reads_the_statistics_and_the_instructors_also_see_who_decided() 
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn an_operator_may_keep_the_statistics_for_the_instruction_teams() {
+    let app = crate::helpers::spawn_app_with(
+        habilis::config::Environment::Dev,
+        &[("HABILIS_STATS_PUBLIC", "false")],
+    )
+    .await;
+    let visitor = app.browser().get("/stats").await;
+    assert_eq!(visitor.location.as_deref(), Some("/connexion"));
+    let marie = app.login_as(MARIE).await;
+    assert_eq!(marie.get("/stats").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(marie.get("/stats.csv").await.status, StatusCode::FORBIDDEN);
+    let reporter = app.login_as("rapport@api-particulier.example").await;
+    assert_eq!(reporter.get("/stats").await.status, StatusCode::OK);
+}

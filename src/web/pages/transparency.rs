@@ -97,9 +97,12 @@ pub async fn stats(
 /// The monthly figures as CSV.
 pub async fn stats_csv(
     app: web::Data<App>,
+    ctx: VisitorCtx,
     query: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let report = crate::services::stats::report(&app, None, query.fournisseur.as_deref()).await?;
+    let report =
+        crate::services::stats::report(&app, ctx.current.as_ref(), query.fournisseur.as_deref())
+            .await?;
     let name = report
         .provider
         .as_ref()
