@@ -3,152 +3,17 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
+
+mod cli;
+use cli::{
+    AccessReviewCommand, AuditCommand, Cli, Command, ProvidersCommand, RolesCommand, TokensCommand,
+    WebhooksCommand,
+};
 
 use habilis::config::Settings;
 use habilis::startup::{Application, prepare};
 use habilis::{catalog, db, services, telemetry};
-
-#[derive(Parser)]
-#[command(
-    name = "habilis",
-    version,
-    about = "Portail d'habilitation aux données protégées"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Serve the portal (the default).
-    Serve,
-    /// Apply the database migrations and stop.
-    Migrate,
-    /// Copy the database to FILE while the portal runs: SQLite's online backup, or pg_dump's
-    /// custom format on PostgreSQL (restore with pg_restore). Attached files are not in it.
-    Backup { file: PathBuf },
-    /// Deliver the outbox, send reminders and weekly digests, without serving pages (to run apart or several times).
-    Worker,
-    /// Fill the database.
-    Seed {
-        /// Demo accounts: applicants of a town hall, instructors, reporters, subscribers, an admin.
-        #[arg(long)]
-        demo: bool,
-        /// N synthetic demandes over every provider and state (for the dashboard benchmark).
-        #[arg(long, value_name = "N")]
-        demandes: Option<usize>,
-    },
-    /// Work on provider files.
-    Providers {
-        #[command(subcommand)]
-        command: ProvidersCommand,
-    },
-    /// Grant or remove a role (written to the audit log).
-    Roles {
-        #[command(subcommand)]
-        command: RolesCommand,
-    },
-    /// Tokens of providers' systems for the rights API.
-    Tokens {
-        #[command(subcommand)]
-        command: TokensCommand,
-    },
-    /// Work on webhooks.
-    Webhooks {
-        #[command(subcommand)]
-        command: WebhooksCommand,
-    },
-    /// Review everyone's roles: each provider's managers confirm or remove its role holders.
-    AccessReview {
-        #[command(subcommand)]
-        command: AccessReviewCommand,
-    },
-    /// Work on the audit log.
-    Audit {
-        #[command(subcommand)]
-        command: AuditCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum RolesCommand {
-    /// Give ROLE (subscriber, reporter, instructor, manager) for a provider to the person with EMAIL.
-    Grant {
-        email: String,
-        #[arg(long)]
-        provider: String,
-        #[arg(long)]
-        role: String,
-    },
-    /// Remove that role.
-    Revoke {
-        email: String,
-        #[arg(long)]
-        provider: String,
-        #[arg(long)]
-        role: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum TokensCommand {
-    /// Create a token for a provider; it is printed once and only its hash is kept.
-    Create {
-        #[arg(long)]
-        provider: String,
-        #[arg(long)]
-        name: String,
-        /// What it may read, repeatable: habilitations:read, demandes:read, agents:read
-        /// (default: habilitations:read and demandes:read).
-        #[arg(long = "scope")]
-        scopes: Vec<String>,
-    },
-    /// Revoke a token by its number.
-    Revoke { id: i64 },
-}
-
-#[derive(Subcommand)]
-enum WebhooksCommand {
-    /// Send a signed test payload to a provider's webhook and print the answer.
-    Test {
-        #[arg(long)]
-        provider: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum AccessReviewCommand {
-    /// Start a campaign now (access_review.days to its deadline); reviewers are emailed.
-    Start,
-}
-
-#[derive(Subcommand)]
-enum AuditCommand {
-    /// Recompute the chain with HABILIS_AUDIT_KEY; exits non-zero at the first row that was
-    /// altered. Prints the head (row count and last hash) to record somewhere else.
-    Verify {
-        /// A head printed by an earlier verify (COUNT:HASH): fails when it is no longer in the
-        /// chain, e.g. the newest rows were deleted.
-        #[arg(long, value_name = "COUNT:HASH")]
-        expect_head: Option<String>,
-    },
-}
-
-#[derive(Subcommand)]
-enum ProvidersCommand {
-    /// Check every provider file of a directory (default: HABILIS_PROVIDERS_DIR or providers/).
-    Check { dir: Option<PathBuf> },
-    /// Serve every form of a directory read-only, with made-up answers, reloaded on each
-    /// save (default: HABILIS_PROVIDERS_DIR or providers/).
-    Preview {
-        dir: Option<PathBuf>,
-        /// Where to listen.
-        #[arg(long, default_value = "127.0.0.1:8090")]
-        bind: String,
-    },
-}
 
 /// Waits for SIGINT or SIGTERM (what `docker stop` and systemd send).
 async fn stopped() -> std::io::Result<()> {

@@ -74,6 +74,34 @@ pub fn insert(conn: &mut DbConnection, row: &NewOutboxRow) -> QueryResult<()> {
         .map(|_| ())
 }
 
+/// Queues an email about no demande (alerts, notices about accounts and reviews), due at once.
+pub fn insert_email(
+    conn: &mut DbConnection,
+    topic: &str,
+    to: &str,
+    subject: &str,
+    (text, html): (&str, &str),
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    insert(
+        conn,
+        &NewOutboxRow {
+            kind: Kind::Email.into(),
+            topic,
+            demande_id: None,
+            recipient: to,
+            subject,
+            body_text: text,
+            body_html: html,
+            unsubscribe_url: None,
+            attempts: 0,
+            next_attempt_at: at,
+            created_at: at,
+            secret_env: None,
+        },
+    )
+}
+
 /// Claims up to `limit` rows due now, leasing them until `lease_until` and counting the attempt.
 /// A row whose lease ran out (a worker died mid-send) is claimed again.
 pub fn claim(

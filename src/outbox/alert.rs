@@ -87,22 +87,13 @@ pub fn managers(
     };
     let (text, html) = (Text { m: &m }.render()?, Html { m: &m }.render()?);
     for manager in users::holders_of(conn, &provider, &[crate::domain::policy::Role::Manager])? {
-        outbox::insert(
+        outbox::insert_email(
             conn,
-            &outbox::NewOutboxRow {
-                kind: outbox::Kind::Email.into(),
-                topic: "webhook_failing",
-                demande_id: None,
-                recipient: &manager.email,
-                subject: &m.subject,
-                body_text: &text,
-                body_html: &html,
-                unsubscribe_url: None,
-                attempts: 0,
-                next_attempt_at: now,
-                created_at: now,
-                secret_env: None,
-            },
+            "webhook_failing",
+            &manager.email,
+            &m.subject,
+            (&text, &html),
+            now,
         )?;
     }
     Ok(())

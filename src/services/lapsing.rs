@@ -297,23 +297,7 @@ fn send(
         Text { m }.render().map_err(anyhow::Error::from)?,
         Html { m }.render().map_err(anyhow::Error::from)?,
     );
-    outbox::insert(
-        conn,
-        &outbox::NewOutboxRow {
-            kind: outbox::Kind::Email.into(),
-            topic: "account_lapse",
-            demande_id: None,
-            recipient: to,
-            subject: &m.subject,
-            body_text: &text,
-            body_html: &html,
-            unsubscribe_url: None,
-            attempts: 0,
-            next_attempt_at: now,
-            created_at: now,
-            secret_env: None,
-        },
-    )?;
+    outbox::insert_email(conn, "account_lapse", to, &m.subject, (&text, &html), now)?;
     Ok(())
 }
 
