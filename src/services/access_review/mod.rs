@@ -129,7 +129,7 @@ pub async fn run(app: Arc<App>, now: NaiveDateTime) -> Result<Ran, AppError> {
 }
 
 /// Closes the campaign: suspends what nobody decided (when the settings say so), tells each
-/// holder once. An item nobody could have decided stays, and so does the last admin.
+/// holder once, and records in one audit row what was suspended and what was left.
 fn close(
     conn: &mut DbConnection,
     app: &App,
@@ -140,24 +140,38 @@ fn close(
     if !db::close(conn, review.id, now)? {
         return Ok((0, false));
     }
-    let key = &app.settings.audit_key;
+    let suspended = match app.settings.access_review.suspend {
+        true => suspend(conn, app, review, undecided, now)?,
+        false => 0,
+    };
+    let note = format!(
+        "{suspended} rôle(s) suspendu(s), {} non revu(s) laissé(s) en place",
+        undecided.len() - suspended
+    );
     let resource = format!("access_review:{}", review.id);
-    if !app.settings.access_review.suspend || undecided.is_empty() {
-        let note = format!(
-            "{} rôle(s) non revu(s), laissé(s) en place",
-            undecided.len()
-        );
-        audit::record(
-            conn,
-            key,
-            PORTAL,
-            "access_review.close",
-            &resource,
-            None,
-            Some(&note),
-        )?;
-        return Ok((0, true));
-    }
+    let key = &app.settings.audit_key;
+    audit::record(
+        conn,
+        key,
+        PORTAL,
+        "access_review.close",
+        &resource,
+        None,
+        Some(&note),
+    )?;
+    Ok((suspended, true))
+}
+
+/// Suspends the undecided roles someone could have decided (never the last admin), audits
+/// each and emails each holder once; returns how many.
+fn suspend(
+    conn: &mut DbConnection,
+    app: &App,
+    review: &Review,
+    undecided: &[Item],
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let key = &app.settings.audit_key;
     let mut lost: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let admins = db::admins(conn)?;
     let mut admins_left = admins.len();
@@ -179,15 +193,8 @@ fn close(
         remove(conn, item)?;
         let role = role_label(&app.catalog, &item.provider, &item.role);
         let target = format!("roles:{}:{}", item.provider, item.email);
-        audit::record(
-            conn,
-            key,
-            PORTAL,
-            "access_review.suspend",
-            &target,
-            Some(&role),
-            None,
-        )?;
+        let action = "access_review.suspend";
+        audit::record(conn, key, PORTAL, action, &target, Some(&role), None)?;
         lost.entry(item.email.clone()).or_default().push(role);
     }
     for (email, roles) in &lost {
@@ -207,20 +214,7 @@ fn close(
         };
         send(conn, email, &m, now)?;
     }
-    let note = format!(
-        "{} rôle(s) suspendu(s)",
-        lost.values().map(Vec::len).sum::<usize>()
-    );
-    audit::record(
-        conn,
-        key,
-        PORTAL,
-        "access_review.close",
-        &resource,
-        None,
-        Some(&note),
-    )?;
-    Ok((lost.values().map(Vec::len).sum(), true))
+    Ok(lost.values().map(Vec::len).sum())
 }
 
 /// Takes the item's role from its holder.
