@@ -5,6 +5,7 @@ pub mod api;
 pub mod attachments;
 pub mod audit;
 pub mod backup;
+pub mod bans;
 pub mod bulk;
 pub mod dashboard;
 pub mod demandes;

@@ -16,6 +16,8 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         reactivated_at -> Nullable<Timestamp>,
         erased_at -> Nullable<Timestamp>,
+        banned_at -> Nullable<Timestamp>,
+        ban_reason -> Nullable<Text>,
     }
 }
 

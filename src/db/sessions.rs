@@ -84,8 +84,10 @@ pub fn resume(
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::user_id.eq(user_id))
         .filter(sessions::revoked_at.is_null())
-        // A disabled or erased account's sessions are over, even one opened at that instant.
+        // A disabled, blocked or erased account's sessions are over, even one opened at that
+        // instant.
         .filter(users::disabled_at.is_null())
+        .filter(users::banned_at.is_null())
         .filter(users::erased_at.is_null())
         .select((
             sessions::created_at,

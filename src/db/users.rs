@@ -275,7 +275,7 @@ pub fn update_identity(
 }
 
 /// Records a sign-in (the access review and the lapsing read it), unless the account is
-/// disabled or erased: false then. The row stays locked until the transaction ends, so a
+/// disabled, blocked or erased: false then. The row stays locked until the transaction ends, so a
 /// worker disabling the account at that instant waits, then sees it used.
 pub fn record_sign_in(
     conn: &mut DbConnection,
@@ -286,6 +286,7 @@ pub fn record_sign_in(
         users::table
             .find(user_id)
             .filter(users::disabled_at.is_null())
+            .filter(users::banned_at.is_null())
             .filter(users::erased_at.is_null()),
     )
     .set(users::last_sign_in_at.eq(Some(at)))

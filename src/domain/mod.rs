@@ -3,6 +3,7 @@
 pub mod access_review;
 pub mod api_scope;
 pub mod attachment;
+pub mod ban;
 pub mod delay;
 pub mod demande;
 pub mod eligibility;

@@ -7,6 +7,7 @@ pub mod agents;
 pub mod api;
 pub mod attachments;
 pub mod audit;
+pub mod bans;
 pub mod boards;
 pub mod companies;
 pub mod dashboard;

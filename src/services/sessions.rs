@@ -43,7 +43,7 @@ pub async fn start(app: &App, user_id: i64, how: SignIn) -> Result<String, AppEr
     Ok(token)
 }
 
-/// A disabled or erased account signs in no more, and is told why.
+/// A disabled, blocked or erased account signs in no more, and is told why.
 fn refuse_lapsed(conn: &mut crate::db::DbConnection, user_id: i64) -> Result<(), AppError> {
     let Some(account) = crate::db::lapse::of(conn, user_id)? else {
         return Ok(());
@@ -52,6 +52,11 @@ fn refuse_lapsed(conn: &mut crate::db::DbConnection, user_id: i64) -> Result<(),
         return Err(AppError::LoginFailed(
             "Ce compte habilis a été supprimé.".to_string(),
         ));
+    }
+    if let Some((at, reason)) = crate::db::bans::of(conn, user_id)? {
+        return Err(AppError::LoginFailed(crate::domain::ban::refusal(
+            at, &reason,
+        )));
     }
     if let Some(disabled) = account.disabled_at {
         return Err(AppError::LoginFailed(format!(

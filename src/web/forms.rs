@@ -305,6 +305,15 @@ pub struct RoleForm {
     pub role: String,
 }
 
+/// Blocking an account: its address and the reason shown to the person.
+#[derive(Debug, Deserialize)]
+pub struct BanForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub motif: String,
+}
+
 /// The notification settings: each ticked box posts "provider:kind".
 #[derive(Debug, Deserialize)]
 pub struct NotificationsForm {

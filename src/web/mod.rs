@@ -130,6 +130,8 @@ route_table! {
     post "/revue-des-acces/{id}/confirmer" => admin::confirm_role;
     post "/revue-des-acces/{id}/retirer" => admin::remove_reviewed_role;
     post "/admin/comptes/{id}/reactiver" => admin::reactivate_account;
+    post "/admin/comptes/bloquer" => admin::ban_account;
+    post "/admin/comptes/{id}/debloquer" => admin::unban_account;
     post "/admin/membres/retirer" => account::remove_member;
     get "/admin/outbox" => mail::dead_letters;
     post "/admin/outbox/{id}/relancer" => mail::retry_email;

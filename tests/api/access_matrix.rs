@@ -102,6 +102,8 @@ enum Fixture {
     Team,
     /// An account disabled for want of use (its id).
     DisabledAccount,
+    /// An account an admin blocked (its id).
+    BannedAccount,
     /// A reporter's role of the provider, undecided in the open access review (its item's id).
     ReviewItem,
 }
@@ -353,6 +355,18 @@ fn rows() -> Vec<Row> {
             "post",
             "/admin/comptes/{id}/reactiver",
             DisabledAccount,
+            ADMIN_ONLY_ACTION,
+        ),
+        row(
+            "post",
+            "/admin/comptes/bloquer",
+            Membership,
+            ADMIN_ONLY_ACTION,
+        ),
+        row(
+            "post",
+            "/admin/comptes/{id}/debloquer",
+            BannedAccount,
             ADMIN_ONLY_ACTION,
         ),
         // Open data, for anyone; API Particulier does not publish its list (tests/api/transparency.rs
@@ -619,6 +633,17 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             assert!(habilis::db::lapse::disable(&mut conn, user.id, now, now).unwrap());
             Some(user.id.to_string())
         }
+        Fixture::BannedAccount => {
+            let email = format!("bloque.{cell}@mairie-lyon.fr");
+            app.add_member(&email, OWNER_SIRET);
+            let mut conn = app.conn();
+            let user = habilis::db::users::find_by_email(&mut conn, &email)
+                .unwrap()
+                .unwrap();
+            let now = habilis::services::now();
+            assert!(habilis::db::bans::ban(&mut conn, user.id, "Matrice", now).unwrap());
+            Some(user.id.to_string())
+        }
         Fixture::ValidatedSandbox => Some(
             app.validated_demande(&owner().await, "api-r2p")
                 .await
@@ -749,6 +774,10 @@ fn body(
             ("provider", PROVIDER.to_string()),
             ("name", "SI de la matrice".to_string()),
             ("scopes", "habilitations:read".to_string()),
+        ],
+        "/admin/comptes/bloquer" => vec![
+            ("email", fixture_value.unwrap_or_default().to_string()),
+            ("motif", "Compte de la matrice d'accès".to_string()),
         ],
         "/admin/membres/retirer" => vec![
             ("email", fixture_value.unwrap_or_default().to_string()),

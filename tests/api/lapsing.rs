@@ -172,7 +172,7 @@ async fn an_unused_account_is_warned_then_disabled_and_its_colleagues_told() {
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     admin
-        .get("/admin/comptes?reactive=1")
+        .get("/admin/comptes?fait=reactive")
         .await
         .assert_contains("Le compte est réactivé");
     marie.sign_in_as(MARIE).await;

@@ -11,6 +11,7 @@ mod attachments;
 mod audit;
 mod backup;
 mod bad_input;
+mod bans;
 mod browser_journeys;
 mod browser_pages;
 mod cli;

@@ -6,9 +6,10 @@ use crate::error::AppError;
 use crate::services::App;
 use crate::services::roles::{self as service, Who};
 use crate::web::ctx::PageCtx;
-use crate::web::forms::{ButtonForm, Form, RoleForm};
+use crate::web::forms::{BanForm, ButtonForm, Form, RoleForm};
 use crate::web::input;
 use crate::web::session::SignedIn;
+use crate::web::views::accounts::{AccountsFeedback, LapsedPage};
 use crate::web::views::admin::{Roles, RolesFeedback, RolesPage};
 
 use super::{ok, or_show_again, see_other};
@@ -100,20 +101,40 @@ pub async fn risks(app: web::Data<App>, ctx: PageCtx) -> Result<HttpResponse, Ap
     ))
 }
 
-/// Accounts warned or disabled for want of use (admins).
+async fn accounts_page(
+    app: &App,
+    ctx: &PageCtx,
+    feedback: AccountsFeedback,
+) -> Result<LapsedPage, AppError> {
+    let accounts = crate::services::lapsing::pending(app, &ctx.current).await?;
+    let blocked = crate::services::bans::blocked(app, &ctx.current).await?;
+    Ok(LapsedPage::new(ctx, app, accounts, blocked, feedback))
+}
+
+/// Accounts warned or disabled for want of use, and blocked ones (admins).
 pub async fn lapsed_accounts(
     app: web::Data<App>,
     ctx: PageCtx,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    let accounts = crate::services::lapsing::pending(&app, &ctx.current).await?;
-    let reactivated = req.query_string().contains("reactive=1");
-    ok(&crate::web::views::admin::LapsedPage::new(
-        &ctx,
-        &app,
-        accounts,
-        reactivated,
-    ))
+    let query = input::parse(req.query_string().as_bytes()).unwrap_or_default();
+    let done = match super::query_value(&query, "fait") {
+        Some("reactive") => Some(
+            "Le compte est réactivé : son titulaire peut se connecter de nouveau. Ses rôles ne lui sont pas rendus : attribuez-les depuis la page des rôles si besoin.",
+        ),
+        Some("bloque") => Some(
+            "Le compte est bloqué : ses sessions sont terminées et toute connexion lui est refusée avec le motif indiqué.",
+        ),
+        Some("debloque") => {
+            Some("Le compte est débloqué : son titulaire peut se connecter de nouveau.")
+        }
+        _ => None,
+    };
+    let feedback = AccountsFeedback {
+        done,
+        ..AccountsFeedback::default()
+    };
+    ok(&accounts_page(&app, &ctx, feedback).await?)
 }
 
 /// Gives a disabled account back (admins).
@@ -124,7 +145,38 @@ pub async fn reactivate_account(
     _: Form<ButtonForm>,
 ) -> Result<HttpResponse, AppError> {
     crate::services::lapsing::reactivate(&app, &current, super::row_id(&path)?).await?;
-    Ok(see_other("/admin/comptes?reactive=1"))
+    Ok(see_other("/admin/comptes?fait=reactive"))
+}
+
+/// Blocks an account (admins); a refusal shows the page again with what was typed.
+pub async fn ban_account(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    Form(form): Form<BanForm>,
+) -> Result<HttpResponse, AppError> {
+    let done = crate::services::bans::ban(&app, &ctx.current, &form.email, &form.motif).await;
+    let done = done.map(|()| see_other("/admin/comptes?fait=bloque"));
+    or_show_again(done, |message| {
+        let feedback = AccountsFeedback {
+            done: None,
+            error: Some(message),
+            email: form.email.chars().take(254).collect(),
+            reason: form.motif.chars().take(2000).collect(),
+        };
+        accounts_page(&app, &ctx, feedback)
+    })
+    .await
+}
+
+/// Lifts the block on an account (admins).
+pub async fn unban_account(
+    app: web::Data<App>,
+    SignedIn(current): SignedIn,
+    path: web::Path<String>,
+    _: Form<ButtonForm>,
+) -> Result<HttpResponse, AppError> {
+    crate::services::bans::unban(&app, &current, super::row_id(&path)?).await?;
+    Ok(see_other("/admin/comptes?fait=debloque"))
 }
 
 /// The access review: progress, and the roles the person reviews (managers, admins).

@@ -257,51 +257,6 @@ impl RisksPage {
 }
 
 /// Accounts on their way out: warned, disabled (with a button to give them back).
-#[derive(askama::Template)]
-#[template(path = "admin/accounts.html")]
-pub struct LapsedPage {
-    pub layout: Layout,
-    /// (email, name, last used, to be disabled on).
-    pub warned: Vec<(String, String, String, String)>,
-    /// (id, email, name, last used, disabled on, to be erased on).
-    pub disabled: Vec<(i64, String, String, String, String, String)>,
-    pub erased: i64,
-    pub idle_days: i64,
-    pub erase_after_days: i64,
-    pub reactivated: bool,
-}
-
-impl LapsedPage {
-    pub fn new(
-        ctx: &PageCtx,
-        app: &App,
-        (accounts, erased): (Vec<crate::services::lapsing::Pending>, i64),
-        reactivated: bool,
-    ) -> LapsedPage {
-        let day = |at: &chrono::NaiveDateTime| at.format("%d/%m/%Y").to_string();
-        let (disabled, warned): (Vec<_>, Vec<_>) =
-            accounts.into_iter().partition(|a| a.disabled_at.is_some());
-        LapsedPage {
-            layout: ctx.layout("admin"),
-            warned: warned
-                .into_iter()
-                .map(|a| (a.email, a.name, day(&a.last_used), day(&a.next)))
-                .collect(),
-            disabled: disabled
-                .into_iter()
-                .map(|a| {
-                    let on = a.disabled_at.as_ref().map(day).unwrap_or_default();
-                    (a.id, a.email, a.name, day(&a.last_used), on, day(&a.next))
-                })
-                .collect(),
-            erased,
-            idle_days: app.settings.lapse.idle_days,
-            erase_after_days: app.settings.lapse.erase_after_days,
-            reactivated,
-        }
-    }
-}
-
 /// One role of an access review, as its reviewer reads it.
 pub struct ReviewLine {
     pub id: i64,

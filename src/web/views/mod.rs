@@ -3,6 +3,7 @@
 //! area, from pieces shared in `form` (the demande's fields) and `file` (its history).
 
 pub mod account;
+pub mod accounts;
 pub mod admin;
 pub mod demandes;
 pub mod done;

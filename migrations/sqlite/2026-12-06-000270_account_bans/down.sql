@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN ban_reason;
+ALTER TABLE users DROP COLUMN banned_at;
