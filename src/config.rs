@@ -159,6 +159,8 @@ pub struct Settings {
     pub lapse: crate::domain::lapse::Policy,
     /// When access reviews run, and what befalls roles nobody confirmed.
     pub access_review: crate::domain::access_review::Schedule,
+    /// When the portal archives demandes left untouched.
+    pub archiving: crate::domain::demande::Archiving,
 }
 
 impl Settings {
@@ -366,6 +368,10 @@ fn resolve(
         files_retention_days: raw.files.retention_days.unwrap_or(365).max(0),
         clamd: raw.clamd.filter(|c| !c.trim().is_empty()),
         access_review,
+        archiving: crate::domain::demande::Archiving::new(
+            raw.archiving.drafts_after_days.unwrap_or(90),
+            raw.archiving.changes_after_days.unwrap_or(120),
+        ),
         lapse: crate::domain::lapse::Policy {
             // Never less than the warning's notice (plus a day) unless switched off.
             idle_days: match raw.accounts.idle_days.unwrap_or(183) {

@@ -172,6 +172,11 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<Background> {
                 Ok(sent) => tracing::info!(?sent, "reminders"),
                 Err(e) => tracing::error!(error = ?e, "reminders failed"),
             }
+            // Demandes left untouched after their reminder: archived, the applicant told.
+            match crate::services::archiving::run(app.clone(), crate::services::now()).await {
+                Ok(done) => tracing::info!(?done, "idle demandes archived"),
+                Err(e) => tracing::error!(error = ?e, "archiving idle demandes failed"),
+            }
             // Access reviews: the yearly start, weekly reminders, the deadline.
             match crate::services::access_review::run(app.clone(), crate::services::now()).await {
                 Ok(ran) => tracing::info!(?ran, "access review"),

@@ -82,6 +82,7 @@ pub struct Raw {
     pub outbox: RawOutbox,
     pub files: RawFiles,
     pub accounts: RawAccounts,
+    pub archiving: RawArchiving,
     pub access_review: RawAccessReview,
 }
 
@@ -110,6 +111,17 @@ pub struct RawAccounts {
     pub idle_days: Option<i64>,
     /// Days a disabled account is kept before its personal data is erased.
     pub erase_after_days: Option<i64>,
+}
+
+/// `[archiving]`: demandes left untouched are archived by the portal (the applicant may restore
+/// them).
+#[derive(Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawArchiving {
+    /// Days since a draft's last change (its reminder sent at 15); 0: never.
+    pub drafts_after_days: Option<i64>,
+    /// Days since changes were requested and not made (reminder at 30); 0: never.
+    pub changes_after_days: Option<i64>,
 }
 
 /// `[access_review]`: the yearly review of everyone's roles.

@@ -144,6 +144,8 @@ fn every_variable_operators_use_still_sets_its_key() {
         "HABILIS_ACCESS_REVIEW_YEARLY_ON",
         "HABILIS_ACCESS_REVIEW_DAYS",
         "HABILIS_ACCESS_REVIEW_SUSPEND",
+        "HABILIS_ARCHIVING_DRAFTS_AFTER_DAYS",
+        "HABILIS_ARCHIVING_CHANGES_AFTER_DAYS",
     ];
     let known: Vec<String> = key_paths().iter().map(|k| env_name(k)).collect();
     for name in names {

@@ -154,6 +154,31 @@ pub fn idle(
         .load(conn)
 }
 
+/// Demandes in `state` untouched since `before` whose idle reminder was sent since their last
+/// change: the portal archives them. Updates of validated demandes are never among them.
+pub fn unattended(
+    conn: &mut DbConnection,
+    state: &str,
+    reminder: &str,
+    before: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<Demande>> {
+    use super::schema::events;
+    let reminded = events::table
+        .filter(events::demande_id.eq(demandes::id))
+        .filter(events::name.eq(reminder.to_string()))
+        .filter(events::created_at.ge(demandes::updated_at));
+    demandes::table
+        .filter(demandes::state.eq(state))
+        .filter(demandes::reopening.eq(false))
+        .filter(demandes::updated_at.le(before))
+        .filter(diesel::dsl::exists(reminded))
+        .order(demandes::id)
+        .limit(limit)
+        .select(Demande::as_select())
+        .load(conn)
+}
+
 /// The demandes that follow this one at a next stage, oldest first.
 pub fn following(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<Demande>> {
     demandes::table

@@ -67,3 +67,15 @@ pub fn decision_waits(
         .select((events::created_at, demandes::last_submitted_at))
         .load(conn)
 }
+
+/// The state a demande was in when last archived, from its latest archive event.
+pub fn archived_from(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Option<String>> {
+    events::table
+        .filter(events::demande_id.eq(demande_id))
+        .filter(events::name.eq("archive"))
+        .order(events::id.desc())
+        .select(events::from_state)
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
+}

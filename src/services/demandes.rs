@@ -292,6 +292,19 @@ pub async fn archive(app: &App, current: &CurrentUser, id: i64) -> Result<(), Ap
     Ok(())
 }
 
+/// Takes an archived demande back: it returns to the state it was archived from (a draft, a
+/// demande waiting for changes, a refused one), with its answers.
+pub async fn restore(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppError> {
+    let before = app
+        .db
+        .run(move |conn| Ok::<_, AppError>(crate::db::events::archived_from(conn, id)?))
+        .await?;
+    let archived_from = before
+        .as_deref()
+        .and_then(crate::domain::demande::State::parse);
+    applicant_event_from(app, current, id, Event::Restore, archived_from).await
+}
+
 /// Starts updating a validated demande: back to draft, its habilitation still active.
 pub async fn reopen(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppError> {
     applicant_event(app, current, id, Event::Reopen).await
@@ -309,6 +322,17 @@ async fn applicant_event(
     id: i64,
     event: Event,
 ) -> Result<(), AppError> {
+    applicant_event_from(app, current, id, event, None).await
+}
+
+/// An applicant's event; `archived_from` for a restoration.
+async fn applicant_event_from(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    event: Event,
+    archived_from: Option<crate::domain::demande::State>,
+) -> Result<(), AppError> {
     let file = find_for_applicant(app, current, id).await?;
     if !can_edit(current, &file.demande) {
         return Err(AppError::Forbidden);
@@ -316,6 +340,7 @@ async fn applicant_event(
     let provider = app.provider_of(&file.demande)?.clone();
     let ctx = Ctx {
         reopening: file.demande.reopening,
+        archived_from,
         ..Ctx::new(ActorKind::Applicant)
     };
     let outcome = transition(Some(file.state), event, &ctx)?;

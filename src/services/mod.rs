@@ -5,6 +5,7 @@ pub mod access_review;
 pub mod accounts;
 pub mod agents;
 pub mod api;
+pub mod archiving;
 pub mod attachments;
 pub mod audit;
 pub mod bans;

@@ -91,6 +91,7 @@ route_table! {
     get "/demandes/{id}/pieces-jointes/{piece}" => attachments::download_attachment;
     post "/demandes/{id}/soumettre" => demandes::submit_demande;
     post "/demandes/{id}/archiver" => demandes::archive_demande;
+    post "/demandes/{id}/restaurer" => demandes::restore_demande;
     post "/demandes/{id}/mettre-a-jour" => demandes::reopen_demande;
     post "/demandes/{id}/annuler-mise-a-jour" => demandes::cancel_reopening;
     post "/demandes/{id}/etape-suivante" => demandes::advance_stage;

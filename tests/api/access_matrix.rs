@@ -104,6 +104,8 @@ enum Fixture {
     DisabledAccount,
     /// An account an admin blocked (its id).
     BannedAccount,
+    /// A draft of the owner, archived.
+    ArchivedDraft,
     /// A reporter's role of the provider, undecided in the open access review (its item's id).
     ReviewItem,
 }
@@ -253,6 +255,12 @@ fn rows() -> Vec<Row> {
             OWNER_EDIT,
         ),
         row("post", "/demandes/{id}/archiver", Draft, OWNER_EDIT),
+        row(
+            "post",
+            "/demandes/{id}/restaurer",
+            ArchivedDraft,
+            OWNER_EDIT,
+        ),
         row(
             "get",
             "/instruction",
@@ -632,6 +640,16 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             assert!(habilis::db::lapse::mark_warned(&mut conn, user.id, None, now).unwrap());
             assert!(habilis::db::lapse::disable(&mut conn, user.id, now, now).unwrap());
             Some(user.id.to_string())
+        }
+        Fixture::ArchivedDraft => {
+            let owner = owner().await;
+            let id = owner.start_demande(PROVIDER, "").await;
+            let csrf = owner.get(&format!("/demandes/{id}")).await.csrf();
+            let archived = owner
+                .post(&format!("/demandes/{id}/archiver"), &[("_csrf", &csrf)])
+                .await;
+            assert_eq!(archived.status, StatusCode::SEE_OTHER);
+            Some(id.to_string())
         }
         Fixture::BannedAccount => {
             let email = format!("bloque.{cell}@mairie-lyon.fr");

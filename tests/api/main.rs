@@ -7,6 +7,7 @@ mod access_cache;
 mod access_matrix;
 mod access_review;
 mod approval;
+mod archiving;
 mod attachments;
 mod audit;
 mod backup;

@@ -71,6 +71,9 @@ pub enum Event {
     /// The applicant starts the next stage (sandbox, then production) of a validated demande:
     /// a new demande follows it; this one and its habilitation stay as they are.
     AdvanceStage,
+    /// The applicant takes an archived demande back: it returns to the state it was archived
+    /// from.
+    Restore,
 }
 
 impl Event {
@@ -97,6 +100,7 @@ impl Event {
             Event::Reopen => "Mise à jour de la demande commencée",
             Event::CancelReopening => "Mise à jour de la demande annulée",
             Event::AdvanceStage => "Étape suivante de la procédure commencée",
+            Event::Restore => "Demande restaurée",
         }
     }
 

@@ -36,6 +36,8 @@ fn expected(from: Option<State>, event: Event, actor: ActorKind) -> Option<State
         (Some(Validated), Event::Revoke, Instructor, Revoked),
         (Some(Validated), Event::Reopen, Applicant, Draft),
         (Some(Validated), Event::AdvanceStage, Applicant, Validated),
+        // Back to the state it was archived from (the full context says: changes requested).
+        (Some(Archived), Event::Restore, Applicant, ChangesRequested),
     ];
     let transfers = State::VARIANTS
         .iter()
@@ -62,6 +64,7 @@ fn full_ctx(actor: ActorKind) -> Ctx<'static> {
         reason: Some("Le cadre juridique ne couvre pas cet usage."),
         reopening: false,
         next_stage: true,
+        archived_from: Some(ChangesRequested),
     }
 }
 
@@ -88,7 +91,7 @@ fn every_state_event_and_actor_kind() {
             }
         }
     }
-    assert_eq!(checked, 8 * 12 * 5);
+    assert_eq!(checked, 8 * 13 * 5);
 }
 
 /// While a validated demande is being updated, only these differ from the table above.
@@ -123,7 +126,7 @@ fn every_state_event_and_actor_kind_while_reopening() {
             }
         }
     }
-    assert_eq!(checked, 7 * 12 * 5);
+    assert_eq!(checked, 7 * 13 * 5);
     let approve = transition(Some(Submitted), Event::Approve, &ctx(Instructor)).unwrap();
     assert_eq!(
         approve.effects,
@@ -360,5 +363,93 @@ fn a_next_stage_starts_only_from_a_validated_demande_that_has_one() {
             }
         ),
         Err(TransitionError::Forbidden)
+    );
+}
+
+#[test]
+fn a_restored_demande_returns_to_the_state_it_was_archived_from_and_only_that() {
+    for before in [Draft, ChangesRequested, Refused] {
+        let ctx = Ctx {
+            archived_from: Some(before),
+            ..Ctx::new(Applicant)
+        };
+        let restored = transition(Some(Archived), Event::Restore, &ctx).unwrap();
+        assert_eq!(restored.to, before);
+        assert_eq!(restored.effects, vec![Effect::Webhook]);
+        // Only its applicant restores it.
+        let ctx = Ctx {
+            actor: Instructor,
+            ..ctx
+        };
+        assert_eq!(
+            transition(Some(Archived), Event::Restore, &ctx),
+            Err(TransitionError::Forbidden)
+        );
+    }
+    // Never archived from these: nothing to go back to.
+    for before in [
+        None,
+        Some(Submitted),
+        Some(Validated),
+        Some(Revoked),
+        Some(Archived),
+    ] {
+        let ctx = Ctx {
+            archived_from: before,
+            ..Ctx::new(Applicant)
+        };
+        assert_eq!(
+            transition(Some(Archived), Event::Restore, &ctx),
+            Err(TransitionError::WrongState(Archived)),
+            "{before:?}"
+        );
+    }
+}
+
+#[test]
+fn the_portal_archives_only_idle_drafts_and_demandes_waiting_for_changes() {
+    for state in State::VARIANTS.iter().copied() {
+        for reopening in [false, true] {
+            let got = archive_idle(state, reopening);
+            if matches!(state, Draft | ChangesRequested) && !reopening {
+                let outcome = got.unwrap();
+                assert_eq!(outcome.to, Archived);
+                assert_eq!(
+                    outcome.effects,
+                    vec![Effect::Notify(Notice::IdleArchived), Effect::Webhook]
+                );
+            } else {
+                assert_eq!(
+                    got,
+                    Err(TransitionError::WrongState(state)),
+                    "{state:?} reopening {reopening}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn archiving_comes_at_least_a_week_after_its_reminder_unless_switched_off() {
+    assert_eq!(
+        Archiving::new(90, 120),
+        Archiving {
+            drafts_after_days: 90,
+            changes_after_days: 120
+        }
+    );
+    assert_eq!(
+        Archiving::new(3, 31),
+        Archiving {
+            drafts_after_days: 22,
+            changes_after_days: 37
+        }
+    );
+    assert_eq!(
+        Archiving::new(0, -5),
+        Archiving {
+            drafts_after_days: 0,
+            changes_after_days: 0
+        }
     );
 }

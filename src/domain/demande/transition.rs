@@ -16,6 +16,8 @@ pub struct Ctx<'a> {
     pub reopening: bool,
     /// The provider has a stage after this demande's, not started yet.
     pub next_stage: bool,
+    /// For an archived demande, the state it was archived from (its last archive event says).
+    pub archived_from: Option<State>,
 }
 
 impl<'a> Ctx<'a> {
@@ -27,6 +29,7 @@ impl<'a> Ctx<'a> {
             reason: None,
             reopening: false,
             next_stage: false,
+            archived_from: None,
         }
     }
 }
@@ -62,6 +65,8 @@ pub enum Notice {
     Refused,
     Approved,
     Revoked,
+    /// The portal archived a demande left untouched too long (the applicant may restore it).
+    IdleArchived,
     /// A reminder to the applicant.
     Reminder(Reminder),
 }
@@ -99,6 +104,41 @@ impl Reminder {
             Reminder::Expiry60 => "reminder_expiry_60",
             Reminder::Expiry15 => "reminder_expiry_15",
         }
+    }
+}
+
+/// When the portal archives demandes left untouched (0: never), in days since their last change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Archiving {
+    pub drafts_after_days: i64,
+    pub changes_after_days: i64,
+}
+
+impl Archiving {
+    /// Each delay, unless switched off, comes after its reminder (plus a week to answer it).
+    pub fn new(drafts_after_days: i64, changes_after_days: i64) -> Archiving {
+        let after = |days: i64, reminder: Reminder| match days {
+            d if d <= 0 => 0,
+            d => d.max(reminder.days() + 7),
+        };
+        Archiving {
+            drafts_after_days: after(drafts_after_days, Reminder::IdleDraft),
+            changes_after_days: after(changes_after_days, Reminder::IdleChanges),
+        }
+    }
+}
+
+/// The portal archives a draft, or a demande waiting for changes, left untouched too long (after
+/// its reminder): the applicant is told and may restore it. An update of a validated demande is
+/// never archived this way (archiving is not offered while updating).
+pub fn archive_idle(state: State, reopening: bool) -> Result<Outcome, TransitionError> {
+    match state {
+        State::Draft | State::ChangesRequested if !reopening => Ok(Outcome {
+            to: State::Archived,
+            effects: vec![Effect::Notify(Notice::IdleArchived), Effect::Webhook],
+            reopening: false,
+        }),
+        other => Err(TransitionError::WrongState(other)),
     }
 }
 
@@ -146,7 +186,7 @@ fn allowed_actor(event: Event, actor: ActorKind) -> bool {
         Event::Archive | Event::Transfer | Event::CancelReopening => {
             matches!(actor, Applicant | Instructor)
         }
-        Event::Reopen | Event::AdvanceStage => actor == Applicant,
+        Event::Reopen | Event::AdvanceStage | Event::Restore => actor == Applicant,
         Event::Revoke => actor == Instructor,
     }
 }
@@ -199,6 +239,10 @@ pub fn transition(
         (Validated, Event::Revoke) => Revoked,
         // An update in progress does not shield the habilitation from revocation.
         (Draft | Submitted | ChangesRequested, Event::Revoke) if ctx.reopening => Revoked,
+        (Archived, Event::Restore) => match ctx.archived_from {
+            Some(before @ (Draft | ChangesRequested | Refused)) => before,
+            _ => return Err(TransitionError::WrongState(from)),
+        },
         (Archived, Event::Transfer) => return Err(TransitionError::WrongState(from)),
         (_, Event::Transfer) => from,
         _ => return Err(TransitionError::WrongState(from)),
@@ -259,6 +303,8 @@ pub fn is_offered(from: State, event: Event, actor: ActorKind, reopening: bool) 
         reason: Some("motif"),
         reopening,
         next_stage: true,
+        // Every archived demande was archived from a state it may return to.
+        archived_from: Some(State::Draft),
     };
     transition(Some(from), event, &ctx).is_ok()
 }

@@ -187,6 +187,8 @@ pub struct Offered {
     /// Reopen a validated demande to update it.
     pub reopen: bool,
     pub cancel_reopening: bool,
+    /// Take an archived demande back.
+    pub restore: bool,
     /// Start the provider's next stage from this validated demande (when it has one).
     pub advance_stage: bool,
     /// Instruct it at all (an instructor of the provider, not of the applicant organisation).
@@ -218,6 +220,7 @@ pub fn offered(actor: &Actor, demande: &DemandeFacts, state: State, reopening: b
         transfer: applicant(Event::Transfer),
         reopen: applicant(Event::Reopen),
         cancel_reopening: applicant(Event::CancelReopening),
+        restore: applicant(Event::Restore),
         advance_stage: applicant(Event::AdvanceStage),
         instruct,
         decide: instructor(Event::Approve),

@@ -73,6 +73,7 @@ pub fn on_transition(
     let (topic, subject, decision) = match notice {
         Notice::Submitted { resubmission } => return on_submit(out, resubmission),
         Notice::Reminder(reminder) => return remind(out, reminder, reason, until),
+        Notice::IdleArchived => return idle_archived(out, reason),
         Notice::ChangesRequested => (
             Topic::ChangesRequested,
             format!("[habilis] Modifications demandées sur votre demande {id}"),
@@ -231,6 +232,22 @@ fn remind(
     };
     let to = applicant(out.conn, out.demande)?;
     queue(out, Topic::Reminder(reminder.event_name()), to, &data)
+}
+
+/// A demande the portal archived for want of activity: the applicant may restore it.
+fn idle_archived(out: &mut Out, why: Option<&str>) -> Result<(), AppError> {
+    let id = public_id(out.demande.id);
+    let text = format!(
+        "Votre demande {id} est archivée : {}. Si elle vous est encore utile, ouvrez-la et choisissez « Restaurer la demande » : elle reprend là où elle en était, avec vos réponses.",
+        why.unwrap_or("elle n'avait pas été modifiée depuis longtemps")
+    );
+    let data = MailData {
+        subject: format!("[habilis] Votre demande {id} a été archivée faute d'activité"),
+        quote: text,
+        ..out.base(&applicant_path(out.demande))
+    };
+    let to = applicant(out.conn, out.demande)?;
+    queue(out, Topic::Reminder("idle_archived"), to, &data)
 }
 
 /// A weekly digest of a provider to one person, who asked for it.

@@ -258,6 +258,20 @@ pub async fn archive_demande(
     Ok(see_other("/demandes"))
 }
 
+/// Takes an archived demande back (its applicant).
+pub async fn restore_demande(
+    app: web::Data<App>,
+    SignedIn(current): SignedIn,
+    path: web::Path<String>,
+    _: Form<ButtonForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = demande_id(&path)?;
+    service::restore(&app, &current, id).await?;
+    Ok(see_other(
+        &crate::web::views::done::Done::Restored.on_demande(id),
+    ))
+}
+
 pub async fn reopen_demande(
     app: web::Data<App>,
     SignedIn(current): SignedIn,

@@ -264,6 +264,8 @@ pub struct ShowPage {
     pub reason: Option<String>,
     pub can_edit: bool,
     pub can_archive: bool,
+    /// Take the archived demande back.
+    pub can_restore: bool,
     pub steps: Vec<StepSummary>,
     pub timeline: Vec<EventView>,
     pub habilitations: Vec<HabilitationView>,
@@ -313,6 +315,7 @@ impl ShowPage {
             reason,
             can_edit: offered.edit,
             can_archive: offered.archive,
+            can_restore: offered.restore,
             steps: summaries(provider, file, &FormErrors::default()),
             timeline: timeline(&file.events),
             habilitations: file

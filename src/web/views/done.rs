@@ -15,6 +15,7 @@ pub enum Done {
     ChangesRequested,
     Revoked,
     Archived,
+    Restored,
 }
 
 /// A success alert: a title, what happens next, and whether it belongs beside the messages
@@ -26,7 +27,7 @@ pub struct Confirmation {
     pub near_messages: bool,
 }
 
-const ALL: [Done; 7] = [
+const ALL: [Done; 8] = [
     Done::Submitted,
     Done::MessageSent,
     Done::Approved,
@@ -34,6 +35,7 @@ const ALL: [Done; 7] = [
     Done::ChangesRequested,
     Done::Revoked,
     Done::Archived,
+    Done::Restored,
 ];
 
 const APPLICANT_TOLD: &str = "Le demandeur a été prévenu par courriel.";
@@ -49,6 +51,7 @@ impl Done {
             Done::ChangesRequested => "modifications",
             Done::Revoked => "revoquee",
             Done::Archived => "archivee",
+            Done::Restored => "restauree",
         }
     }
 
@@ -112,6 +115,14 @@ impl Done {
                 )],
                 near_messages: true,
             }),
+            Done::Restored => Some(Confirmation {
+                title: "Votre demande a été restaurée".to_string(),
+                lines: vec![
+                    "Elle reprend là où elle en était, avec vos réponses. Vous pouvez la modifier et la soumettre."
+                        .to_string(),
+                ],
+                near_messages: false,
+            }),
             _ => None,
         }
     }
@@ -147,7 +158,7 @@ impl Done {
             ),
             Done::Revoked => ("L'habilitation a été révoquée", &[APPLICANT_TOLD]),
             Done::Archived => ("La demande a été archivée", &[]),
-            Done::Submitted => return None,
+            Done::Submitted | Done::Restored => return None,
         };
         Some(Confirmation {
             title: title.to_string(),

@@ -168,6 +168,10 @@ pub fn latest_reason(events: &[TimelineRow]) -> Option<String> {
     events
         .iter()
         .rev()
+        .filter(|(e, _)| {
+            // Not the portal's reason for archiving it, once restored.
+            e.name == Event::RequestChanges.as_str() || e.name == Event::Refuse.as_str()
+        })
         .find(|(e, _)| e.reason.is_some())
         .and_then(|(e, _)| e.reason.clone())
 }
