@@ -118,7 +118,7 @@ pub struct Webhook {
 }
 
 /// Events a webhook may ask for.
-pub const WEBHOOK_EVENTS: [&str; 12] = [
+pub const WEBHOOK_EVENTS: [&str; 13] = [
     "create",
     "submit",
     "request_changes",
@@ -131,6 +131,7 @@ pub const WEBHOOK_EVENTS: [&str; 12] = [
     "transfer",
     "update",
     "advance_stage",
+    "restore",
 ];
 
 impl Provider {

@@ -124,3 +124,97 @@ pub async fn transfer(
         })
         .await
 }
+
+/// The instruction side (an instructor of the provider, or an admin) hands a demande to another
+/// agent of its organisation, the applicant having left: with a reason, both told, audited.
+#[tracing::instrument(skip_all, fields(demande = id))]
+pub async fn transfer_for_instruction(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    email: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let file = super::instruction::find(app, current, id).await?;
+    let facts = super::facts(&file.demande);
+    let instructs = policy::can(&current.actor, Action::Instruct, &facts);
+    if !instructs && !current.actor.is_admin {
+        return Err(AppError::ForbiddenBecause(
+            "Seuls les instructeurs de ce fournisseur et les administrateurs peuvent transférer une demande."
+                .to_string(),
+        ));
+    }
+    let reason = reason.trim().to_string();
+    if reason.chars().count() > 2_000 {
+        return Err(AppError::Unprocessable(
+            "Le motif ne doit pas dépasser 2 000 caractères.".to_string(),
+        ));
+    }
+    let outcome = transition(
+        Some(file.state),
+        Event::Transfer,
+        &Ctx {
+            reason: Some(&reason),
+            reopening: file.demande.reopening,
+            ..Ctx::new(ActorKind::Instructor)
+        },
+    )
+    .map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let email = Email::parse(email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let demande = file.demande;
+    let user = current.user.clone();
+    let provider = app.provider_of(&demande)?.clone();
+    let recorder = Recorder::of(app);
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let not_member = || {
+                    AppError::Unprocessable(format!(
+                        "{email} n'est pas membre de {} sur habilis : la demande ne peut lui être transférée.",
+                        demande.organisation_name
+                    ))
+                };
+                let agent = users::find_by_email(conn, email.as_str())?.ok_or_else(not_member)?;
+                if agent.id == demande.applicant_id {
+                    return Err(AppError::Unprocessable(format!(
+                        "{email} est déjà le demandeur de cette demande."
+                    )));
+                }
+                let member = users::organisations_of(conn, agent.id)?
+                    .iter()
+                    .any(|o| o.id == demande.organisation_id);
+                if !member {
+                    return Err(not_member());
+                }
+                let noted = format!("Transférée à {} : {reason}", agent.email);
+                let change = Change {
+                    reason: Some(&noted),
+                    ..Change::of(
+                        Some(&demande),
+                        Write::Applicant { id: agent.id, email: &agent.email },
+                        Happened::Event(Event::Transfer),
+                        &outcome,
+                        actor_of(&user),
+                    )
+                };
+                if let Err(Stale) = persist(conn, &recorder, &provider, &change, now())? {
+                    return Err(AppError::Conflict(
+                        "La demande a changé entre-temps : rechargez la page.".to_string(),
+                    ));
+                }
+                // The applicant it was taken from, as the demande stood before.
+                let name = user.full_name();
+                let author = super::notify::Author { email: &user.email, name: &name };
+                let mut out = super::notify::Out {
+                    conn,
+                    links: &recorder.links,
+                    provider: &provider,
+                    demande: &demande,
+                    author: &author,
+                    now: now(),
+                };
+                super::notify::on_transfer_away(&mut out, &agent.email, &reason)
+            })
+        })
+        .await
+}

@@ -210,6 +210,17 @@ pub struct TransferForm {
     pub email: String,
 }
 
+/// The instruction side handing a demande to another agent of its organisation.
+#[derive(Debug, Deserialize)]
+pub struct InstructionTransferForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub motif: String,
+    #[serde(default)]
+    pub retour: String,
+}
+
 /// An instructor's decision.
 #[derive(Debug, Deserialize)]
 pub struct DecisionForm {

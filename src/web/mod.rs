@@ -120,6 +120,7 @@ route_table! {
     post "/instruction/demandes/{id}/demander-modifications" => instruction::request_changes;
     post "/instruction/demandes/{id}/archiver" => instruction::archive;
     post "/instruction/demandes/{id}/revoquer" => instruction::revoke;
+    post "/instruction/demandes/{id}/transferer" => instruction::transfer;
     post "/instruction/demandes/{id}/messages" => exchanges::write_instructor_message;
     get "/admin/roles" => admin::roles;
     post "/admin/roles" => admin::grant_role;

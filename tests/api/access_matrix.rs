@@ -331,6 +331,17 @@ fn rows() -> Vec<Row> {
             Submitted,
             DECIDE,
         ),
+        // Instructors of the provider, and admins (a reporter or an instructor of the
+        // applicant organisation may not).
+        row(
+            "post",
+            "/instruction/demandes/{id}/transferer",
+            Submitted,
+            [
+                Login, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound, Done, NotFound,
+                Done, Done, Forbidden, NotFound,
+            ],
+        ),
         row("post", "/demandes/{id}/messages", Submitted, ORG_WRITE),
         row("post", "/demandes/{id}/copier", Submitted, ORG_WRITE),
         row("post", "/demandes/{id}/transferer", Draft, OWNER_EDIT),
@@ -805,6 +816,10 @@ fn body(
             "organisation_id",
             fixture_value.unwrap_or_default().to_string(),
         )],
+        "/instruction/demandes/{id}/transferer" => vec![
+            ("email", "paul.martin@mairie-lyon.fr".to_string()),
+            ("motif", "Le demandeur a quitté la mairie.".to_string()),
+        ],
         p if p.starts_with("/instruction/demandes/") => {
             vec![("reason", "Motif de la matrice".to_string())]
         }

@@ -61,6 +61,7 @@ mod smtp_sink;
 mod stages;
 mod stats;
 mod teams;
+mod transfers;
 mod transparency;
 mod unread_messages;
 mod webhooks;

@@ -453,3 +453,50 @@ fn archiving_comes_at_least_a_week_after_its_reminder_unless_switched_off() {
         }
     );
 }
+
+#[test]
+fn the_instruction_side_transfers_only_with_a_reason_telling_the_new_applicant_and_audited() {
+    let by = |actor, reason| Ctx {
+        reason,
+        ..Ctx::new(actor)
+    };
+    assert_eq!(
+        transition(Some(Submitted), Event::Transfer, &by(Instructor, None)),
+        Err(TransitionError::ReasonRequired)
+    );
+    assert_eq!(
+        transition(
+            Some(Submitted),
+            Event::Transfer,
+            &by(Instructor, Some("  "))
+        ),
+        Err(TransitionError::ReasonRequired)
+    );
+    let moved = transition(
+        Some(Submitted),
+        Event::Transfer,
+        &by(Instructor, Some("L'agent a quitté la mairie.")),
+    )
+    .unwrap();
+    assert_eq!(moved.to, Submitted);
+    assert_eq!(
+        moved.effects,
+        vec![
+            Effect::Notify(Notice::Transferred),
+            Effect::Audit,
+            Effect::Webhook
+        ]
+    );
+    // Its applicant hands it over without a reason, and tells nobody.
+    let handed = transition(Some(Draft), Event::Transfer, &by(Applicant, None)).unwrap();
+    assert_eq!(handed.effects, vec![Effect::Webhook]);
+    // Reporters never transfer.
+    assert_eq!(
+        transition(
+            Some(Submitted),
+            Event::Transfer,
+            &by(Reporter, Some("motif"))
+        ),
+        Err(TransitionError::Forbidden)
+    );
+}

@@ -65,6 +65,8 @@ pub enum Notice {
     Refused,
     Approved,
     Revoked,
+    /// An instructor or an admin handed the demande to another agent of its organisation.
+    Transferred,
     /// The portal archived a demande left untouched too long (the applicant may restore it).
     IdleArchived,
     /// A reminder to the applicant.
@@ -247,7 +249,11 @@ pub fn transition(
         (_, Event::Transfer) => from,
         _ => return Err(TransitionError::WrongState(from)),
     };
-    if event.needs_reason() && ctx.reason.is_none_or(|r| r.trim().is_empty()) {
+    // The instruction side moves a demande to another agent only with a reason.
+    let instruction_transfer = event == Event::Transfer && ctx.actor == ActorKind::Instructor;
+    if (event.needs_reason() || instruction_transfer)
+        && ctx.reason.is_none_or(|r| r.trim().is_empty())
+    {
         return Err(TransitionError::ReasonRequired);
     }
     let mut effects = match event {
@@ -270,13 +276,16 @@ pub fn transition(
         Event::Approve => vec![Effect::GrantHabilitation, Effect::Notify(Notice::Approved)],
         Event::Revoke => vec![Effect::RevokeHabilitations, Effect::Notify(Notice::Revoked)],
         Event::CancelReopening => vec![Effect::RestoreValidatedAnswers],
+        // Its applicant handing it over tells nobody; the instruction side tells the new one.
+        Event::Transfer if instruction_transfer => vec![Effect::Notify(Notice::Transferred)],
         _ => vec![],
     };
     // An instructor's decision is audited.
     if matches!(
         event,
         Event::Approve | Event::Refuse | Event::RequestChanges | Event::Revoke
-    ) {
+    ) || instruction_transfer
+    {
         effects.push(Effect::Audit);
     }
     // Every event may interest the provider's system: the last effect, once the rest is done.

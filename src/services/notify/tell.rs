@@ -74,6 +74,7 @@ pub fn on_transition(
         Notice::Submitted { resubmission } => return on_submit(out, resubmission),
         Notice::Reminder(reminder) => return remind(out, reminder, reason, until),
         Notice::IdleArchived => return idle_archived(out, reason),
+        Notice::Transferred => return transferred(out, reason),
         Notice::ChangesRequested => (
             Topic::ChangesRequested,
             format!("[habilis] Modifications demandées sur votre demande {id}"),
@@ -232,6 +233,38 @@ fn remind(
     };
     let to = applicant(out.conn, out.demande)?;
     queue(out, Topic::Reminder(reminder.event_name()), to, &data)
+}
+
+/// A demande the instruction side handed to another agent: the new applicant is told why.
+fn transferred(out: &mut Out, why: Option<&str>) -> Result<(), AppError> {
+    let id = public_id(out.demande.id);
+    let data = MailData {
+        subject: format!("[habilis] La demande {id} vous a été transférée"),
+        quote: format!(
+            "{} vous a transféré la demande {id} ({}) : vous en êtes désormais le demandeur, et recevrez les courriels de son instruction. Motif : {}",
+            out.author.name,
+            out.provider.name,
+            why.unwrap_or_default()
+        ),
+        ..out.base(&applicant_path(out.demande))
+    };
+    let to = applicant(out.conn, out.demande)?;
+    queue(out, Topic::Reminder("transferred"), to, &data)
+}
+
+/// The applicant a demande was taken from by the instruction side is told to whom, and why.
+pub fn on_transfer_away(out: &mut Out, to_whom: &str, why: &str) -> Result<(), AppError> {
+    let id = public_id(out.demande.id);
+    let data = MailData {
+        subject: format!("[habilis] La demande {id} a été transférée à un collègue"),
+        quote: format!(
+            "{} a transféré la demande {id} ({}) à {to_whom}, de votre organisation, qui en est désormais le demandeur. Motif : {why}",
+            out.author.name, out.provider.name
+        ),
+        ..out.base(&applicant_path(out.demande))
+    };
+    let to = applicant(out.conn, out.demande)?;
+    queue(out, Topic::Reminder("transferred_away"), to, &data)
 }
 
 /// A demande the portal archived for want of activity: the applicant may restore it.

@@ -55,6 +55,7 @@ pub async fn write_instructor_message(
             action: "message",
             message,
             typed: form.body,
+            typed_email: String::new(),
         };
         super::instruction::page(&app, &ctx, id, Some(refused))
     })

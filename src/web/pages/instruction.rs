@@ -7,7 +7,7 @@ use crate::domain::listing::DashboardQuery;
 use crate::error::AppError;
 use crate::services::{App, dashboard as board, instruction as service, messages};
 use crate::web::ctx::PageCtx;
-use crate::web::forms::{DecisionForm, FormWithPairs};
+use crate::web::forms::{DecisionForm, Form, FormWithPairs, InstructionTransferForm};
 use crate::web::input;
 use crate::web::session::SignedIn;
 use crate::web::views::done::Done;
@@ -117,6 +117,7 @@ async fn decide(
             action,
             message,
             typed,
+            typed_email: String::new(),
         };
         page_from(&app, &ctx, (id, Some(retour.as_str())), Some(refused))
     })
@@ -182,6 +183,37 @@ pub async fn revoke(
     form: FormWithPairs<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     decide(app, ctx, path, form, (Event::Revoke, "revoquer")).await
+}
+
+/// Hands the demande to another agent of its organisation (instructors, admins); a refusal
+/// shows the page again with what was typed.
+pub async fn transfer(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    path: web::Path<String>,
+    Form(form): Form<InstructionTransferForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = demande_id(&path)?;
+    let done = crate::services::handover::transfer_for_instruction(
+        &app,
+        &ctx.current,
+        id,
+        &form.email,
+        &form.motif,
+    )
+    .await;
+    let landing = keep_list(&Done::Transferred.on_instruction(id), &form.retour);
+    let done = done.map(|()| see_other(&landing));
+    or_show_again(done, |message| {
+        let refused = Refused {
+            action: "transferer",
+            message,
+            typed: form.motif.chars().take(5_000).collect(),
+            typed_email: form.email.chars().take(254).collect(),
+        };
+        page_from(&app, &ctx, (id, Some(form.retour.as_str())), Some(refused))
+    })
+    .await
 }
 
 /// The filtered list as CSV, streamed.

@@ -16,6 +16,7 @@ pub enum Done {
     Revoked,
     Archived,
     Restored,
+    Transferred,
 }
 
 /// A success alert: a title, what happens next, and whether it belongs beside the messages
@@ -27,7 +28,7 @@ pub struct Confirmation {
     pub near_messages: bool,
 }
 
-const ALL: [Done; 8] = [
+const ALL: [Done; 9] = [
     Done::Submitted,
     Done::MessageSent,
     Done::Approved,
@@ -36,6 +37,7 @@ const ALL: [Done; 8] = [
     Done::Revoked,
     Done::Archived,
     Done::Restored,
+    Done::Transferred,
 ];
 
 const APPLICANT_TOLD: &str = "Le demandeur a été prévenu par courriel.";
@@ -52,6 +54,7 @@ impl Done {
             Done::Revoked => "revoquee",
             Done::Archived => "archivee",
             Done::Restored => "restauree",
+            Done::Transferred => "transferee",
         }
     }
 
@@ -158,6 +161,10 @@ impl Done {
             ),
             Done::Revoked => ("L'habilitation a été révoquée", &[APPLICANT_TOLD]),
             Done::Archived => ("La demande a été archivée", &[]),
+            Done::Transferred => (
+                "La demande a été transférée",
+                &["Le nouveau demandeur et l'ancien ont été prévenus par courriel."],
+            ),
             Done::Submitted | Done::Restored => return None,
         };
         Some(Confirmation {

@@ -283,6 +283,9 @@ pub struct InstructionPage {
     pub can_decide: bool,
     pub can_archive: bool,
     pub can_revoke: bool,
+    /// Hand the demande to another agent of its organisation (its instructors, admins).
+    pub can_transfer: bool,
+    pub typed_email: String,
     /// (id, label) of the scopes asked, offered for the approval.
     pub asked_scopes: Vec<(String, String)>,
     /// The actions, filters and level asked, offered for narrowing at the approval.
@@ -323,6 +326,8 @@ pub struct Refused {
     pub action: &'static str,
     pub message: String,
     pub typed: String,
+    /// The address typed in the transfer form.
+    pub typed_email: String,
 }
 
 impl InstructionPage {
@@ -353,6 +358,12 @@ impl InstructionPage {
             can_decide: offered.decide,
             can_archive: offered.close,
             can_revoke: offered.revoke,
+            can_transfer: (offered.instruct || ctx.current.actor.is_admin)
+                && file.state != crate::domain::demande::State::Archived,
+            typed_email: refused
+                .as_ref()
+                .map(|r| r.typed_email.clone())
+                .unwrap_or_default(),
             asked_scopes: crate::services::scopes_of(&file.demande.scopes)
                 .into_iter()
                 .map(|id| {
