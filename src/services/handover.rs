@@ -1,8 +1,9 @@
 //! Copying a demande into a new draft, and handing a demande to a colleague.
 
-use crate::db::models::NewDemande;
-use crate::db::{users, write_transaction};
-use crate::domain::demande::{ActorKind, Ctx, Event, public_id, transition};
+use crate::catalog::Provider;
+use crate::db::models::{Demande, NewDemande, User};
+use crate::db::{DbConnection, users, write_transaction};
+use crate::domain::demande::{ActorKind, Ctx, Event, Outcome, public_id, transition};
 use crate::domain::email::Email;
 use crate::domain::policy::{self, Action};
 use crate::error::AppError;
@@ -94,32 +95,16 @@ pub async fn transfer(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let not_member = || {
-                    AppError::Unprocessable(format!(
-                        "{email} n'est pas membre de {} sur habilis : la demande ne peut lui être transférée.",
-                        demande.organisation_name
-                    ))
-                };
-                let colleague = users::find_by_email(conn, email.as_str())?.ok_or_else(not_member)?;
-                let member = users::organisations_of(conn, colleague.id)?.iter().any(|o| o.id == demande.organisation_id);
-                if !member {
-                    return Err(not_member());
-                }
-                let reason = format!("Transférée à {}", colleague.email);
-                let change = Change {
-                    reason: Some(&reason),
-                    ..Change::of(
-                        Some(&demande),
-                        Write::Applicant { id: colleague.id, email: &colleague.email },
-                        Happened::Event(Event::Transfer),
-                        &outcome,
-                        actor_of(&user),
-                    )
-                };
-                match persist(conn, &recorder, &provider, &change, now())? {
-                    Ok(_) => Ok(()),
-                    Err(Stale) => Err(AppError::Conflict("La demande a changé entre-temps : rechargez la page.".to_string())),
-                }
+                hand_to(
+                    conn,
+                    (&recorder, &provider),
+                    &demande,
+                    &outcome,
+                    &user,
+                    &email,
+                    None,
+                )
+                .map(|_| ())
             })
         })
         .await
@@ -168,43 +153,21 @@ pub async fn transfer_for_instruction(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let not_member = || {
-                    AppError::Unprocessable(format!(
-                        "{email} n'est pas membre de {} sur habilis : la demande ne peut lui être transférée.",
-                        demande.organisation_name
-                    ))
-                };
-                let agent = users::find_by_email(conn, email.as_str())?.ok_or_else(not_member)?;
-                if agent.id == demande.applicant_id {
-                    return Err(AppError::Unprocessable(format!(
-                        "{email} est déjà le demandeur de cette demande."
-                    )));
-                }
-                let member = users::organisations_of(conn, agent.id)?
-                    .iter()
-                    .any(|o| o.id == demande.organisation_id);
-                if !member {
-                    return Err(not_member());
-                }
-                let noted = format!("Transférée à {} : {reason}", agent.email);
-                let change = Change {
-                    reason: Some(&noted),
-                    ..Change::of(
-                        Some(&demande),
-                        Write::Applicant { id: agent.id, email: &agent.email },
-                        Happened::Event(Event::Transfer),
-                        &outcome,
-                        actor_of(&user),
-                    )
-                };
-                if let Err(Stale) = persist(conn, &recorder, &provider, &change, now())? {
-                    return Err(AppError::Conflict(
-                        "La demande a changé entre-temps : rechargez la page.".to_string(),
-                    ));
-                }
+                let agent = hand_to(
+                    conn,
+                    (&recorder, &provider),
+                    &demande,
+                    &outcome,
+                    &user,
+                    &email,
+                    Some(&reason),
+                )?;
                 // The applicant it was taken from, as the demande stood before.
                 let name = user.full_name();
-                let author = super::notify::Author { email: &user.email, name: &name };
+                let author = super::notify::Author {
+                    email: &user.email,
+                    name: &name,
+                };
                 let mut out = super::notify::Out {
                     conn,
                     links: &recorder.links,
@@ -217,4 +180,58 @@ pub async fn transfer_for_instruction(
             })
         })
         .await
+}
+
+/// Makes the agent at `email`, a member of the demande's organisation, its applicant, inside the
+/// caller's transaction; the event says "Transférée à …", then `why` when there is one.
+fn hand_to(
+    conn: &mut DbConnection,
+    (recorder, provider): (&Recorder, &Provider),
+    demande: &Demande,
+    outcome: &Outcome,
+    user: &User,
+    email: &Email,
+    why: Option<&str>,
+) -> Result<User, AppError> {
+    let not_member = || {
+        AppError::Unprocessable(format!(
+            "{email} n'est pas membre de {} sur habilis : la demande ne peut lui être transférée.",
+            demande.organisation_name
+        ))
+    };
+    let agent = users::find_by_email(conn, email.as_str())?.ok_or_else(not_member)?;
+    if agent.id == demande.applicant_id {
+        return Err(AppError::Unprocessable(format!(
+            "{email} est déjà le demandeur de cette demande."
+        )));
+    }
+    let member = users::organisations_of(conn, agent.id)?
+        .iter()
+        .any(|o| o.id == demande.organisation_id);
+    if !member {
+        return Err(not_member());
+    }
+    let noted = match why {
+        Some(why) => format!("Transférée à {} : {why}", agent.email),
+        None => format!("Transférée à {}", agent.email),
+    };
+    let change = Change {
+        reason: Some(&noted),
+        ..Change::of(
+            Some(demande),
+            Write::Applicant {
+                id: agent.id,
+                email: &agent.email,
+            },
+            Happened::Event(Event::Transfer),
+            outcome,
+            actor_of(user),
+        )
+    };
+    match persist(conn, recorder, provider, &change, now())? {
+        Ok(_) => Ok(agent),
+        Err(Stale) => Err(AppError::Conflict(
+            "La demande a changé entre-temps : rechargez la page.".to_string(),
+        )),
+    }
 }
