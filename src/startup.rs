@@ -172,6 +172,11 @@ pub fn start_background(app: Arc<App>) -> anyhow::Result<Background> {
                 Ok(sent) => tracing::info!(?sent, "reminders"),
                 Err(e) => tracing::error!(error = ?e, "reminders failed"),
             }
+            // Admins' views of the portal as someone that are over: closed, the person told.
+            match crate::services::support::close_over(app.clone(), crate::services::now()).await {
+                Ok(closed) => tracing::info!(closed, "support views closed"),
+                Err(e) => tracing::error!(error = ?e, "closing support views failed"),
+            }
             // Demandes left untouched after their reminder: archived, the applicant told.
             match crate::services::archiving::run(app.clone(), crate::services::now()).await {
                 Ok(done) => tracing::info!(?done, "idle demandes archived"),

@@ -20,6 +20,7 @@ pub mod risks;
 pub mod schema;
 pub mod sessions;
 pub mod stats;
+pub mod support;
 pub mod teams;
 pub mod throttle;
 pub mod users;

@@ -55,6 +55,10 @@ diesel::table! {
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
         last_seen_at -> Nullable<Timestamp>,
+        viewing_as -> Nullable<BigInt>,
+        viewing_reason -> Nullable<Text>,
+        viewing_started_at -> Nullable<Timestamp>,
+        viewing_until -> Nullable<Timestamp>,
     }
 }
 

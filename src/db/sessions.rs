@@ -70,6 +70,8 @@ pub struct Resumed {
     pub lists_version: i64,
     /// Moved on by each message the person reads (migration `reads_version`).
     pub reads_version: i64,
+    /// The person an admin's session shows the portal as, and until when.
+    pub viewing: Option<(i64, NaiveDateTime)>,
 }
 
 /// A live session with its person, the generation of their access and the version of the
@@ -96,17 +98,32 @@ pub fn resume(
             users::access_generation,
             super::dashboard::ListsVersion,
             users::reads_version,
+            (sessions::viewing_as, sessions::viewing_until),
         ))
-        .first::<(NaiveDateTime, Option<NaiveDateTime>, User, i64, i64, i64)>(conn)
+        .first::<(
+            NaiveDateTime,
+            Option<NaiveDateTime>,
+            User,
+            i64,
+            i64,
+            i64,
+            (Option<i64>, Option<NaiveDateTime>),
+        )>(conn)
         .optional()
         .map(|row| {
             row.map(
-                |(created, seen, user, generation, lists_version, reads_version)| Resumed {
-                    seen: seen.unwrap_or(created),
-                    user,
-                    generation,
-                    lists_version,
-                    reads_version,
+                |(created, seen, user, generation, lists_version, reads_version, viewing)| {
+                    Resumed {
+                        seen: seen.unwrap_or(created),
+                        user,
+                        generation,
+                        lists_version,
+                        reads_version,
+                        viewing: match viewing {
+                            (Some(target), Some(until)) => Some((target, until)),
+                            _ => None,
+                        },
+                    }
                 },
             )
         })

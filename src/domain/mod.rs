@@ -17,4 +17,5 @@ pub mod public_id;
 pub mod rights;
 pub mod siret;
 pub mod stats;
+pub mod support;
 pub mod teams;

@@ -18,6 +18,16 @@ pub struct CurrentUser {
     /// The version of the dashboards' data, read with the session: a dashboard kept under
     /// this version is current. `None` when it was not read: nothing kept is then used.
     pub lists_version: Option<ListsVersion>,
+    /// When an admin sees the portal as this person: read-only, until a time.
+    pub viewing: Option<Viewing>,
+}
+
+/// An admin's view of the portal as the person of a [`CurrentUser`].
+#[derive(Debug, Clone)]
+pub struct Viewing {
+    pub admin_name: String,
+    pub admin_email: String,
+    pub until: chrono::NaiveDateTime,
 }
 
 /// What a kept dashboard must have been read at to be shown.
@@ -91,6 +101,7 @@ impl Access {
             organisations: self.organisations,
             chosen,
             lists_version: None,
+            viewing: None,
         }
     }
 }

@@ -39,6 +39,7 @@ pub mod stats;
 pub mod steps;
 pub mod submission;
 pub mod subscription;
+pub mod support;
 pub mod teams;
 pub mod throttle;
 pub mod tokens;

@@ -3,7 +3,7 @@
 //! everywhere" ends all of a person's. The record is in the database, so it holds across
 //! several instances.
 
-use crate::db::{sessions, write_transaction};
+use crate::db::{sessions, support, write_transaction};
 use crate::error::AppError;
 
 use super::accounts::{CurrentUser, ListsVersion};
@@ -80,6 +80,7 @@ pub async fn resume(
     let digest = sha256_hex(&token);
     let idle = chrono::Duration::seconds(app.settings.session_idle_seconds.max(0));
     let cache = app.access.clone();
+    let (key, links) = (app.settings.audit_key.clone(), app.links.clone());
     app.db
         .run(move |conn| {
             let at = now();
@@ -89,6 +90,7 @@ pub async fn resume(
                 generation,
                 lists_version,
                 reads_version,
+                viewing,
             }) = sessions::resume(conn, user_id, &digest)?
             else {
                 return Ok(None);
@@ -99,6 +101,31 @@ pub async fn resume(
             }
             if at - seen >= chrono::Duration::seconds(60) {
                 sessions::seen(conn, &digest, at)?;
+            }
+            // An admin's view of the portal as another person, while it lasts and they are
+            // still an admin; over, it is closed (the person emailed) and the admin is back.
+            if let Some((target, until)) = viewing {
+                let viewed = match (until > at && user.is_admin, support::viewed(conn, target)?) {
+                    (true, Some(viewed)) => Some(viewed),
+                    _ => None,
+                };
+                if let Some((person, person_generation)) = viewed {
+                    let access = cache.get_or_load(conn, person.id, person_generation)?;
+                    let admin = super::accounts::Viewing {
+                        admin_name: user.full_name().trim().to_string(),
+                        admin_email: user.email.clone(),
+                        until,
+                    };
+                    return Ok(Some(CurrentUser {
+                        viewing: Some(admin),
+                        ..access.of(person, None)
+                    }));
+                }
+                if let Some(view) = support::of_session(conn, &digest)? {
+                    write_transaction(conn, |conn| {
+                        super::support::finish(conn, (&key, &links), &view, at)
+                    })?;
+                }
             }
             let access = cache.get_or_load(conn, user_id, generation)?;
             Ok(Some(CurrentUser {
@@ -119,7 +146,12 @@ pub async fn end(
     token: Option<String>,
     everywhere: bool,
 ) -> Result<(), AppError> {
-    let (user_id, email) = (current.user.id, current.user.email.clone());
+    // Signing out while viewing the portal as someone is the admin's act, not theirs.
+    let email = match &current.viewing {
+        Some(viewing) => viewing.admin_email.clone(),
+        None => current.user.email.clone(),
+    };
+    let user_id = current.user.id;
     let key = app.settings.audit_key.clone();
     app.db
         .run(move |conn| {

@@ -58,10 +58,11 @@ type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, AppError>>>>;
 fn extract(req: &HttpRequest, signed_in: bool) -> Extracted<VisitorCtx> {
     let session = req.get_session();
     let app = req.app_data::<web::Data<App>>().cloned();
+    let asked = super::session::asked(req);
     Box::pin(async move {
         let dev = app.as_ref().is_some_and(|app| app.settings.is_dev());
         let site = app.as_ref().map(|app| Site::new(app)).unwrap_or_default();
-        let current = super::session::current(session.clone(), app).await?;
+        let current = super::session::current(session.clone(), app, asked).await?;
         if signed_in && current.is_none() {
             return Err(AppError::Unauthenticated);
         }

@@ -91,7 +91,9 @@ async fn layout_of(req: &actix_web::HttpRequest) -> super::views::Layout {
         .as_ref()
         .map(|app| super::views::Site::new(app))
         .unwrap_or_default();
-    let current = super::session::current(session.clone(), app)
+    // Read as a page is: a refused change made while viewing as someone keeps the banner.
+    let asked = ("GET".to_string(), req.path().to_string());
+    let current = super::session::current(session.clone(), app, asked)
         .await
         .ok()
         .flatten();

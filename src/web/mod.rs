@@ -134,6 +134,8 @@ route_table! {
     post "/admin/comptes/{id}/reactiver" => admin::reactivate_account;
     post "/admin/comptes/bloquer" => admin::ban_account;
     post "/admin/comptes/{id}/debloquer" => admin::unban_account;
+    post "/admin/voir-comme" => admin::view_as;
+    post "/admin/voir-comme/fin" => admin::stop_view;
     post "/admin/membres/retirer" => account::remove_member;
     get "/admin/outbox" => mail::dead_letters;
     post "/admin/outbox/{id}/relancer" => mail::retry_email;

@@ -27,9 +27,17 @@ pub struct MaybeUser(pub Option<CurrentUser>);
 /// The signed-in person; anonymous visitors are sent to the login page.
 pub struct SignedIn(pub CurrentUser);
 
+/// The method and path of a request, for the read-only rule of an admin's view.
+pub(crate) type Asked = (String, String);
+
+pub(crate) fn asked(req: &HttpRequest) -> Asked {
+    (req.method().as_str().to_string(), req.path().to_string())
+}
+
 pub(crate) async fn current(
     session: Session,
     app: Option<web::Data<App>>,
+    (method, path): Asked,
 ) -> Result<Option<CurrentUser>, AppError> {
     let app =
         app.ok_or_else(|| AppError::Internal(anyhow::anyhow!("état de l'application absent")))?;
@@ -59,7 +67,21 @@ pub(crate) async fn current(
     if user.is_none() {
         expire(&app, &session).await?;
     }
+    // An admin seeing the portal as someone else reads only.
+    if let Some(viewed) = user.as_ref().filter(|u| u.viewing.is_some())
+        && !crate::domain::support::allowed_while_viewing(&method, &path)
+    {
+        return Err(AppError::ForbiddenBecause(format!(
+            "Vous voyez habilis comme {}, en lecture seule : aucune action n'est possible dans ce mode. Quittez-le depuis le bandeau en haut de la page pour agir de nouveau.",
+            viewed.user.full_name().trim()
+        )));
+    }
     Ok(user)
+}
+
+/// The token of this session, for what acts on its server-side record.
+pub fn token(session: &Session) -> Option<String> {
+    session.get::<String>(TOKEN_KEY).ok().flatten()
 }
 
 /// An expired session is ended on the server too (a copy of the cookie dies with it), and the
@@ -82,7 +104,8 @@ impl FromRequest for MaybeUser {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
         let app = req.app_data::<web::Data<App>>().cloned();
-        Box::pin(async move { current(session, app).await.map(MaybeUser) })
+        let asked = asked(req);
+        Box::pin(async move { current(session, app, asked).await.map(MaybeUser) })
     }
 }
 
@@ -93,8 +116,9 @@ impl FromRequest for SignedIn {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
         let app = req.app_data::<web::Data<App>>().cloned();
+        let asked = asked(req);
         Box::pin(async move {
-            current(session, app)
+            current(session, app, asked)
                 .await?
                 .map(SignedIn)
                 .ok_or(AppError::Unauthenticated)

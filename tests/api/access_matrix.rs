@@ -388,6 +388,17 @@ fn rows() -> Vec<Row> {
             BannedAccount,
             ADMIN_ONLY_ACTION,
         ),
+        // Each cell signs in afresh: a view started in one session touches no other row.
+        row("post", "/admin/voir-comme", Membership, ADMIN_ONLY_ACTION),
+        // Ends the view of one's own session, if any: anyone signed in.
+        row(
+            "post",
+            "/admin/voir-comme/fin",
+            Nothing,
+            [
+                Login, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done, Done,
+            ],
+        ),
         // Open data, for anyone; API Particulier does not publish its list (tests/api/transparency.rs
         // reads the biodiversity provider's).
         row("get", "/habilitations-publiques", Nothing, ALL_OK),
@@ -804,7 +815,7 @@ fn body(
             ("name", "SI de la matrice".to_string()),
             ("scopes", "habilitations:read".to_string()),
         ],
-        "/admin/comptes/bloquer" => vec![
+        "/admin/comptes/bloquer" | "/admin/voir-comme" => vec![
             ("email", fixture_value.unwrap_or_default().to_string()),
             ("motif", "Compte de la matrice d'accès".to_string()),
         ],

@@ -60,6 +60,7 @@ mod shutdown;
 mod smtp_sink;
 mod stages;
 mod stats;
+mod support_view;
 mod teams;
 mod transfers;
 mod transparency;

@@ -128,6 +128,9 @@ pub async fn lapsed_accounts(
         Some("debloque") => {
             Some("Le compte est débloqué : son titulaire peut se connecter de nouveau.")
         }
+        Some("vue-terminee") => Some(
+            "Vous avez quitté la consultation : la personne est prévenue par courriel, avec le motif.",
+        ),
         _ => None,
     };
     let feedback = AccountsFeedback {
@@ -160,12 +163,53 @@ pub async fn ban_account(
         let feedback = AccountsFeedback {
             done: None,
             error: Some(message),
+            form: "bloquer",
             email: form.email.chars().take(254).collect(),
             reason: form.motif.chars().take(2000).collect(),
         };
         accounts_page(&app, &ctx, feedback)
     })
     .await
+}
+
+/// Starts seeing the portal as a person (admins), read-only; a refusal shows the page again.
+pub async fn view_as(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    session: actix_session::Session,
+    Form(form): Form<BanForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = crate::web::session::token(&session).ok_or(AppError::Unauthenticated)?;
+    let done =
+        crate::services::support::start(&app, &ctx.current, &token, &form.email, &form.motif).await;
+    let done = done.map(|()| see_other("/"));
+    or_show_again(done, |message| {
+        let feedback = AccountsFeedback {
+            done: None,
+            error: Some(message),
+            form: "voir",
+            email: form.email.chars().take(254).collect(),
+            reason: form.motif.chars().take(2000).collect(),
+        };
+        accounts_page(&app, &ctx, feedback)
+    })
+    .await
+}
+
+/// Ends this session's view of the portal as someone else (a no-op without one).
+pub async fn stop_view(
+    app: web::Data<App>,
+    SignedIn(current): SignedIn,
+    session: actix_session::Session,
+    _: Form<ButtonForm>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(token) = crate::web::session::token(&session) {
+        crate::services::support::stop(&app, &token).await?;
+    }
+    match current.viewing {
+        Some(_) => Ok(see_other("/admin/comptes?fait=vue-terminee")),
+        None => Ok(see_other("/")),
+    }
 }
 
 /// Lifts the block on an account (admins).

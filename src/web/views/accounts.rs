@@ -10,6 +10,8 @@ use super::Layout;
 pub struct AccountsFeedback {
     pub done: Option<&'static str>,
     pub error: Option<String>,
+    /// The form the error and the values belong to: "bloquer" or "voir".
+    pub form: &'static str,
     pub email: String,
     pub reason: String,
 }
@@ -29,7 +31,8 @@ pub struct LapsedPage {
     pub erase_after_days: i64,
     pub done: Option<&'static str>,
     pub error: Option<String>,
-    /// What a refused block form held.
+    pub form: &'static str,
+    /// What a refused form held.
     pub email: String,
     pub reason: String,
 }
@@ -67,6 +70,7 @@ impl LapsedPage {
             erase_after_days: app.settings.lapse.erase_after_days,
             done: feedback.done,
             error: feedback.error,
+            form: feedback.form,
             email: feedback.email,
             reason: feedback.reason,
         }

@@ -105,6 +105,8 @@ pub struct UserBox {
     pub manages_roles: bool,
     /// (id, name, current) when the person belongs to several organisations.
     pub organisations: Vec<(i64, String, bool)>,
+    /// (admin, until) when an admin sees the portal as this person.
+    pub viewing: Option<(String, String)>,
 }
 
 impl Layout {
@@ -133,6 +135,10 @@ impl Layout {
             } else {
                 vec![]
             },
+            viewing: c.viewing.as_ref().map(|v| {
+                let admin = format!("{} ({})", v.admin_name, v.admin_email);
+                (admin, v.until.format("%H:%M").to_string())
+            }),
             sees_instruction: c.actor.sees_instruction(),
             manages_roles: c.actor.is_admin
                 || c.actor
