@@ -14,6 +14,7 @@ pub mod habilitations;
 pub mod lapse;
 pub mod messages;
 pub mod models;
+pub mod opinions;
 pub mod organisations;
 pub mod outbox;
 pub mod risks;

@@ -185,6 +185,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    opinions (id) {
+        id -> BigInt,
+        demande_id -> BigInt,
+        asked_by -> BigInt,
+        asked_to -> BigInt,
+        question -> Text,
+        asked_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     message_reads (user_id, demande_id) {
         user_id -> BigInt,
         demande_id -> BigInt,
@@ -356,6 +369,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     messages,
     message_reads,
+    opinions,
     outbox,
     notification_prefs,
     webhook_attempts,

@@ -27,6 +27,7 @@ pub mod messages;
 pub mod metrics;
 pub mod notify;
 pub mod oidc;
+pub mod opinions;
 mod persist;
 pub mod reminders;
 pub mod rights;

@@ -221,6 +221,15 @@ pub struct InstructionTransferForm {
     pub retour: String,
 }
 
+/// Asking an opinion (`a`: the person's id, `texte`: the question) or giving one (`texte`).
+#[derive(Debug, Deserialize)]
+pub struct OpinionForm {
+    #[serde(default)]
+    pub a: String,
+    #[serde(default)]
+    pub texte: String,
+}
+
 /// An instructor's decision.
 #[derive(Debug, Deserialize)]
 pub struct DecisionForm {

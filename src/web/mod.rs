@@ -121,6 +121,8 @@ route_table! {
     post "/instruction/demandes/{id}/archiver" => instruction::archive;
     post "/instruction/demandes/{id}/revoquer" => instruction::revoke;
     post "/instruction/demandes/{id}/transferer" => instruction::transfer;
+    post "/instruction/demandes/{id}/avis" => instruction::ask_opinion;
+    post "/instruction/demandes/{id}/avis/{avis}/repondre" => instruction::answer_opinion;
     post "/instruction/demandes/{id}/messages" => exchanges::write_instructor_message;
     get "/admin/roles" => admin::roles;
     post "/admin/roles" => admin::grant_role;

@@ -67,7 +67,7 @@ impl Want {
 }
 
 /// The state the demande of a row is in before the request.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Fixture {
     Nothing,
     Draft,
@@ -106,6 +106,11 @@ enum Fixture {
     BannedAccount,
     /// A draft of the owner, archived.
     ArchivedDraft,
+    /// The owner's submitted demande and the provider's reporter to ask (`<demande>:<user>`).
+    OpinionTarget,
+    /// An opinion the provider's instructor asked its reporter on the owner's submitted demande
+    /// (`<demande>:<opinion>`).
+    OpinionAsked,
     /// A reporter's role of the provider, undecided in the open access review (its item's id).
     ReviewItem,
 }
@@ -330,6 +335,22 @@ fn rows() -> Vec<Row> {
             "/instruction/demandes/{id}/messages",
             Submitted,
             DECIDE,
+        ),
+        // Instructors of the provider ask; the person asked alone answers.
+        row(
+            "post",
+            "/instruction/demandes/{id}/avis",
+            OpinionTarget,
+            DECIDE,
+        ),
+        row(
+            "post",
+            "/instruction/demandes/{id}/avis/{avis}/repondre",
+            OpinionAsked,
+            [
+                Login, NotFound, NotFound, NotFound, NotFound, Done, NotFound, Forbidden, NotFound,
+                Forbidden, Forbidden, Forbidden, NotFound,
+            ],
         ),
         // Instructors of the provider, and admins (a reporter or an instructor of the
         // applicant organisation may not).
@@ -663,6 +684,30 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             assert!(habilis::db::lapse::disable(&mut conn, user.id, now, now).unwrap());
             Some(user.id.to_string())
         }
+        Fixture::OpinionTarget | Fixture::OpinionAsked => {
+            let id = app.submitted_demande(&owner().await, PROVIDER).await;
+            let mut conn = app.conn();
+            let user = |conn: &mut habilis::db::DbConnection, email: &str| {
+                habilis::db::users::find_by_email(conn, email)
+                    .unwrap()
+                    .unwrap()
+                    .id
+            };
+            let reporter = user(&mut conn, "rapport@api-particulier.example");
+            if fixture == Fixture::OpinionTarget {
+                return Some(format!("{id}:{reporter}"));
+            }
+            let instructor = user(&mut conn, "instruction@api-particulier.example");
+            let opinion = habilis::db::opinions::insert(
+                &mut conn,
+                id,
+                (instructor, reporter),
+                "Le cadre juridique suffit-il ?",
+                habilis::services::now(),
+            )
+            .unwrap();
+            Some(format!("{id}:{opinion}"))
+        }
         Fixture::ArchivedDraft => {
             let owner = owner().await;
             let id = owner.start_demande(PROVIDER, "").await;
@@ -827,6 +872,19 @@ fn body(
             "organisation_id",
             fixture_value.unwrap_or_default().to_string(),
         )],
+        "/instruction/demandes/{id}/avis" => vec![
+            (
+                "a",
+                fixture_value
+                    .and_then(|v| v.split_once(':'))
+                    .map(|(_, user)| user.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("texte", "Le cadre juridique suffit-il ?".to_string()),
+        ],
+        "/instruction/demandes/{id}/avis/{avis}/repondre" => {
+            vec![("texte", "Oui, la délibération suffit.".to_string())]
+        }
         "/instruction/demandes/{id}/transferer" => vec![
             ("email", "paul.martin@mairie-lyon.fr".to_string()),
             ("motif", "Le demandeur a quitté la mairie.".to_string()),
@@ -873,7 +931,13 @@ async fn check_row(app: &TestApp, index: usize, row: &Row, owner_org: i64) -> Ro
         };
         let (id, piece) = match value.as_deref().map(|v| v.split_once(':')) {
             Some(Some((id, piece)))
-                if matches!(row.fixture, Fixture::Attachment | Fixture::Shared) =>
+                if matches!(
+                    row.fixture,
+                    Fixture::Attachment
+                        | Fixture::Shared
+                        | Fixture::OpinionTarget
+                        | Fixture::OpinionAsked
+                ) =>
             {
                 (id, piece)
             }
@@ -883,6 +947,7 @@ async fn check_row(app: &TestApp, index: usize, row: &Row, owner_org: i64) -> Ro
             .path
             .replace("{id}", id)
             .replace("{piece}", piece)
+            .replace("{avis}", piece)
             .replace("{step}", "1")
             .replace("{provider}", PROVIDER)
             .replace("{siret}", OWNER_SIRET)

@@ -43,6 +43,7 @@ mod memberships;
 mod notifications;
 mod oidc;
 mod operations;
+mod opinions;
 mod pool;
 mod prefill;
 mod preview;

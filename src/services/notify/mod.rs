@@ -22,7 +22,7 @@ pub use mails::{
     DigestData, MailData, WaitingDemande, check_provider_mails, render, render_digest,
 };
 use recipients::To;
-pub use tell::{digest, on_message, on_transfer_away, on_transition};
+pub use tell::{digest, on_message, on_opinion, on_transfer_away, on_transition};
 
 /// Who did what (never told of their own action).
 pub struct Author<'a> {

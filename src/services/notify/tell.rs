@@ -267,6 +267,29 @@ pub fn on_transfer_away(out: &mut Out, to_whom: &str, why: &str) -> Result<(), A
     queue(out, Topic::Reminder("transferred_away"), to, &data)
 }
 
+/// An opinion asked (to the person asked) or given (to the instructor who asked): the
+/// instruction side only, never the applicant.
+pub fn on_opinion(out: &mut Out, to: User, asked: bool, text: &str) -> Result<(), AppError> {
+    let id = public_id(out.demande.id);
+    let data = MailData {
+        subject: if asked {
+            format!("[habilis] Votre avis est demandé sur la demande {id}")
+        } else {
+            format!("[habilis] Avis rendu sur la demande {id}")
+        },
+        actor_name: format!("{} ({})", out.author.name, out.author.email),
+        quote: text.to_string(),
+        link_label: "Ouvrir la demande dans l'espace d'instruction".to_string(),
+        ..out.base(&instruction_path(out.demande))
+    };
+    let topic = if asked {
+        "opinion_asked"
+    } else {
+        "opinion_given"
+    };
+    queue(out, Topic::Reminder(topic), people(vec![to]), &data)
+}
+
 /// A demande the portal archived for want of activity: the applicant may restore it.
 fn idle_archived(out: &mut Out, why: Option<&str>) -> Result<(), AppError> {
     let id = public_id(out.demande.id);

@@ -7,13 +7,14 @@ use crate::domain::listing::DashboardQuery;
 use crate::error::AppError;
 use crate::services::{App, dashboard as board, instruction as service, messages};
 use crate::web::ctx::PageCtx;
-use crate::web::forms::{DecisionForm, Form, FormWithPairs, InstructionTransferForm};
+use crate::web::forms::{DecisionForm, Form, FormWithPairs, InstructionTransferForm, OpinionForm};
 use crate::web::input;
 use crate::web::session::SignedIn;
 use crate::web::views::done::Done;
 use crate::web::views::instruction::{
     DashboardInput, DashboardPage, InstructionPage, Refused, list_link,
 };
+use crate::web::views::opinions::OpinionsBox;
 use crate::web::views::unreadable;
 
 use super::{demande_id, ok, or_show_again, see_other};
@@ -70,9 +71,31 @@ async fn page_from(
     let provider = app.provider_of(&file.demande)?;
     let history = (thread.as_slice(), attempts);
     let (back, retour) = list_link(retour, &board::visible_providers(app, &ctx.current));
+    let asked = crate::services::opinions::of_demande(app, id, &file.demande.provider).await?;
+    let may_ask = file.state == crate::domain::demande::State::Submitted
+        && crate::domain::policy::can(
+            &ctx.current.actor,
+            crate::domain::policy::Action::Instruct,
+            &crate::services::facts(&file.demande),
+        );
+    let timeline = crate::web::views::file::timeline_with(
+        &file.events,
+        crate::web::views::opinions::timeline_lines(&asked),
+    );
+    let mut opinions = OpinionsBox::new(asked, ctx.current.user.id, may_ask);
+    if let Some(r) = refused
+        .as_ref()
+        .filter(|r| matches!(r.action, "avis" | "repondre"))
+    {
+        opinions.error_form = r.action;
+        opinions.error = r.message.clone();
+        opinions.typed = r.typed.clone();
+    }
     Ok(InstructionPage {
         back,
         retour,
+        opinions,
+        timeline,
         ..InstructionPage::new(ctx, provider, &file, history, refused)
     })
 }
@@ -212,6 +235,57 @@ pub async fn transfer(
             typed_email: form.email.chars().take(254).collect(),
         };
         page_from(&app, &ctx, (id, Some(form.retour.as_str())), Some(refused))
+    })
+    .await
+}
+
+/// Asks a reporter or another instructor of the provider for an opinion.
+pub async fn ask_opinion(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    path: web::Path<String>,
+    Form(form): Form<OpinionForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = demande_id(&path)?;
+    let to = form.a.trim().parse::<i64>().map_err(|_| {
+        AppError::Unprocessable("Choisissez la personne dont vous demandez l'avis.".to_string())
+    });
+    let done = match to {
+        Ok(to) => crate::services::opinions::ask(&app, &ctx.current, id, to, &form.texte).await,
+        Err(e) => Err(e),
+    };
+    opinion_done(app, ctx, id, done, ("avis", form.texte)).await
+}
+
+/// Answers the opinion asked to the reader.
+pub async fn answer_opinion(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    path: web::Path<(String, String)>,
+    Form(form): Form<OpinionForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, opinion) = (demande_id(&path.0)?, super::row_id(&path.1)?);
+    let done =
+        crate::services::opinions::answer(&app, &ctx.current, id, opinion, &form.texte).await;
+    opinion_done(app, ctx, id, done, ("repondre", form.texte)).await
+}
+
+async fn opinion_done(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    id: i64,
+    done: Result<(), AppError>,
+    (action, typed): (&'static str, String),
+) -> Result<HttpResponse, AppError> {
+    let done = done.map(|()| see_other(&format!("/instruction/demandes/{id}#avis")));
+    or_show_again(done, |message| {
+        let refused = Refused {
+            action,
+            message,
+            typed: typed.chars().take(6_000).collect(),
+            typed_email: String::new(),
+        };
+        page_from(&app, &ctx, (id, None), Some(refused))
     })
     .await
 }

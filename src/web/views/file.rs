@@ -1,6 +1,8 @@
 //! A demande's file as templates show it: its row in a list, its timeline, habilitations,
 //! changes since the last submission and messages.
 
+use chrono::NaiveDateTime;
+
 use crate::catalog::Provider;
 use crate::db::dashboard::ListRow;
 use crate::db::events::TimelineRow;
@@ -104,21 +106,37 @@ pub struct EventView {
 /// The history as people read it: newest first, and the draft saves one person made in a row
 /// as one line (how many saves, how many answers changed), not one line per click.
 pub fn timeline(events: &[TimelineRow]) -> Vec<EventView> {
-    let mut lines: Vec<(Option<i64>, EventView)> = Vec::new();
+    timeline_with(events, Vec::new())
+}
+
+/// The same, with lines of the instruction side's own (opinions) placed by their time.
+pub fn timeline_with(
+    events: &[TimelineRow],
+    mut extra: Vec<(NaiveDateTime, EventView)>,
+) -> Vec<EventView> {
+    let mut lines: Vec<(Option<i64>, NaiveDateTime, EventView)> = Vec::new();
     for (e, actor) in events {
         let view = event_view(e, actor.as_ref());
         let is_save = e.name == Event::Update.as_str();
         match lines.last_mut() {
-            Some((last_actor, last)) if is_save && last.saves > 0 && *last_actor == e.actor_id => {
+            Some((last_actor, at, last))
+                if is_save && last.saves > 0 && *last_actor == e.actor_id =>
+            {
                 last.saves += 1;
                 last.fields_changed += view.fields_changed;
                 last.when = view.when;
+                *at = e.created_at;
                 last.label = format!("{} ({} enregistrements)", Event::Update.label(), last.saves);
             }
-            _ => lines.push((e.actor_id, view)),
+            _ => lines.push((e.actor_id, e.created_at, view)),
         }
     }
-    lines.into_iter().rev().map(|(_, view)| view).collect()
+    extra.sort_by_key(|(at, _)| *at);
+    for (at, view) in extra {
+        let place = lines.partition_point(|(_, t, _)| *t <= at);
+        lines.insert(place, (None, at, view));
+    }
+    lines.into_iter().rev().map(|(_, _, view)| view).collect()
 }
 
 fn event_view(

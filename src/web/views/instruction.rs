@@ -273,6 +273,8 @@ impl DashboardPage {
 #[derive(Template)]
 #[template(path = "instruction/show.html")]
 pub struct InstructionPage {
+    /// The opinions asked on the demande (instruction side only).
+    pub opinions: super::opinions::OpinionsBox,
     pub layout: Layout,
     pub head: DemandeHead,
     /// The procedure's stage and the chain of demandes, for a staged provider.
@@ -398,6 +400,7 @@ impl InstructionPage {
             back: "/instruction".to_string(),
             retour: String::new(),
             done: None,
+            opinions: super::opinions::OpinionsBox::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod habilitations;
 pub mod home;
 pub mod instruction;
 pub mod mail;
+pub mod opinions;
 pub mod rights;
 pub mod stats;
 pub mod steps;

@@ -1,0 +1,170 @@
+//! Opinions (avis) on a demande: an instructor of the provider asks a reporter or another
+//! instructor, who answers on the instruction page; both emailed. The applicant's side never
+//! reads them (only the instruction page shows them).
+
+use crate::db::models::User;
+use crate::db::opinions::{self, Opinion};
+use crate::db::{users, write_transaction};
+use crate::domain::opinion::{self as rules, Asked, Asking, OpinionError};
+use crate::domain::policy::{self, Action, Role};
+use crate::error::AppError;
+
+use super::accounts::CurrentUser;
+use super::notify::{Author, Out};
+use super::persist::Recorder;
+use super::{App, facts, now};
+
+/// Who may be asked for an opinion on a provider's demandes.
+const ASKABLE: [Role; 3] = [Role::Reporter, Role::Instructor, Role::Manager];
+
+fn refused(e: OpinionError) -> AppError {
+    match e {
+        OpinionError::NotInstructor | OpinionError::NotAsked => {
+            AppError::ForbiddenBecause(e.to_string())
+        }
+        other => AppError::Unprocessable(other.to_string()),
+    }
+}
+
+/// The opinions of a demande with the people named, and who may be asked: for its instruction
+/// page (the caller checked the person sees it there).
+pub struct Opinions {
+    /// Each opinion with (asker, asked) as "Name (address)".
+    pub list: Vec<(Opinion, String, String)>,
+    /// (id, "Name (address)") of the provider's people one may ask.
+    pub askable: Vec<(i64, String)>,
+}
+
+fn named(u: &User) -> String {
+    format!("{} ({})", u.full_name().trim(), u.email)
+}
+
+pub async fn of_demande(app: &App, demande_id: i64, provider: &str) -> Result<Opinions, AppError> {
+    let provider = provider.to_string();
+    app.db
+        .run(move |conn| {
+            let people = users::holders_of(conn, &provider, &ASKABLE)?;
+            let mut list = Vec::new();
+            for o in opinions::for_demande(conn, demande_id)? {
+                let name = |id: i64, conn: &mut crate::db::DbConnection| {
+                    users::find(conn, id).map(|u| u.as_ref().map(named).unwrap_or_default())
+                };
+                let (by, to) = (name(o.asked_by, conn)?, name(o.asked_to, conn)?);
+                list.push((o, by, to));
+            }
+            Ok(Opinions {
+                list,
+                askable: people.iter().map(|u| (u.id, named(u))).collect(),
+            })
+        })
+        .await
+}
+
+/// Asks `to` (a user id) for an opinion on the demande.
+pub async fn ask(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    to: i64,
+    question: &str,
+) -> Result<(), AppError> {
+    let file = super::instruction::find(app, current, id).await?;
+    let asker_instructs = policy::can(&current.actor, Action::Instruct, &facts(&file.demande));
+    let provider = app.provider_of(&file.demande)?.clone();
+    let (demande, state) = (file.demande, file.state);
+    let (user, recorder, question) = (
+        current.user.clone(),
+        Recorder::of(app),
+        question.to_string(),
+    );
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                crate::db::lock_demande(conn, demande.id)?;
+                let people = users::holders_of(conn, &provider.slug, &ASKABLE)?;
+                let asked = Asked {
+                    id: to,
+                    reports_or_instructs: people.iter().any(|p| p.id == to),
+                };
+                let asking = Asking {
+                    asker_instructs,
+                    asker_id: user.id,
+                    state,
+                    open: opinions::open_on(conn, demande.id)?,
+                };
+                let question = rules::ask(asking, asked, &question).map_err(refused)?;
+                let person = people
+                    .into_iter()
+                    .find(|p| p.id == to)
+                    .ok_or(AppError::NotFound)?;
+                opinions::insert(conn, demande.id, (user.id, to), &question, now())?;
+                let name = user.full_name();
+                let author = Author {
+                    email: &user.email,
+                    name: &name,
+                };
+                let mut out = Out {
+                    conn,
+                    links: &recorder.links,
+                    provider: &provider,
+                    demande: &demande,
+                    author: &author,
+                    now: now(),
+                };
+                let text = format!("{} vous demande votre avis : {question}", named(&user));
+                super::notify::on_opinion(&mut out, person, true, &text)
+            })
+        })
+        .await
+}
+
+/// Answers the opinion `opinion` asked on the demande, as the person asked.
+pub async fn answer(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    opinion: i64,
+    text: &str,
+) -> Result<(), AppError> {
+    let file = super::instruction::find(app, current, id).await?;
+    let provider = app.provider_of(&file.demande)?.clone();
+    let demande = file.demande;
+    let (user, recorder, text) = (current.user.clone(), Recorder::of(app), text.to_string());
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let found = opinions::find(conn, opinion)?
+                    .filter(|o| o.demande_id == demande.id)
+                    .ok_or(AppError::NotFound)?;
+                let answered = found.answered_at.is_some();
+                let text =
+                    rules::answer(user.id, found.asked_to, answered, &text).map_err(refused)?;
+                if !opinions::answer(conn, found.id, &text, now())? {
+                    return Err(refused(OpinionError::Answered));
+                }
+                let Some(asker) = users::find(conn, found.asked_by)? else {
+                    return Ok(());
+                };
+                let name = user.full_name();
+                let author = Author {
+                    email: &user.email,
+                    name: &name,
+                };
+                let mut out = Out {
+                    conn,
+                    links: &recorder.links,
+                    provider: &provider,
+                    demande: &demande,
+                    author: &author,
+                    now: now(),
+                };
+                let told = format!(
+                    "{} a rendu son avis sur votre question « {} » : {text}",
+                    named(&user),
+                    found.question
+                );
+                super::notify::on_opinion(&mut out, asker, false, &told)
+            })
+        })
+        .await
+}

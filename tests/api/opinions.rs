@@ -1,0 +1,231 @@
+//! Opinions (avis): an instructor asks a reporter of the provider, with a question; the reporter
+//! answers on the instruction page; both are emailed (read from the SMTP server); one open
+//! request at a time; the applicant never sees them, on any page. Refusals: a reporter asking,
+//! someone else answering, asking twice, asking someone outside the provider.
+
+use habilis::config::Environment;
+use reqwest::StatusCode;
+
+use crate::helpers::{spawn_app, spawn_app_with};
+use crate::smtp_sink::SmtpSink;
+
+const PROVIDER: &str = "api-particulier";
+const MARIE: &str = "marie.dupont@mairie-lyon.fr";
+const INSTRUCTOR: &str = "instruction@api-particulier.example";
+const REPORTER: &str = "rapport@api-particulier.example";
+const QUESTION: &str = "La délibération jointe couvre-t-elle la tarification sociale ?";
+const ANSWER: &str = "Oui : son article 2 vise la tarification sociale de la cantine.";
+
+fn user_id(app: &crate::helpers::TestApp, email: &str) -> String {
+    habilis::db::users::find_by_email(&mut app.conn(), email)
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_instructor_asks_a_reporter_who_answers_and_the_applicant_never_sees_it() {
+    let sink = SmtpSink::start().await;
+    let port = sink.port.to_string();
+    let app = spawn_app_with(
+        Environment::Dev,
+        &[
+            ("HABILIS_SMTP_HOST", "127.0.0.1"),
+            ("HABILIS_SMTP_PORT", &port),
+            ("HABILIS_SMTP_TLS", "none"),
+        ],
+    )
+    .await;
+    let marie = app.login_as(MARIE).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+    app.deliver().await;
+    let before = sink.mails().len();
+    let path = format!("/instruction/demandes/{id}");
+
+    let instructor = app.login_as(INSTRUCTOR).await;
+    let page = instructor.get(&path).await;
+    page.assert_contains("Demander un avis");
+    let reporter_id = user_id(&app, REPORTER);
+    let asked = instructor
+        .post(
+            &format!("{path}/avis"),
+            &[
+                ("_csrf", &page.csrf()),
+                ("a", &reporter_id),
+                ("texte", QUESTION),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let page = instructor.get(&path).await;
+    page.assert_contains(QUESTION);
+    page.assert_contains("En attente de réponse");
+    // One open request at a time: the form is gone, and a second ask is refused.
+    assert!(!page.text().contains("Demander un avis"));
+    let again = instructor
+        .post(
+            &format!("{path}/avis"),
+            &[
+                ("_csrf", &page.csrf()),
+                ("a", &reporter_id),
+                ("texte", "Et ?"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    again.assert_contains("Un avis est déjà demandé sur cette demande");
+
+    // The reporter is emailed, opens the page and answers.
+    app.deliver().await;
+    let mails = sink.wait_for(before + 1).await;
+    let ask_mail = mails
+        .iter()
+        .find(|m| m.to == vec![REPORTER.to_string()] && m.subject().contains("avis"))
+        .expect("the reporter is asked by email");
+    assert_eq!(
+        ask_mail.subject(),
+        format!("[habilis] Votre avis est demandé sur la demande D{id}")
+    );
+    assert!(ask_mail.text().contains(QUESTION));
+    let reporter = app.login_as(REPORTER).await;
+    let page = reporter.get(&path).await;
+    page.assert_contains("Votre avis");
+    let opinion = page
+        .body
+        .split(&format!("{path}/avis/"))
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("the answer form")
+        .to_string();
+    // Someone else cannot answer it.
+    let tried = instructor
+        .post(
+            &format!("{path}/avis/{opinion}/repondre"),
+            &[("_csrf", &page.csrf()), ("texte", "Non.")],
+        )
+        .await;
+    assert_eq!(tried.status, StatusCode::FORBIDDEN);
+    let empty = reporter
+        .post(
+            &format!("{path}/avis/{opinion}/repondre"),
+            &[("_csrf", &page.csrf()), ("texte", "  ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    empty.assert_contains("Écrivez votre avis.");
+    let answered = reporter
+        .post(
+            &format!("{path}/avis/{opinion}/repondre"),
+            &[("_csrf", &page.csrf()), ("texte", ANSWER)],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER);
+    let page = instructor.get(&path).await;
+    page.assert_contains(ANSWER);
+    page.assert_contains("Avis rendu le");
+    // And in the instruction page's timeline, asked then given.
+    page.assert_contains("Avis demandé à ");
+    page.assert_contains("Avis rendu</");
+    app.deliver().await;
+    let mails = sink.wait_for(before + 2).await;
+    let given = mails
+        .iter()
+        .find(|m| m.to == vec![INSTRUCTOR.to_string()] && m.subject().contains("Avis rendu"))
+        .expect("the instructor is told");
+    assert!(given.text().contains(ANSWER));
+
+    // Never on the applicant's side, nor in what was emailed to her.
+    for page in [
+        marie.get(&format!("/demandes/{id}")).await,
+        marie.get(&format!("/demandes/{id}/resume")).await,
+    ] {
+        assert!(!page.text().contains(QUESTION), "{}", page.text());
+        assert!(!page.text().contains(ANSWER));
+    }
+    assert_eq!(
+        marie.get(&path).await.status,
+        StatusCode::NOT_FOUND,
+        "the applicant has no instruction page"
+    );
+    assert!(
+        sink.mails()
+            .iter()
+            .filter(|m| m.to == vec![MARIE.to_string()])
+            .all(|m| !m.text().contains(QUESTION) && !m.text().contains(ANSWER))
+    );
+}
+
+#[tokio::test]
+async fn opinions_are_asked_by_instructors_only_of_the_provider_s_people() {
+    let app = spawn_app().await;
+    let marie = app.login_as(MARIE).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+    let path = format!("/instruction/demandes/{id}/avis");
+
+    // A reporter does not ask.
+    let reporter = app.login_as(REPORTER).await;
+    let csrf = reporter
+        .get(&format!("/instruction/demandes/{id}"))
+        .await
+        .csrf();
+    let tried = reporter
+        .post(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("a", &user_id(&app, INSTRUCTOR)),
+                ("texte", QUESTION),
+            ],
+        )
+        .await;
+    assert_eq!(tried.status, StatusCode::FORBIDDEN);
+    tried.assert_contains("Seuls les instructeurs de ce fournisseur");
+
+    // An instructor asks no one outside the provider, nor themselves, nor without a question.
+    let instructor = app.login_as(INSTRUCTOR).await;
+    let csrf = instructor
+        .get(&format!("/instruction/demandes/{id}"))
+        .await
+        .csrf();
+    for (to, question, told) in [
+        (
+            user_id(&app, "rapport@api-entreprise.example"),
+            QUESTION,
+            "Un avis ne se demande qu'à un rapporteur ou à un autre instructeur",
+        ),
+        (
+            user_id(&app, INSTRUCTOR),
+            QUESTION,
+            "Demandez l'avis d'une autre personne que vous-même.",
+        ),
+        (user_id(&app, REPORTER), "  ", "Écrivez votre question."),
+        ("x".to_string(), QUESTION, "Choisissez la personne"),
+    ] {
+        let page = instructor
+            .post(&path, &[("_csrf", &csrf), ("a", &to), ("texte", question)])
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{told}");
+        page.assert_contains(told);
+    }
+    // Not once it is decided.
+    assert_eq!(
+        instructor
+            .decide(id, "demander-modifications", "Précisez.")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = instructor
+        .post(
+            &path,
+            &[
+                ("_csrf", &csrf),
+                ("a", &user_id(&app, REPORTER)),
+                ("texte", QUESTION),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    page.assert_contains("Un avis ne se demande pas sur une demande « Modifications demandées »");
+}
