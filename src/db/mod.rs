@@ -12,6 +12,7 @@ pub mod demandes;
 pub mod events;
 pub mod habilitations;
 pub mod lapse;
+pub mod message_templates;
 pub mod messages;
 pub mod models;
 pub mod opinions;

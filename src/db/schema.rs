@@ -185,6 +185,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    message_templates (id) {
+        id -> BigInt,
+        provider -> Text,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     opinions (id) {
         id -> BigInt,
         demande_id -> BigInt,
@@ -369,6 +381,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     messages,
     message_reads,
+    message_templates,
     opinions,
     outbox,
     notification_prefs,

@@ -12,6 +12,7 @@ pub mod form;
 pub mod habilitation;
 pub mod lapse;
 pub mod listing;
+pub mod message_template;
 pub mod opinion;
 pub mod policy;
 pub mod public_id;

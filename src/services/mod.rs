@@ -23,6 +23,7 @@ pub mod kept;
 pub mod lapsing;
 pub mod mailbox;
 pub mod memberships;
+pub mod message_templates;
 pub mod messages;
 pub mod metrics;
 pub mod notify;

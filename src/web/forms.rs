@@ -230,6 +230,19 @@ pub struct OpinionForm {
     pub texte: String,
 }
 
+/// A message template: its provider, kind, title and text.
+#[derive(Debug, Deserialize)]
+pub struct TemplateForm {
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+}
+
 /// An instructor's decision.
 #[derive(Debug, Deserialize)]
 pub struct DecisionForm {

@@ -14,7 +14,7 @@ use actix_web::web;
 
 use pages::{
     account, admin, api, assets, attachments, auth, demandes, exchanges, habilitations, home,
-    instruction, mail, ops, subscription, teams, tokens, transparency, webhooks,
+    instruction, mail, ops, subscription, teams, templates, tokens, transparency, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -113,6 +113,9 @@ route_table! {
     get "/instruction/api" => tokens::list_tokens;
     post "/instruction/api" => tokens::create_token;
     post "/instruction/api/{id}/revoquer" => tokens::revoke_token;
+    get "/instruction/modeles" => templates::list_templates;
+    post "/instruction/modeles" => templates::create_template;
+    post "/instruction/modeles/{id}/supprimer" => templates::delete_template;
     get "/instruction/demandes/{id}" => instruction::show;
     get "/abonnement/demandes/{id}" => subscription::show_summary;
     post "/instruction/demandes/{id}/valider" => instruction::approve;

@@ -106,6 +106,8 @@ enum Fixture {
     BannedAccount,
     /// A draft of the owner, archived.
     ArchivedDraft,
+    /// A message template of the provider (its id).
+    MessageTemplate,
     /// The owner's submitted demande and the provider's reporter to ask (`<demande>:<user>`).
     OpinionTarget,
     /// An opinion the provider's instructor asked its reporter on the owner's submitted demande
@@ -335,6 +337,18 @@ fn rows() -> Vec<Row> {
             "/instruction/demandes/{id}/messages",
             Submitted,
             DECIDE,
+        ),
+        // The provider's managers (and admins) write templates; its instructors pick them.
+        row("get", "/instruction/modeles", Nothing, MANAGERS_PAGE),
+        row("post", "/instruction/modeles", Nothing, MANAGE_ROLES),
+        row(
+            "post",
+            "/instruction/modeles/{id}/supprimer",
+            MessageTemplate,
+            [
+                Login, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound,
+                NotFound, Done, Done, NotFound, NotFound,
+            ],
         ),
         // Instructors of the provider ask; the person asked alone answers.
         row(
@@ -708,6 +722,30 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             .unwrap();
             Some(format!("{id}:{opinion}"))
         }
+        Fixture::MessageTemplate => {
+            let mut conn = app.conn();
+            let manager =
+                habilis::db::users::find_by_email(&mut conn, "gestion@api-particulier.example")
+                    .unwrap()
+                    .unwrap();
+            habilis::db::message_templates::insert(
+                &mut conn,
+                (PROVIDER, "message"),
+                (&format!("Modèle {cell}"), "Bonjour {{demandeur}}"),
+                manager.id,
+                habilis::services::now(),
+            )
+            .unwrap();
+            let all =
+                habilis::db::message_templates::of_providers(&mut conn, &[PROVIDER.to_string()])
+                    .unwrap();
+            let id = all
+                .iter()
+                .find(|t| t.title == format!("Modèle {cell}"))
+                .unwrap()
+                .id;
+            Some(id.to_string())
+        }
         Fixture::ArchivedDraft => {
             let owner = owner().await;
             let id = owner.start_demande(PROVIDER, "").await;
@@ -872,6 +910,15 @@ fn body(
             "organisation_id",
             fixture_value.unwrap_or_default().to_string(),
         )],
+        "/instruction/modeles" => vec![
+            ("provider", PROVIDER.to_string()),
+            ("kind", "refuse".to_string()),
+            ("title", format!("Refus {cell}")),
+            (
+                "body",
+                "Bonjour {{demandeur}}, la demande {{numero}} est hors périmètre.".to_string(),
+            ),
+        ],
         "/instruction/demandes/{id}/avis" => vec![
             (
                 "a",

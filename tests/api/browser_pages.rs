@@ -95,6 +95,24 @@ async fn demandes(app: &TestApp) -> Demandes {
             assert!(habilis::db::lapse::disable(&mut conn, user.id, now, now).unwrap());
         }
     }
+    // A message template: the managers' page lists it, the instruction page offers it.
+    {
+        let mut conn = app.conn();
+        let manager = habilis::db::users::find_by_email(&mut conn, &role("gestion"))
+            .unwrap()
+            .unwrap();
+        habilis::db::message_templates::insert(
+            &mut conn,
+            (PROVIDER, "request_changes"),
+            (
+                "Délibération manquante",
+                "Bonjour {{demandeur}}, joignez la délibération à la demande {{numero}}.",
+            ),
+            manager.id,
+            now,
+        )
+        .unwrap();
+    }
     // An access review under way: the managers' page lists roles to confirm.
     habilis::db::access_reviews::start(
         &mut app.conn(),
@@ -251,6 +269,11 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
             "revue-des-acces",
             &Some(role("gestion")),
             "/revue-des-acces".into(),
+        ),
+        page(
+            "modeles-de-messages",
+            &Some(role("gestion")),
+            "/instruction/modeles".into(),
         ),
     ]
 }

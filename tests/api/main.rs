@@ -40,6 +40,7 @@ mod legal;
 mod logos;
 mod mail_readers;
 mod memberships;
+mod message_templates;
 mod notifications;
 mod oidc;
 mod operations;

@@ -83,6 +83,23 @@ async fn page_from(
         crate::web::views::opinions::timeline_lines(&asked),
     );
     let mut opinions = OpinionsBox::new(asked, ctx.current.user.id, may_ask);
+    let offers_templates = crate::domain::policy::can(
+        &ctx.current.actor,
+        crate::domain::policy::Action::Instruct,
+        &crate::services::facts(&file.demande),
+    );
+    let templates = match offers_templates {
+        true => crate::services::message_templates::for_provider(app, &file.demande.provider)
+            .await?
+            .into_iter()
+            .map(|t| {
+                let kind =
+                    crate::domain::message_template::Kind::parse(&t.kind).map_or("", |k| k.label());
+                (t.id, format!("{kind} : {}", t.title))
+            })
+            .collect(),
+        false => vec![],
+    };
     if let Some(r) = refused
         .as_ref()
         .filter(|r| matches!(r.action, "avis" | "repondre"))
@@ -96,6 +113,7 @@ async fn page_from(
         retour,
         opinions,
         timeline,
+        templates,
         ..InstructionPage::new(ctx, provider, &file, history, refused)
     })
 }
@@ -111,6 +129,21 @@ pub async fn show(
     let retour = super::query_value(&decoded.pairs, "retour");
     let mut shown = page_from(&app, &ctx, (id, retour), None).await?;
     shown.done = Done::from_query(req.query_string()).and_then(Done::for_instructor);
+    // A template picked: its text, filled in for this demande, in the box it is for.
+    let picked = super::query_value(&decoded.pairs, "modele").and_then(|v| v.parse::<i64>().ok());
+    if let Some(template) = picked.filter(|_| !shown.templates.is_empty()) {
+        let file = crate::services::instruction::find(&app, &ctx.current, id).await?;
+        let name = shown.head.provider_name.clone();
+        match crate::services::message_templates::picked(&app, &file.demande, &name, template)
+            .await?
+        {
+            Some((crate::domain::message_template::Kind::Message, text)) => {
+                shown.message_prefill = text;
+            }
+            Some((_, text)) => shown.prefill_reason = text,
+            None => {}
+        }
+    }
     ok(&shown)
 }
 

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod ops;
 pub mod subscription;
 pub mod teams;
+pub mod templates;
 pub mod tokens;
 pub mod transparency;
 pub mod webhooks;

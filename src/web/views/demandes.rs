@@ -264,6 +264,8 @@ pub struct ShowPage {
     pub reason: Option<String>,
     pub can_edit: bool,
     pub can_archive: bool,
+    /// Nothing prefilled in the applicant's message box.
+    pub message_prefill: String,
     /// Take the archived demande back.
     pub can_restore: bool,
     pub steps: Vec<StepSummary>,
@@ -315,6 +317,7 @@ impl ShowPage {
             reason,
             can_edit: offered.edit,
             can_archive: offered.archive,
+            message_prefill: String::new(),
             can_restore: offered.restore,
             steps: summaries(provider, file, &FormErrors::default()),
             timeline: timeline(&file.events),

@@ -273,6 +273,11 @@ impl DashboardPage {
 #[derive(Template)]
 #[template(path = "instruction/show.html")]
 pub struct InstructionPage {
+    /// (id, "Kind : title") of the provider's templates, for the picker.
+    pub templates: Vec<(i64, String)>,
+    /// A picked template's text, for the decision's reason or the message.
+    pub prefill_reason: String,
+    pub message_prefill: String,
     /// The opinions asked on the demande (instruction side only).
     pub opinions: super::opinions::OpinionsBox,
     pub layout: Layout,
@@ -401,6 +406,9 @@ impl InstructionPage {
             retour: String::new(),
             done: None,
             opinions: super::opinions::OpinionsBox::default(),
+            templates: vec![],
+            prefill_reason: String::new(),
+            message_prefill: String::new(),
         }
     }
 }

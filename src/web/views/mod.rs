@@ -21,6 +21,7 @@ pub mod steps;
 pub mod subscription;
 pub mod summary;
 pub mod teams;
+pub mod templates;
 pub mod transparency;
 pub mod webhooks;
 
