@@ -37,7 +37,7 @@ pub struct Decision {
     pub rights: Option<Vec<(String, String)>>,
 }
 
-fn grant_of(
+pub(super) fn grant_of(
     provider: &crate::catalog::Provider,
     demande: &crate::db::models::Demande,
     decision: &Decision,

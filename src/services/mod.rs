@@ -12,6 +12,7 @@ pub mod bans;
 pub mod boards;
 pub mod companies;
 pub mod dashboard;
+pub mod decision_preview;
 pub mod delays;
 pub mod demandes;
 pub mod digest;

@@ -13,8 +13,9 @@ pub mod views;
 use actix_web::web;
 
 use pages::{
-    account, admin, api, assets, attachments, auth, demandes, exchanges, habilitations, home,
-    instruction, mail, ops, subscription, teams, templates, tokens, transparency, webhooks,
+    account, admin, api, assets, attachments, auth, decision_preview, demandes, exchanges,
+    habilitations, home, instruction, mail, ops, subscription, teams, templates, tokens,
+    transparency, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -118,6 +119,7 @@ route_table! {
     post "/instruction/modeles/{id}/supprimer" => templates::delete_template;
     get "/instruction/demandes/{id}" => instruction::show;
     get "/abonnement/demandes/{id}" => subscription::show_summary;
+    post "/instruction/demandes/{id}/apercu" => decision_preview::preview_decision;
     post "/instruction/demandes/{id}/valider" => instruction::approve;
     post "/instruction/demandes/{id}/refuser" => instruction::refuse;
     post "/instruction/demandes/{id}/demander-modifications" => instruction::request_changes;

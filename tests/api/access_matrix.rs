@@ -338,6 +338,16 @@ fn rows() -> Vec<Row> {
             Submitted,
             DECIDE,
         ),
+        // The applicant's email before a decision: its instructors, who may decide.
+        row(
+            "post",
+            "/instruction/demandes/{id}/apercu",
+            Submitted,
+            [
+                Login, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound, Ok, NotFound,
+                Ok, Forbidden, Forbidden, NotFound,
+            ],
+        ),
         // The provider's managers (and admins) write templates; its instructors pick them.
         row("get", "/instruction/modeles", Nothing, MANAGERS_PAGE),
         row("post", "/instruction/modeles", Nothing, MANAGE_ROLES),
@@ -910,6 +920,10 @@ fn body(
             "organisation_id",
             fixture_value.unwrap_or_default().to_string(),
         )],
+        "/instruction/demandes/{id}/apercu" => vec![
+            ("decision", "modifier".to_string()),
+            ("reason", "Précisez le cadre juridique.".to_string()),
+        ],
         "/instruction/modeles" => vec![
             ("provider", PROVIDER.to_string()),
             ("kind", "refuse".to_string()),

@@ -22,6 +22,7 @@ mod counts;
 mod dashboard;
 mod dashboard_cache;
 mod database_roles;
+mod decision_preview;
 mod delays;
 mod design;
 mod eligibility;

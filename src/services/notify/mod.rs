@@ -22,7 +22,9 @@ pub use mails::{
     DigestData, MailData, WaitingDemande, check_provider_mails, render, render_digest,
 };
 use recipients::To;
-pub use tell::{digest, on_message, on_opinion, on_transfer_away, on_transition};
+pub use tell::{
+    digest, on_message, on_opinion, on_transfer_away, on_transition, preview_to_applicant,
+};
 
 /// Who did what (never told of their own action).
 pub struct Author<'a> {
@@ -116,15 +118,24 @@ pub fn wants(
 
 /// Writes one email per person (once per address; never to the author; never to whom
 /// switched this kind off), each with their own unsubscribe link.
-fn queue(out: &mut Out, topic: Topic, to: Vec<To>, data: &MailData) -> Result<(), AppError> {
-    let mut seen: Vec<String> = Vec::new();
+/// Each recipient's own copy of the email (their link, their unsubscribe link): nobody twice,
+/// never the author, nobody who switched this kind off.
+fn personal(
+    out: &mut Out,
+    topic: Topic,
+    to: Vec<To>,
+    data: &MailData,
+) -> Result<Vec<(String, MailData)>, AppError> {
+    let mut copies: Vec<(String, MailData)> = Vec::new();
     let slug = &out.provider.slug;
     for person in to {
         let email = person.email.trim().to_lowercase();
-        if email.is_empty() || email == out.author.email.to_lowercase() || seen.contains(&email) {
+        if email.is_empty()
+            || email == out.author.email.to_lowercase()
+            || copies.iter().any(|(e, _)| *e == email)
+        {
             continue;
         }
-        seen.push(email.clone());
         let unsubscribe = match (person.user_id, topic.kind()) {
             (Some(user), Some(kind)) => {
                 if !wants(out.conn, user, slug, kind)? {
@@ -139,9 +150,44 @@ fn queue(out: &mut Out, topic: Topic, to: Vec<To>, data: &MailData) -> Result<()
             link: person.link.unwrap_or_else(|| data.link.clone()),
             ..data.clone()
         };
+        copies.push((email, data));
+    }
+    Ok(copies)
+}
+
+fn queue(out: &mut Out, topic: Topic, to: Vec<To>, data: &MailData) -> Result<(), AppError> {
+    for (email, data) in personal(out, topic, to, data)? {
         let rendered = render(out.provider, topic, &data)?;
         let id = Some(out.demande.id);
         write(out.conn, topic, id, &email, &data, rendered, out.now)?;
     }
     Ok(())
+}
+
+/// An email as it would leave, without queueing it: to whom, its subject, text and HTML.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The first recipient's copy, rendered exactly as [`queue`] would.
+fn preview(
+    out: &mut Out,
+    topic: Topic,
+    to: Vec<To>,
+    data: &MailData,
+) -> Result<Option<Preview>, AppError> {
+    let Some((email, data)) = personal(out, topic, to, data)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let (text, html) = render(out.provider, topic, &data)?;
+    Ok(Some(Preview {
+        to: email,
+        subject: data.subject.clone(),
+        text,
+        html,
+    }))
 }

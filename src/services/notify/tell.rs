@@ -58,23 +58,17 @@ fn on_submit(out: &mut Out, resubmission: bool) -> Result<(), AppError> {
     queue(&mut as_portal, Topic::Receipt, to, &receipt)
 }
 
-/// The emails a notice sends, inside the transaction of its event.
-pub fn on_transition(
-    out: &mut Out,
+/// What the applicant is told of a decision: its topic, the word for the provider's people
+/// ("refusée"…), and the email's data.
+fn to_applicant(
+    out: &Out,
     notice: Notice,
     reason: Option<&str>,
     until: Option<NaiveDateTime>,
     narrowed: &[String],
-) -> Result<(), AppError> {
-    let quote = reason.unwrap_or_default().to_string();
-    let until = until.map(|u| u.format("%d/%m/%Y").to_string());
-    let (provider, demande) = (out.provider, out.demande);
-    let id = public_id(demande.id);
+) -> Option<(Topic, Option<&'static str>, MailData)> {
+    let id = public_id(out.demande.id);
     let (topic, subject, decision) = match notice {
-        Notice::Submitted { resubmission } => return on_submit(out, resubmission),
-        Notice::Reminder(reminder) => return remind(out, reminder, reason, until),
-        Notice::IdleArchived => return idle_archived(out, reason),
-        Notice::Transferred => return transferred(out, reason),
         Notice::ChangesRequested => (
             Topic::ChangesRequested,
             format!("[habilis] Modifications demandées sur votre demande {id}"),
@@ -95,14 +89,59 @@ pub fn on_transition(
             format!("[habilis] L'habilitation de la demande {id} est révoquée"),
             Some("révoquée"),
         ),
+        _ => return None,
     };
     let data = MailData {
         subject,
-        quote: quote.clone(),
-        until: until.clone(),
+        quote: reason.unwrap_or_default().to_string(),
+        until: until.map(|u| u.format("%d/%m/%Y").to_string()),
         narrowed: narrowed.to_vec(),
-        ..out.base(&applicant_path(demande))
+        ..out.base(&applicant_path(out.demande))
     };
+    Some((topic, decision, data))
+}
+
+/// The email the applicant would receive for this decision, rendered as it would leave, not
+/// queued: what an instructor reads before confirming.
+pub fn preview_to_applicant(
+    out: &mut Out,
+    notice: Notice,
+    reason: Option<&str>,
+    until: Option<NaiveDateTime>,
+    narrowed: &[String],
+) -> Result<Option<super::Preview>, AppError> {
+    let Some((topic, _, data)) = to_applicant(out, notice, reason, until, narrowed) else {
+        return Ok(None);
+    };
+    let to = applicant(out.conn, out.demande)?;
+    super::preview(out, topic, to, &data)
+}
+
+/// The emails a notice sends, inside the transaction of its event.
+pub fn on_transition(
+    out: &mut Out,
+    notice: Notice,
+    reason: Option<&str>,
+    until: Option<NaiveDateTime>,
+    narrowed: &[String],
+) -> Result<(), AppError> {
+    let quote = reason.unwrap_or_default().to_string();
+    let (provider, demande) = (out.provider, out.demande);
+    let id = public_id(demande.id);
+    let (topic, decision, data) = match notice {
+        Notice::Submitted { resubmission } => return on_submit(out, resubmission),
+        Notice::Reminder(reminder) => {
+            let until = until.map(|u| u.format("%d/%m/%Y").to_string());
+            return remind(out, reminder, reason, until);
+        }
+        Notice::IdleArchived => return idle_archived(out, reason),
+        Notice::Transferred => return transferred(out, reason),
+        _ => match to_applicant(out, notice, reason, until, narrowed) {
+            Some(told) => told,
+            None => return Ok(()),
+        },
+    };
+    let until = until.map(|u| u.format("%d/%m/%Y").to_string());
     let to = applicant(out.conn, demande)?;
     // One email per address for this event: a contact who is also the applicant, or
     // named twice, is told once.

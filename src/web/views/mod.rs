@@ -5,6 +5,7 @@
 pub mod account;
 pub mod accounts;
 pub mod admin;
+pub mod decision_preview;
 pub mod demandes;
 pub mod done;
 pub mod eligibility;
