@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod demandes;
 pub mod events;
 pub mod habilitations;
+pub mod holder_notices;
 pub mod lapse;
 pub mod message_templates;
 pub mod messages;

@@ -185,6 +185,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    holder_notices (id) {
+        id -> BigInt,
+        provider -> Text,
+        subject -> Text,
+        body -> Text,
+        sent_by -> BigInt,
+        sent_at -> Timestamp,
+        recipients -> BigInt,
+        token -> Text,
+    }
+}
+
+diesel::table! {
     message_templates (id) {
         id -> BigInt,
         provider -> Text,
@@ -381,6 +394,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     messages,
     message_reads,
+    holder_notices,
     message_templates,
     opinions,
     outbox,

@@ -10,6 +10,7 @@ pub mod eligibility;
 pub mod email;
 pub mod form;
 pub mod habilitation;
+pub mod holder_notice;
 pub mod lapse;
 pub mod listing;
 pub mod message_template;

@@ -18,6 +18,7 @@ pub mod demandes;
 pub mod digest;
 pub mod export;
 pub mod handover;
+pub mod holder_notices;
 mod hooks;
 pub mod instruction;
 pub mod kept;

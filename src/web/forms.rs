@@ -243,6 +243,20 @@ pub struct TemplateForm {
     pub body: String,
 }
 
+/// A notice to the holders of a provider's habilitations.
+#[derive(Debug, Deserialize)]
+pub struct NoticeForm {
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub body: String,
+    /// The preview's token: the same form sent twice sends once.
+    #[serde(default)]
+    pub jeton: String,
+}
+
 /// An instructor's decision.
 #[derive(Debug, Deserialize)]
 pub struct DecisionForm {

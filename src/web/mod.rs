@@ -14,7 +14,7 @@ use actix_web::web;
 
 use pages::{
     account, admin, api, assets, attachments, auth, decision_preview, demandes, exchanges,
-    habilitations, home, instruction, mail, ops, subscription, teams, templates, tokens,
+    habilitations, home, instruction, mail, notices, ops, subscription, teams, templates, tokens,
     transparency, webhooks,
 };
 
@@ -114,6 +114,9 @@ route_table! {
     get "/instruction/api" => tokens::list_tokens;
     post "/instruction/api" => tokens::create_token;
     post "/instruction/api/{id}/revoquer" => tokens::revoke_token;
+    get "/instruction/annonces" => notices::list_notices;
+    post "/instruction/annonces" => notices::preview_notice;
+    post "/instruction/annonces/envoyer" => notices::send_notice;
     get "/instruction/modeles" => templates::list_templates;
     post "/instruction/modeles" => templates::create_template;
     post "/instruction/modeles/{id}/supprimer" => templates::delete_template;

@@ -348,6 +348,15 @@ fn rows() -> Vec<Row> {
                 Ok, Forbidden, Forbidden, NotFound,
             ],
         ),
+        // The provider's managers (and admins) write to its holders: preview, then send.
+        row("get", "/instruction/annonces", Nothing, MANAGERS_PAGE),
+        row("post", "/instruction/annonces", Validated, MANAGERS_PAGE),
+        row(
+            "post",
+            "/instruction/annonces/envoyer",
+            Validated,
+            MANAGE_ROLES,
+        ),
         // The provider's managers (and admins) write templates; its instructors pick them.
         row("get", "/instruction/modeles", Nothing, MANAGERS_PAGE),
         row("post", "/instruction/modeles", Nothing, MANAGE_ROLES),
@@ -923,6 +932,15 @@ fn body(
         "/instruction/demandes/{id}/apercu" => vec![
             ("decision", "modifier".to_string()),
             ("reason", "Précisez le cadre juridique.".to_string()),
+        ],
+        "/instruction/annonces" | "/instruction/annonces/envoyer" => vec![
+            ("provider", PROVIDER.to_string()),
+            ("subject", format!("Nouvelle version {cell}")),
+            (
+                "body",
+                "La version 3 de l'API arrive le 1er mars.".to_string(),
+            ),
+            ("jeton", format!("jeton-de-la-matrice-{cell}")),
         ],
         "/instruction/modeles" => vec![
             ("provider", PROVIDER.to_string()),

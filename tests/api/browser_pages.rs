@@ -271,6 +271,11 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
             "/revue-des-acces".into(),
         ),
         page(
+            "annonces-aux-titulaires",
+            &Some(role("gestion")),
+            "/instruction/annonces".into(),
+        ),
+        page(
             "modeles-de-messages",
             &Some(role("gestion")),
             "/instruction/modeles".into(),

@@ -31,6 +31,7 @@ mod exchanges;
 mod file_stores;
 mod forms;
 mod helpers;
+mod holder_notices;
 mod introductions;
 mod journey;
 mod journeys_applicant;

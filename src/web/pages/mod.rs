@@ -14,6 +14,7 @@ pub mod habilitations;
 pub mod home;
 pub mod instruction;
 pub mod mail;
+pub mod notices;
 pub mod ops;
 pub mod subscription;
 pub mod teams;

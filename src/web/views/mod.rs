@@ -15,6 +15,7 @@ pub mod habilitations;
 pub mod home;
 pub mod instruction;
 pub mod mail;
+pub mod notices;
 pub mod opinions;
 pub mod rights;
 pub mod stats;
