@@ -61,14 +61,7 @@ pub async fn preview(
                 email: &user.email,
                 name: &name,
             };
-            let mut out = Out {
-                conn,
-                links: &recorder.links,
-                provider: &provider,
-                demande: &demande,
-                author: &author,
-                now: now(),
-            };
+            let mut out = Out::new(conn, &recorder.links, (&provider, &demande), &author);
             preview_to_applicant(&mut out, notice, reason.as_deref(), until, &narrowed)?.ok_or_else(
                 || {
                     AppError::Unprocessable(

@@ -168,14 +168,8 @@ pub async fn transfer_for_instruction(
                     email: &user.email,
                     name: &name,
                 };
-                let mut out = super::notify::Out {
-                    conn,
-                    links: &recorder.links,
-                    provider: &provider,
-                    demande: &demande,
-                    author: &author,
-                    now: now(),
-                };
+                let mut out =
+                    super::notify::Out::new(conn, &recorder.links, (&provider, &demande), &author);
                 super::notify::on_transfer_away(&mut out, &agent.email, &reason)
             })
         })

@@ -103,14 +103,7 @@ pub async fn ask(
                     email: &user.email,
                     name: &name,
                 };
-                let mut out = Out {
-                    conn,
-                    links: &recorder.links,
-                    provider: &provider,
-                    demande: &demande,
-                    author: &author,
-                    now: now(),
-                };
+                let mut out = Out::new(conn, &recorder.links, (&provider, &demande), &author);
                 let text = format!("{} vous demande votre avis : {question}", named(&user));
                 super::notify::on_opinion(&mut out, person, true, &text)
             })
@@ -150,14 +143,7 @@ pub async fn answer(
                     email: &user.email,
                     name: &name,
                 };
-                let mut out = Out {
-                    conn,
-                    links: &recorder.links,
-                    provider: &provider,
-                    demande: &demande,
-                    author: &author,
-                    now: now(),
-                };
+                let mut out = Out::new(conn, &recorder.links, (&provider, &demande), &author);
                 let told = format!(
                     "{} a rendu son avis sur votre question « {} » : {text}",
                     named(&user),

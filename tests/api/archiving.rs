@@ -4,28 +4,14 @@
 //! demande, not restored by a colleague, another organisation or an instructor.
 
 use chrono::Duration;
-use habilis::config::Environment;
 use habilis::services::{archiving, reminders};
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with_smtp};
 use crate::smtp_sink::SmtpSink;
 
 const PROVIDER: &str = "api-particulier";
 const MARIE: &str = "marie.dupont@mairie-lyon.fr";
-
-async fn app_with_smtp(port: u16) -> TestApp {
-    let port = port.to_string();
-    spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_SMTP_HOST", "127.0.0.1"),
-            ("HABILIS_SMTP_PORT", &port),
-            ("HABILIS_SMTP_TLS", "none"),
-        ],
-    )
-    .await
-}
 
 fn state_of(app: &TestApp, id: i64) -> String {
     habilis::db::demandes::find(&mut app.conn(), id)
@@ -37,7 +23,7 @@ fn state_of(app: &TestApp, id: i64) -> String {
 #[tokio::test]
 async fn an_idle_draft_is_archived_after_its_reminder_the_applicant_told_and_restores_it() {
     let sink = SmtpSink::start().await;
-    let app = app_with_smtp(sink.port).await;
+    let app = spawn_app_with_smtp(sink.port).await;
     let marie = app.login_as(MARIE).await;
     let id = marie.start_demande(PROVIDER, "").await;
     let services = app.services();

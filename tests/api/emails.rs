@@ -4,7 +4,7 @@
 use habilis::config::Environment;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::TestApp;
 use crate::smtp_sink::SmtpSink;
 
 const PROVIDER: &str = "api-particulier";
@@ -21,20 +21,7 @@ const MARIE: &str = "marie.dupont@mairie-lyon.fr";
 const REPORTER: &str = "rapport@api-particulier.example";
 
 async fn app_with_smtp(port: u16) -> TestApp {
-    let port = port.to_string();
-    spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_SMTP_HOST", "127.0.0.1"),
-            ("HABILIS_SMTP_PORT", &port),
-            ("HABILIS_SMTP_TLS", "none"),
-            (
-                "HABILIS_MAIL_FROM",
-                "habilis <ne-pas-repondre@habilis.example>",
-            ),
-        ],
-    )
-    .await
+    crate::helpers::spawn_app_with_smtp(port).await
 }
 
 fn recipients(mails: &[crate::smtp_sink::Mail]) -> Vec<String> {

@@ -4,11 +4,10 @@
 //! managers of another provider; nothing to send without holders.
 
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
-use habilis::config::Environment;
 use habilis::db::schema::audit_log;
 use reqwest::StatusCode;
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{spawn_app, spawn_app_with_smtp};
 use crate::smtp_sink::SmtpSink;
 
 const PROVIDER: &str = "api-particulier";
@@ -29,16 +28,7 @@ fn form<'a>(csrf: &'a str, token: &'a str) -> Vec<(&'a str, &'a str)> {
 #[tokio::test]
 async fn a_manager_previews_counts_and_sends_once_to_every_holder() {
     let sink = SmtpSink::start().await;
-    let port = sink.port.to_string();
-    let app = spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_SMTP_HOST", "127.0.0.1"),
-            ("HABILIS_SMTP_PORT", &port),
-            ("HABILIS_SMTP_TLS", "none"),
-        ],
-    )
-    .await;
+    let app = spawn_app_with_smtp(sink.port).await;
     // Two organisations hold an active habilitation; a refused demande holds none.
     let marie = app.login_as("marie.dupont@mairie-lyon.fr").await;
     app.validated_demande(&marie, PROVIDER).await;

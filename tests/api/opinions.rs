@@ -3,10 +3,9 @@
 //! request at a time; the applicant never sees them, on any page. Refusals: a reporter asking,
 //! someone else answering, asking twice, asking someone outside the provider.
 
-use habilis::config::Environment;
 use reqwest::StatusCode;
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{spawn_app, spawn_app_with_smtp};
 use crate::smtp_sink::SmtpSink;
 
 const PROVIDER: &str = "api-particulier";
@@ -27,16 +26,7 @@ fn user_id(app: &crate::helpers::TestApp, email: &str) -> String {
 #[tokio::test]
 async fn an_instructor_asks_a_reporter_who_answers_and_the_applicant_never_sees_it() {
     let sink = SmtpSink::start().await;
-    let port = sink.port.to_string();
-    let app = spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_SMTP_HOST", "127.0.0.1"),
-            ("HABILIS_SMTP_PORT", &port),
-            ("HABILIS_SMTP_TLS", "none"),
-        ],
-    )
-    .await;
+    let app = spawn_app_with_smtp(sink.port).await;
     let marie = app.login_as(MARIE).await;
     let id = app.submitted_demande(&marie, PROVIDER).await;
     app.deliver().await;

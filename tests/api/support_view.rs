@@ -4,11 +4,10 @@
 
 use chrono::Duration;
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl, TextExpressionMethods};
-use habilis::config::Environment;
 use habilis::db::schema::audit_log;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with_smtp};
 use crate::smtp_sink::SmtpSink;
 
 const MARIE: &str = "marie.dupont@mairie-lyon.fr";
@@ -38,16 +37,7 @@ async fn start_view(admin: &crate::helpers::Browser, email: &str) -> crate::help
 #[tokio::test]
 async fn an_admin_sees_the_portal_as_a_person_read_only_and_the_person_is_told_afterwards() {
     let sink = SmtpSink::start().await;
-    let port = sink.port.to_string();
-    let app = spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_SMTP_HOST", "127.0.0.1"),
-            ("HABILIS_SMTP_PORT", &port),
-            ("HABILIS_SMTP_TLS", "none"),
-        ],
-    )
-    .await;
+    let app = spawn_app_with_smtp(sink.port).await;
     let marie = app.login_as(MARIE).await;
     let id = app.submitted_demande(&marie, "api-particulier").await;
     app.deliver().await;

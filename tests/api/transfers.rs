@@ -4,11 +4,10 @@
 //! agent of another organisation, no reason, the applicant themselves.
 
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
-use habilis::config::Environment;
 use habilis::db::schema::audit_log;
 use reqwest::StatusCode;
 
-use crate::helpers::{spawn_app, spawn_app_with};
+use crate::helpers::{spawn_app, spawn_app_with_smtp};
 use crate::smtp_sink::SmtpSink;
 
 const PROVIDER: &str = "api-particulier";
@@ -20,16 +19,7 @@ const REASON: &str = "Marie Dupont a quitté la mairie en novembre.";
 #[tokio::test]
 async fn an_instructor_hands_a_demande_to_a_colleague_of_the_applicant_and_both_are_told() {
     let sink = SmtpSink::start().await;
-    let port = sink.port.to_string();
-    let app = spawn_app_with(
-        Environment::Dev,
-        &[
-            ("HABILIS_SMTP_HOST", "127.0.0.1"),
-            ("HABILIS_SMTP_PORT", &port),
-            ("HABILIS_SMTP_TLS", "none"),
-        ],
-    )
-    .await;
+    let app = spawn_app_with_smtp(sink.port).await;
     let marie = app.login_as(MARIE).await;
     let id = app.submitted_demande(&marie, PROVIDER).await;
     app.deliver().await;

@@ -49,6 +49,25 @@ pub struct Out<'a> {
     pub now: NaiveDateTime,
 }
 
+impl<'a> Out<'a> {
+    /// What emails about `demande` need, by `author`, at the portal's clock.
+    pub fn new(
+        conn: &'a mut DbConnection,
+        links: &'a Links,
+        (provider, demande): (&'a Provider, &'a Demande),
+        author: &'a Author<'a>,
+    ) -> Out<'a> {
+        Out {
+            conn,
+            links,
+            provider,
+            demande,
+            author,
+            now: super::now(),
+        }
+    }
+}
+
 impl Out<'_> {
     /// The data every email about this demande shows, with the link to `path`.
     fn base(&self, path: &str) -> MailData {

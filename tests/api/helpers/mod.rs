@@ -168,6 +168,24 @@ pub async fn spawn_two_instances() -> (TestApp, String) {
     (app, other)
 }
 
+/// The app sending its emails to the SMTP server on `port` (the tests' sink), without TLS.
+pub async fn spawn_app_with_smtp(port: u16) -> TestApp {
+    let port = port.to_string();
+    spawn_app_with(
+        Environment::Dev,
+        &[
+            ("HABILIS_SMTP_HOST", "127.0.0.1"),
+            ("HABILIS_SMTP_PORT", &port),
+            ("HABILIS_SMTP_TLS", "none"),
+            (
+                "HABILIS_MAIL_FROM",
+                "habilis <ne-pas-repondre@habilis.example>",
+            ),
+        ],
+    )
+    .await
+}
+
 /// The app with more settings, e.g. an SMTP server.
 pub async fn spawn_app_with(env: Environment, extra: &[(&str, &str)]) -> TestApp {
     spawn_stoppable(env, extra).await.0
