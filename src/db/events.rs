@@ -68,14 +68,17 @@ pub fn decision_waits(
         .load(conn)
 }
 
-/// The state a demande was in when last archived, from its latest archive event.
-pub fn archived_from(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Option<String>> {
+/// The state a demande was in when last archived, and who archived it (none: the portal),
+/// from its latest archive event.
+pub fn archived_from(
+    conn: &mut DbConnection,
+    demande_id: i64,
+) -> QueryResult<Option<(Option<String>, Option<i64>)>> {
     events::table
         .filter(events::demande_id.eq(demande_id))
         .filter(events::name.eq("archive"))
         .order(events::id.desc())
-        .select(events::from_state)
-        .first::<Option<String>>(conn)
+        .select((events::from_state, events::actor_id))
+        .first::<(Option<String>, Option<i64>)>(conn)
         .optional()
-        .map(Option::flatten)
 }

@@ -4,10 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{demandes, habilitations, holder_notices, organisations};
+use super::schema::{demandes, habilitations, holder_notices, memberships, organisations, users};
 
-/// (organisation name, applicant's address) of every active habilitation of the provider at
-/// `now`, one line per address and organisation, by organisation.
+/// (organisation name, address) of the applicant of every active habilitation of the provider
+/// at `now`, while still an agent of that organisation with a usable account (not disabled,
+/// blocked or erased); one line per address (an agent of two holders is written to once).
 pub fn holders(
     conn: &mut DbConnection,
     provider: &str,
@@ -16,13 +17,24 @@ pub fn holders(
     let mut rows: Vec<(String, String)> = habilitations::table
         .inner_join(demandes::table)
         .inner_join(organisations::table.on(organisations::id.eq(habilitations::organisation_id)))
+        .inner_join(users::table.on(users::id.eq(demandes::applicant_id)))
+        .inner_join(
+            memberships::table.on(memberships::user_id
+                .eq(demandes::applicant_id)
+                .and(memberships::organisation_id.eq(habilitations::organisation_id))),
+        )
         .filter(habilitations::provider.eq(provider))
         .filter(habilitations::state.eq("active"))
         .filter(habilitations::expires_at.gt(now))
-        .select((organisations::name, demandes::applicant_email))
+        .filter(memberships::lapsed_at.is_null())
+        .filter(users::disabled_at.is_null())
+        .filter(users::banned_at.is_null())
+        .filter(users::erased_at.is_null())
+        .select((organisations::name, users::email))
         .load(conn)?;
     rows.sort();
-    rows.dedup();
+    let mut seen = std::collections::HashSet::new();
+    rows.retain(|(_, address)| seen.insert(address.clone()));
     Ok(rows)
 }
 

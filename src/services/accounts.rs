@@ -25,6 +25,7 @@ pub struct CurrentUser {
 /// An admin's view of the portal as the person of a [`CurrentUser`].
 #[derive(Debug, Clone)]
 pub struct Viewing {
+    pub admin_id: i64,
     pub admin_name: String,
     pub admin_email: String,
     pub until: chrono::NaiveDateTime,

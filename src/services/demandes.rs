@@ -295,11 +295,25 @@ pub async fn archive(app: &App, current: &CurrentUser, id: i64) -> Result<(), Ap
 /// Takes an archived demande back: it returns to the state it was archived from (a draft, a
 /// demande waiting for changes, a refused one), with its answers.
 pub async fn restore(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppError> {
-    let before = app
+    let file = find_for_applicant(app, current, id).await?;
+    let applicant = file.demande.applicant_id;
+    let archived = app
         .db
         .run(move |conn| Ok::<_, AppError>(crate::db::events::archived_from(conn, id)?))
         .await?;
-    let archived_from = before
+    // What the instruction side closed stays closed: only what its applicant or the portal
+    // archived comes back.
+    let archived_from = match archived {
+        Some((before, None)) => before,
+        Some((before, Some(by))) if by == applicant => before,
+        Some(_) => {
+            return Err(AppError::ForbiddenBecause(
+                "Cette demande a été archivée par l'instruction : elle ne peut pas être restaurée. Copiez-la dans un nouveau brouillon si besoin.".to_string(),
+            ));
+        }
+        None => None,
+    };
+    let archived_from = archived_from
         .as_deref()
         .and_then(crate::domain::demande::State::parse);
     applicant_event_from(app, current, id, Event::Restore, archived_from).await

@@ -110,9 +110,14 @@ pub async fn write_as_instructor(
 
 /// The thread of a demande the reader may see, on the page's connection; reading it marks
 /// it read.
-fn read_thread(conn: &mut DbConnection, reader: i64, id: i64) -> Result<Vec<Message>, AppError> {
+/// `reader` is none while an admin views the portal as someone: it reads, it marks nothing.
+fn read_thread(
+    conn: &mut DbConnection,
+    reader: Option<i64>,
+    id: i64,
+) -> Result<Vec<Message>, AppError> {
     let thread = messages::thread(conn, id)?;
-    if let Some((last, _)) = thread.last() {
+    if let (Some((last, _)), Some(reader)) = (thread.last(), reader) {
         messages::mark_read(conn, reader, id, last.id)?;
     }
     Ok(thread
@@ -138,7 +143,8 @@ pub async fn applicant_page(
     current: &CurrentUser,
     id: i64,
 ) -> Result<(DemandeFile, Vec<Message>), AppError> {
-    let (actor, reader, known) = (current.actor.clone(), current.user.id, known_provider(app));
+    let reader = Some(current.user.id).filter(|_| current.viewing.is_none());
+    let (actor, known) = (current.actor.clone(), known_provider(app));
     let may_see = move |d: &Demande| {
         known(d) && policy::can(&actor, Action::ViewAsApplicant, &super::facts(d))
     };
@@ -158,7 +164,8 @@ pub async fn instruction_page(
     current: &CurrentUser,
     id: i64,
 ) -> Result<(DemandeFile, (Vec<Message>, Vec<Attempt>)), AppError> {
-    let (actor, reader, known) = (current.actor.clone(), current.user.id, known_provider(app));
+    let reader = Some(current.user.id).filter(|_| current.viewing.is_none());
+    let (actor, known) = (current.actor.clone(), known_provider(app));
     let viewer = actor.clone();
     let may_see = move |d: &Demande| {
         known(d) && policy::can(&viewer, Action::ViewInInstruction, &super::facts(d))

@@ -39,13 +39,47 @@ fn named(u: &User) -> String {
     format!("{} ({})", u.full_name().trim(), u.email)
 }
 
-pub async fn of_demande(app: &App, demande_id: i64, provider: &str) -> Result<Opinions, AppError> {
-    let provider = provider.to_string();
+/// Whether the person is on the applicant's side of this demande (its organisation, or its
+/// applicant): opinions are never theirs to read, ask or give, whatever role they hold.
+fn applicant_side(current: &CurrentUser, demande: &crate::db::models::Demande) -> bool {
+    current.actor.belongs_to(demande.organisation_id) || current.user.id == demande.applicant_id
+}
+
+/// Who may be asked: the provider's people, none of the applicant's organisation.
+fn askable(
+    conn: &mut crate::db::DbConnection,
+    demande: &crate::db::models::Demande,
+) -> Result<Vec<User>, AppError> {
+    let mut people = Vec::new();
+    for person in users::holders_of(conn, &demande.provider, &ASKABLE)? {
+        let of_applicant = person.id == demande.applicant_id
+            || users::organisations_of(conn, person.id)?
+                .iter()
+                .any(|o| o.id == demande.organisation_id);
+        if !of_applicant {
+            people.push(person);
+        }
+    }
+    Ok(people)
+}
+
+pub async fn of_demande(
+    app: &App,
+    current: &CurrentUser,
+    demande: &crate::db::models::Demande,
+) -> Result<Opinions, AppError> {
+    if applicant_side(current, demande) {
+        return Ok(Opinions {
+            list: vec![],
+            askable: vec![],
+        });
+    }
+    let demande = demande.clone();
     app.db
         .run(move |conn| {
-            let people = users::holders_of(conn, &provider, &ASKABLE)?;
+            let people = askable(conn, &demande)?;
             let mut list = Vec::new();
-            for o in opinions::for_demande(conn, demande_id)? {
+            for o in opinions::for_demande(conn, demande.id)? {
                 let name = |id: i64, conn: &mut crate::db::DbConnection| {
                     users::find(conn, id).map(|u| u.as_ref().map(named).unwrap_or_default())
                 };
@@ -69,7 +103,8 @@ pub async fn ask(
     question: &str,
 ) -> Result<(), AppError> {
     let file = super::instruction::find(app, current, id).await?;
-    let asker_instructs = policy::can(&current.actor, Action::Instruct, &facts(&file.demande));
+    let asker_instructs = policy::can(&current.actor, Action::Instruct, &facts(&file.demande))
+        && !applicant_side(current, &file.demande);
     let provider = app.provider_of(&file.demande)?.clone();
     let (demande, state) = (file.demande, file.state);
     let (user, recorder, question) = (
@@ -81,7 +116,7 @@ pub async fn ask(
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 crate::db::lock_demande(conn, demande.id)?;
-                let people = users::holders_of(conn, &provider.slug, &ASKABLE)?;
+                let people = askable(conn, &demande)?;
                 let asked = Asked {
                     id: to,
                     reports_or_instructs: people.iter().any(|p| p.id == to),
@@ -120,6 +155,9 @@ pub async fn answer(
     text: &str,
 ) -> Result<(), AppError> {
     let file = super::instruction::find(app, current, id).await?;
+    if applicant_side(current, &file.demande) {
+        return Err(refused(OpinionError::NotAsked));
+    }
     let provider = app.provider_of(&file.demande)?.clone();
     let demande = file.demande;
     let (user, recorder, text) = (current.user.clone(), Recorder::of(app), text.to_string());

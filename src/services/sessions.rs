@@ -112,6 +112,7 @@ pub async fn resume(
                 if let Some((person, person_generation)) = viewed {
                     let access = cache.get_or_load(conn, person.id, person_generation)?;
                     let admin = super::accounts::Viewing {
+                        admin_id: user.id,
                         admin_name: user.full_name().trim().to_string(),
                         admin_email: user.email.clone(),
                         until,
@@ -151,7 +152,11 @@ pub async fn end(
         Some(viewing) => viewing.admin_email.clone(),
         None => current.user.email.clone(),
     };
-    let user_id = current.user.id;
+    // The session's own person: the admin, while they view the portal as someone.
+    let user_id = match &current.viewing {
+        Some(viewing) => viewing.admin_id,
+        None => current.user.id,
+    };
     let key = app.settings.audit_key.clone();
     app.db
         .run(move |conn| {

@@ -185,3 +185,29 @@ async fn an_update_of_a_validated_demande_is_never_archived_by_the_portal() {
     assert_eq!(done.drafts, 0);
     assert_eq!(state_of(&app, id), "draft");
 }
+
+#[tokio::test]
+async fn what_the_instruction_side_archived_is_not_restored_by_the_applicant() {
+    let app = spawn_app().await;
+    let marie = app.login_as(MARIE).await;
+    let id = app
+        .decided_demande(&marie, PROVIDER, "refuser", "Hors périmètre")
+        .await;
+    let instructor = app.login_as("instruction@api-particulier.example").await;
+    assert_eq!(
+        instructor.decide(id, "archiver", "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(state_of(&app, id), "archived");
+    let page = marie.get(&format!("/demandes/{id}")).await;
+    assert!(!page.text().contains("Restaurer la demande"));
+    let tried = marie
+        .post(
+            &format!("/demandes/{id}/restaurer"),
+            &[("_csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(tried.status, StatusCode::FORBIDDEN);
+    tried.assert_contains("archivée par l'instruction");
+    assert_eq!(state_of(&app, id), "archived");
+}

@@ -138,6 +138,12 @@ async fn an_instructor_asks_a_reporter_who_answers_and_the_applicant_never_sees_
         StatusCode::NOT_FOUND,
         "the applicant has no instruction page"
     );
+    // Nor an agent of her organisation who also reports on the provider.
+    app.grant_role("paul.martin@mairie-lyon.fr", PROVIDER, "reporter");
+    let paul = app.login_as("paul.martin@mairie-lyon.fr").await;
+    let his = paul.get(&path).await;
+    assert_eq!(his.status, StatusCode::OK);
+    assert!(!his.text().contains(QUESTION) && !his.text().contains(ANSWER));
     assert!(
         sink.mails()
             .iter()

@@ -202,6 +202,14 @@ fn preview(
     let Some((email, data)) = personal(out, topic, to, data)?.into_iter().next() else {
         return Ok(None);
     };
+    // The applicant's own signed unsubscribe link is theirs alone: shown as a placeholder.
+    let data = MailData {
+        unsubscribe: data
+            .unsubscribe
+            .as_ref()
+            .map(|_| "(lien de désabonnement personnel du destinataire)".to_string()),
+        ..data
+    };
     let (text, html) = render(out.provider, topic, &data)?;
     Ok(Some(Preview {
         to: email,

@@ -302,7 +302,12 @@ pub fn on_transfer_away(out: &mut Out, to_whom: &str, why: &str) -> Result<(), A
         ),
         ..out.base(&applicant_path(out.demande))
     };
-    let to = applicant(out.conn, out.demande)?;
+    // Told even when they left the organisation: the reason of most such transfers.
+    let to = vec![super::recipients::To {
+        email: out.demande.applicant_email.clone(),
+        user_id: Some(out.demande.applicant_id),
+        link: None,
+    }];
     queue(out, Topic::Reminder("transferred_away"), to, &data)
 }
 

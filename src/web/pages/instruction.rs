@@ -71,7 +71,7 @@ async fn page_from(
     let provider = app.provider_of(&file.demande)?;
     let history = (thread.as_slice(), attempts);
     let (back, retour) = list_link(retour, &board::visible_providers(app, &ctx.current));
-    let asked = crate::services::opinions::of_demande(app, id, &file.demande.provider).await?;
+    let asked = crate::services::opinions::of_demande(app, &ctx.current, &file.demande).await?;
     let may_ask = file.state == crate::domain::demande::State::Submitted
         && crate::domain::policy::can(
             &ctx.current.actor,

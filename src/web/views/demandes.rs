@@ -318,7 +318,16 @@ impl ShowPage {
             can_edit: offered.edit,
             can_archive: offered.archive,
             message_prefill: String::new(),
-            can_restore: offered.restore,
+            // Only what its applicant or the portal archived comes back.
+            can_restore: offered.restore
+                && file
+                    .events
+                    .iter()
+                    .rev()
+                    .find(|(e, _)| e.name == "archive")
+                    .is_some_and(|(e, _)| {
+                        e.actor_id.is_none_or(|by| by == file.demande.applicant_id)
+                    }),
             steps: summaries(provider, file, &FormErrors::default()),
             timeline: timeline(&file.events),
             habilitations: file
