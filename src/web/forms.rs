@@ -17,6 +17,9 @@ use crate::services::steps::StepInput;
 
 use super::input::FormInput;
 
+mod tools;
+pub use tools::{BanForm, InstructionTransferForm, NoticeForm, OpinionForm, TemplateForm};
+
 /// A posted form decoded into `T`. The body is read by [`FormInput::read`] (1 MiB cap → 413,
 /// invalid UTF-8 or NUL → French 400 naming the field, CSRF → 403), then deserialized with
 /// `serde_html_form`, which gathers repeated keys (checkboxes) into a `Vec`.
@@ -210,53 +213,6 @@ pub struct TransferForm {
     pub email: String,
 }
 
-/// The instruction side handing a demande to another agent of its organisation.
-#[derive(Debug, Deserialize)]
-pub struct InstructionTransferForm {
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub motif: String,
-    #[serde(default)]
-    pub retour: String,
-}
-
-/// Asking an opinion (`a`: the person's id, `texte`: the question) or giving one (`texte`).
-#[derive(Debug, Deserialize)]
-pub struct OpinionForm {
-    #[serde(default)]
-    pub a: String,
-    #[serde(default)]
-    pub texte: String,
-}
-
-/// A message template: its provider, kind, title and text.
-#[derive(Debug, Deserialize)]
-pub struct TemplateForm {
-    #[serde(default)]
-    pub provider: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub body: String,
-}
-
-/// A notice to the holders of a provider's habilitations.
-#[derive(Debug, Deserialize)]
-pub struct NoticeForm {
-    #[serde(default)]
-    pub provider: String,
-    #[serde(default)]
-    pub subject: String,
-    #[serde(default)]
-    pub body: String,
-    /// The preview's token: the same form sent twice sends once.
-    #[serde(default)]
-    pub jeton: String,
-}
-
 /// An instructor's decision.
 #[derive(Debug, Deserialize)]
 pub struct DecisionForm {
@@ -350,15 +306,6 @@ pub struct RoleForm {
     pub provider: String,
     #[serde(default)]
     pub role: String,
-}
-
-/// Blocking an account: its address and the reason shown to the person.
-#[derive(Debug, Deserialize)]
-pub struct BanForm {
-    #[serde(default)]
-    pub email: String,
-    #[serde(default)]
-    pub motif: String,
 }
 
 /// The notification settings: each ticked box posts "provider:kind".

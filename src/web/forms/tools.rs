@@ -1,0 +1,60 @@
+//! The forms of the instructors' and admins' daily tools: transfers, opinions, message
+//! templates, notices to holders, blocking and viewing as someone.
+
+use serde::Deserialize;
+
+/// The instruction side handing a demande to another agent of its organisation.
+#[derive(Debug, Deserialize)]
+pub struct InstructionTransferForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub motif: String,
+    #[serde(default)]
+    pub retour: String,
+}
+
+/// Asking an opinion (`a`: the person's id, `texte`: the question) or giving one (`texte`).
+#[derive(Debug, Deserialize)]
+pub struct OpinionForm {
+    #[serde(default)]
+    pub a: String,
+    #[serde(default)]
+    pub texte: String,
+}
+
+/// A message template: its provider, kind, title and text.
+#[derive(Debug, Deserialize)]
+pub struct TemplateForm {
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+}
+
+/// A notice to the holders of a provider's habilitations.
+#[derive(Debug, Deserialize)]
+pub struct NoticeForm {
+    #[serde(default)]
+    pub provider: String,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub body: String,
+    /// The preview's token: the same form sent twice sends once.
+    #[serde(default)]
+    pub jeton: String,
+}
+
+/// Blocking an account: its address and the reason shown to the person.
+#[derive(Debug, Deserialize)]
+pub struct BanForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub motif: String,
+}
