@@ -118,7 +118,7 @@ pub struct Webhook {
 }
 
 /// Events a webhook may ask for.
-pub const WEBHOOK_EVENTS: [&str; 13] = [
+pub const WEBHOOK_EVENTS: [&str; 14] = [
     "create",
     "submit",
     "request_changes",
@@ -132,6 +132,7 @@ pub const WEBHOOK_EVENTS: [&str; 13] = [
     "update",
     "advance_stage",
     "restore",
+    "move_organisation",
 ];
 
 impl Provider {

@@ -26,6 +26,8 @@ pub struct Filter {
     /// Every row the search matches, when [`tally`] found few: the list then reads them by id
     /// instead of walking the date index in search of rare words.
     pub only: Option<Vec<i64>>,
+    /// Only the demandes assigned to this person ("assigned to me").
+    pub assignee: Option<i64>,
 }
 
 /// What a list row shows (and the CSV, and the digest): the answers stay in the table.
@@ -43,6 +45,8 @@ pub struct ListRow {
     pub last_submitted_at: Option<NaiveDateTime>,
     /// The procedure's stage, for a provider in stages.
     pub stage: Option<String>,
+    /// The instructor it is assigned to.
+    pub assigned_to: Option<i64>,
 }
 
 impl super::models::Demande {
@@ -59,6 +63,7 @@ impl super::models::Demande {
             updated_at: self.updated_at,
             last_submitted_at: self.last_submitted_at,
             stage: self.stage.clone(),
+            assigned_to: self.assigned_to,
         }
     }
 }
@@ -132,6 +137,9 @@ fn filtered(filter: &Filter, backend: Backend, with_states: bool) -> Boxed<'stat
     if with_states {
         let states: Vec<&'static str> = filter.states.iter().map(|s| s.as_str()).collect();
         q = q.filter(demandes::state.eq_any(states));
+    }
+    if let Some(person) = filter.assignee {
+        q = q.filter(demandes::assigned_to.eq(person));
     }
     if let Some(from) = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
         q = q.filter(demandes::last_submitted_at.ge(from));
@@ -301,13 +309,16 @@ pub fn page(
         .map(Some)
 }
 
-/// How many rows of each state match the filter (its states aside). Without a search or a
-/// period, read from `demande_counts` (kept by triggers, see its migration): a few rows
+/// How many rows of each state match the filter (its states aside). Without a search, a
+/// period or an assignee, read from `demande_counts` (kept by triggers, see its migration): a few rows
 /// whatever the size of the table. Otherwise the matches are read up to [`COUNT_CAP`]: exact
 /// counts below it, and for a word search the ids of every match, so the list reads them
 /// directly (a rare word's few rows) instead of scanning the date index for them.
 pub fn tally(conn: &mut DbConnection, backend: Backend, filter: &Filter) -> QueryResult<Tally> {
-    let narrowed = filter.search.is_some() || filter.from.is_some() || filter.to.is_some();
+    let narrowed = filter.search.is_some()
+        || filter.from.is_some()
+        || filter.to.is_some()
+        || filter.assignee.is_some();
     if !narrowed {
         let stored: Vec<(String, i64)> = demande_counts::table
             .filter(demande_counts::provider.eq_any(filter.providers.clone()))

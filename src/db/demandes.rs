@@ -130,6 +130,55 @@ pub fn transfer(
     .execute(conn)
 }
 
+/// Where a demande moves in a merger: the organisation and its agent who becomes applicant.
+#[derive(Debug, Clone, Copy)]
+pub struct NewHome<'a> {
+    pub organisation: &'a super::models::Organisation,
+    pub applicant_id: i64,
+    pub applicant_email: &'a str,
+}
+
+/// Moves the demande to another organisation and applicant, if nobody changed it since it was
+/// read, with its habilitations; the shares of those with agents or teams of the organisation
+/// left behind end (they are not the new organisation's to give). Its assignment stays.
+pub fn move_organisation(
+    conn: &mut DbConnection,
+    demande: &Demande,
+    to: NewHome,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    use super::schema::{habilitation_shares, habilitations};
+    let moved = diesel::update(
+        demandes::table
+            .filter(demandes::id.eq(demande.id))
+            .filter(demandes::lock_version.eq(demande.lock_version)),
+    )
+    .set((
+        demandes::organisation_id.eq(to.organisation.id),
+        demandes::organisation_name.eq(&to.organisation.name),
+        demandes::siret.eq(&to.organisation.siret),
+        demandes::applicant_id.eq(to.applicant_id),
+        demandes::applicant_email.eq(to.applicant_email),
+        demandes::lock_version.eq(demande.lock_version + 1),
+        demandes::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if moved != 1 {
+        return Ok(moved);
+    }
+    let granted = habilitations::table
+        .filter(habilitations::demande_id.eq(demande.id))
+        .select(habilitations::id);
+    diesel::delete(
+        habilitation_shares::table.filter(habilitation_shares::habilitation_id.eq_any(granted)),
+    )
+    .execute(conn)?;
+    diesel::update(habilitations::table.filter(habilitations::demande_id.eq(demande.id)))
+        .set(habilitations::organisation_id.eq(to.organisation.id))
+        .execute(conn)?;
+    Ok(moved)
+}
+
 /// Demandes in a state, not changed since `before` (for reminders).
 pub fn idle(
     conn: &mut DbConnection,

@@ -2,6 +2,7 @@
 
 pub mod access_reviews;
 pub mod api;
+pub mod assignments;
 pub mod attachments;
 pub mod audit;
 pub mod backup;

@@ -86,6 +86,8 @@ pub struct Demande {
     pub stage: Option<String>,
     /// The validated demande of the previous stage this one follows.
     pub previous_id: Option<i64>,
+    /// The instructor it is assigned to (chosen from the dashboard).
+    pub assigned_to: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]

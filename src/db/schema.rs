@@ -93,6 +93,7 @@ diesel::table! {
         reopening -> Bool,
         stage -> Nullable<Text>,
         previous_id -> Nullable<BigInt>,
+        assigned_to -> Nullable<BigInt>,
     }
 }
 

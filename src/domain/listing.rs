@@ -110,6 +110,8 @@ pub struct DashboardQuery {
     pub after: Option<Cursor>,
     /// 1-based, for display; the cursor does the seeking.
     pub page: u32,
+    /// Only the demandes assigned to the person looking (`assignation=moi`).
+    pub mine: bool,
 }
 
 impl Default for DashboardQuery {
@@ -125,6 +127,7 @@ impl Default for DashboardQuery {
             descending: true,
             after: None,
             page: 1,
+            mine: false,
         }
     }
 }
@@ -226,6 +229,14 @@ impl DashboardQuery {
                     Some(_) => {}
                     None => problems.push(format!("État inconnu « {} » : ignoré.", short(value))),
                 },
+                "assignation" if value.is_empty() => {}
+                "assignation" => match value.as_str() {
+                    "moi" => q.mine = true,
+                    other => problems.push(format!(
+                        "Assignation inconnue « {} » : ignorée.",
+                        short(other)
+                    )),
+                },
                 "du" => q.from = date(value, "de début", &mut problems),
                 "au" => q.to = date(value, "de fin", &mut problems),
                 "tri" => match Sort::parse(value) {
@@ -295,6 +306,9 @@ impl DashboardQuery {
         }
         for s in &self.states {
             pairs.push(("etat", s.as_str().to_string()));
+        }
+        if self.mine {
+            pairs.push(("assignation", "moi".to_string()));
         }
         if let Some(d) = self.from {
             pairs.push(("du", d.to_string()));

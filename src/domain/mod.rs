@@ -2,6 +2,7 @@
 
 pub mod access_review;
 pub mod api_scope;
+pub mod assignment;
 pub mod attachment;
 pub mod ban;
 pub mod delay;

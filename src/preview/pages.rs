@@ -226,6 +226,7 @@ fn sample(provider: &Provider) -> DemandeFile {
             reopening: false,
             stage: provider.stage.as_ref().map(|s| s.id.clone()),
             previous_id: None,
+            assigned_to: None,
         },
         state: State::Draft,
         answers,

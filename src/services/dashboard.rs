@@ -34,13 +34,15 @@ pub struct Dashboard {
     pub counts: Counts,
     /// Messages from applicants not read yet: on the rows shown, and how many demandes have some.
     pub unread: Unread,
+    /// (id, name) of the people the rows shown are assigned to.
+    pub assignees: Vec<(i64, String)>,
     /// The rows as the page shows them, filled by the page the first time it shows this
     /// dashboard: a kept dashboard's rows are formatted and escaped once, not at every load.
     pub rows_html: std::sync::OnceLock<String>,
 }
 
 /// The query as a filter on the providers the person sees (`visible`).
-fn filter_of(visible: &[String], query: &DashboardQuery) -> Filter {
+fn filter_of(visible: &[String], query: &DashboardQuery, user: i64) -> Filter {
     let providers = if query.providers.is_empty() {
         visible.to_vec()
     } else {
@@ -58,6 +60,7 @@ fn filter_of(visible: &[String], query: &DashboardQuery) -> Filter {
         from: query.from,
         to: query.to,
         only: None,
+        assignee: query.mine.then_some(user),
     }
 }
 
@@ -96,7 +99,7 @@ async fn read_dashboard(
     visible: &[String],
     query: &DashboardQuery,
 ) -> Result<Dashboard, AppError> {
-    let mut filter = filter_of(visible, query);
+    let mut filter = filter_of(visible, query, current.user.id);
     let backend = app.db.backend();
     let query = query.clone();
     let user = current.user.id;
@@ -139,8 +142,13 @@ async fn read_dashboard(
             };
             let shown: Vec<i64> = rows.iter().map(|d| d.id).collect();
             let unread = unread_for_instructor(conn, user, &visible, &shown)?;
+            let mut assigned: Vec<i64> = rows.iter().filter_map(|d| d.assigned_to).collect();
+            assigned.sort_unstable();
+            assigned.dedup();
+            let assignees = crate::db::assignments::names(conn, &assigned)?;
             Ok(Dashboard {
                 rows,
+                assignees,
                 next,
                 counts: tally.counts,
                 unread,
@@ -160,7 +168,7 @@ pub fn export_batches(
         return Err(AppError::Forbidden);
     }
     Ok(ExportCursor {
-        filter: filter_of(&visible_providers(app, current), query),
+        filter: filter_of(&visible_providers(app, current), query, current.user.id),
         sort: query.sort,
         descending: query.descending,
         after: None,

@@ -48,6 +48,7 @@ fn digest_of(
         from: None,
         to: None,
         only: None,
+        assignee: None,
     };
     let counts = match dashboard::tally(conn, backend, &filter)?.counts {
         Counts::Exact(counts) => counts,

@@ -1,7 +1,7 @@
 //! Copying a demande into a new draft, and handing a demande to a colleague.
 
 use crate::catalog::Provider;
-use crate::db::models::{Demande, NewDemande, User};
+use crate::db::models::{Demande, NewDemande, Organisation, User};
 use crate::db::{DbConnection, users, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, Outcome, public_id, transition};
 use crate::domain::email::Email;
@@ -102,7 +102,7 @@ pub async fn transfer(
                     &outcome,
                     &user,
                     &email,
-                    None,
+                    (None, None),
                 )
                 .map(|_| ())
             })
@@ -160,7 +160,7 @@ pub async fn transfer_for_instruction(
                     &outcome,
                     &user,
                     &email,
-                    Some(&reason),
+                    (Some(&reason), None),
                 )?;
                 // The applicant it was taken from, as the demande stood before.
                 let name = user.full_name();
@@ -170,14 +170,96 @@ pub async fn transfer_for_instruction(
                 };
                 let mut out =
                     super::notify::Out::new(conn, &recorder.links, (&provider, &demande), &author);
-                super::notify::on_transfer_away(&mut out, &agent.email, &reason)
+                super::notify::on_transfer_away(&mut out, &agent.email, (&reason, None))
             })
         })
         .await
 }
 
-/// Makes the agent at `email`, a member of the demande's organisation, its applicant, inside the
-/// caller's transaction; the event says "Transférée à …", then `why` when there is one.
+/// An admin moves a demande to another organisation (`siret`, known to habilis) and one of its
+/// agents (`email`), who becomes its applicant: organisations merge. Its habilitations follow
+/// (the rights API then answers for the new organisation), with a reason; both applicants are
+/// told, the event is audited and sent to the provider's webhook.
+#[tracing::instrument(skip_all, fields(demande = id))]
+pub async fn move_to_organisation(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    (siret, email): (&str, &str),
+    reason: &str,
+) -> Result<(), AppError> {
+    let file = super::instruction::find(app, current, id).await?;
+    if !current.actor.is_admin {
+        return Err(AppError::ForbiddenBecause(
+            "Seuls les administrateurs de habilis rattachent une demande à une autre organisation."
+                .to_string(),
+        ));
+    }
+    let reason = reason.trim().to_string();
+    if reason.chars().count() > 2_000 {
+        return Err(AppError::Unprocessable(
+            "Le motif ne doit pas dépasser 2 000 caractères.".to_string(),
+        ));
+    }
+    let outcome = transition(
+        Some(file.state),
+        Event::MoveOrganisation,
+        &Ctx {
+            reason: Some(&reason),
+            reopening: file.demande.reopening,
+            ..Ctx::new(ActorKind::Admin)
+        },
+    )
+    .map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let siret = crate::domain::siret::Siret::parse(siret)
+        .map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let email = Email::parse(email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let demande = file.demande;
+    let user = current.user.clone();
+    let provider = app.provider_of(&demande)?.clone();
+    let recorder = Recorder::of(app);
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let home = crate::db::organisations::find_by_siret(conn, siret.as_str())?
+                    .ok_or_else(|| {
+                        AppError::Unprocessable(format!(
+                            "Aucune organisation de SIRET {} n'est connue de habilis : un de ses agents doit d'abord s'y connecter.",
+                            siret.as_str()
+                        ))
+                    })?;
+                if home.id == demande.organisation_id {
+                    return Err(AppError::Unprocessable(format!(
+                        "La demande est déjà celle de {} : pour la confier à un autre de ses agents, transférez-la.",
+                        home.name
+                    )));
+                }
+                let agent = hand_to(
+                    conn,
+                    (&recorder, &provider),
+                    &demande,
+                    &outcome,
+                    &user,
+                    &email,
+                    (Some(&reason), Some(&home)),
+                )?;
+                let name = user.full_name();
+                let author = super::notify::Author {
+                    email: &user.email,
+                    name: &name,
+                };
+                let mut out =
+                    super::notify::Out::new(conn, &recorder.links, (&provider, &demande), &author);
+                let whom = format!("{} ({})", agent.email, home.name);
+                super::notify::on_transfer_away(&mut out, &whom, (&reason, Some(&home.name)))
+            })
+        })
+        .await
+}
+
+/// Makes the agent at `email`, a member of the demande's organisation (or of `home`, in a
+/// merger), its applicant, inside the caller's transaction; the event says "Transférée à …"
+/// (or "Rattachée à …"), then `why` when there is one.
 fn hand_to(
     conn: &mut DbConnection,
     (recorder, provider): (&Recorder, &Provider),
@@ -185,39 +267,60 @@ fn hand_to(
     outcome: &Outcome,
     user: &User,
     email: &Email,
-    why: Option<&str>,
+    (why, home): (Option<&str>, Option<&Organisation>),
 ) -> Result<User, AppError> {
+    let (organisation_id, organisation_name) = match home {
+        Some(o) => (o.id, o.name.as_str()),
+        None => (demande.organisation_id, demande.organisation_name.as_str()),
+    };
     let not_member = || {
         AppError::Unprocessable(format!(
-            "{email} n'est pas membre de {} sur habilis : la demande ne peut lui être transférée.",
-            demande.organisation_name
+            "{email} n'est pas membre de {organisation_name} sur habilis : la demande ne peut lui être transférée."
         ))
     };
     let agent = users::find_by_email(conn, email.as_str())?.ok_or_else(not_member)?;
-    if agent.id == demande.applicant_id {
+    if agent.id == demande.applicant_id && home.is_none() {
         return Err(AppError::Unprocessable(format!(
             "{email} est déjà le demandeur de cette demande."
         )));
     }
     let member = users::organisations_of(conn, agent.id)?
         .iter()
-        .any(|o| o.id == demande.organisation_id);
+        .any(|o| o.id == organisation_id);
     if !member {
         return Err(not_member());
     }
-    let noted = match why {
-        Some(why) => format!("Transférée à {} : {why}", agent.email),
-        None => format!("Transférée à {}", agent.email),
+    let noted = match (why, home) {
+        (Some(why), Some(o)) => format!(
+            "Rattachée à {} (SIRET {}), demandeur {} : {why}",
+            o.name, o.siret, agent.email
+        ),
+        (Some(why), None) => format!("Transférée à {} : {why}", agent.email),
+        (None, _) => format!("Transférée à {}", agent.email),
+    };
+    let (write, event) = match home {
+        Some(organisation) => (
+            Write::Organisation(crate::db::demandes::NewHome {
+                organisation,
+                applicant_id: agent.id,
+                applicant_email: &agent.email,
+            }),
+            Event::MoveOrganisation,
+        ),
+        None => (
+            Write::Applicant {
+                id: agent.id,
+                email: &agent.email,
+            },
+            Event::Transfer,
+        ),
     };
     let change = Change {
         reason: Some(&noted),
         ..Change::of(
             Some(demande),
-            Write::Applicant {
-                id: agent.id,
-                email: &agent.email,
-            },
-            Happened::Event(Event::Transfer),
+            write,
+            Happened::Event(event),
             outcome,
             actor_of(user),
         )

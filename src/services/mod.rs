@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod agents;
 pub mod api;
 pub mod archiving;
+pub mod assignment;
 pub mod attachments;
 pub mod audit;
 pub mod bans;

@@ -28,6 +28,8 @@ pub enum Write<'a> {
     },
     /// Another applicant, of the same organisation.
     Applicant { id: i64, email: &'a str },
+    /// Another organisation and applicant, the habilitations with it (a merger).
+    Organisation(crate::db::demandes::NewHome<'a>),
     /// Nothing: a reminder only records that it was sent.
     Nothing,
 }
@@ -275,6 +277,7 @@ fn write_row(
             intitule,
         } => demandes::save_answers(conn, current, answers, scopes, intitule, now)?,
         Write::Applicant { id, email } => demandes::transfer(conn, current, *id, email, now)?,
+        Write::Organisation(home) => demandes::move_organisation(conn, current, *home, now)?,
         Write::Nothing => return Ok(Some(current.clone())),
     };
     if written != 1 {

@@ -18,7 +18,9 @@ use crate::services::steps::StepInput;
 use super::input::FormInput;
 
 mod tools;
-pub use tools::{BanForm, InstructionTransferForm, NoticeForm, OpinionForm, TemplateForm};
+pub use tools::{
+    BanForm, BulkForm, InstructionTransferForm, MergeForm, NoticeForm, OpinionForm, TemplateForm,
+};
 
 /// A posted form decoded into `T`. The body is read by [`FormInput::read`] (1 MiB cap → 413,
 /// invalid UTF-8 or NUL → French 400 naming the field, CSRF → 403), then deserialized with

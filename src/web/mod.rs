@@ -13,7 +13,7 @@ pub mod views;
 use actix_web::web;
 
 use pages::{
-    account, admin, api, assets, attachments, auth, decision_preview, demandes, exchanges,
+    account, admin, api, assets, attachments, auth, bulk, decision_preview, demandes, exchanges,
     habilitations, home, instruction, mail, notices, ops, subscription, teams, templates, tokens,
     transparency, webhooks,
 };
@@ -108,6 +108,7 @@ route_table! {
     post "/equipes/{id}/membres/retirer" => teams::remove_team_member;
     get "/instruction" => instruction::dashboard;
     get "/instruction/export.csv" => instruction::export_csv;
+    post "/instruction/lot" => bulk::act_on_several;
     get "/instruction/habilitations" => habilitations::list_habilitations;
     get "/instruction/webhooks" => webhooks::list_webhooks;
     post "/instruction/webhooks/{id}/rejouer" => webhooks::replay_webhook;
@@ -129,6 +130,7 @@ route_table! {
     post "/instruction/demandes/{id}/archiver" => instruction::archive;
     post "/instruction/demandes/{id}/revoquer" => instruction::revoke;
     post "/instruction/demandes/{id}/transferer" => instruction::transfer;
+    post "/instruction/demandes/{id}/rattacher" => instruction::move_organisation;
     post "/instruction/demandes/{id}/avis" => instruction::ask_opinion;
     post "/instruction/demandes/{id}/avis/{avis}/repondre" => instruction::answer_opinion;
     post "/instruction/demandes/{id}/messages" => exchanges::write_instructor_message;

@@ -396,6 +396,27 @@ fn rows() -> Vec<Row> {
                 Done, Done, Forbidden, NotFound,
             ],
         ),
+        // Instructors (and admins) act on several demandes; a demande they may not assign is
+        // said on the page (200), one they assigned from its page lands back on it (303).
+        row(
+            "post",
+            "/instruction/lot",
+            Submitted,
+            [
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Done, Ok,
+                Done, Ok, Ok, Forbidden,
+            ],
+        ),
+        // Admins only move a demande to another organisation (a merger).
+        row(
+            "post",
+            "/instruction/demandes/{id}/rattacher",
+            Submitted,
+            [
+                Login, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound, Forbidden,
+                NotFound, Forbidden, Done, Forbidden, NotFound,
+            ],
+        ),
         row("post", "/demandes/{id}/messages", Submitted, ORG_WRITE),
         row("post", "/demandes/{id}/copier", Submitted, ORG_WRITE),
         row("post", "/demandes/{id}/transferer", Draft, OWNER_EDIT),
@@ -964,6 +985,17 @@ fn body(
         "/instruction/demandes/{id}/avis/{avis}/repondre" => {
             vec![("texte", "Oui, la délibération suffit.".to_string())]
         }
+        "/instruction/demandes/{id}/rattacher" => vec![
+            ("siret", GRENOBLE_SIRET.to_string()),
+            ("email", "jeanne.roux@grenoble.fr".to_string()),
+            ("motif", "Fusion des communes.".to_string()),
+        ],
+        "/instruction/lot" => vec![
+            ("ids", fixture_value.unwrap_or_default().to_string()),
+            ("depuis", fixture_value.unwrap_or_default().to_string()),
+            ("action", "assigner".to_string()),
+            ("instructeur", "moi".to_string()),
+        ],
         "/instruction/demandes/{id}/transferer" => vec![
             ("email", "paul.martin@mairie-lyon.fr".to_string()),
             ("motif", "Le demandeur a quitté la mairie.".to_string()),

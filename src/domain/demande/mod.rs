@@ -74,6 +74,9 @@ pub enum Event {
     /// The applicant takes an archived demande back: it returns to the state it was archived
     /// from.
     Restore,
+    /// An admin moves the demande, and its habilitations, to another organisation and one of
+    /// its agents (a merger of organisations): its state stays, a reason is required.
+    MoveOrganisation,
 }
 
 impl Event {
@@ -101,12 +104,16 @@ impl Event {
             Event::CancelReopening => "Mise à jour de la demande annulée",
             Event::AdvanceStage => "Étape suivante de la procédure commencée",
             Event::Restore => "Demande restaurée",
+            Event::MoveOrganisation => "Demande rattachée à une autre organisation",
         }
     }
 
     /// Events that cannot happen without a written reason.
     pub fn needs_reason(self) -> bool {
-        matches!(self, Event::RequestChanges | Event::Refuse | Event::Revoke)
+        matches!(
+            self,
+            Event::RequestChanges | Event::Refuse | Event::Revoke | Event::MoveOrganisation
+        )
     }
 }
 

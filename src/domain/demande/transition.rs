@@ -190,6 +190,7 @@ fn allowed_actor(event: Event, actor: ActorKind) -> bool {
         }
         Event::Reopen | Event::AdvanceStage | Event::Restore => actor == Applicant,
         Event::Revoke => actor == Instructor,
+        Event::MoveOrganisation => actor == Admin,
     }
 }
 
@@ -247,6 +248,8 @@ pub fn transition(
         },
         (Archived, Event::Transfer) => return Err(TransitionError::WrongState(from)),
         (_, Event::Transfer) => from,
+        // A merger moves everything of the organisation, archived demandes included.
+        (_, Event::MoveOrganisation) => from,
         _ => return Err(TransitionError::WrongState(from)),
     };
     // The instruction side moves a demande to another agent only with a reason.
@@ -278,6 +281,7 @@ pub fn transition(
         Event::CancelReopening => vec![Effect::RestoreValidatedAnswers],
         // Its applicant handing it over tells nobody; the instruction side tells the new one.
         Event::Transfer if instruction_transfer => vec![Effect::Notify(Notice::Transferred)],
+        Event::MoveOrganisation => vec![Effect::Notify(Notice::Transferred)],
         _ => vec![],
     };
     // An instructor's decision is audited.
@@ -285,6 +289,7 @@ pub fn transition(
         event,
         Event::Approve | Event::Refuse | Event::RequestChanges | Event::Revoke
     ) || instruction_transfer
+        || event == Event::MoveOrganisation
     {
         effects.push(Effect::Audit);
     }

@@ -44,7 +44,7 @@ impl Role {
     }
 
     /// Whether holding `self` gives the powers of `other` (the implication chain).
-    fn includes(self, other: Role) -> bool {
+    pub fn includes(self, other: Role) -> bool {
         match other {
             Role::Subscriber => self == Role::Subscriber,
             _ => self >= other,

@@ -292,14 +292,32 @@ fn transferred(out: &mut Out, why: Option<&str>) -> Result<(), AppError> {
 }
 
 /// The applicant a demande was taken from by the instruction side is told to whom, and why.
-pub fn on_transfer_away(out: &mut Out, to_whom: &str, why: &str) -> Result<(), AppError> {
+/// In a merger (`elsewhere`: the organisation it moved to), the email says so.
+pub fn on_transfer_away(
+    out: &mut Out,
+    to_whom: &str,
+    (why, elsewhere): (&str, Option<&str>),
+) -> Result<(), AppError> {
     let id = public_id(out.demande.id);
-    let data = MailData {
-        subject: format!("[habilis] La demande {id} a été transférée à un collègue"),
-        quote: format!(
-            "{} a transféré la demande {id} ({}) à {to_whom}, de votre organisation, qui en est désormais le demandeur. Motif : {why}",
-            out.author.name, out.provider.name
+    let (subject, quote) = match elsewhere {
+        None => (
+            format!("[habilis] La demande {id} a été transférée à un collègue"),
+            format!(
+                "{} a transféré la demande {id} ({}) à {to_whom}, de votre organisation, qui en est désormais le demandeur. Motif : {why}",
+                out.author.name, out.provider.name
+            ),
         ),
+        Some(organisation) => (
+            format!("[habilis] La demande {id} est rattachée à {organisation}"),
+            format!(
+                "{} a rattaché la demande {id} ({}) et ses habilitations à {organisation} : {to_whom} en est désormais le demandeur. Motif : {why}",
+                out.author.name, out.provider.name
+            ),
+        ),
+    };
+    let data = MailData {
+        subject,
+        quote,
         ..out.base(&applicant_path(out.demande))
     };
     // Told even when they left the organisation: the reason of most such transfers.

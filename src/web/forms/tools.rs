@@ -14,6 +14,20 @@ pub struct InstructionTransferForm {
     pub retour: String,
 }
 
+/// An admin moving a demande to another organisation (a merger): its SIRET, the agent who
+/// becomes applicant, the reason.
+#[derive(Debug, Deserialize)]
+pub struct MergeForm {
+    #[serde(default)]
+    pub siret: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub motif: String,
+    #[serde(default)]
+    pub retour: String,
+}
+
 /// Asking an opinion (`a`: the person's id, `texte`: the question) or giving one (`texte`).
 #[derive(Debug, Deserialize)]
 pub struct OpinionForm {
@@ -57,4 +71,19 @@ pub struct BanForm {
     pub email: String,
     #[serde(default)]
     pub motif: String,
+}
+
+/// An action on the demandes ticked in the dashboard (their `ids` are read from the pairs):
+/// `assigner` to `instructeur` (a user id, or `personne`), or `archiver`. `retour`: the list's
+/// parameters; `depuis`: the demande page it was sent from, for a single demande.
+#[derive(Debug, Deserialize)]
+pub struct BulkForm {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub instructeur: String,
+    #[serde(default)]
+    pub retour: String,
+    #[serde(default)]
+    pub depuis: String,
 }

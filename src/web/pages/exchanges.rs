@@ -56,6 +56,7 @@ pub async fn write_instructor_message(
             message,
             typed: form.body,
             typed_email: String::new(),
+            typed_siret: String::new(),
         };
         super::instruction::page(&app, &ctx, id, Some(refused))
     })

@@ -7,13 +7,14 @@ use crate::domain::listing::DashboardQuery;
 use crate::error::AppError;
 use crate::services::{App, dashboard as board, instruction as service, messages};
 use crate::web::ctx::PageCtx;
-use crate::web::forms::{DecisionForm, Form, FormWithPairs, InstructionTransferForm, OpinionForm};
+use crate::web::forms::{
+    DecisionForm, Form, FormWithPairs, InstructionTransferForm, MergeForm, OpinionForm,
+};
 use crate::web::input;
 use crate::web::session::SignedIn;
+use crate::web::views::dashboard::{DashboardInput, DashboardPage, list_link};
 use crate::web::views::done::Done;
-use crate::web::views::instruction::{
-    DashboardInput, DashboardPage, InstructionPage, Refused, list_link,
-};
+use crate::web::views::instruction::{InstructionPage, Refused};
 use crate::web::views::opinions::OpinionsBox;
 use crate::web::views::unreadable;
 
@@ -38,10 +39,13 @@ pub async fn dashboard(
     let visible = board::visible_providers(&app, &ctx.current);
     let (query, problems, _) = dashboard_query(&req, &visible);
     let board = board::dashboard(&app, &ctx.current, &query).await?;
+    let selectable = !crate::services::assignment::instructed(&app, &ctx.current).is_empty();
     let input = DashboardInput {
         query: &query,
         problems,
         visible: &visible,
+        candidates: crate::services::assignment::candidates(&app, &ctx.current).await?,
+        selectable,
     };
     let page = DashboardPage::new(&ctx, &app, input, &board).map_err(|e| {
         AppError::Internal(anyhow::Error::new(e).context("gabarit du tableau de bord"))
@@ -108,7 +112,11 @@ async fn page_from(
         opinions.error = r.message.clone();
         opinions.typed = r.typed.clone();
     }
+    let (assignee, assign_to) =
+        crate::services::assignment::on_page(app, &ctx.current, &file.demande).await?;
     Ok(InstructionPage {
+        assignee,
+        assign_to,
         back,
         retour,
         opinions,
@@ -174,6 +182,7 @@ async fn decide(
             message,
             typed,
             typed_email: String::new(),
+            typed_siret: String::new(),
         };
         page_from(&app, &ctx, (id, Some(retour.as_str())), Some(refused))
     })
@@ -266,6 +275,39 @@ pub async fn transfer(
             message,
             typed: form.motif.chars().take(5_000).collect(),
             typed_email: form.email.chars().take(254).collect(),
+            typed_siret: String::new(),
+        };
+        page_from(&app, &ctx, (id, Some(form.retour.as_str())), Some(refused))
+    })
+    .await
+}
+
+/// An admin moves the demande, and its habilitations, to another organisation (a merger); a
+/// refusal shows the page again with what was typed.
+pub async fn move_organisation(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    path: web::Path<String>,
+    Form(form): Form<MergeForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = demande_id(&path)?;
+    let done = crate::services::handover::move_to_organisation(
+        &app,
+        &ctx.current,
+        id,
+        (&form.siret, &form.email),
+        &form.motif,
+    )
+    .await;
+    let landing = keep_list(&Done::Moved.on_instruction(id), &form.retour);
+    let done = done.map(|()| see_other(&landing));
+    or_show_again(done, |message| {
+        let refused = Refused {
+            action: "rattacher",
+            message,
+            typed: form.motif.chars().take(5_000).collect(),
+            typed_email: form.email.chars().take(254).collect(),
+            typed_siret: form.siret.chars().take(30).collect(),
         };
         page_from(&app, &ctx, (id, Some(form.retour.as_str())), Some(refused))
     })
@@ -317,6 +359,7 @@ async fn opinion_done(
             message,
             typed: typed.chars().take(6_000).collect(),
             typed_email: String::new(),
+            typed_siret: String::new(),
         };
         page_from(&app, &ctx, (id, None), Some(refused))
     })

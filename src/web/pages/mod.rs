@@ -7,6 +7,7 @@ mod api_schema;
 pub mod assets;
 pub mod attachments;
 pub mod auth;
+pub mod bulk;
 pub mod decision_preview;
 pub mod demandes;
 pub mod exchanges;

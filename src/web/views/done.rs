@@ -17,6 +17,8 @@ pub enum Done {
     Archived,
     Restored,
     Transferred,
+    Assigned,
+    Moved,
 }
 
 /// A success alert: a title, what happens next, and whether it belongs beside the messages
@@ -28,7 +30,7 @@ pub struct Confirmation {
     pub near_messages: bool,
 }
 
-const ALL: [Done; 9] = [
+const ALL: [Done; 11] = [
     Done::Submitted,
     Done::MessageSent,
     Done::Approved,
@@ -38,6 +40,8 @@ const ALL: [Done; 9] = [
     Done::Archived,
     Done::Restored,
     Done::Transferred,
+    Done::Assigned,
+    Done::Moved,
 ];
 
 const APPLICANT_TOLD: &str = "Le demandeur a été prévenu par courriel.";
@@ -55,6 +59,8 @@ impl Done {
             Done::Archived => "archivee",
             Done::Restored => "restauree",
             Done::Transferred => "transferee",
+            Done::Assigned => "assignee",
+            Done::Moved => "rattachee",
         }
     }
 
@@ -164,6 +170,19 @@ impl Done {
             Done::Transferred => (
                 "La demande a été transférée",
                 &["Le nouveau demandeur et l'ancien ont été prévenus par courriel."],
+            ),
+            Done::Assigned => (
+                "L'assignation de la demande a changé",
+                &[
+                    "La personne à qui elle est assignée a été prévenue par courriel (sauf si c'est vous).",
+                ],
+            ),
+            Done::Moved => (
+                "La demande est rattachée à sa nouvelle organisation",
+                &[
+                    "Ses habilitations la suivent : l'API des droits répond désormais pour cette organisation.",
+                    "Le nouveau demandeur et l'ancien ont été prévenus par courriel.",
+                ],
             ),
             Done::Submitted | Done::Restored => return None,
         };

@@ -58,6 +58,8 @@ pub struct DemandeRow {
     pub updated: String,
     /// Messages from the other side not read yet.
     pub unread: bool,
+    /// The name of the instructor it is assigned to (instruction lists), or empty.
+    pub assignee: String,
 }
 
 impl DemandeRow {
@@ -84,6 +86,7 @@ impl DemandeRow {
                 .unwrap_or_else(|| "—".to_string()),
             updated: format_datetime(&d.updated_at),
             unread: false,
+            assignee: String::new(),
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::services::App;
 use crate::services::instruction::HabilitationList;
 use crate::web::ctx::PageCtx;
 
-use super::instruction::TabView;
+use super::dashboard::TabView;
 use super::{Layout, format_date, provider_name};
 
 /// A habilitation in the workspace's list.

@@ -5,6 +5,8 @@
 pub mod account;
 pub mod accounts;
 pub mod admin;
+pub mod bulk;
+pub mod dashboard;
 pub mod decision_preview;
 pub mod demandes;
 pub mod done;

@@ -1,0 +1,2 @@
+DROP INDEX demandes_assigned;
+ALTER TABLE demandes DROP COLUMN assigned_to;
