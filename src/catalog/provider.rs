@@ -118,7 +118,7 @@ pub struct Webhook {
 }
 
 /// Events a webhook may ask for.
-pub const WEBHOOK_EVENTS: [&str; 14] = [
+pub const WEBHOOK_EVENTS: [&str; 15] = [
     "create",
     "submit",
     "request_changes",
@@ -133,6 +133,7 @@ pub const WEBHOOK_EVENTS: [&str; 14] = [
     "advance_stage",
     "restore",
     "move_organisation",
+    "renew",
 ];
 
 impl Provider {

@@ -179,6 +179,39 @@ pub fn move_organisation(
     Ok(moved)
 }
 
+/// Gives one active habilitation of the demande a new end, if nobody changed the demande since
+/// it was read (the guard is the demande's row: its lock version moves on).
+pub fn renew(
+    conn: &mut DbConnection,
+    demande: &Demande,
+    habilitation_id: i64,
+    until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    use super::schema::habilitations;
+    let guarded = diesel::update(
+        demandes::table
+            .filter(demandes::id.eq(demande.id))
+            .filter(demandes::lock_version.eq(demande.lock_version)),
+    )
+    .set((
+        demandes::lock_version.eq(demande.lock_version + 1),
+        demandes::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if guarded != 1 {
+        return Ok(guarded);
+    }
+    diesel::update(
+        habilitations::table
+            .filter(habilitations::id.eq(habilitation_id))
+            .filter(habilitations::demande_id.eq(demande.id))
+            .filter(habilitations::state.eq(crate::domain::habilitation::Stored::Active.as_str())),
+    )
+    .set(habilitations::expires_at.eq(until))
+    .execute(conn)
+}
+
 /// Demandes in a state, not changed since `before` (for reminders).
 pub fn idle(
     conn: &mut DbConnection,

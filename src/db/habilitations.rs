@@ -199,3 +199,12 @@ pub fn grant_missing(conn: &mut DbConnection, provider: &str, months: u32) -> Qu
         .bind::<Integer, _>(i32::try_from(months).unwrap_or(i32::MAX))
         .execute(conn)
 }
+
+/// The demande a habilitation was granted by.
+pub fn demande_of(conn: &mut DbConnection, id: i64) -> QueryResult<Option<i64>> {
+    habilitations::table
+        .find(id)
+        .select(habilitations::demande_id)
+        .first(conn)
+        .optional()
+}

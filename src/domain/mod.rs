@@ -18,6 +18,7 @@ pub mod message_template;
 pub mod opinion;
 pub mod policy;
 pub mod public_id;
+pub mod renewal;
 pub mod rights;
 pub mod siret;
 pub mod stats;

@@ -18,6 +18,7 @@ pub mod delays;
 pub mod demandes;
 pub mod digest;
 pub mod export;
+pub mod habilitation_file;
 pub mod handover;
 pub mod holder_notices;
 mod hooks;

@@ -30,6 +30,11 @@ pub enum Write<'a> {
     Applicant { id: i64, email: &'a str },
     /// Another organisation and applicant, the habilitations with it (a merger).
     Organisation(crate::db::demandes::NewHome<'a>),
+    /// A new end for one active habilitation of the demande.
+    Renewal {
+        habilitation_id: i64,
+        until: NaiveDateTime,
+    },
     /// Nothing: a reminder only records that it was sent.
     Nothing,
 }
@@ -278,6 +283,10 @@ fn write_row(
         } => demandes::save_answers(conn, current, answers, scopes, intitule, now)?,
         Write::Applicant { id, email } => demandes::transfer(conn, current, *id, email, now)?,
         Write::Organisation(home) => demandes::move_organisation(conn, current, *home, now)?,
+        Write::Renewal {
+            habilitation_id,
+            until,
+        } => demandes::renew(conn, current, *habilitation_id, *until, now)?,
         Write::Nothing => return Ok(Some(current.clone())),
     };
     if written != 1 {

@@ -19,7 +19,8 @@ use super::input::FormInput;
 
 mod tools;
 pub use tools::{
-    BanForm, BulkForm, InstructionTransferForm, MergeForm, NoticeForm, OpinionForm, TemplateForm,
+    BanForm, BulkForm, HabilitationForm, InstructionTransferForm, MergeForm, NoticeForm,
+    OpinionForm, TemplateForm,
 };
 
 /// A posted form decoded into `T`. The body is read by [`FormInput::read`] (1 MiB cap → 413,

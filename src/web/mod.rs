@@ -110,6 +110,9 @@ route_table! {
     get "/instruction/export.csv" => instruction::export_csv;
     post "/instruction/lot" => bulk::act_on_several;
     get "/instruction/habilitations" => habilitations::list_habilitations;
+    get "/instruction/habilitations/{id}" => habilitations::show_habilitation;
+    post "/instruction/habilitations/{id}/prolonger" => habilitations::renew_habilitation;
+    post "/instruction/habilitations/{id}/revoquer" => habilitations::revoke_habilitation;
     get "/instruction/webhooks" => webhooks::list_webhooks;
     post "/instruction/webhooks/{id}/rejouer" => webhooks::replay_webhook;
     get "/instruction/api" => tokens::list_tokens;

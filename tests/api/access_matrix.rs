@@ -115,6 +115,8 @@ enum Fixture {
     OpinionAsked,
     /// A reporter's role of the provider, undecided in the open access review (its item's id).
     ReviewItem,
+    /// The habilitation of the owner's validated demande (its id).
+    Granted,
 }
 
 struct Row {
@@ -416,6 +418,26 @@ fn rows() -> Vec<Row> {
                 Login, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound, Forbidden,
                 NotFound, Forbidden, Done, Forbidden, NotFound,
             ],
+        ),
+        // One habilitation: read by the provider's people; extended or revoked by its
+        // instructors only (the applicant's side sees its habilitations on the demande).
+        row(
+            "get",
+            "/instruction/habilitations/{id}",
+            Granted,
+            INSTRUCTION_READ,
+        ),
+        row(
+            "post",
+            "/instruction/habilitations/{id}/prolonger",
+            Granted,
+            DECIDE,
+        ),
+        row(
+            "post",
+            "/instruction/habilitations/{id}/revoquer",
+            Granted,
+            DECIDE,
         ),
         row("post", "/demandes/{id}/messages", Submitted, ORG_WRITE),
         row("post", "/demandes/{id}/copier", Submitted, ORG_WRITE),
@@ -807,6 +829,11 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             assert!(habilis::db::bans::ban(&mut conn, user.id, "Matrice", now).unwrap());
             Some(user.id.to_string())
         }
+        Fixture::Granted => {
+            let id = app.validated_demande(&owner().await, PROVIDER).await;
+            let granted = habilis::db::habilitations::for_demande(&mut app.conn(), id).unwrap();
+            Some(granted[0].id.to_string())
+        }
         Fixture::ValidatedSandbox => Some(
             app.validated_demande(&owner().await, "api-r2p")
                 .await
@@ -990,6 +1017,10 @@ fn body(
             ("email", "jeanne.roux@grenoble.fr".to_string()),
             ("motif", "Fusion des communes.".to_string()),
         ],
+        "/instruction/habilitations/{id}/prolonger" => vec![("mois", "36".to_string())],
+        "/instruction/habilitations/{id}/revoquer" => {
+            vec![("motif", "Convention dénoncée.".to_string())]
+        }
         "/instruction/lot" => vec![
             ("ids", fixture_value.unwrap_or_default().to_string()),
             ("depuis", fixture_value.unwrap_or_default().to_string()),

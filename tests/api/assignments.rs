@@ -48,7 +48,9 @@ async fn an_instructor_assigns_several_demandes_to_a_colleague_who_is_emailed_on
     let instructor = app.login_as(INSTRUCTOR).await;
     let board = instructor.get("/instruction").await;
     board.assert_contains("Pour les demandes cochées");
-    board.assert_contains(&format!("Choisir la demande D{a}"));
+    board.assert_contains(&format!(
+        "Choisir</span><span class=\"fr-sr-only\"> la demande D{a}<"
+    ));
     board.assert_contains(&format!("Second Instructeur ({CLAIRE})"));
     let claire_id = user_id(&app, CLAIRE);
     let done = instructor

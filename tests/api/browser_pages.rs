@@ -27,6 +27,8 @@ struct Demandes {
     draft: i64,
     submitted: i64,
     validated: i64,
+    /// The habilitation of `validated`.
+    habilitation: i64,
     /// A biodiversity demande asking actions, filters and a level, submitted; and a draft.
     rights: i64,
     rights_draft: i64,
@@ -122,6 +124,7 @@ async fn demandes(app: &TestApp) -> Demandes {
     )
     .unwrap();
     let rights_draft = marie.start_demande("biodiversite", "").await;
+    let validated = app.validated_demande(&marie, PROVIDER).await;
     marie
         .fill(rights_draft, 3, &crate::rights_asked::asked_rights())
         .await;
@@ -130,7 +133,10 @@ async fn demandes(app: &TestApp) -> Demandes {
         sandbox: app.validated_demande(&marie, "api-r2p").await,
         draft,
         submitted: app.submitted_demande(&marie, PROVIDER).await,
-        validated: app.validated_demande(&marie, PROVIDER).await,
+        validated,
+        habilitation: habilis::db::habilitations::for_demande(&mut app.conn(), validated).unwrap()
+            [0]
+        .id,
         rights: crate::rights_asked::submitted_with_rights(app, &marie).await,
         shared,
         team,
@@ -251,6 +257,16 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
             "habilitations",
             &instructor,
             "/instruction/habilitations".into(),
+        ),
+        page(
+            "habilitation",
+            &instructor,
+            format!("/instruction/habilitations/{}", d.habilitation),
+        ),
+        page(
+            "instruction-demande-admin",
+            &admin,
+            format!("/instruction/demandes/{}", d.validated),
         ),
         page("webhooks", &instructor, "/instruction/webhooks".into()),
         page("rapport", &Some(role("rapport")), "/instruction".into()),

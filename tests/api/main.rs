@@ -31,6 +31,7 @@ mod emails;
 mod exchanges;
 mod file_stores;
 mod forms;
+mod habilitation_page;
 mod helpers;
 mod holder_notices;
 mod introductions;

@@ -77,6 +77,9 @@ pub enum Event {
     /// An admin moves the demande, and its habilitations, to another organisation and one of
     /// its agents (a merger of organisations): its state stays, a reason is required.
     MoveOrganisation,
+    /// An instructor extends the active habilitation of a validated demande (also while it is
+    /// being updated): its end moves later, nothing else changes.
+    Renew,
 }
 
 impl Event {
@@ -105,6 +108,7 @@ impl Event {
             Event::AdvanceStage => "Étape suivante de la procédure commencée",
             Event::Restore => "Demande restaurée",
             Event::MoveOrganisation => "Demande rattachée à une autre organisation",
+            Event::Renew => "Habilitation prolongée",
         }
     }
 

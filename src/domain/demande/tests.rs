@@ -34,6 +34,7 @@ fn expected(from: Option<State>, event: Event, actor: ActorKind) -> Option<State
         (Some(ChangesRequested), Event::Archive, Instructor, Archived),
         (Some(Refused), Event::Archive, Instructor, Archived),
         (Some(Validated), Event::Revoke, Instructor, Revoked),
+        (Some(Validated), Event::Renew, Instructor, Validated),
         (Some(Validated), Event::Reopen, Applicant, Draft),
         (Some(Validated), Event::AdvanceStage, Applicant, Validated),
         // Back to the state it was archived from (the full context says: changes requested).
@@ -100,7 +101,7 @@ fn every_state_event_and_actor_kind() {
             }
         }
     }
-    assert_eq!(checked, 8 * 14 * 5);
+    assert_eq!(checked, 8 * 15 * 5);
 }
 
 /// While a validated demande is being updated, only these differ from the table above.
@@ -124,6 +125,7 @@ fn every_state_event_and_actor_kind_while_reopening() {
                     (Draft | Submitted | ChangesRequested, Event::Revoke, Instructor) => {
                         Some(Revoked)
                     }
+                    (Draft | Submitted | ChangesRequested, Event::Renew, Instructor) => Some(from),
                     _ => expected(Some(from), event, actor),
                 };
                 assert_eq!(
@@ -135,7 +137,7 @@ fn every_state_event_and_actor_kind_while_reopening() {
             }
         }
     }
-    assert_eq!(checked, 7 * 14 * 5);
+    assert_eq!(checked, 7 * 15 * 5);
     let approve = transition(Some(Submitted), Event::Approve, &ctx(Instructor)).unwrap();
     assert_eq!(
         approve.effects,

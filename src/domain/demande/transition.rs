@@ -69,6 +69,8 @@ pub enum Notice {
     Transferred,
     /// The portal archived a demande left untouched too long (the applicant may restore it).
     IdleArchived,
+    /// An instructor extended the demande's active habilitation.
+    Renewed,
     /// A reminder to the applicant.
     Reminder(Reminder),
 }
@@ -189,7 +191,7 @@ fn allowed_actor(event: Event, actor: ActorKind) -> bool {
             matches!(actor, Applicant | Instructor)
         }
         Event::Reopen | Event::AdvanceStage | Event::Restore => actor == Applicant,
-        Event::Revoke => actor == Instructor,
+        Event::Revoke | Event::Renew => actor == Instructor,
         Event::MoveOrganisation => actor == Admin,
     }
 }
@@ -240,6 +242,9 @@ pub fn transition(
         (Validated, Event::AdvanceStage) => return Err(TransitionError::NoNextStage),
         (Draft | ChangesRequested, Event::CancelReopening) if ctx.reopening => Validated,
         (Validated, Event::Revoke) => Revoked,
+        (Validated, Event::Renew) => Validated,
+        // An update in progress keeps the habilitation it would replace: it may be extended.
+        (Draft | Submitted | ChangesRequested, Event::Renew) if ctx.reopening => from,
         // An update in progress does not shield the habilitation from revocation.
         (Draft | Submitted | ChangesRequested, Event::Revoke) if ctx.reopening => Revoked,
         (Archived, Event::Restore) => match ctx.archived_from {
@@ -282,12 +287,13 @@ pub fn transition(
         // Its applicant handing it over tells nobody; the instruction side tells the new one.
         Event::Transfer if instruction_transfer => vec![Effect::Notify(Notice::Transferred)],
         Event::MoveOrganisation => vec![Effect::Notify(Notice::Transferred)],
+        Event::Renew => vec![Effect::Notify(Notice::Renewed)],
         _ => vec![],
     };
     // An instructor's decision is audited.
     if matches!(
         event,
-        Event::Approve | Event::Refuse | Event::RequestChanges | Event::Revoke
+        Event::Approve | Event::Refuse | Event::RequestChanges | Event::Revoke | Event::Renew
     ) || instruction_transfer
         || event == Event::MoveOrganisation
     {

@@ -136,6 +136,7 @@ pub fn on_transition(
         }
         Notice::IdleArchived => return idle_archived(out, reason),
         Notice::Transferred => return transferred(out, reason),
+        Notice::Renewed => return renewed(out, reason, until),
         _ => match to_applicant(out, notice, reason, until, narrowed) {
             Some(told) => told,
             None => return Ok(()),
@@ -272,6 +273,32 @@ fn remind(
     };
     let to = applicant(out.conn, out.demande)?;
     queue(out, Topic::Reminder(reminder.event_name()), to, &data)
+}
+
+/// An instructor extended the demande's habilitation: the applicant is told its new end.
+fn renewed(
+    out: &mut Out,
+    note: Option<&str>,
+    until: Option<NaiveDateTime>,
+) -> Result<(), AppError> {
+    let id = public_id(out.demande.id);
+    let until = until
+        .map(|u| u.format("%d/%m/%Y").to_string())
+        .unwrap_or_default();
+    let mut text = format!(
+        "{} a prolongé l'habilitation accordée à la suite de votre demande {id} ({}) : elle est valable jusqu'au {until}. Rien d'autre ne change.",
+        out.author.name, out.provider.name
+    );
+    if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
+        text.push_str(&format!(" Note de l'instructeur : {note}"));
+    }
+    let data = MailData {
+        subject: format!("[habilis] Votre habilitation est prolongée jusqu'au {until}"),
+        quote: text,
+        ..out.base(&applicant_path(out.demande))
+    };
+    let to = applicant(out.conn, out.demande)?;
+    queue(out, Topic::Reminder("renewed"), to, &data)
 }
 
 /// A demande the instruction side handed to another agent: the new applicant is told why.

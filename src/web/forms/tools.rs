@@ -87,3 +87,14 @@ pub struct BulkForm {
     #[serde(default)]
     pub depuis: String,
 }
+
+/// Extending one habilitation (`mois` from today, an optional note) or revoking it (`motif`).
+#[derive(Debug, Deserialize)]
+pub struct HabilitationForm {
+    #[serde(default)]
+    pub mois: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub motif: String,
+}
