@@ -20,6 +20,7 @@ pub mod models;
 pub mod opinions;
 pub mod organisations;
 pub mod outbox;
+pub mod prepared_drafts;
 pub mod risks;
 pub mod schema;
 pub mod sessions;

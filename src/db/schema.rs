@@ -211,6 +211,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    prepared_drafts (id) {
+        id -> BigInt,
+        demande_id -> BigInt,
+        prepared_by -> BigInt,
+        invited_email -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        claimed_by -> Nullable<BigInt>,
+        claimed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     opinions (id) {
         id -> BigInt,
         demande_id -> BigInt,
@@ -398,6 +411,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     holder_notices,
     message_templates,
     opinions,
+    prepared_drafts,
     outbox,
     notification_prefs,
     webhook_attempts,

@@ -17,6 +17,7 @@ pub mod listing;
 pub mod message_template;
 pub mod opinion;
 pub mod policy;
+pub mod prepared;
 pub mod public_id;
 pub mod renewal;
 pub mod rights;

@@ -34,6 +34,7 @@ pub mod notify;
 pub mod oidc;
 pub mod opinions;
 mod persist;
+pub mod prepared;
 pub mod reminders;
 pub mod rights;
 pub mod risks;

@@ -20,7 +20,7 @@ use super::input::FormInput;
 mod tools;
 pub use tools::{
     BanForm, BulkForm, HabilitationForm, InstructionTransferForm, MergeForm, NoticeForm,
-    OpinionForm, TemplateForm,
+    OpinionForm, PrepareForm, TemplateForm,
 };
 
 /// A posted form decoded into `T`. The body is read by [`FormInput::read`] (1 MiB cap → 413,

@@ -14,8 +14,8 @@ use actix_web::web;
 
 use pages::{
     account, admin, api, assets, attachments, auth, bulk, decision_preview, demandes, exchanges,
-    habilitations, home, instruction, mail, notices, ops, subscription, teams, templates, tokens,
-    transparency, webhooks,
+    habilitations, home, instruction, mail, notices, ops, prepared, subscription, teams, templates,
+    tokens, transparency, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -99,6 +99,7 @@ route_table! {
     post "/demandes/{id}/messages" => exchanges::write_applicant_message;
     post "/demandes/{id}/copier" => exchanges::copy_demande;
     post "/demandes/{id}/transferer" => exchanges::transfer_demande;
+    post "/demandes/{id}/reprendre" => prepared::claim_draft;
     post "/demandes/{id}/partages" => teams::share_habilitation;
     post "/demandes/{id}/partages/retirer" => teams::unshare_habilitation;
     get "/equipes" => teams::list_teams;
@@ -121,6 +122,8 @@ route_table! {
     get "/instruction/annonces" => notices::list_notices;
     post "/instruction/annonces" => notices::preview_notice;
     post "/instruction/annonces/envoyer" => notices::send_notice;
+    get "/instruction/brouillons" => prepared::list_prepared;
+    post "/instruction/brouillons" => prepared::prepare_draft;
     get "/instruction/modeles" => templates::list_templates;
     post "/instruction/modeles" => templates::create_template;
     post "/instruction/modeles/{id}/supprimer" => templates::delete_template;

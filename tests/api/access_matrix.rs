@@ -117,6 +117,8 @@ enum Fixture {
     ReviewItem,
     /// The habilitation of the owner's validated demande (its id).
     Granted,
+    /// A draft the provider's instructor prepared for the owner's organisation (its id).
+    PreparedDraft,
 }
 
 struct Row {
@@ -438,6 +440,36 @@ fn rows() -> Vec<Row> {
             "/instruction/habilitations/{id}/revoquer",
             Granted,
             DECIDE,
+        ),
+        // Instructors of a provider prepare drafts for an organisation (not their own)...
+        row(
+            "get",
+            "/instruction/brouillons",
+            Nothing,
+            [
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok,
+                Ok, Forbidden, Ok, Forbidden,
+            ],
+        ),
+        row(
+            "post",
+            "/instruction/brouillons",
+            Nothing,
+            [
+                Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Done,
+                Forbidden, Done, Forbidden, Done, Forbidden,
+            ],
+        ),
+        // ...which any agent of that organisation claims; its preparer may not, strangers see
+        // nothing.
+        row(
+            "post",
+            "/demandes/{id}/reprendre",
+            PreparedDraft,
+            [
+                Login, Done, Done, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound,
+                NotFound, NotFound, Done, NotFound,
+            ],
         ),
         row("post", "/demandes/{id}/messages", Submitted, ORG_WRITE),
         row("post", "/demandes/{id}/copier", Submitted, ORG_WRITE),
@@ -829,6 +861,11 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
             assert!(habilis::db::bans::ban(&mut conn, user.id, "Matrice", now).unwrap());
             Some(user.id.to_string())
         }
+        Fixture::PreparedDraft => Some(
+            app.prepared_draft(PROVIDER, OWNER_SIRET, "marie.dupont@mairie-lyon.fr")
+                .await
+                .to_string(),
+        ),
         Fixture::Granted => {
             let id = app.validated_demande(&owner().await, PROVIDER).await;
             let granted = habilis::db::habilitations::for_demande(&mut app.conn(), id).unwrap();
@@ -1021,6 +1058,12 @@ fn body(
         "/instruction/habilitations/{id}/revoquer" => {
             vec![("motif", "Convention dénoncée.".to_string())]
         }
+        "/instruction/brouillons" => vec![
+            ("formulaire", format!("{PROVIDER}:")),
+            ("siret", GRENOBLE_SIRET.to_string()),
+            ("email", "jeanne.roux@grenoble.fr".to_string()),
+            ("intitule", "Matrice d'accès".to_string()),
+        ],
         "/instruction/lot" => vec![
             ("ids", fixture_value.unwrap_or_default().to_string()),
             ("depuis", fixture_value.unwrap_or_default().to_string()),

@@ -29,6 +29,8 @@ struct Demandes {
     validated: i64,
     /// The habilitation of `validated`.
     habilitation: i64,
+    /// A draft the instructor prepared for the applicant's organisation.
+    prepared: i64,
     /// A biodiversity demande asking actions, filters and a level, submitted; and a draft.
     rights: i64,
     rights_draft: i64,
@@ -134,6 +136,9 @@ async fn demandes(app: &TestApp) -> Demandes {
         draft,
         submitted: app.submitted_demande(&marie, PROVIDER).await,
         validated,
+        prepared: app
+            .prepared_draft(PROVIDER, "21690123100011", APPLICANT)
+            .await,
         habilitation: habilis::db::habilitations::for_demande(&mut app.conn(), validated).unwrap()
             [0]
         .id,
@@ -262,6 +267,16 @@ fn pages(app: &TestApp, d: &Demandes) -> Vec<(String, Option<String>, String, u1
             "habilitation",
             &instructor,
             format!("/instruction/habilitations/{}", d.habilitation),
+        ),
+        page(
+            "brouillons-prepares",
+            &instructor,
+            "/instruction/brouillons".into(),
+        ),
+        page(
+            "demande-preparee",
+            &marie,
+            format!("/demandes/{}", d.prepared),
         ),
         page(
             "instruction-demande-admin",

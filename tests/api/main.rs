@@ -52,6 +52,7 @@ mod operations;
 mod opinions;
 mod pool;
 mod prefill;
+mod prepared_drafts;
 mod preview;
 mod repeats;
 mod rights_api;

@@ -98,3 +98,19 @@ pub struct HabilitationForm {
     #[serde(default)]
     pub motif: String,
 }
+
+/// A draft prepared for an organisation: `formulaire` is "provider:template" (the template may
+/// be empty: the whole form).
+#[derive(Debug, Deserialize)]
+pub struct PrepareForm {
+    #[serde(default)]
+    pub formulaire: String,
+    #[serde(default)]
+    pub siret: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub intitule: String,
+    #[serde(default)]
+    pub note: String,
+}

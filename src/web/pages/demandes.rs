@@ -237,6 +237,7 @@ pub async fn show_page(
     let (file, thread) = messages::applicant_page(app, &ctx.current, id).await?;
     let provider = app.provider_of(&file.demande)?;
     let mut page = ShowPage::new(ctx, provider, &file, &thread, feedback);
+    page.prepared = crate::services::prepared::offered(app, &ctx.current, &file.demande).await?;
     // An active habilitation is shared by the organisation's agents with teams or agents.
     let active = file.habilitations.iter().any(|h| {
         h.standing_at(crate::services::now()) == crate::domain::habilitation::Standing::Active

@@ -17,6 +17,7 @@ pub mod instruction;
 pub mod mail;
 pub mod notices;
 pub mod ops;
+pub mod prepared;
 pub mod subscription;
 pub mod teams;
 pub mod templates;

@@ -77,6 +77,8 @@ pub struct DashboardPage {
     /// several demandes are offered when the person instructs (this is then not empty).
     pub candidates: Vec<(i64, String)>,
     pub selectable: bool,
+    /// The person may prepare drafts for organisations (they instruct a provider).
+    pub prepares: bool,
     /// The list's parameters, for the actions' form to come back to it.
     pub list: String,
     pub me: i64,
@@ -286,6 +288,7 @@ impl DashboardPage {
             mine: query.mine,
             candidates,
             selectable,
+            prepares: !crate::services::prepared::preparable(&ctx.current).is_empty(),
             list: query_string(&list_pairs(query))
                 .trim_start_matches('?')
                 .to_string(),

@@ -256,6 +256,8 @@ impl<'a> NewPage<'a> {
 #[template(path = "demandes/show.html")]
 pub struct ShowPage {
     pub layout: Layout,
+    /// A draft an instructor prepared for the organisation, waiting for an agent to claim it.
+    pub prepared: Option<crate::services::prepared::Offered>,
     /// With whom its active habilitation is shared (set by the page when there is one).
     pub sharing: Option<super::teams::SharingView>,
     pub head: DemandeHead,
@@ -311,6 +313,7 @@ impl ShowPage {
             _ => None,
         };
         ShowPage {
+            prepared: None,
             sharing: None,
             layout: ctx.layout(SECTION),
             head: DemandeHead::new(&file.demande, file.state, provider.name.clone()),

@@ -19,6 +19,7 @@ pub enum Done {
     Transferred,
     Assigned,
     Moved,
+    Claimed,
 }
 
 /// A success alert: a title, what happens next, and whether it belongs beside the messages
@@ -30,7 +31,7 @@ pub struct Confirmation {
     pub near_messages: bool,
 }
 
-const ALL: [Done; 11] = [
+const ALL: [Done; 12] = [
     Done::Submitted,
     Done::MessageSent,
     Done::Approved,
@@ -42,6 +43,7 @@ const ALL: [Done; 11] = [
     Done::Transferred,
     Done::Assigned,
     Done::Moved,
+    Done::Claimed,
 ];
 
 const APPLICANT_TOLD: &str = "Le demandeur a été prévenu par courriel.";
@@ -61,6 +63,7 @@ impl Done {
             Done::Transferred => "transferee",
             Done::Assigned => "assignee",
             Done::Moved => "rattachee",
+            Done::Claimed => "reprise",
         }
     }
 
@@ -124,6 +127,14 @@ impl Done {
                 )],
                 near_messages: true,
             }),
+            Done::Claimed => Some(Confirmation {
+                title: "Vous avez repris cette demande".to_string(),
+                lines: vec![
+                    "Vous en êtes désormais le demandeur : complétez-la puis soumettez-la."
+                        .to_string(),
+                ],
+                near_messages: false,
+            }),
             Done::Restored => Some(Confirmation {
                 title: "Votre demande a été restaurée".to_string(),
                 lines: vec![
@@ -184,7 +195,7 @@ impl Done {
                     "Le nouveau demandeur et l'ancien ont été prévenus par courriel.",
                 ],
             ),
-            Done::Submitted | Done::Restored => return None,
+            Done::Submitted | Done::Restored | Done::Claimed => return None,
         };
         Some(Confirmation {
             title: title.to_string(),

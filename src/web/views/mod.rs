@@ -19,6 +19,7 @@ pub mod instruction;
 pub mod mail;
 pub mod notices;
 pub mod opinions;
+pub mod prepared;
 pub mod rights;
 pub mod stats;
 pub mod steps;

@@ -222,6 +222,35 @@ impl TestApp {
             .await
     }
 
+    /// A draft the provider's instructor prepared for the organisation `siret`, inviting
+    /// `email`, through the instruction page's form; its id.
+    pub async fn prepared_draft(&self, provider: &str, siret: &str, email: &str) -> i64 {
+        let instructor = self.login_as(&instructor_of(provider)).await;
+        let csrf = instructor.get("/instruction/brouillons").await.csrf();
+        let done = instructor
+            .post(
+                "/instruction/brouillons",
+                &[
+                    ("_csrf", &csrf),
+                    ("formulaire", &format!("{provider}:")),
+                    ("siret", siret),
+                    ("email", email),
+                    ("intitule", "Tarification de la cantine 2027"),
+                    ("note", "Complétez le cadre juridique, le reste est prêt."),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+        use habilis::db::schema::prepared_drafts;
+        prepared_drafts::table
+            .filter(prepared_drafts::invited_email.eq(email))
+            .order(prepared_drafts::id.desc())
+            .select(prepared_drafts::demande_id)
+            .first(&mut self.conn())
+            .unwrap()
+    }
+
     /// Gives a role to a (new) person, straight in the database.
     pub fn grant_role(&self, email: &str, provider: &str, role: &str) {
         let mut conn = self.conn();
