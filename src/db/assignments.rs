@@ -7,12 +7,22 @@ use super::models::User;
 use super::schema::{demandes, roles, users};
 use crate::domain::policy::Role;
 
-/// Sets (or with `None` takes off) the demande's assignee. The caller holds the demande's lock.
-pub fn set(conn: &mut DbConnection, demande_id: i64, to: Option<i64>) -> QueryResult<()> {
-    diesel::update(demandes::table.find(demande_id))
-        .set(demandes::assigned_to.eq(to))
-        .execute(conn)?;
-    Ok(())
+/// Sets (or with `None` takes off) the demande's assignee, if it is still in one of `states`
+/// (the caller holds the demande's lock); whether it was set.
+pub fn set(
+    conn: &mut DbConnection,
+    demande_id: i64,
+    to: Option<i64>,
+    states: &[&str],
+) -> QueryResult<bool> {
+    diesel::update(
+        demandes::table
+            .find(demande_id)
+            .filter(demandes::state.eq_any(states)),
+    )
+    .set(demandes::assigned_to.eq(to))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// People who may be chosen as assignees of the providers' demandes: their instructors and

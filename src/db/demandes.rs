@@ -189,6 +189,18 @@ pub fn renew(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     use super::schema::habilitations;
+    // The demande's row first (the guard), and only if the habilitation is still active: a
+    // write that stops halfway would leave the lock version moved for nothing.
+    let still_active = diesel::select(diesel::dsl::exists(
+        habilitations::table
+            .filter(habilitations::id.eq(habilitation_id))
+            .filter(habilitations::demande_id.eq(demande.id))
+            .filter(habilitations::state.eq(crate::domain::habilitation::Stored::Active.as_str())),
+    ))
+    .get_result::<bool>(conn)?;
+    if !still_active {
+        return Ok(0);
+    }
     let guarded = diesel::update(
         demandes::table
             .filter(demandes::id.eq(demande.id))
@@ -202,14 +214,24 @@ pub fn renew(
     if guarded != 1 {
         return Ok(guarded);
     }
-    diesel::update(
-        habilitations::table
-            .filter(habilitations::id.eq(habilitation_id))
-            .filter(habilitations::demande_id.eq(demande.id))
-            .filter(habilitations::state.eq(crate::domain::habilitation::Stored::Active.as_str())),
-    )
-    .set(habilitations::expires_at.eq(until))
-    .execute(conn)
+    diesel::update(habilitations::table.filter(habilitations::id.eq(habilitation_id)))
+        .set(habilitations::expires_at.eq(until))
+        .execute(conn)
+}
+
+/// A prepared draft of the demande no agent claimed yet: its applicant is the instructor who
+/// prepared it, whom idle reminders and archiving are not for.
+fn unclaimed() -> diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        super::schema::prepared_drafts::table,
+        diesel::dsl::Eq<super::schema::prepared_drafts::demande_id, demandes::id>,
+    >,
+    diesel::dsl::IsNull<super::schema::prepared_drafts::claimed_at>,
+> {
+    use super::schema::prepared_drafts;
+    prepared_drafts::table
+        .filter(prepared_drafts::demande_id.eq(demandes::id))
+        .filter(prepared_drafts::claimed_at.is_null())
 }
 
 /// Demandes in a state, not changed since `before` (for reminders).
@@ -230,6 +252,7 @@ pub fn idle(
         .filter(demandes::state.eq(state))
         .filter(demandes::updated_at.le(before))
         .filter(diesel::dsl::not(diesel::dsl::exists(reminded)))
+        .filter(diesel::dsl::not(diesel::dsl::exists(unclaimed())))
         .order(demandes::id)
         .limit(limit)
         .select(Demande::as_select())
@@ -255,6 +278,7 @@ pub fn unattended(
         .filter(demandes::reopening.eq(false))
         .filter(demandes::updated_at.le(before))
         .filter(diesel::dsl::exists(reminded))
+        .filter(diesel::dsl::not(diesel::dsl::exists(unclaimed())))
         .order(demandes::id)
         .limit(limit)
         .select(Demande::as_select())

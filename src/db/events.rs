@@ -48,6 +48,19 @@ pub fn exists_since(
     q.count().get_result::<i64>(conn).map(|n| n > 0)
 }
 
+/// When the demande's latest event of this name happened, if one did.
+pub fn last_at(
+    conn: &mut DbConnection,
+    demande_id: i64,
+    name: &str,
+) -> QueryResult<Option<chrono::NaiveDateTime>> {
+    events::table
+        .filter(events::demande_id.eq(demande_id))
+        .filter(events::name.eq(name))
+        .select(diesel::dsl::max(events::created_at))
+        .first(conn)
+}
+
 /// When each of the provider's latest decisions (approval or refusal) since `since` was made,
 /// and when its demande was last submitted: at most `limit`, newest first.
 pub fn decision_waits(

@@ -179,6 +179,11 @@ pub fn erased_address(user_id: i64) -> String {
 /// under the erased address.
 pub fn erase(conn: &mut DbConnection, user_id: i64, at: NaiveDateTime) -> QueryResult<bool> {
     let address = erased_address(user_id);
+    let former: Option<String> = users::table
+        .find(user_id)
+        .select(users::email)
+        .first(conn)
+        .optional()?;
     let done = diesel::update(
         users::table
             .find(user_id)
@@ -201,6 +206,13 @@ pub fn erase(conn: &mut DbConnection, user_id: i64, at: NaiveDateTime) -> QueryR
     diesel::update(demandes::table.filter(demandes::applicant_id.eq(user_id)))
         .set(demandes::applicant_email.eq(&address))
         .execute(conn)?;
+    // The address instructors invited to a prepared draft goes too.
+    if let Some(former) = former {
+        use super::schema::prepared_drafts;
+        diesel::update(prepared_drafts::table.filter(prepared_drafts::invited_email.eq(former)))
+            .set(prepared_drafts::invited_email.eq(&address))
+            .execute(conn)?;
+    }
     diesel::update(
         memberships::table
             .filter(memberships::user_id.eq(user_id))

@@ -17,6 +17,16 @@ pub struct Opinion {
     pub asked_at: NaiveDateTime,
     pub answer: Option<String>,
     pub answered_at: Option<NaiveDateTime>,
+    /// An instructor withdrew it before anyone answered.
+    pub withdrawn_at: Option<NaiveDateTime>,
+    pub withdrawn_by: Option<i64>,
+}
+
+impl Opinion {
+    /// Waiting for its answer: neither answered nor withdrawn.
+    pub fn is_open(&self) -> bool {
+        self.answered_at.is_none() && self.withdrawn_at.is_none()
+    }
 }
 
 /// Records an opinion asked; an error when one is open on the demande already (the unique
@@ -45,7 +55,8 @@ pub fn open_on(conn: &mut DbConnection, demande_id: i64) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         opinions::table
             .filter(opinions::demande_id.eq(demande_id))
-            .filter(opinions::answered_at.is_null()),
+            .filter(opinions::answered_at.is_null())
+            .filter(opinions::withdrawn_at.is_null()),
     ))
     .get_result(conn)
 }
@@ -68,11 +79,28 @@ pub fn answer(
     diesel::update(
         opinions::table
             .find(id)
-            .filter(opinions::answered_at.is_null()),
+            .filter(opinions::answered_at.is_null())
+            .filter(opinions::withdrawn_at.is_null()),
     )
     .set((
         opinions::answer.eq(Some(text)),
         opinions::answered_at.eq(Some(at)),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Withdraws the opinion, unless it was answered or withdrawn already.
+pub fn withdraw(conn: &mut DbConnection, id: i64, by: i64, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        opinions::table
+            .find(id)
+            .filter(opinions::answered_at.is_null())
+            .filter(opinions::withdrawn_at.is_null()),
+    )
+    .set((
+        opinions::withdrawn_at.eq(Some(at)),
+        opinions::withdrawn_by.eq(Some(by)),
     ))
     .execute(conn)
     .map(|n| n == 1)

@@ -48,6 +48,27 @@ pub fn for_demande(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Opti
         .optional()
 }
 
+/// An unclaimed draft this instructor prepared since `since` for the same organisation,
+/// provider and address: the same form sent twice.
+pub fn recent_twin(
+    conn: &mut DbConnection,
+    (by, organisation_id, provider): (i64, i64, &str),
+    invited: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Option<i64>> {
+    prepared_drafts::table
+        .inner_join(demandes::table.on(demandes::id.eq(prepared_drafts::demande_id)))
+        .filter(prepared_drafts::prepared_by.eq(by))
+        .filter(prepared_drafts::invited_email.eq(invited))
+        .filter(prepared_drafts::claimed_at.is_null())
+        .filter(prepared_drafts::created_at.ge(since))
+        .filter(demandes::organisation_id.eq(organisation_id))
+        .filter(demandes::provider.eq(provider))
+        .select(demandes::id)
+        .first(conn)
+        .optional()
+}
+
 /// Marks the draft claimed by `user`, unless it already is: whether this call claimed it.
 pub fn mark_claimed(
     conn: &mut DbConnection,

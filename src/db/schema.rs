@@ -233,6 +233,8 @@ diesel::table! {
         asked_at -> Timestamp,
         answer -> Nullable<Text>,
         answered_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<BigInt>,
     }
 }
 

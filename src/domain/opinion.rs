@@ -54,6 +54,10 @@ pub enum OpinionError {
     NoAnswer,
     #[error("L'avis ne doit pas dépasser {ANSWER_MAX} caractères.")]
     AnswerTooLong,
+    #[error("Cette demande d'avis a été retirée par un instructeur : il n'y a plus à y répondre.")]
+    Withdrawn,
+    #[error("Seuls les instructeurs de ce fournisseur retirent une demande d'avis.")]
+    NotWithdrawer,
 }
 
 fn text(
@@ -117,6 +121,21 @@ pub fn answer(
         OpinionError::NoAnswer,
         OpinionError::AnswerTooLong,
     )
+}
+
+/// Whether the opinion may be withdrawn: by an instructor of the demande, while nobody
+/// answered it.
+pub fn withdraw(instructs: bool, answered: bool, withdrawn: bool) -> Result<(), OpinionError> {
+    if !instructs {
+        return Err(OpinionError::NotWithdrawer);
+    }
+    if withdrawn {
+        return Err(OpinionError::Withdrawn);
+    }
+    if answered {
+        return Err(OpinionError::Answered);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -198,5 +217,16 @@ mod tests {
             answer(2, 2, false, &"a".repeat(ANSWER_MAX + 1)),
             Err(OpinionError::AnswerTooLong)
         );
+    }
+
+    #[test]
+    fn an_instructor_withdraws_an_opinion_nobody_answered() {
+        assert_eq!(withdraw(true, false, false), Ok(()));
+        assert_eq!(
+            withdraw(false, false, false),
+            Err(OpinionError::NotWithdrawer)
+        );
+        assert_eq!(withdraw(true, true, false), Err(OpinionError::Answered));
+        assert_eq!(withdraw(true, false, true), Err(OpinionError::Withdrawn));
     }
 }

@@ -37,7 +37,8 @@ pub fn renewal(
     let until = now
         .checked_add_months(Months::new(months))
         .ok_or(RenewError::Months(max))?;
-    if until <= expires_at {
+    // By day: a second click a second later moves nothing, and is refused.
+    if until.date() <= expires_at.date() {
         return Err(RenewError::NotLater(until.format("%d/%m/%Y").to_string()));
     }
     Ok(until)
@@ -64,6 +65,17 @@ mod tests {
                 Ok(day(2027, 12, 6))
             );
         }
+    }
+
+    #[test]
+    fn the_same_extension_twice_is_refused_the_second_time() {
+        let now = day(2026, 12, 6);
+        let first = renewal((Standing::Active, day(2027, 1, 1)), now, "12", 12).unwrap();
+        let a_second_later = now + chrono::Duration::seconds(1);
+        assert_eq!(
+            renewal((Standing::Active, first), a_second_later, "12", 12),
+            Err(RenewError::NotLater("06/12/2027".to_string()))
+        );
     }
 
     #[test]

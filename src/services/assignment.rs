@@ -30,7 +30,7 @@ pub struct Outcome {
 fn may_act(app: &App, current: &CurrentUser) -> Result<(), AppError> {
     if instructed(app, current).is_empty() {
         return Err(AppError::ForbiddenBecause(
-            "Seuls les instructeurs et les administrateurs assignent ou archivent des demandes."
+            "Seuls les instructeurs d'un fournisseur et les administrateurs agissent sur plusieurs demandes à la fois."
                 .to_string(),
         ));
     }
@@ -188,17 +188,26 @@ pub async fn assign(
             write_transaction(conn, |conn| {
                 let assignee = match to {
                     None => None,
-                    Some(id) => {
-                        let person = users::find(conn, id)?
-                            .filter(|_| assignments::usable(conn, id).unwrap_or(false))
-                            .ok_or_else(|| {
-                                AppError::Unprocessable(
-                                    "Choisissez un instructeur dans la liste.".to_string(),
-                                )
-                            })?;
-                        let as_actor = actor_of(conn, &person)?;
-                        Some((person, as_actor))
-                    }
+                    // Unknown or blocked: answered like someone who does not instruct the
+                    // provider, so the answer tells nothing of which accounts exist.
+                    Some(id) => match users::find(conn, id)? {
+                        Some(person) if assignments::usable(conn, id)? => {
+                            let as_actor = actor_of(conn, &person)?;
+                            Some((person, as_actor))
+                        }
+                        _ => {
+                            let nobody = crate::db::models::User {
+                                id,
+                                email: String::new(),
+                                given_name: String::new(),
+                                family_name: String::new(),
+                                is_admin: false,
+                                created_at: now(),
+                                oidc_sub: None,
+                            };
+                            Some((nobody, Actor::default()))
+                        }
+                    },
                 };
                 let mut outcome = Outcome {
                     assignee: assignee
@@ -232,13 +241,22 @@ pub async fn assign(
                     match rules::assign(demande_rules, person) {
                         Err(e) => outcome.refused.push((id, e.to_string())),
                         Ok(_) => {
-                            assignments::set(conn, id, to)?;
+                            let states: Vec<&str> =
+                                rules::ASSIGNABLE.iter().map(|s| s.as_str()).collect();
+                            if !assignments::set(conn, id, to, &states)? {
+                                outcome.refused.push((
+                                    id,
+                                    "La demande a changé entre-temps : rechargez la liste."
+                                        .to_string(),
+                                ));
+                                continue;
+                            }
                             audit::record(
                                 conn,
                                 &key,
                                 &me.email,
                                 "demande.assign",
-                                &format!("demande:{id}"),
+                                &format!("demande:{}", public_id(id)),
                                 demande.assigned_to.map(|u| format!("user:{u}")).as_deref(),
                                 to.map(|u| format!("user:{u}")).as_deref(),
                             )?;

@@ -211,6 +211,13 @@ pub async fn move_to_organisation(
         },
     )
     .map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    // A procedure in stages moves as a whole or not at all: its demandes link to each other.
+    if file.demande.previous_id.is_some() || !file.following.is_empty() {
+        return Err(AppError::Unprocessable(
+            "Cette demande fait partie d'une procédure en étapes : ses étapes ne se rattachent pas une à une à une autre organisation."
+                .to_string(),
+        ));
+    }
     let siret = crate::domain::siret::Siret::parse(siret)
         .map_err(|e| AppError::Unprocessable(e.to_string()))?;
     let email = Email::parse(email).map_err(|e| AppError::Unprocessable(e.to_string()))?;

@@ -19,7 +19,7 @@ const ASKABLE: [Role; 3] = [Role::Reporter, Role::Instructor, Role::Manager];
 
 fn refused(e: OpinionError) -> AppError {
     match e {
-        OpinionError::NotInstructor | OpinionError::NotAsked => {
+        OpinionError::NotInstructor | OpinionError::NotAsked | OpinionError::NotWithdrawer => {
             AppError::ForbiddenBecause(e.to_string())
         }
         other => AppError::Unprocessable(other.to_string()),
@@ -167,6 +167,9 @@ pub async fn answer(
                 let found = opinions::find(conn, opinion)?
                     .filter(|o| o.demande_id == demande.id)
                     .ok_or(AppError::NotFound)?;
+                if found.withdrawn_at.is_some() {
+                    return Err(refused(OpinionError::Withdrawn));
+                }
                 let answered = found.answered_at.is_some();
                 let text =
                     rules::answer(user.id, found.asked_to, answered, &text).map_err(refused)?;
@@ -188,6 +191,55 @@ pub async fn answer(
                     found.question
                 );
                 super::notify::on_opinion(&mut out, asker, false, &told)
+            })
+        })
+        .await
+}
+
+/// Withdraws the opinion `opinion` nobody answered, as an instructor of the demande; the person
+/// asked is told they need not answer.
+pub async fn withdraw(
+    app: &App,
+    current: &CurrentUser,
+    id: i64,
+    opinion: i64,
+) -> Result<(), AppError> {
+    let file = super::instruction::find(app, current, id).await?;
+    let instructs = policy::can(&current.actor, Action::Instruct, &facts(&file.demande))
+        && !applicant_side(current, &file.demande);
+    let provider = app.provider_of(&file.demande)?.clone();
+    let demande = file.demande;
+    let (user, recorder) = (current.user.clone(), Recorder::of(app));
+    app.db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                let found = opinions::find(conn, opinion)?
+                    .filter(|o| o.demande_id == demande.id)
+                    .ok_or(AppError::NotFound)?;
+                rules::withdraw(
+                    instructs,
+                    found.answered_at.is_some(),
+                    found.withdrawn_at.is_some(),
+                )
+                .map_err(refused)?;
+                if !opinions::withdraw(conn, found.id, user.id, now())? {
+                    return Err(refused(OpinionError::Answered));
+                }
+                let Some(asked) = users::find(conn, found.asked_to)? else {
+                    return Ok(());
+                };
+                let name = user.full_name();
+                let author = Author {
+                    email: &user.email,
+                    name: &name,
+                };
+                let mut out = Out::new(conn, &recorder.links, (&provider, &demande), &author);
+                let told = format!(
+                    "{} a retiré sa demande d'avis « {} » : vous n'avez plus à y répondre.",
+                    named(&user),
+                    found.question
+                );
+                super::notify::on_opinion_withdrawn(&mut out, asked, &told)
             })
         })
         .await

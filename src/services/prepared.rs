@@ -180,6 +180,15 @@ pub async fn prepare(
                 )
             };
             write_transaction(conn, |conn| {
+                // The same form sent twice (a double click) prepares one draft.
+                if let Some(id) = db::recent_twin(
+                    conn,
+                    (user.id, organisation.id, &provider.slug),
+                    email.as_str(),
+                    at - chrono::Duration::minutes(10),
+                )? {
+                    return Ok(id);
+                }
                 let demande = persist(conn, &recorder, &provider, &change, at)?.map_err(|Stale| {
                     AppError::Conflict("La demande n'a pas pu être créée.".to_string())
                 })?;
@@ -198,7 +207,7 @@ pub async fn prepare(
                     &recorder.audit_key,
                     &user.email,
                     "demande.prepare",
-                    &format!("demande:{}", demande.id),
+                    &format!("demande:{}", public_id(demande.id)),
                     None,
                     Some(&format!("{} ; {}", organisation.siret, email)),
                 )?;
@@ -304,13 +313,17 @@ pub async fn claim(app: &App, current: &CurrentUser, id: i64) -> Result<(), AppE
         Event::Transfer,
         &Ctx::new(ActorKind::Applicant),
     )
-    .map_err(|_| AppError::Unprocessable(ClaimError::Claimed.to_string()))?;
+    .map_err(|e| AppError::Unprocessable(e.to_string()))?;
     let member = member_of.belongs_to(demande.organisation_id);
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
                 crate::db::lock_demande(conn, demande.id)?;
                 let prepared = db::for_demande(conn, demande.id)?.ok_or(AppError::NotFound)?;
+                // The second click of a double click: done already, by this agent.
+                if prepared.claimed_by == Some(user.id) {
+                    return Ok(());
+                }
                 rules::claim(
                     member,
                     prepared.claimed_at.is_some(),

@@ -53,9 +53,17 @@ fn record(
                 if fresh.state == demande.state && fresh.updated_at == demande.updated_at => {}
             _ => return Ok(false),
         }
-        // Since the last change for idle reminders; ever (per habilitation) for expiry ones.
+        // Since the last change for idle reminders; for expiry ones (per habilitation), since
+        // its last extension, which gives it a new end to be reminded of.
         let since = if due.tag.is_some() {
-            demande.created_at
+            events::last_at(
+                conn,
+                demande.id,
+                crate::domain::demande::Event::Renew.as_str(),
+            )?
+            .map_or(demande.created_at, |renewed| {
+                renewed.max(demande.created_at)
+            })
         } else {
             demande.updated_at
         };

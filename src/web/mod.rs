@@ -139,6 +139,7 @@ route_table! {
     post "/instruction/demandes/{id}/rattacher" => instruction::move_organisation;
     post "/instruction/demandes/{id}/avis" => instruction::ask_opinion;
     post "/instruction/demandes/{id}/avis/{avis}/repondre" => instruction::answer_opinion;
+    post "/instruction/demandes/{id}/avis/{avis}/retirer" => instruction::withdraw_opinion;
     post "/instruction/demandes/{id}/messages" => exchanges::write_instructor_message;
     get "/admin/roles" => admin::roles;
     post "/admin/roles" => admin::grant_role;

@@ -389,6 +389,16 @@ fn rows() -> Vec<Row> {
                 Forbidden, Forbidden, Forbidden, NotFound,
             ],
         ),
+        // The provider's instructors withdraw an opinion nobody answered (not the person asked).
+        row(
+            "post",
+            "/instruction/demandes/{id}/avis/{avis}/retirer",
+            OpinionAsked,
+            [
+                Login, NotFound, NotFound, NotFound, NotFound, Forbidden, NotFound, Done, NotFound,
+                Done, Forbidden, Forbidden, NotFound,
+            ],
+        ),
         // Instructors of the provider, and admins (a reporter or an instructor of the
         // applicant organisation may not).
         row(
@@ -869,6 +879,16 @@ async fn prepare(app: &TestApp, fixture: Fixture, cell: usize) -> Option<String>
         Fixture::Granted => {
             let id = app.validated_demande(&owner().await, PROVIDER).await;
             let granted = habilis::db::habilitations::for_demande(&mut app.conn(), id).unwrap();
+            // Close to its end, so that an extension moves it.
+            {
+                use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+                use habilis::db::schema::habilitations;
+                let end = habilis::services::now() + chrono::Duration::days(10);
+                diesel::update(habilitations::table.filter(habilitations::id.eq(granted[0].id)))
+                    .set(habilitations::expires_at.eq(end))
+                    .execute(&mut app.conn())
+                    .unwrap();
+            }
             Some(granted[0].id.to_string())
         }
         Fixture::ValidatedSandbox => Some(

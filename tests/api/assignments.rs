@@ -109,12 +109,13 @@ async fn an_instructor_assigns_several_demandes_to_a_colleague_who_is_emailed_on
     assert!(text.contains(INSTRUCTOR), "{text}");
     let audited: Vec<String> = audit_log::table
         .filter(audit_log::action.eq("demande.assign"))
+        .order(audit_log::id)
         .select(audit_log::resource)
         .load(&mut app.conn())
         .unwrap();
     assert_eq!(
         audited,
-        vec![format!("demande:{a}"), format!("demande:{b}")]
+        vec![format!("demande:D{a}"), format!("demande:D{b}")]
     );
 }
 
@@ -203,7 +204,7 @@ async fn assignments_are_refused_to_applicants_reporters_and_for_decided_demande
         )
         .await;
     assert_eq!(tried.status, StatusCode::FORBIDDEN);
-    tried.assert_contains("Seuls les instructeurs et les administrateurs");
+    tried.assert_contains("Seuls les instructeurs d'un fournisseur et les administrateurs");
 
     let instructor = app.login_as(INSTRUCTOR).await;
     let csrf = instructor.get("/instruction").await.csrf();

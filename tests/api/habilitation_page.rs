@@ -18,6 +18,15 @@ fn granted(app: &crate::helpers::TestApp, demande: i64) -> i64 {
     habilis::db::habilitations::for_demande(&mut app.conn(), demande).unwrap()[0].id
 }
 
+/// Brings the habilitation's end to `days` from now, as for one close to its end.
+fn ending_in(app: &crate::helpers::TestApp, h: i64, days: i64) {
+    let end = habilis::services::now() + chrono::Duration::days(days);
+    diesel::update(habilitations::table.filter(habilitations::id.eq(h)))
+        .set(habilitations::expires_at.eq(end))
+        .execute(&mut app.conn())
+        .unwrap();
+}
+
 fn in_months(months: u32) -> String {
     habilis::services::now()
         .checked_add_months(chrono::Months::new(months))
@@ -33,6 +42,7 @@ async fn an_instructor_extends_one_habilitation_and_the_applicant_is_told() {
     let marie = app.login_as(MARIE).await;
     let id = app.validated_demande(&marie, PROVIDER).await;
     let h = granted(&app, id);
+    ending_in(&app, h, 40);
     app.deliver().await;
     let before = sink.mails().len();
 
@@ -48,14 +58,14 @@ async fn an_instructor_extends_one_habilitation_and_the_applicant_is_told() {
     page.assert_contains("Prolonger cette habilitation");
     page.assert_contains("Révoquer cette habilitation");
 
-    // Six months from today end before the 36 granted: refused, the note kept.
+    // One month from today ends before its current end, in 40 days: refused, the note kept.
     let path = format!("/instruction/habilitations/{h}/prolonger");
     let refused = instructor
         .post(
             &path,
             &[
                 ("_csrf", &page.csrf()),
-                ("mois", "6"),
+                ("mois", "1"),
                 ("note", "Convention prolongée."),
             ],
         )
@@ -69,20 +79,25 @@ async fn an_instructor_extends_one_habilitation_and_the_applicant_is_told() {
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
     unknown.assert_contains("La durée doit être un nombre de mois entre 1 et");
 
-    // Pushed to the provider's whole validity from today: 36 months.
+    // Twelve months from today.
     let done = instructor
         .post(
             &path,
             &[
                 ("_csrf", &page.csrf()),
-                ("mois", "36"),
+                ("mois", "12"),
                 ("note", "Convention prolongée."),
             ],
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    // The second click of a double click moves the end no further: refused, nothing sent.
+    let twice = instructor
+        .post(&path, &[("_csrf", &page.csrf()), ("mois", "12")])
+        .await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = instructor.get(done.location.as_deref().unwrap()).await;
-    let until = in_months(36);
+    let until = in_months(12);
     page.assert_contains(&format!("L'habilitation est prolongée jusqu'au {until}"));
     page.assert_contains(&format!("Prolongée jusqu'au {until}"));
     page.assert_contains("Note : Convention prolongée.");
@@ -98,10 +113,12 @@ async fn an_instructor_extends_one_habilitation_and_the_applicant_is_told() {
 
     app.deliver().await;
     let mails = sink.wait_for(before + 1).await;
-    let told = mails[before..]
+    let to_marie: Vec<_> = mails[before..]
         .iter()
-        .find(|m| m.to == vec![MARIE.to_string()])
-        .expect("the applicant is told");
+        .filter(|m| m.to == vec![MARIE.to_string()])
+        .collect();
+    assert_eq!(to_marie.len(), 1, "told once");
+    let told = to_marie[0];
     assert_eq!(
         told.subject(),
         format!("[habilis] Votre habilitation est prolongée jusqu'au {until}")
@@ -119,11 +136,7 @@ async fn an_expired_habilitation_may_be_extended_a_revoked_one_not() {
     let marie = app.login_as(MARIE).await;
     let id = app.validated_demande(&marie, PROVIDER).await;
     let h = granted(&app, id);
-    let past = habilis::services::now() - chrono::Duration::days(3);
-    diesel::update(habilitations::table.filter(habilitations::id.eq(h)))
-        .set(habilitations::expires_at.eq(past))
-        .execute(&mut app.conn())
-        .unwrap();
+    ending_in(&app, h, -3);
 
     let instructor = app.login_as(INSTRUCTOR).await;
     let page = instructor

@@ -225,3 +225,75 @@ async fn opinions_are_asked_by_instructors_only_of_the_provider_s_people() {
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     page.assert_contains("Un avis ne se demande pas sur une demande « Modifications demandées »");
 }
+
+#[tokio::test]
+async fn an_opinion_nobody_answers_is_withdrawn_and_another_may_be_asked() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with_smtp(sink.port).await;
+    let marie = app.login_as(MARIE).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+    let path = format!("/instruction/demandes/{id}");
+    let instructor = app.login_as(INSTRUCTOR).await;
+    let page = instructor.get(&path).await;
+    let asked = instructor
+        .post(
+            &format!("{path}/avis"),
+            &[
+                ("_csrf", &page.csrf()),
+                ("a", &user_id(&app, REPORTER)),
+                ("texte", QUESTION),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let opinion: i64 = {
+        use diesel::{QueryDsl, RunQueryDsl};
+        habilis::db::schema::opinions::table
+            .select(habilis::db::schema::opinions::id)
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    app.deliver().await;
+    let before = sink.mails().len();
+
+    // The reporter asked may not withdraw it.
+    let reporter = app.login_as(REPORTER).await;
+    let seen = reporter.get(&path).await;
+    assert!(!seen.text().contains("Retirer cette demande d'avis"));
+    let withdraw = format!("{path}/avis/{opinion}/retirer");
+    let tried = reporter.post(&withdraw, &[("_csrf", &seen.csrf())]).await;
+    assert_eq!(tried.status, StatusCode::FORBIDDEN);
+
+    // The instructor withdraws it: the reporter is told, and may no longer answer.
+    let page = instructor.get(&path).await;
+    page.assert_contains("Retirer cette demande d'avis");
+    let done = instructor.post(&withdraw, &[("_csrf", &page.csrf())]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = instructor.get(&path).await;
+    page.assert_contains("sans réponse");
+    page.assert_contains("Demande d'avis retirée");
+    page.assert_contains("Demander un avis");
+    let late = reporter
+        .post(
+            &format!("{path}/avis/{opinion}/repondre"),
+            &[("_csrf", &seen.csrf()), ("texte", ANSWER)],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
+    late.assert_contains("Cette demande d'avis a été retirée par un instructeur");
+    let twice = instructor.post(&withdraw, &[("_csrf", &page.csrf())]).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    twice.assert_contains("Cette demande d'avis a été retirée");
+
+    app.deliver().await;
+    let mails = sink.wait_for(before + 1).await;
+    let told = mails[before..]
+        .iter()
+        .find(|m| m.to == vec![REPORTER.to_string()])
+        .expect("the person asked is told");
+    assert_eq!(
+        told.subject(),
+        format!("[habilis] Demande d'avis retirée sur la demande D{id}")
+    );
+    assert!(told.text().contains("vous n'avez plus à y répondre"));
+}

@@ -21,6 +21,8 @@ async fn an_instructor_prepares_a_draft_and_an_agent_of_the_organisation_claims_
     let app = spawn_app_with_smtp(sink.port).await;
     let before = sink.mails().len();
     let id = app.prepared_draft(PROVIDER, LYON, PAUL).await;
+    // The same form sent twice (a double click) prepares one draft and one invitation.
+    assert_eq!(app.prepared_draft(PROVIDER, LYON, PAUL).await, id);
     let instructor = app.login_as(INSTRUCTOR).await;
     let list = instructor.get("/instruction/brouillons").await;
     list.assert_contains(&format!("D{id}"));
@@ -28,10 +30,12 @@ async fn an_instructor_prepares_a_draft_and_an_agent_of_the_organisation_claims_
 
     app.deliver().await;
     let mails = sink.wait_for(before + 1).await;
-    let invitation = mails[before..]
+    let invitations: Vec<_> = mails[before..]
         .iter()
-        .find(|m| m.to == vec![PAUL.to_string()])
-        .expect("the invited agent is emailed");
+        .filter(|m| m.to == vec![PAUL.to_string()])
+        .collect();
+    assert_eq!(invitations.len(), 1);
+    let invitation = invitations[0];
     assert!(
         invitation
             .subject()
@@ -67,6 +71,14 @@ async fn an_instructor_prepares_a_draft_and_an_agent_of_the_organisation_claims_
         )
         .await;
     assert_eq!(claimed.status, StatusCode::SEE_OTHER, "{}", claimed.body);
+    // His second click lands on the same page.
+    let again = paul
+        .post(
+            &format!("/demandes/{id}/reprendre"),
+            &[("_csrf", &page.csrf())],
+        )
+        .await;
+    assert_eq!(again.location, claimed.location);
     let page = paul.get(claimed.location.as_deref().unwrap()).await;
     page.assert_contains("Vous avez repris cette demande");
     page.assert_contains(

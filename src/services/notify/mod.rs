@@ -23,7 +23,8 @@ pub use mails::{
 };
 use recipients::To;
 pub use tell::{
-    digest, on_message, on_opinion, on_transfer_away, on_transition, preview_to_applicant,
+    digest, on_message, on_opinion, on_opinion_withdrawn, on_transfer_away, on_transition,
+    preview_to_applicant,
 };
 
 /// Who did what (never told of their own action).

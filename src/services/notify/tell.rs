@@ -290,7 +290,7 @@ fn renewed(
         out.author.name, out.provider.name
     );
     if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
-        text.push_str(&format!(" Note de l'instructeur : {note}"));
+        text.push_str(&format!(" Détail : {note}"));
     }
     let data = MailData {
         subject: format!("[habilis] Votre habilitation est prolongée jusqu'au {until}"),
@@ -342,11 +342,15 @@ pub fn on_transfer_away(
             ),
         ),
     };
-    let data = MailData {
+    let mut data = MailData {
         subject,
         quote,
         ..out.base(&applicant_path(out.demande))
     };
+    // After a merger the demande is another organisation's: no link to a page they lost.
+    if elsewhere.is_some() {
+        data.link = String::new();
+    }
     // Told even when they left the organisation: the reason of most such transfers.
     let to = vec![super::recipients::To {
         email: out.demande.applicant_email.clone(),
@@ -377,6 +381,24 @@ pub fn on_opinion(out: &mut Out, to: User, asked: bool, text: &str) -> Result<()
         "opinion_given"
     };
     queue(out, Topic::Reminder(topic), people(vec![to]), &data)
+}
+
+/// An opinion withdrawn before its answer: the person asked need not answer.
+pub fn on_opinion_withdrawn(out: &mut Out, to: User, text: &str) -> Result<(), AppError> {
+    let id = public_id(out.demande.id);
+    let data = MailData {
+        subject: format!("[habilis] Demande d'avis retirée sur la demande {id}"),
+        actor_name: format!("{} ({})", out.author.name, out.author.email),
+        quote: text.to_string(),
+        link_label: "Ouvrir la demande dans l'espace d'instruction".to_string(),
+        ..out.base(&instruction_path(out.demande))
+    };
+    queue(
+        out,
+        Topic::Reminder("opinion_withdrawn"),
+        people(vec![to]),
+        &data,
+    )
 }
 
 /// A demande the portal archived for want of activity: the applicant may restore it.

@@ -86,7 +86,12 @@ async fn page_from(
         &file.events,
         crate::web::views::opinions::timeline_lines(&asked),
     );
-    let mut opinions = OpinionsBox::new(asked, ctx.current.user.id, may_ask);
+    let may_withdraw = crate::domain::policy::can(
+        &ctx.current.actor,
+        crate::domain::policy::Action::Instruct,
+        &crate::services::facts(&file.demande),
+    );
+    let mut opinions = OpinionsBox::new(asked, ctx.current.user.id, (may_ask, may_withdraw));
     let offers_templates = crate::domain::policy::can(
         &ctx.current.actor,
         crate::domain::policy::Action::Instruct,
@@ -106,7 +111,7 @@ async fn page_from(
     };
     if let Some(r) = refused
         .as_ref()
-        .filter(|r| matches!(r.action, "avis" | "repondre"))
+        .filter(|r| matches!(r.action, "avis" | "repondre" | "retirer"))
     {
         opinions.error_form = r.action;
         opinions.error = r.message.clone();
@@ -330,6 +335,18 @@ pub async fn ask_opinion(
         Err(e) => Err(e),
     };
     opinion_done(app, ctx, id, done, ("avis", form.texte)).await
+}
+
+/// Withdraws an opinion nobody answered (an instructor of the demande).
+pub async fn withdraw_opinion(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    path: web::Path<(String, String)>,
+    _: Form<crate::web::forms::ButtonForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, opinion) = (demande_id(&path.0)?, super::row_id(&path.1)?);
+    let done = crate::services::opinions::withdraw(&app, &ctx.current, id, opinion).await;
+    opinion_done(app, ctx, id, done, ("retirer", String::new())).await
 }
 
 /// Answers the opinion asked to the reader.

@@ -185,7 +185,7 @@ impl Done {
             Done::Assigned => (
                 "L'assignation de la demande a changé",
                 &[
-                    "La personne à qui elle est assignée a été prévenue par courriel (sauf si c'est vous).",
+                    "Quand elle est assignée à quelqu'un d'autre que vous, cette personne est prévenue par courriel.",
                 ],
             ),
             Done::Moved => (

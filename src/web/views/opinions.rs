@@ -24,6 +24,13 @@ pub fn timeline_lines(opinions: &Opinions) -> Vec<(chrono::NaiveDateTime, EventV
         if let (Some(answer), Some(at)) = (&o.answer, &o.answered_at) {
             lines.push((*at, line("Avis rendu".to_string(), to, answer, at)));
         }
+        if let Some(at) = &o.withdrawn_at {
+            let withdrawn = EventView {
+                reason: None,
+                ..line("Demande d'avis retirée".to_string(), "", "", at)
+            };
+            lines.push((*at, withdrawn));
+        }
     }
     lines
 }
@@ -36,6 +43,10 @@ pub struct OpinionView {
     pub asked_at: String,
     /// (answer, when), once given.
     pub answer: Option<(String, String)>,
+    /// When it was withdrawn, unanswered.
+    pub withdrawn: Option<String>,
+    /// Its id, when the reader may withdraw it (open, and they instruct the demande).
+    pub withdrawable: Option<i64>,
 }
 
 /// The section: the opinions, the form to ask one, the form to answer the one asked to the
@@ -54,16 +65,18 @@ pub struct OpinionsBox {
 }
 
 impl OpinionsBox {
-    /// `may_ask`: the reader instructs the demande now (it is submitted).
-    pub fn new(opinions: Opinions, reader: i64, may_ask: bool) -> OpinionsBox {
-        let open = opinions
-            .list
-            .iter()
-            .any(|(o, _, _)| o.answered_at.is_none());
+    /// `may_ask`: the reader instructs the demande now (it is submitted); `may_withdraw`: the
+    /// reader instructs the demande (whatever its state).
+    pub fn new(
+        opinions: Opinions,
+        reader: i64,
+        (may_ask, may_withdraw): (bool, bool),
+    ) -> OpinionsBox {
+        let open = opinions.list.iter().any(|(o, _, _)| o.is_open());
         let answer_for = opinions
             .list
             .iter()
-            .find(|(o, _, _)| o.answered_at.is_none() && o.asked_to == reader)
+            .find(|(o, _, _)| o.is_open() && o.asked_to == reader)
             .map(|(o, _, _)| o.id);
         let askable = match may_ask && !open {
             true => opinions
@@ -78,6 +91,8 @@ impl OpinionsBox {
                 .list
                 .into_iter()
                 .map(|(o, by, to)| OpinionView {
+                    withdrawable: (may_withdraw && o.is_open()).then_some(o.id),
+                    withdrawn: o.withdrawn_at.as_ref().map(format_datetime),
                     question: o.question,
                     asked_by: by,
                     asked_to: to,
