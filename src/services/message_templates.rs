@@ -52,6 +52,11 @@ pub async fn create(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
+                // Two saves at the same instant count one after the other: never one too many.
+                crate::db::lock_named(
+                    conn,
+                    &format!("message_templates:{provider}:{}", kind.as_str()),
+                )?;
                 let count = db::count(conn, &provider, kind.as_str())?;
                 let count = usize::try_from(count).unwrap_or(usize::MAX);
                 let (title, body) = rules::check(&title, &body, count)

@@ -73,6 +73,7 @@ async fn an_instructor_extends_one_habilitation_and_the_applicant_is_told() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     refused.assert_contains("pas après sa fin actuelle");
     refused.assert_contains("Convention prolongée.</textarea>");
+    refused.assert_contains("<option value=\"1\" selected>1 mois</option>");
     let unknown = instructor
         .post(&path, &[("_csrf", &page.csrf()), ("mois", "99")])
         .await;

@@ -111,9 +111,16 @@ pub async fn renew_habilitation(
                     "/instruction/habilitations/{id}?fait=prolongee#fait"
                 ))
             });
-    or_show_again(done, |message| {
+    or_show_again(done, |message| async move {
         let typed = form.note.chars().take(2_000).collect();
-        page(&app, &ctx, id, Some(("prolonger", message, typed)))
+        let mut shown = page(&app, &ctx, id, Some(("prolonger", message, typed))).await?;
+        // The duration chosen stays chosen, when it is one of those offered.
+        if let Ok(m) = form.mois.trim().parse::<u32>()
+            && shown.months.contains(&m)
+        {
+            shown.chosen_months = m;
+        }
+        Ok(shown)
     })
     .await
 }

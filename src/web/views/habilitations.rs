@@ -114,8 +114,9 @@ pub struct HabilitationPage {
     pub history: Vec<(String, String, String, Option<String>)>,
     pub may_renew: bool,
     pub may_revoke: bool,
-    /// The months one may choose, the provider's validity first.
+    /// The months one may choose, the provider's validity first, and the one chosen.
     pub months: Vec<u32>,
+    pub chosen_months: u32,
     /// What was just done, or the refusal of a form ("prolonger" or "revoquer") and its text.
     pub done: Option<String>,
     pub error_action: &'static str,
@@ -155,6 +156,7 @@ impl HabilitationPage {
             may_renew: opened.may_renew,
             may_revoke: opened.may_revoke,
             months: (1..=provider.validity_months).rev().collect(),
+            chosen_months: provider.validity_months,
             done: None,
             error_action: "",
             error_message: String::new(),
