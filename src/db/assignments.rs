@@ -42,6 +42,26 @@ pub fn candidates(conn: &mut DbConnection, providers: &[String]) -> QueryResult<
     Ok(people)
 }
 
+/// Who may be chosen for one demande: the instructors and managers of its provider with a
+/// usable account, none of them an agent of its organisation (nobody instructs their own).
+pub fn candidates_for(
+    conn: &mut DbConnection,
+    provider: &str,
+    organisation_id: i64,
+) -> QueryResult<Vec<User>> {
+    use super::schema::memberships;
+    let mut people: Vec<User> = candidates(conn, &[provider.to_string()])?;
+    let ids: Vec<i64> = people.iter().map(|u| u.id).collect();
+    let members: Vec<i64> = memberships::table
+        .filter(memberships::user_id.eq_any(ids))
+        .filter(memberships::organisation_id.eq(organisation_id))
+        .filter(memberships::lapsed_at.is_null())
+        .select(memberships::user_id)
+        .load(conn)?;
+    people.retain(|u| !members.contains(&u.id));
+    Ok(people)
+}
+
 /// Whether the account may be given work: not blocked, not erased.
 pub fn usable(conn: &mut DbConnection, user_id: i64) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

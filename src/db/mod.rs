@@ -14,6 +14,7 @@ pub mod events;
 pub mod habilitations;
 pub mod holder_notices;
 pub mod lapse;
+mod locks;
 pub mod message_templates;
 pub mod messages;
 pub mod models;
@@ -31,6 +32,8 @@ pub mod throttle;
 pub mod users;
 pub mod webhooks;
 pub mod weekly_digests;
+
+pub use locks::{lock_admins, lock_demande, lock_named};
 
 use std::time::Duration;
 
@@ -127,39 +130,6 @@ pub fn analyze(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::sql_query(sql).execute(conn).map(|_| ())
 }
 
-/// Makes concurrent writers under one name (a provider's message templates of a kind) take
-/// turns until the transaction ends, so what they count stays true until they write
-/// (PostgreSQL; on SQLite a write transaction already holds the only write lock).
-pub fn lock_named(conn: &mut DbConnection, name: &str) -> QueryResult<()> {
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(name)
-            .execute(pg)?;
-    }
-    Ok(())
-}
-
-/// Makes concurrent writers about one demande take turns, until the transaction ends
-/// (PostgreSQL; on SQLite a write transaction already holds the only write lock).
-pub fn lock_demande(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-            .bind::<diesel::sql_types::BigInt, _>(7_270_000_000_000i64 + id)
-            .execute(pg)?;
-    }
-    Ok(())
-}
-
-/// Makes concurrent changes of who is an admin take turns, until the transaction ends
-/// (PostgreSQL; on SQLite a write transaction already holds the only write lock).
-pub fn lock_admins(conn: &mut DbConnection) -> QueryResult<()> {
-    if let DbConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7260000000001)").execute(pg)?;
-    }
-    Ok(())
-}
-
-/// Whether the database answers.
 /// Runs applicant-side work behind PostgreSQL's second wall: for this transaction, rows of
 /// demandes, messages and files of other organisations than `organisations` are invisible to
 /// every query (migration `organisation_wall`), whatever the application's own filter says.
@@ -263,6 +233,7 @@ pub fn pending_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
     Ok(known.iter().filter(|v| !applied.contains(v)).count())
 }
 
+/// Whether the database answers.
 pub fn ping(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::sql_query("SELECT 1").execute(conn).map(|_| ())
 }

@@ -130,11 +130,24 @@ pub async fn on_page(
         && (current.actor.is_admin
             || policy::can(&current.actor, Action::Instruct, &facts(demande)));
     let candidates = match may {
-        true => candidates(app, current)
-            .await?
-            .into_iter()
-            .filter(|(id, _)| *id != demande.applicant_id)
-            .collect(),
+        true => {
+            let (provider, organisation, applicant) = (
+                demande.provider.clone(),
+                demande.organisation_id,
+                demande.applicant_id,
+            );
+            app.db
+                .run(move |conn| {
+                    Ok::<_, AppError>(
+                        assignments::candidates_for(conn, &provider, organisation)?
+                            .into_iter()
+                            .filter(|u| u.id != applicant)
+                            .map(|u| (u.id, format!("{} ({})", u.full_name().trim(), u.email)))
+                            .collect(),
+                    )
+                })
+                .await?
+        }
         false => vec![],
     };
     let name = match demande.assigned_to {
@@ -238,6 +251,13 @@ pub async fn assign(
                         id: p.id,
                         instructs: policy::can(a, Action::Instruct, &facts),
                     });
+                    // An instructor of the applicant's own organisation is told why not.
+                    if !actor.is_admin && policy::instructs_own_organisation(&actor, &facts) {
+                        outcome
+                            .refused
+                            .push((id, policy::OWN_ORGANISATION.to_string()));
+                        continue;
+                    }
                     match rules::assign(demande_rules, person) {
                         Err(e) => outcome.refused.push((id, e.to_string())),
                         Ok(_) => {

@@ -129,51 +129,19 @@ pub async fn transfer_for_instruction(
                 .to_string(),
         ));
     }
-    let reason = reason.trim().to_string();
-    if reason.chars().count() > 2_000 {
-        return Err(AppError::Unprocessable(
-            "Le motif ne doit pas dépasser 2 000 caractères.".to_string(),
-        ));
-    }
-    let outcome = transition(
-        Some(file.state),
-        Event::Transfer,
-        &Ctx {
-            reason: Some(&reason),
-            reopening: file.demande.reopening,
-            ..Ctx::new(ActorKind::Instructor)
-        },
+    let move_ = Move {
+        email,
+        reason,
+        to: None,
+    };
+    hand_over(
+        app,
+        current,
+        file,
+        (Event::Transfer, ActorKind::Instructor),
+        move_,
     )
-    .map_err(|e| AppError::Unprocessable(e.to_string()))?;
-    let email = Email::parse(email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
-    let demande = file.demande;
-    let user = current.user.clone();
-    let provider = app.provider_of(&demande)?.clone();
-    let recorder = Recorder::of(app);
-    app.db
-        .run(move |conn| {
-            write_transaction(conn, |conn| {
-                let agent = hand_to(
-                    conn,
-                    (&recorder, &provider),
-                    &demande,
-                    &outcome,
-                    &user,
-                    &email,
-                    (Some(&reason), None),
-                )?;
-                // The applicant it was taken from, as the demande stood before.
-                let name = user.full_name();
-                let author = super::notify::Author {
-                    email: &user.email,
-                    name: &name,
-                };
-                let mut out =
-                    super::notify::Out::new(conn, &recorder.links, (&provider, &demande), &author);
-                super::notify::on_transfer_away(&mut out, &agent.email, (&reason, None))
-            })
-        })
-        .await
+    .await
 }
 
 /// An admin moves a demande to another organisation (`siret`, known to habilis) and one of its
@@ -195,22 +163,6 @@ pub async fn move_to_organisation(
                 .to_string(),
         ));
     }
-    let reason = reason.trim().to_string();
-    if reason.chars().count() > 2_000 {
-        return Err(AppError::Unprocessable(
-            "Le motif ne doit pas dépasser 2 000 caractères.".to_string(),
-        ));
-    }
-    let outcome = transition(
-        Some(file.state),
-        Event::MoveOrganisation,
-        &Ctx {
-            reason: Some(&reason),
-            reopening: file.demande.reopening,
-            ..Ctx::new(ActorKind::Admin)
-        },
-    )
-    .map_err(|e| AppError::Unprocessable(e.to_string()))?;
     // A procedure in stages moves as a whole or not at all: its demandes link to each other.
     if file.demande.previous_id.is_some() || !file.following.is_empty() {
         return Err(AppError::Unprocessable(
@@ -220,27 +172,62 @@ pub async fn move_to_organisation(
     }
     let siret = crate::domain::siret::Siret::parse(siret)
         .map_err(|e| AppError::Unprocessable(e.to_string()))?;
-    let email = Email::parse(email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
-    let demande = file.demande;
+    let move_ = Move {
+        email,
+        reason,
+        to: Some(siret),
+    };
+    hand_over(
+        app,
+        current,
+        file,
+        (Event::MoveOrganisation, ActorKind::Admin),
+        move_,
+    )
+    .await
+}
+
+/// What the instruction side asks: to whom, why, and for a merger the other organisation.
+struct Move<'a> {
+    email: &'a str,
+    reason: &'a str,
+    to: Option<crate::domain::siret::Siret>,
+}
+
+/// The instruction side's handover, checked by `transition()` (a reason required), persisted
+/// with its effects, the former applicant told to whom and why.
+async fn hand_over(
+    app: &App,
+    current: &CurrentUser,
+    file: super::demandes::DemandeFile,
+    (event, kind): (Event, ActorKind),
+    asked: Move<'_>,
+) -> Result<(), AppError> {
+    let reason = asked.reason.trim().to_string();
+    if reason.chars().count() > 2_000 {
+        return Err(AppError::Unprocessable(
+            "Le motif ne doit pas dépasser 2 000 caractères.".to_string(),
+        ));
+    }
+    let ctx = Ctx {
+        reason: Some(&reason),
+        reopening: file.demande.reopening,
+        ..Ctx::new(kind)
+    };
+    let outcome = transition(Some(file.state), event, &ctx)
+        .map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let email = Email::parse(asked.email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let (demande, siret) = (file.demande, asked.to);
     let user = current.user.clone();
     let provider = app.provider_of(&demande)?.clone();
     let recorder = Recorder::of(app);
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let home = crate::db::organisations::find_by_siret(conn, siret.as_str())?
-                    .ok_or_else(|| {
-                        AppError::Unprocessable(format!(
-                            "Aucune organisation de SIRET {} n'est connue de habilis : un de ses agents doit d'abord s'y connecter.",
-                            siret.as_str()
-                        ))
-                    })?;
-                if home.id == demande.organisation_id {
-                    return Err(AppError::Unprocessable(format!(
-                        "La demande est déjà celle de {} : pour la confier à un autre de ses agents, transférez-la.",
-                        home.name
-                    )));
-                }
+                let home = match &siret {
+                    None => None,
+                    Some(siret) => Some(new_home(conn, siret, &demande)?),
+                };
                 let agent = hand_to(
                     conn,
                     (&recorder, &provider),
@@ -248,8 +235,9 @@ pub async fn move_to_organisation(
                     &outcome,
                     &user,
                     &email,
-                    (Some(&reason), Some(&home)),
+                    (Some(&reason), home.as_ref()),
                 )?;
+                // The applicant it was taken from, as the demande stood before.
                 let name = user.full_name();
                 let author = super::notify::Author {
                     email: &user.email,
@@ -257,11 +245,43 @@ pub async fn move_to_organisation(
                 };
                 let mut out =
                     super::notify::Out::new(conn, &recorder.links, (&provider, &demande), &author);
-                let whom = format!("{} ({})", agent.email, home.name);
-                super::notify::on_transfer_away(&mut out, &whom, (&reason, Some(&home.name)))
+                match &home {
+                    None => {
+                        super::notify::on_transfer_away(&mut out, &agent.email, (&reason, None))
+                    }
+                    Some(home) => {
+                        let whom = format!("{} ({})", agent.email, home.name);
+                        super::notify::on_transfer_away(
+                            &mut out,
+                            &whom,
+                            (&reason, Some(&home.name)),
+                        )
+                    }
+                }
             })
         })
         .await
+}
+
+/// The organisation a merger moves the demande to: known to habilis, and another one.
+fn new_home(
+    conn: &mut DbConnection,
+    siret: &crate::domain::siret::Siret,
+    demande: &Demande,
+) -> Result<Organisation, AppError> {
+    let home = crate::db::organisations::find_by_siret(conn, siret.as_str())?.ok_or_else(|| {
+        AppError::Unprocessable(format!(
+            "Aucune organisation de SIRET {} n'est connue de habilis : un de ses agents doit d'abord s'y connecter.",
+            siret.as_str()
+        ))
+    })?;
+    if home.id == demande.organisation_id {
+        return Err(AppError::Unprocessable(format!(
+            "La demande est déjà celle de {} : pour la confier à un autre de ses agents, transférez-la.",
+            home.name
+        )));
+    }
+    Ok(home)
 }
 
 /// Makes the agent at `email`, a member of the demande's organisation (or of `home`, in a

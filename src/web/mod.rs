@@ -14,8 +14,8 @@ use actix_web::web;
 
 use pages::{
     account, admin, api, assets, attachments, auth, bulk, decision_preview, demandes, exchanges,
-    habilitations, home, instruction, mail, notices, ops, prepared, subscription, teams, templates,
-    tokens, transparency, webhooks,
+    habilitations, home, instruction, mail, notices, opinions, ops, prepared, subscription, teams,
+    templates, tokens, transparency, webhooks,
 };
 
 /// Declares the routes once: the registration and the list the access-matrix test walks,
@@ -137,9 +137,9 @@ route_table! {
     post "/instruction/demandes/{id}/revoquer" => instruction::revoke;
     post "/instruction/demandes/{id}/transferer" => instruction::transfer;
     post "/instruction/demandes/{id}/rattacher" => instruction::move_organisation;
-    post "/instruction/demandes/{id}/avis" => instruction::ask_opinion;
-    post "/instruction/demandes/{id}/avis/{avis}/repondre" => instruction::answer_opinion;
-    post "/instruction/demandes/{id}/avis/{avis}/retirer" => instruction::withdraw_opinion;
+    post "/instruction/demandes/{id}/avis" => opinions::ask_opinion;
+    post "/instruction/demandes/{id}/avis/{avis}/repondre" => opinions::answer_opinion;
+    post "/instruction/demandes/{id}/avis/{avis}/retirer" => opinions::withdraw_opinion;
     post "/instruction/demandes/{id}/messages" => exchanges::write_instructor_message;
     get "/admin/roles" => admin::roles;
     post "/admin/roles" => admin::grant_role;

@@ -297,3 +297,35 @@ async fn an_unknown_assignment_filter_is_said_and_ignored() {
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("Assignation inconnue « tous » : ignorée.");
 }
+
+#[tokio::test]
+async fn an_instructor_of_the_applicant_s_organisation_neither_assigns_nor_is_offered() {
+    let app = spawn_app().await;
+    let own = "instructrice.lyon@mairie-lyon.fr";
+    app.grant_role(own, PROVIDER, "instructor");
+    app.add_member(own, "21690123100011");
+    let marie = app.login_as(MARIE).await;
+    let id = app.submitted_demande(&marie, PROVIDER).await;
+
+    // Offered to the provider's other instructors, never to an agent of Marie's organisation.
+    let instructor = app.login_as(INSTRUCTOR).await;
+    let page = instructor.get(&format!("/instruction/demandes/{id}")).await;
+    page.assert_contains("Assigner cette demande à");
+    assert!(!page.text().contains(own), "{}", page.body);
+
+    let colleague = app.login_as(own).await;
+    let csrf = colleague.get("/instruction").await.csrf();
+    let tried = colleague
+        .post(
+            "/instruction/lot",
+            &[
+                ("_csrf", &csrf),
+                ("ids", &id.to_string()),
+                ("action", "assigner"),
+                ("instructeur", "moi"),
+            ],
+        )
+        .await;
+    assert_eq!(tried.status, StatusCode::OK);
+    tried.assert_contains("Vous êtes membre de l'organisation qui a fait cette demande");
+}

@@ -24,7 +24,10 @@ async fn an_instructor_prepares_a_draft_and_an_agent_of_the_organisation_claims_
     // The same form sent twice (a double click) prepares one draft and one invitation.
     assert_eq!(app.prepared_draft(PROVIDER, LYON, PAUL).await, id);
     let instructor = app.login_as(INSTRUCTOR).await;
-    let list = instructor.get("/instruction/brouillons").await;
+    let list = instructor
+        .get("/instruction/brouillons?fait=preparee")
+        .await;
+    list.assert_contains("La demande est préparée");
     list.assert_contains(&format!("D{id}"));
     list.assert_contains("En attente de reprise");
 

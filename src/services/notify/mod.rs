@@ -6,6 +6,7 @@ mod links;
 mod mails;
 mod recipients;
 mod tell;
+mod tools;
 
 use chrono::NaiveDateTime;
 
@@ -22,10 +23,8 @@ pub use mails::{
     DigestData, MailData, WaitingDemande, check_provider_mails, render, render_digest,
 };
 use recipients::To;
-pub use tell::{
-    digest, on_message, on_opinion, on_opinion_withdrawn, on_transfer_away, on_transition,
-    preview_to_applicant,
-};
+pub use tell::{digest, on_message, on_transition, preview_to_applicant};
+pub use tools::{on_opinion, on_opinion_withdrawn, on_transfer_away};
 
 /// Who did what (never told of their own action).
 pub struct Author<'a> {

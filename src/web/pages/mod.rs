@@ -16,6 +16,7 @@ pub mod home;
 pub mod instruction;
 pub mod mail;
 pub mod notices;
+pub mod opinions;
 pub mod ops;
 pub mod prepared;
 pub mod subscription;

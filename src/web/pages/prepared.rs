@@ -35,8 +35,17 @@ async fn page(
     ))
 }
 
-pub async fn list_prepared(app: web::Data<App>, ctx: PageCtx) -> Result<HttpResponse, AppError> {
-    ok(&page(&app, &ctx, PreparedFeedback::default()).await?)
+pub async fn list_prepared(
+    app: web::Data<App>,
+    ctx: PageCtx,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let pairs = crate::web::input::decode(req.query_string().as_bytes()).pairs;
+    let feedback = PreparedFeedback {
+        done: super::query_value(&pairs, "fait") == Some("preparee"),
+        ..PreparedFeedback::default()
+    };
+    ok(&page(&app, &ctx, feedback).await?)
 }
 
 /// Prepares the draft and invites the agent; a refusal shows the form again as typed.
@@ -63,9 +72,10 @@ pub async fn prepare_draft(
     )
     .await;
     match done {
-        Ok(_) => Ok(see_other("/instruction/brouillons?fait=preparee#preparees")),
+        Ok(_) => Ok(see_other("/instruction/brouillons?fait=preparee#fait")),
         Err(AppError::Unprocessable(message)) => {
             let feedback = PreparedFeedback {
+                done: false,
                 error: Some(message),
                 form: form.formulaire.chars().take(200).collect(),
                 siret: form.siret.chars().take(30).collect(),

@@ -10,6 +10,8 @@ use super::{Layout, format_datetime, provider_name};
 /// What the form held when it was refused.
 #[derive(Default)]
 pub struct PreparedFeedback {
+    /// A draft was just prepared.
+    pub done: bool,
     pub error: Option<String>,
     pub form: String,
     pub siret: String,
