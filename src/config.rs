@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use secrecy::{ExposeSecret, SecretString};
 
-use raw::Raw;
 pub use parts::{FileStore, OidcSettings, OutboxSettings, S3Settings, SmtpSettings};
+use raw::Raw;
 pub use raw::{SmtpTls, Theme};
 pub use sources::{env_name, key_paths};
 

@@ -74,3 +74,4 @@ mod transfers;
 mod transparency;
 mod unread_messages;
 mod webhooks;
+mod webhooks_rights;
