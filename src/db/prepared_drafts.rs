@@ -48,25 +48,40 @@ pub fn for_demande(conn: &mut DbConnection, demande_id: i64) -> QueryResult<Opti
         .optional()
 }
 
-/// An unclaimed draft this instructor prepared since `since` for the same organisation,
-/// provider and address: the same form sent twice.
+/// What makes two prepared drafts the same form sent twice: who, for which organisation,
+/// provider, form and intitulé, inviting whom.
+pub struct Twin<'a> {
+    pub by: i64,
+    pub organisation_id: i64,
+    pub provider: &'a str,
+    pub template: Option<&'a str>,
+    pub intitule: &'a str,
+    pub invited: &'a str,
+}
+
+/// An unclaimed draft prepared since `since` that is `twin`: the same form sent twice.
 pub fn recent_twin(
     conn: &mut DbConnection,
-    (by, organisation_id, provider): (i64, i64, &str),
-    invited: &str,
+    twin: &Twin,
     since: NaiveDateTime,
 ) -> QueryResult<Option<i64>> {
     prepared_drafts::table
         .inner_join(demandes::table.on(demandes::id.eq(prepared_drafts::demande_id)))
-        .filter(prepared_drafts::prepared_by.eq(by))
-        .filter(prepared_drafts::invited_email.eq(invited))
+        .filter(prepared_drafts::prepared_by.eq(twin.by))
+        .filter(prepared_drafts::invited_email.eq(twin.invited))
         .filter(prepared_drafts::claimed_at.is_null())
         .filter(prepared_drafts::created_at.ge(since))
-        .filter(demandes::organisation_id.eq(organisation_id))
-        .filter(demandes::provider.eq(provider))
-        .select(demandes::id)
-        .first(conn)
-        .optional()
+        .filter(demandes::organisation_id.eq(twin.organisation_id))
+        .filter(demandes::provider.eq(twin.provider))
+        .filter(demandes::intitule.eq(twin.intitule))
+        .select((demandes::id, demandes::template))
+        .load::<(i64, Option<String>)>(conn)
+        .map(|found| {
+            found
+                .into_iter()
+                .find(|(_, template)| template.as_deref() == twin.template)
+                .map(|(id, _)| id)
+        })
 }
 
 /// Marks the draft claimed by `user`, unless it already is: whether this call claimed it.

@@ -58,6 +58,8 @@ pub enum OpinionError {
     Withdrawn,
     #[error("Seuls les instructeurs de ce fournisseur retirent une demande d'avis.")]
     NotWithdrawer,
+    #[error("Cet avis vous est demandé : répondez-y plutôt que de retirer la demande.")]
+    AskedToWithdraw,
 }
 
 fn text(
@@ -125,9 +127,16 @@ pub fn answer(
 
 /// Whether the opinion may be withdrawn: by an instructor of the demande, while nobody
 /// answered it.
-pub fn withdraw(instructs: bool, answered: bool, withdrawn: bool) -> Result<(), OpinionError> {
+pub fn withdraw(
+    instructs: bool,
+    asked_is_me: bool,
+    (answered, withdrawn): (bool, bool),
+) -> Result<(), OpinionError> {
     if !instructs {
         return Err(OpinionError::NotWithdrawer);
+    }
+    if asked_is_me {
+        return Err(OpinionError::AskedToWithdraw);
     }
     if withdrawn {
         return Err(OpinionError::Withdrawn);
@@ -221,12 +230,22 @@ mod tests {
 
     #[test]
     fn an_instructor_withdraws_an_opinion_nobody_answered() {
-        assert_eq!(withdraw(true, false, false), Ok(()));
+        assert_eq!(withdraw(true, false, (false, false)), Ok(()));
         assert_eq!(
-            withdraw(false, false, false),
+            withdraw(false, false, (false, false)),
             Err(OpinionError::NotWithdrawer)
         );
-        assert_eq!(withdraw(true, true, false), Err(OpinionError::Answered));
-        assert_eq!(withdraw(true, false, true), Err(OpinionError::Withdrawn));
+        assert_eq!(
+            withdraw(true, true, (false, false)),
+            Err(OpinionError::AskedToWithdraw)
+        );
+        assert_eq!(
+            withdraw(true, false, (true, false)),
+            Err(OpinionError::Answered)
+        );
+        assert_eq!(
+            withdraw(true, false, (false, true)),
+            Err(OpinionError::Withdrawn)
+        );
     }
 }

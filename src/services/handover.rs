@@ -163,15 +163,6 @@ pub async fn move_to_organisation(
                 .to_string(),
         ));
     }
-    // A procedure in stages moves as a whole or not at all: its demandes link to each other.
-    if file.demande.previous_id.is_some() || !file.following.is_empty() {
-        return Err(AppError::Unprocessable(
-            "Cette demande fait partie d'une procédure en étapes : ses étapes ne se rattachent pas une à une à une autre organisation."
-                .to_string(),
-        ));
-    }
-    let siret = crate::domain::siret::Siret::parse(siret)
-        .map_err(|e| AppError::Unprocessable(e.to_string()))?;
     let move_ = Move {
         email,
         reason,
@@ -191,7 +182,8 @@ pub async fn move_to_organisation(
 struct Move<'a> {
     email: &'a str,
     reason: &'a str,
-    to: Option<crate::domain::siret::Siret>,
+    /// The other organisation's SIRET, as typed (a merger).
+    to: Option<&'a str>,
 }
 
 /// The instruction side's handover, checked by `transition()` (a reason required), persisted
@@ -216,8 +208,25 @@ async fn hand_over(
     };
     let outcome = transition(Some(file.state), event, &ctx)
         .map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let siret = match asked.to {
+        None => None,
+        Some(siret) => {
+            // A procedure in stages moves as a whole or not at all: its demandes link to
+            // each other.
+            if file.demande.previous_id.is_some() || !file.following.is_empty() {
+                return Err(AppError::Unprocessable(
+                    "Cette demande fait partie d'une procédure en étapes : ses étapes ne se rattachent pas une à une à une autre organisation."
+                        .to_string(),
+                ));
+            }
+            Some(
+                crate::domain::siret::Siret::parse(siret)
+                    .map_err(|e| AppError::Unprocessable(e.to_string()))?,
+            )
+        }
+    };
     let email = Email::parse(asked.email).map_err(|e| AppError::Unprocessable(e.to_string()))?;
-    let (demande, siret) = (file.demande, asked.to);
+    let demande = file.demande;
     let user = current.user.clone();
     let provider = app.provider_of(&demande)?.clone();
     let recorder = Recorder::of(app);

@@ -19,9 +19,10 @@ const ASKABLE: [Role; 3] = [Role::Reporter, Role::Instructor, Role::Manager];
 
 fn refused(e: OpinionError) -> AppError {
     match e {
-        OpinionError::NotInstructor | OpinionError::NotAsked | OpinionError::NotWithdrawer => {
-            AppError::ForbiddenBecause(e.to_string())
-        }
+        OpinionError::NotInstructor
+        | OpinionError::NotAsked
+        | OpinionError::NotWithdrawer
+        | OpinionError::AskedToWithdraw => AppError::ForbiddenBecause(e.to_string()),
         other => AppError::Unprocessable(other.to_string()),
     }
 }
@@ -174,7 +175,7 @@ pub async fn answer(
                 let text =
                     rules::answer(user.id, found.asked_to, answered, &text).map_err(refused)?;
                 if !opinions::answer(conn, found.id, &text, now())? {
-                    return Err(refused(OpinionError::Answered));
+                    return Err(refused(closed_meanwhile(conn, found.id)?));
                 }
                 let Some(asker) = users::find(conn, found.asked_by)? else {
                     return Ok(());
@@ -196,6 +197,15 @@ pub async fn answer(
         .await
 }
 
+/// Why an opinion read open was closed when written to: someone answered or withdrew it
+/// meanwhile (two people at the same instant).
+fn closed_meanwhile(conn: &mut crate::db::DbConnection, id: i64) -> Result<OpinionError, AppError> {
+    Ok(match opinions::find(conn, id)? {
+        Some(o) if o.withdrawn_at.is_some() => OpinionError::Withdrawn,
+        _ => OpinionError::Answered,
+    })
+}
+
 /// Withdraws the opinion `opinion` nobody answered, as an instructor of the demande; the person
 /// asked is told they need not answer.
 pub async fn withdraw(
@@ -207,6 +217,10 @@ pub async fn withdraw(
     let file = super::instruction::find(app, current, id).await?;
     let instructs = policy::can(&current.actor, Action::Instruct, &facts(&file.demande))
         && !applicant_side(current, &file.demande);
+    // Who may withdraw is known before which opinion: no telling which ids exist.
+    if !instructs {
+        return Err(refused(OpinionError::NotWithdrawer));
+    }
     let provider = app.provider_of(&file.demande)?.clone();
     let demande = file.demande;
     let (user, recorder) = (current.user.clone(), Recorder::of(app));
@@ -216,14 +230,10 @@ pub async fn withdraw(
                 let found = opinions::find(conn, opinion)?
                     .filter(|o| o.demande_id == demande.id)
                     .ok_or(AppError::NotFound)?;
-                rules::withdraw(
-                    instructs,
-                    found.answered_at.is_some(),
-                    found.withdrawn_at.is_some(),
-                )
-                .map_err(refused)?;
+                let closed = (found.answered_at.is_some(), found.withdrawn_at.is_some());
+                rules::withdraw(instructs, found.asked_to == user.id, closed).map_err(refused)?;
                 if !opinions::withdraw(conn, found.id, user.id, now())? {
-                    return Err(refused(OpinionError::Answered));
+                    return Err(refused(closed_meanwhile(conn, found.id)?));
                 }
                 let Some(asked) = users::find(conn, found.asked_to)? else {
                     return Ok(());
@@ -235,7 +245,7 @@ pub async fn withdraw(
                 };
                 let mut out = Out::new(conn, &recorder.links, (&provider, &demande), &author);
                 let told = format!(
-                    "{} a retiré sa demande d'avis « {} » : vous n'avez plus à y répondre.",
+                    "{} a retiré la demande d'avis « {} » : vous n'avez plus à y répondre.",
                     named(&user),
                     found.question
                 );

@@ -180,13 +180,20 @@ pub async fn prepare(
                 )
             };
             write_transaction(conn, |conn| {
-                // The same form sent twice (a double click) prepares one draft.
-                if let Some(id) = db::recent_twin(
-                    conn,
-                    (user.id, organisation.id, &provider.slug),
-                    email.as_str(),
-                    at - chrono::Duration::minutes(10),
-                )? {
+                // The same form sent twice (a double click) prepares one draft: looked for
+                // under a lock, so two at the same instant take turns.
+                let twin = db::Twin {
+                    by: user.id,
+                    organisation_id: organisation.id,
+                    provider: &provider.slug,
+                    template: template_id.as_deref(),
+                    intitule: &intitule,
+                    invited: email.as_str(),
+                };
+                crate::db::lock_named(conn, &format!("prepare:{}:{}", user.id, organisation.id))?;
+                if let Some(id) =
+                    db::recent_twin(conn, &twin, at - chrono::Duration::minutes(10))?
+                {
                     return Ok(id);
                 }
                 let demande = persist(conn, &recorder, &provider, &change, at)?.map_err(|Stale| {

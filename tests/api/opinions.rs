@@ -296,4 +296,42 @@ async fn an_opinion_nobody_answers_is_withdrawn_and_another_may_be_asked() {
         format!("[habilis] Demande d'avis retirée sur la demande D{id}")
     );
     assert!(told.text().contains("vous n'avez plus à y répondre"));
+
+    // Another may now be asked: here an instructor of the provider, who, asked, answers
+    // rather than withdraws.
+    let manager = "gestion@api-particulier.example";
+    let asked_again = instructor
+        .post(
+            &format!("{path}/avis"),
+            &[
+                ("_csrf", &page.csrf()),
+                ("a", &user_id(&app, manager)),
+                ("texte", QUESTION),
+            ],
+        )
+        .await;
+    assert_eq!(
+        asked_again.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        asked_again.body
+    );
+    let second: i64 = {
+        use diesel::{QueryDsl, RunQueryDsl};
+        habilis::db::schema::opinions::table
+            .select(diesel::dsl::max(habilis::db::schema::opinions::id))
+            .first::<Option<i64>>(&mut app.conn())
+            .unwrap()
+            .unwrap()
+    };
+    let asked = app.login_as(manager).await;
+    let csrf = asked.get(&path).await.csrf();
+    let own = asked
+        .post(
+            &format!("{path}/avis/{second}/retirer"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    own.assert_contains("Cet avis vous est demandé : répondez-y");
 }
