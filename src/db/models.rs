@@ -112,7 +112,46 @@ pub struct NewDemande<'a> {
     pub previous_id: Option<i64>,
 }
 
+/// What a new draft is of: its provider, stage and form (template), and its answers.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftOf<'a> {
+    pub provider: &'a str,
+    pub stage: Option<&'a str>,
+    pub template: Option<&'a str>,
+    /// (answers, scopes) as JSON, and the intitulé.
+    pub answers: (&'a str, &'a str),
+    pub intitule: &'a str,
+}
+
 impl<'a> NewDemande<'a> {
+    /// A new draft of `organisation` by `applicant`, never submitted.
+    pub fn draft(
+        of: DraftOf<'a>,
+        organisation: &'a Organisation,
+        applicant: &'a User,
+        at: NaiveDateTime,
+    ) -> Self {
+        NewDemande {
+            provider: of.provider,
+            template: of.template,
+            organisation_id: organisation.id,
+            applicant_id: applicant.id,
+            state: crate::domain::demande::State::Draft.as_str(),
+            answers: of.answers.0,
+            scopes: of.answers.1,
+            intitule: of.intitule,
+            organisation_name: &organisation.name,
+            siret: &organisation.siret,
+            applicant_email: &applicant.email,
+            lock_version: 0,
+            created_at: at,
+            updated_at: at,
+            last_submitted_at: None,
+            stage: of.stage,
+            previous_id: None,
+        }
+    }
+
     /// A new draft of `source`'s organisation and provider, by `applicant` (a copy, or the next
     /// stage): the caller sets what differs with `..`.
     pub fn draft_from(source: &'a Demande, applicant: &'a User, at: NaiveDateTime) -> Self {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::db::attachments::{self as db_attachments, Attachment};
 use crate::db::events::TimelineRow;
-use crate::db::models::{Demande, Habilitation, NewDemande};
+use crate::db::models::{Demande, DraftOf, Habilitation, NewDemande};
 use crate::db::{DbConnection, demandes, events, habilitations, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, transition};
 use crate::domain::eligibility;
@@ -232,23 +232,19 @@ pub async fn start(app: &App, current: &CurrentUser, start: Start<'_>) -> Result
             let change = Change::of(
                 None,
                 Write::Insert(NewDemande {
-                    provider: &provider.slug,
-                    template: template_id.as_deref(),
-                    organisation_id: organisation.id,
-                    applicant_id: user.id,
                     state: outcome.to.as_str(),
-                    answers: &answers_json,
-                    scopes: &scopes_json,
-                    intitule: &intitule,
-                    organisation_name: &organisation.name,
-                    siret: &organisation.siret,
-                    applicant_email: &user.email,
-                    lock_version: 0,
-                    created_at: at,
-                    updated_at: at,
-                    last_submitted_at: None,
-                    stage: stage.as_deref(),
-                    previous_id: None,
+                    ..NewDemande::draft(
+                        DraftOf {
+                            provider: &provider.slug,
+                            stage: stage.as_deref(),
+                            template: template_id.as_deref(),
+                            answers: (&answers_json, &scopes_json),
+                            intitule: &intitule,
+                        },
+                        &organisation,
+                        &user,
+                        at,
+                    )
                 }),
                 Happened::Event(Event::Create),
                 &outcome,

@@ -134,14 +134,10 @@ pub async fn ask(
                     .find(|p| p.id == to)
                     .ok_or(AppError::NotFound)?;
                 opinions::insert(conn, demande.id, (user.id, to), &question, now())?;
-                let name = user.full_name();
-                let author = Author {
-                    email: &user.email,
-                    name: &name,
-                };
-                let mut out = Out::new(conn, &recorder.links, (&provider, &demande), &author);
                 let text = format!("{} vous demande votre avis : {question}", named(&user));
-                super::notify::on_opinion(&mut out, person, true, &text)
+                tell(conn, (&recorder, &provider, &demande), &user, |out| {
+                    super::notify::on_opinion(out, person, true, &text)
+                })
             })
         })
         .await
@@ -180,21 +176,37 @@ pub async fn answer(
                 let Some(asker) = users::find(conn, found.asked_by)? else {
                     return Ok(());
                 };
-                let name = user.full_name();
-                let author = Author {
-                    email: &user.email,
-                    name: &name,
-                };
-                let mut out = Out::new(conn, &recorder.links, (&provider, &demande), &author);
                 let told = format!(
                     "{} a rendu son avis sur votre question « {} » : {text}",
                     named(&user),
                     found.question
                 );
-                super::notify::on_opinion(&mut out, asker, false, &told)
+                tell(conn, (&recorder, &provider, &demande), &user, |out| {
+                    super::notify::on_opinion(out, asker, false, &told)
+                })
             })
         })
         .await
+}
+
+/// Emails about the demande, in the caller's transaction, as written by `user`.
+fn tell(
+    conn: &mut crate::db::DbConnection,
+    (recorder, provider, demande): (
+        &Recorder,
+        &crate::catalog::Provider,
+        &crate::db::models::Demande,
+    ),
+    user: &User,
+    send: impl FnOnce(&mut Out) -> Result<(), AppError>,
+) -> Result<(), AppError> {
+    let name = user.full_name();
+    let author = Author {
+        email: &user.email,
+        name: &name,
+    };
+    let mut out = Out::new(conn, &recorder.links, (provider, demande), &author);
+    send(&mut out)
 }
 
 /// Why an opinion read open was closed when written to: someone answered or withdrew it
@@ -238,18 +250,14 @@ pub async fn withdraw(
                 let Some(asked) = users::find(conn, found.asked_to)? else {
                     return Ok(());
                 };
-                let name = user.full_name();
-                let author = Author {
-                    email: &user.email,
-                    name: &name,
-                };
-                let mut out = Out::new(conn, &recorder.links, (&provider, &demande), &author);
                 let told = format!(
                     "{} a retiré la demande d'avis « {} » : vous n'avez plus à y répondre.",
                     named(&user),
                     found.question
                 );
-                super::notify::on_opinion_withdrawn(&mut out, asked, &told)
+                tell(conn, (&recorder, &provider, &demande), &user, |out| {
+                    super::notify::on_opinion_withdrawn(out, asked, &told)
+                })
             })
         })
         .await

@@ -6,7 +6,7 @@
 
 use askama::Template;
 
-use crate::db::models::{Demande, NewDemande};
+use crate::db::models::{Demande, DraftOf, NewDemande};
 use crate::db::prepared_drafts::{self as db, NewPrepared};
 use crate::db::{organisations, outbox, users, write_transaction};
 use crate::domain::demande::{ActorKind, Ctx, Event, State, public_id, transition};
@@ -156,23 +156,19 @@ pub async fn prepare(
                 ..Change::of(
                     None,
                     Write::Insert(NewDemande {
-                        provider: &provider.slug,
-                        template: template_id.as_deref(),
-                        organisation_id: organisation.id,
-                        applicant_id: user.id,
                         state: outcome.to.as_str(),
-                        answers: &answers,
-                        scopes: &scopes,
-                        intitule: &intitule,
-                        organisation_name: &organisation.name,
-                        siret: &organisation.siret,
-                        applicant_email: &user.email,
-                        lock_version: 0,
-                        created_at: at,
-                        updated_at: at,
-                        last_submitted_at: None,
-                        stage: stage.as_deref(),
-                        previous_id: None,
+                        ..NewDemande::draft(
+                            DraftOf {
+                                provider: &provider.slug,
+                                stage: stage.as_deref(),
+                                template: template_id.as_deref(),
+                                answers: (&answers, &scopes),
+                                intitule: &intitule,
+                            },
+                            &organisation,
+                            &user,
+                            at,
+                        )
                     }),
                     Happened::Event(Event::Create),
                     &outcome,
