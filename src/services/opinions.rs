@@ -161,9 +161,7 @@ pub async fn answer(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let found = opinions::find(conn, opinion)?
-                    .filter(|o| o.demande_id == demande.id)
-                    .ok_or(AppError::NotFound)?;
+                let found = of_this(conn, opinion, demande.id)?;
                 if found.withdrawn_at.is_some() {
                     return Err(refused(OpinionError::Withdrawn));
                 }
@@ -209,6 +207,17 @@ fn tell(
     send(&mut out)
 }
 
+/// The opinion `id`, if it is one of this demande's.
+fn of_this(
+    conn: &mut crate::db::DbConnection,
+    id: i64,
+    demande_id: i64,
+) -> Result<Opinion, AppError> {
+    opinions::find(conn, id)?
+        .filter(|o| o.demande_id == demande_id)
+        .ok_or(AppError::NotFound)
+}
+
 /// Why an opinion read open was closed when written to: someone answered or withdrew it
 /// meanwhile (two people at the same instant).
 fn closed_meanwhile(conn: &mut crate::db::DbConnection, id: i64) -> Result<OpinionError, AppError> {
@@ -239,9 +248,7 @@ pub async fn withdraw(
     app.db
         .run(move |conn| {
             write_transaction(conn, |conn| {
-                let found = opinions::find(conn, opinion)?
-                    .filter(|o| o.demande_id == demande.id)
-                    .ok_or(AppError::NotFound)?;
+                let found = of_this(conn, opinion, demande.id)?;
                 let closed = (found.answered_at.is_some(), found.withdrawn_at.is_some());
                 rules::withdraw(instructs, found.asked_to == user.id, closed).map_err(refused)?;
                 if !opinions::withdraw(conn, found.id, user.id, now())? {

@@ -17,14 +17,6 @@ const INSTRUCTOR: &str = "instruction@api-particulier.example";
 const CLAIRE: &str = "claire.instruction@api-particulier.example";
 const REPORTER: &str = "rapport@api-particulier.example";
 
-fn user_id(app: &crate::helpers::TestApp, email: &str) -> String {
-    habilis::db::users::find_by_email(&mut app.conn(), email)
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string()
-}
-
 /// The rows of the dashboard page that name a demande, as `D12` words.
 fn listed(text: &str, id: i64) -> bool {
     text.split(|c: char| !c.is_alphanumeric())
@@ -52,7 +44,7 @@ async fn an_instructor_assigns_several_demandes_to_a_colleague_who_is_emailed_on
         "Choisir</span><span class=\"fr-sr-only\"> la demande D{a}<"
     ));
     board.assert_contains(&format!("Second Instructeur ({CLAIRE})"));
-    let claire_id = user_id(&app, CLAIRE);
+    let claire_id = app.user_id(CLAIRE).to_string();
     let done = instructor
         .post(
             "/instruction/lot",
@@ -136,7 +128,7 @@ async fn taking_a_demande_from_its_page_lands_back_on_it_and_emails_nobody() {
                 ("ids", &id.to_string()),
                 ("depuis", &id.to_string()),
                 ("action", "assigner"),
-                ("instructeur", &user_id(&app, INSTRUCTOR)),
+                ("instructeur", &app.user_id(INSTRUCTOR).to_string()),
             ],
         )
         .await;
@@ -221,7 +213,7 @@ async fn assignments_are_refused_to_applicants_reporters_and_for_decided_demande
     assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
     nothing.assert_contains("Cochez au moins une demande dans la liste.");
 
-    let reporter_id = user_id(&app, REPORTER);
+    let reporter_id = app.user_id(REPORTER).to_string();
     let mixed = instructor
         .post(
             "/instruction/lot",

@@ -33,13 +33,6 @@ fn body_to(app: &TestApp, to: &str, subject_start: &str) -> String {
         .unwrap_or_else(|| panic!("no email to {to} starting {subject_start:?}"))
 }
 
-fn user_id(app: &TestApp, email: &str) -> i64 {
-    habilis::db::users::find_by_email(&mut app.conn(), email)
-        .unwrap()
-        .unwrap()
-        .id
-}
-
 #[tokio::test]
 async fn an_unused_account_is_warned_then_disabled_and_its_colleagues_told() {
     let app = spawn_app().await;
@@ -127,7 +120,7 @@ async fn an_unused_account_is_warned_then_disabled_and_its_colleagues_told() {
     );
     let gone = marie.get("/demandes").await;
     assert_eq!(gone.location.as_deref(), Some("/connexion"));
-    let marie_id = user_id(&app, MARIE);
+    let marie_id = app.user_id(MARIE);
     assert!(
         habilis::db::users::roles_of(&mut app.conn(), marie_id)
             .unwrap()
@@ -202,7 +195,7 @@ async fn a_disabled_account_is_erased_later_and_its_demandes_stay_with_its_organ
     let app = spawn_app().await;
     let marie = app.login_as(MARIE).await;
     let id = app.validated_demande(&marie, PROVIDER).await;
-    let marie_id = user_id(&app, MARIE);
+    let marie_id = app.user_id(MARIE);
     let start = habilis::services::now();
     // Paul kept signing in.
     diesel::update(users::table.filter(users::email.eq(PAUL)))

@@ -15,14 +15,6 @@ const REPORTER: &str = "rapport@api-particulier.example";
 const QUESTION: &str = "La délibération jointe couvre-t-elle la tarification sociale ?";
 const ANSWER: &str = "Oui : son article 2 vise la tarification sociale de la cantine.";
 
-fn user_id(app: &crate::helpers::TestApp, email: &str) -> String {
-    habilis::db::users::find_by_email(&mut app.conn(), email)
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string()
-}
-
 #[tokio::test]
 async fn an_instructor_asks_a_reporter_who_answers_and_the_applicant_never_sees_it() {
     let sink = SmtpSink::start().await;
@@ -36,7 +28,7 @@ async fn an_instructor_asks_a_reporter_who_answers_and_the_applicant_never_sees_
     let instructor = app.login_as(INSTRUCTOR).await;
     let page = instructor.get(&path).await;
     page.assert_contains("Demander un avis");
-    let reporter_id = user_id(&app, REPORTER);
+    let reporter_id = app.user_id(REPORTER).to_string();
     let asked = instructor
         .post(
             &format!("{path}/avis"),
@@ -170,7 +162,7 @@ async fn opinions_are_asked_by_instructors_only_of_the_provider_s_people() {
             &path,
             &[
                 ("_csrf", &csrf),
-                ("a", &user_id(&app, INSTRUCTOR)),
+                ("a", &app.user_id(INSTRUCTOR).to_string()),
                 ("texte", QUESTION),
             ],
         )
@@ -186,16 +178,20 @@ async fn opinions_are_asked_by_instructors_only_of_the_provider_s_people() {
         .csrf();
     for (to, question, told) in [
         (
-            user_id(&app, "rapport@api-entreprise.example"),
+            app.user_id("rapport@api-entreprise.example").to_string(),
             QUESTION,
             "Un avis ne se demande qu'à un rapporteur ou à un autre instructeur",
         ),
         (
-            user_id(&app, INSTRUCTOR),
+            app.user_id(INSTRUCTOR).to_string(),
             QUESTION,
             "Demandez l'avis d'une autre personne que vous-même.",
         ),
-        (user_id(&app, REPORTER), "  ", "Écrivez votre question."),
+        (
+            app.user_id(REPORTER).to_string(),
+            "  ",
+            "Écrivez votre question.",
+        ),
         ("x".to_string(), QUESTION, "Choisissez la personne"),
     ] {
         let page = instructor
@@ -217,7 +213,7 @@ async fn opinions_are_asked_by_instructors_only_of_the_provider_s_people() {
             &path,
             &[
                 ("_csrf", &csrf),
-                ("a", &user_id(&app, REPORTER)),
+                ("a", &app.user_id(REPORTER).to_string()),
                 ("texte", QUESTION),
             ],
         )
@@ -240,7 +236,7 @@ async fn an_opinion_nobody_answers_is_withdrawn_and_another_may_be_asked() {
             &format!("{path}/avis"),
             &[
                 ("_csrf", &page.csrf()),
-                ("a", &user_id(&app, REPORTER)),
+                ("a", &app.user_id(REPORTER).to_string()),
                 ("texte", QUESTION),
             ],
         )
@@ -305,7 +301,7 @@ async fn an_opinion_nobody_answers_is_withdrawn_and_another_may_be_asked() {
             &format!("{path}/avis"),
             &[
                 ("_csrf", &page.csrf()),
-                ("a", &user_id(&app, manager)),
+                ("a", &app.user_id(manager).to_string()),
                 ("texte", QUESTION),
             ],
         )

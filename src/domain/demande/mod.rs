@@ -150,3 +150,5 @@ pub fn parse_public_id(raw: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lifecycle;

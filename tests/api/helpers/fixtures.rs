@@ -251,6 +251,14 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The id of the account at `email`.
+    pub fn user_id(&self, email: &str) -> i64 {
+        habilis::db::users::find_by_email(&mut self.conn(), email)
+            .unwrap()
+            .unwrap()
+            .id
+    }
+
     /// Gives a role to a (new) person, straight in the database.
     pub fn grant_role(&self, email: &str, provider: &str, role: &str) {
         let mut conn = self.conn();
